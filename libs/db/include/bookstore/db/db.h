@@ -1,0 +1,206 @@
+#pragma once
+// MariaDB access for every service: a pool of connections, prepared statements only, transactions,
+// reconnection after a server restart, and blocking calls kept off the network threads.
+//
+// Usage from a coroutine on a network thread:
+//   auto book = co_await pool.Run([&](db::Connection& c) {
+//     auto rows = c.Query("SELECT id, title, price FROM books WHERE id = ?", {id});
+//     ...
+//   });
+//   co_await pool.Transact([&](db::Connection& c) { c.Execute(...); outbox::Add(c, event); });
+// Run/Transact hop onto the pool's own threads for the blocking Connector/C calls and hop back.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+typedef struct st_mysql MYSQL;  // NOLINT(modernize-use-using): matches <mysql.h>
+
+namespace bookstore::db {
+
+// An exact decimal, bound as MYSQL_TYPE_NEWDECIMAL from its text ("12.50").
+struct Decimal {
+  std::string text;
+};
+
+// A statement parameter: NULL, integer, double, text/blob, or exact decimal.
+using Param = std::variant<std::nullptr_t, std::int64_t, double, std::string, Decimal>;
+
+// Converts common C++ types into Param (int, unsigned, bool, const char*, std::string_view, optional<T>).
+template <typename T>
+Param ToParam(T&& value);
+
+class ParamList {
+ public:
+  ParamList() = default;
+  template <typename... T>
+  ParamList(T&&... values) {  // NOLINT(google-explicit-constructor): braced lists at call sites
+    params_.reserve(sizeof...(T));
+    (params_.push_back(ToParam(std::forward<T>(values))), ...);
+  }
+  void Add(Param p) { params_.push_back(std::move(p)); }
+  [[nodiscard]] const std::vector<Param>& Get() const { return params_; }
+
+ private:
+  std::vector<Param> params_;
+};
+
+// One row of a result; columns are read by position as text (NULL is nullopt) and converted on demand.
+class Row {
+ public:
+  explicit Row(std::vector<std::optional<std::string>> cols) : cols_(std::move(cols)) {}
+  [[nodiscard]] std::size_t Size() const { return cols_.size(); }
+  [[nodiscard]] bool IsNull(std::size_t i) const { return !cols_.at(i).has_value(); }
+  [[nodiscard]] const std::optional<std::string>& Raw(std::size_t i) const { return cols_.at(i); }
+  // Throws db::Error when NULL or not convertible.
+  [[nodiscard]] std::string String(std::size_t i) const;
+  [[nodiscard]] std::int64_t Int(std::size_t i) const;
+  [[nodiscard]] double Double(std::size_t i) const;
+  [[nodiscard]] bool Bool(std::size_t i) const { return Int(i) != 0; }
+  [[nodiscard]] std::optional<std::string> OptString(std::size_t i) const { return cols_.at(i); }
+  [[nodiscard]] std::optional<std::int64_t> OptInt(std::size_t i) const;
+
+ private:
+  std::vector<std::optional<std::string>> cols_;
+};
+
+struct ExecResult {
+  std::uint64_t affected_rows = 0;
+  std::uint64_t insert_id = 0;
+};
+
+// Any database failure. `code` is the MariaDB error number (e.g. 1062 duplicate key, 1213 deadlock,
+// 1205 lock wait timeout, 2006/2013 connection lost); 0 when not from the server.
+class Error : public std::runtime_error {
+ public:
+  Error(unsigned code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  [[nodiscard]] unsigned Code() const { return code_; }
+  [[nodiscard]] bool IsDuplicateKey() const { return code_ == 1062; }
+  [[nodiscard]] bool IsRetryable() const { return code_ == 1213 || code_ == 1205; }  // deadlock, lock wait
+  [[nodiscard]] bool IsConnectionLost() const;
+
+ private:
+  unsigned code_;
+};
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user;
+  std::string password;
+  std::string database;
+  int pool_size = 8;  // connections, and threads running blocking calls
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds io_timeout{10000};  // read/write timeout of one call
+};
+
+// One connection with a cache of prepared statements keyed by SQL text. Not thread-safe; borrowed
+// from the pool for the duration of one Run/Transact.
+class Connection {
+ public:
+  explicit Connection(const Options& options);  // connects; throws db::Error
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Prepared statement returning rows.
+  std::vector<Row> Query(std::string_view sql, const ParamList& params = {});
+  // First row or nullopt.
+  std::optional<Row> QueryOne(std::string_view sql, const ParamList& params = {});
+  // Prepared statement without a result set.
+  ExecResult Execute(std::string_view sql, const ParamList& params = {});
+
+  void Begin();
+  void Commit();
+  void Rollback() noexcept;
+  [[nodiscard]] bool InTransaction() const { return in_transaction_; }
+
+  // True when the server answers; used for readiness and after errors.
+  bool Ping() noexcept;
+  [[nodiscard]] bool Broken() const { return broken_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool in_transaction_ = false;
+  bool broken_ = false;
+};
+
+// RAII transaction: rolls back unless Commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Connection& c) : c_(c) { c_.Begin(); }
+  ~Transaction() {
+    if (!done_) c_.Rollback();
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit() {
+    c_.Commit();
+    done_ = true;
+  }
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+
+class Pool {
+ public:
+  explicit Pool(Options options);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Borrows a connection (reconnecting a broken one) and calls fn on the calling thread. Blocking:
+  // use from the pool's threads, background workers or tests, never from a network thread.
+  template <typename Fn>
+  auto WithConnection(Fn&& fn) -> std::invoke_result_t<Fn, Connection&>;
+
+  // Same, inside a transaction that commits when fn returns and rolls back when it throws. A deadlock
+  // or lock-wait timeout reruns fn (up to 3 attempts), so fn must have no effects outside the database.
+  template <typename Fn>
+  auto WithTransaction(Fn&& fn) -> std::invoke_result_t<Fn, Connection&>;
+
+  // Awaitable forms for coroutines: run on the pool's threads, resume on the caller's executor.
+  template <typename Fn>
+  boost::asio::awaitable<std::invoke_result_t<Fn, Connection&>> Run(Fn fn);
+  template <typename Fn>
+  boost::asio::awaitable<std::invoke_result_t<Fn, Connection&>> Transact(Fn fn);
+
+  // For /readyz: true when a connection can be borrowed and pinged.
+  bool Healthy() noexcept;
+
+  [[nodiscard]] const Options& GetOptions() const { return options_; }
+  boost::asio::thread_pool& Executor() { return threads_; }
+
+ private:
+  class Lease;  // RAII borrow, defined in db.cpp
+  std::unique_ptr<Connection> Acquire();
+  void Release(std::unique_ptr<Connection> c);
+  template <typename Fn>
+  auto Borrow(Fn&& fn) -> std::invoke_result_t<Fn, Connection&>;
+
+  struct State;
+  Options options_;
+  std::unique_ptr<State> state_;
+  boost::asio::thread_pool threads_;
+};
+
+}  // namespace bookstore::db
+
+#include "bookstore/db/db_inl.h"

@@ -1,0 +1,96 @@
+#include "bookstore/log/log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <ctime>
+#include <fmt/format.h>
+#include <memory>
+#include <mutex>
+
+namespace bookstore::log {
+namespace {
+
+struct State {
+  std::string component = "unknown";
+  std::atomic<int> min_level{static_cast<int>(Level::kInfo)};
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+State& GlobalState() {
+  static State state;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // spdlog does the locking and buffering; the JSON is built here, so its pattern is the bare message.
+    state.logger = std::make_shared<spdlog::logger>("bookstore", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    state.logger->set_pattern("%v");
+    state.logger->set_level(spdlog::level::trace);
+    state.logger->flush_on(spdlog::level::trace);
+  });
+  return state;
+}
+
+std::string_view LevelName(Level level) {
+  switch (level) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+  }
+  return "info";
+}
+
+std::string NowRfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count();
+  const std::time_t t = std::chrono::system_clock::to_time_t(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+}
+
+}  // namespace
+
+void Init(std::string component, std::string_view level) {
+  auto& state = GlobalState();
+  state.component = std::move(component);
+  SetLevel(level);
+}
+
+bool SetLevel(std::string_view level) {
+  auto& state = GlobalState();
+  for (auto l : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
+    if (LevelName(l) == level || (l == Level::kWarn && level == "warning")) {
+      state.min_level = static_cast<int>(l);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Enabled(Level level) { return static_cast<int>(level) >= GlobalState().min_level.load(); }
+
+std::string FormatLine(Level level, std::string_view component, std::string_view msg,
+                       const boost::json::object& fields) {
+  boost::json::object line;
+  line.reserve(fields.size() + 4);
+  line["time"] = NowRfc3339();
+  line["level"] = LevelName(level);
+  line["component"] = component;
+  line["msg"] = msg;
+  for (const auto& kv : fields) line[kv.key()] = kv.value();
+  return boost::json::serialize(line);
+}
+
+void Write(Level level, std::string_view msg, const boost::json::object& fields) {
+  if (!Enabled(level)) return;
+  auto& state = GlobalState();
+  state.logger->info(FormatLine(level, state.component, msg, fields));
+}
+
+}  // namespace bookstore::log
