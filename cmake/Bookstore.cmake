@@ -1,3 +1,6 @@
+# Directory of this file, for scripts the functions below run at build time.
+set(_BOOKSTORE_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+
 # bookstore_library(<name> SOURCES ... DEPS ...): a shared library under libs/<name>, target bookstore::<name>.
 function(bookstore_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
@@ -22,17 +25,23 @@ function(bookstore_test name)
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 30)
 endfunction()
 
-# bookstore_embed_migrations(<target> <dir>): compiles every <dir>/*.sql into the target, so a binary
-# (and its Docker image) carries its own schema. Exposes bookstore::db::Migration kMigrations[] via
-# a generated function `const std::vector<bookstore::db::Migration>& EmbeddedMigrations()`.
+# bookstore_embed_migrations(<target> <dir>): compiles every <dir>/*.sql (sorted by file name) into the
+# target, so a binary (and its Docker image) carries its own schema. Generates the definition of
+# `const std::vector<bookstore::db::Migration>& bookstore::db::EmbeddedMigrations()` (declared in
+# bookstore/db/migrations.h); each migration is named after its file without ".sql". The target must
+# link bookstore::db.
 function(bookstore_embed_migrations target dir)
+  get_filename_component(dir ${dir} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
   file(GLOB sql_files CONFIGURE_DEPENDS ${dir}/*.sql)
   list(SORT sql_files)
+  # '|' separates the files so that the list survives the command line as one argument.
+  string(REPLACE ";" "|" files_arg "${sql_files}")
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_migrations.cpp)
   add_custom_command(
     OUTPUT ${out}
-    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DFILES="${sql_files}" -P ${PROJECT_SOURCE_DIR}/cmake/EmbedMigrations.cmake
-    DEPENDS ${sql_files} ${PROJECT_SOURCE_DIR}/cmake/EmbedMigrations.cmake
-    COMMENT "Embedding SQL migrations of ${target}")
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DFILES=${files_arg} -P ${_BOOKSTORE_CMAKE_DIR}/EmbedMigrations.cmake
+    DEPENDS ${sql_files} ${_BOOKSTORE_CMAKE_DIR}/EmbedMigrations.cmake
+    COMMENT "Embedding SQL migrations of ${target}"
+    VERBATIM)
   target_sources(${target} PRIVATE ${out})
 endfunction()

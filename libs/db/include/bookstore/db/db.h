@@ -11,13 +11,15 @@
 // Run/Transact hop onto the pool's own threads for the blocking Connector/C calls and hop back.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,15 +42,27 @@ struct Decimal {
 // A statement parameter: NULL, integer, double, text/blob, or exact decimal.
 using Param = std::variant<std::nullptr_t, std::int64_t, double, std::string, Decimal>;
 
-// Converts common C++ types into Param (int, unsigned, bool, const char*, std::string_view, optional<T>).
+// Converts common C++ types into Param: integers (an unsigned value above INT64_MAX throws db::Error),
+// bool (0/1), float/double, const char*/std::string/std::string_view (text or bytes), Decimal, nullptr,
+// std::optional<T> (nullopt is NULL) and Param itself.
 template <typename T>
 Param ToParam(T&& value);
 
+class ParamList;
+namespace detail {
+template <typename... T>
+inline constexpr bool kIsCopyOfParamList = false;
+template <typename T>
+inline constexpr bool kIsCopyOfParamList<T> = std::is_same_v<std::remove_cvref_t<T>, ParamList>;
+}  // namespace detail
+
+// The `?` parameters of one statement, in order: c.Query("... WHERE id = ? AND state = ?", {id, "open"}).
 class ParamList {
  public:
   ParamList() = default;
   template <typename... T>
-  ParamList(T&&... values) {  // NOLINT(google-explicit-constructor): braced lists at call sites
+  requires(!detail::kIsCopyOfParamList<T...>)
+      ParamList(T&&... values) {  // NOLINT(google-explicit-constructor): braced lists at call sites
     params_.reserve(sizeof...(T));
     (params_.push_back(ToParam(std::forward<T>(values))), ...);
   }
@@ -60,13 +74,15 @@ class ParamList {
 };
 
 // One row of a result; columns are read by position as text (NULL is nullopt) and converted on demand.
+// Values come back as MariaDB prints them: DECIMAL exact ("12.50"), DATETIME "2024-01-31 12:00:00",
+// BLOB/VARBINARY as raw bytes.
 class Row {
  public:
   explicit Row(std::vector<std::optional<std::string>> cols) : cols_(std::move(cols)) {}
   [[nodiscard]] std::size_t Size() const { return cols_.size(); }
   [[nodiscard]] bool IsNull(std::size_t i) const { return !cols_.at(i).has_value(); }
   [[nodiscard]] const std::optional<std::string>& Raw(std::size_t i) const { return cols_.at(i); }
-  // Throws db::Error when NULL or not convertible.
+  // Throws db::Error when NULL or not convertible (Int/Double need the whole text to be a number).
   [[nodiscard]] std::string String(std::size_t i) const;
   [[nodiscard]] std::int64_t Int(std::size_t i) const;
   [[nodiscard]] double Double(std::size_t i) const;
@@ -91,6 +107,7 @@ class Error : public std::runtime_error {
   [[nodiscard]] unsigned Code() const { return code_; }
   [[nodiscard]] bool IsDuplicateKey() const { return code_ == 1062; }
   [[nodiscard]] bool IsRetryable() const { return code_ == 1213 || code_ == 1205; }  // deadlock, lock wait
+  // The connection is gone (server restarted, connection killed, network failure, timeout).
   [[nodiscard]] bool IsConnectionLost() const;
 
  private:
@@ -106,6 +123,8 @@ struct Options {
   int pool_size = 8;  // connections, and threads running blocking calls
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds io_timeout{10000};  // read/write timeout of one call
+  // How long a blocking borrow waits for a free connection when all pool_size are in use.
+  std::chrono::milliseconds acquire_timeout{30000};
 };
 
 // One connection with a cache of prepared statements keyed by SQL text. Not thread-safe; borrowed
@@ -131,6 +150,9 @@ class Connection {
 
   // True when the server answers; used for readiness and after errors.
   bool Ping() noexcept;
+  // Without a round trip: false when the server has closed the socket (killed connection, restart).
+  bool LooksConnected() noexcept;
+  // Set after an error that leaves the connection unusable; the pool then discards it.
   [[nodiscard]] bool Broken() const { return broken_; }
 
  private:
@@ -145,7 +167,9 @@ class Transaction {
  public:
   explicit Transaction(Connection& c) : c_(c) { c_.Begin(); }
   ~Transaction() {
-    if (!done_) c_.Rollback();
+    if (!done_) {
+      c_.Rollback();
+    }
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -166,8 +190,9 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // Borrows a connection (reconnecting a broken one) and calls fn on the calling thread. Blocking:
-  // use from the pool's threads, background workers or tests, never from a network thread.
+  // Borrows a connection (opening a new one when needed) and calls fn on the calling thread. Blocking:
+  // use from the pool's threads, background workers or tests, never from a network thread. A
+  // connection that broke during fn is discarded; the next borrow opens a fresh one.
   template <typename Fn>
   auto WithConnection(Fn&& fn) -> std::invoke_result_t<Fn, Connection&>;
 
@@ -176,24 +201,26 @@ class Pool {
   template <typename Fn>
   auto WithTransaction(Fn&& fn) -> std::invoke_result_t<Fn, Connection&>;
 
-  // Awaitable forms for coroutines: run on the pool's threads, resume on the caller's executor.
+  // Awaitable forms for coroutines: run on the pool's threads, resume on the caller's executor (also
+  // when fn throws: the exception is rethrown there). fn may capture the caller's locals by reference.
   template <typename Fn>
   boost::asio::awaitable<std::invoke_result_t<Fn, Connection&>> Run(Fn fn);
   template <typename Fn>
   boost::asio::awaitable<std::invoke_result_t<Fn, Connection&>> Transact(Fn fn);
 
-  // For /readyz: true when a connection can be borrowed and pinged.
+  // For /readyz: true when a connection can be borrowed and pinged. Blocking (use Run from coroutines).
   bool Healthy() noexcept;
 
   [[nodiscard]] const Options& GetOptions() const { return options_; }
   boost::asio::thread_pool& Executor() { return threads_; }
 
  private:
-  class Lease;  // RAII borrow, defined in db.cpp
+  class Lease;  // RAII borrow, defined in db_inl.h
   std::unique_ptr<Connection> Acquire();
-  void Release(std::unique_ptr<Connection> c);
-  template <typename Fn>
-  auto Borrow(Fn&& fn) -> std::invoke_result_t<Fn, Connection&>;
+  void Release(std::unique_ptr<Connection> c) noexcept;
+  // Runs work() on threads_ and resumes the awaiting coroutine on its own executor.
+  template <typename Work>
+  boost::asio::awaitable<std::invoke_result_t<Work>> Offload(Work work);
 
   struct State;
   Options options_;

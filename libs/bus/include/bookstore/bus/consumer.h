@@ -1,0 +1,124 @@
+#pragma once
+// Consuming events: InboxConsumer for services with a database, Subscriber for the gateway.
+//
+// Both run in the background from construction until destruction, on AMQP connections of their own
+// (never shared with a publisher), with manual acknowledgements and a prefetch window. Both declare the
+// whole topology each time they connect and reconnect with backoff after a broker restart. Destroying
+// one stops it cleanly: the delivery being handled finishes, unacknowledged ones go back to the queue.
+//
+// Service (e.g. catalog), after applying bus::Migrations():
+//   bus::Relay relay(pool, bus_options);
+//   bus::InboxConsumer consumer(pool, bus_options, "catalog",
+//       [&](const bus::Event& event, db::Connection& c) {
+//         if (event.type == "order.placed") ReserveStock(c, event);  // may call bus::outbox::Add(c, ...)
+//         // types bound to the queue but not handled here: just return (they are recorded as done)
+//       },
+//       &relay);
+//
+// Gateway:
+//   bus::Subscriber live(bus_options, {"book.*", "order.*", "auth.token_revoked"},
+//       [&](const bus::Event& event) { ... }, [&] { /* (re)connected: refresh what may have been missed */ });
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bookstore/bus/event.h"
+#include "bookstore/bus/options.h"
+#include "bookstore/db/db.h"
+
+namespace bookstore::bus {
+
+namespace detail {
+class ConsumeWorker;
+}
+class Relay;
+
+// Runs inside the inbox transaction on `c`: write the event's effects with `c` (and, to emit follow-up
+// events atomically, outbox::Add(c, ...)); do not commit or roll back yourself. Throw to refuse the event.
+using InboxHandler = std::function<void(const Event& event, db::Connection& c)>;
+using EventHandler = std::function<void(const Event& event)>;
+
+struct ConsumerStats {
+  std::uint64_t handled = 0;     // handler ran and its transaction committed (Subscriber: handler returned)
+  std::uint64_t duplicates = 0;  // already in the inbox: acknowledged without running the handler
+  std::uint64_t failed = 0;      // handler threw: nacked with requeue (dead-lettered after the limit)
+  std::uint64_t rejected = 0;    // not a valid event: rejected without requeue (dead-lettered at once)
+};
+
+// Counters shared by a consumer's workers.
+struct ConsumerCounters {
+  std::atomic<std::uint64_t> handled{0}, duplicates{0}, failed{0}, rejected{0};
+  [[nodiscard]] ConsumerStats Snapshot() const noexcept {
+    return ConsumerStats{handled.load(), duplicates.load(), failed.load(), rejected.load()};
+  }
+};
+
+// Consumes the durable queue of `service` (options.topology.QueueOf(service); replicas of a service
+// share it, so each event is handled once per service) with options.consumer_workers workers, each with
+// its own AMQP connection and prefetch window.
+//
+// For each delivery, in ONE database transaction: insert the event id into bus_inbox, then call the
+// handler; acknowledge only after the commit.
+//   - id already in the inbox (a redelivery or a duplicate publish): no handler call, ack.
+//   - handler throws: rollback, nack with requeue. The quorum queue counts deliveries and after
+//     topology.delivery_limit redeliveries moves the message to the service's dead-letter queue
+//     (<queue>.dead), without blocking the messages behind it.
+//   - not a valid CloudEvent: reject without requeue (straight to the dead-letter queue).
+//   - deadlock / lock wait timeout: the transaction is rerun at once (up to 5 times) before counting
+//     as a failure.
+//   - database unreachable: the delivery is kept and retried with backoff until the database is back,
+//     so an outage does not use up delivery attempts or dead-letter healthy messages.
+// With several workers, events are handled concurrently and not necessarily in publish order (book read
+// models compare `version`; handlers must not depend on the order of different events).
+// Each worker holds one pooled database connection while handling: count them in DB_POOL_SIZE.
+// Pass the service's Relay when handlers emit follow-up events with outbox::Add: it is notified after
+// each commit so those events leave at once instead of at the next poll (the saga waits on them).
+class InboxConsumer {
+ public:
+  InboxConsumer(db::Pool& pool, Options options, const std::string& service, InboxHandler handler,
+                Relay* relay = nullptr);
+  ~InboxConsumer();
+  InboxConsumer(const InboxConsumer&) = delete;
+  InboxConsumer& operator=(const InboxConsumer&) = delete;
+
+  // True while every worker is connected and consuming (for /readyz). Thread-safe.
+  [[nodiscard]] bool Connected() const noexcept;
+  [[nodiscard]] ConsumerStats Stats() const noexcept { return counters_.Snapshot(); }
+
+ private:
+  struct Shared;
+  ConsumerCounters counters_;
+  std::unique_ptr<Shared> shared_;
+  std::vector<std::unique_ptr<detail::ConsumeWorker>> workers_;  // last: stopped before what they use
+};
+
+// A per-replica, best-effort feed for the gateway: its own server-named, exclusive, auto-delete queue
+// (gone when the connection closes; at most 10,000 waiting messages, oldest dropped first) bound to
+// `binding_keys` on the events exchange. The handler runs on the subscriber's thread, one event at a
+// time; the delivery is acknowledged after it returns or throws (a throw is logged, not retried).
+// Events published while the subscriber is disconnected are missed: `on_connected` runs after each
+// (re)connection, once the queue is bound, so the caller can resynchronise (e.g. reload revocations).
+class Subscriber {
+ public:
+  Subscriber(Options options, std::vector<std::string> binding_keys, EventHandler handler,
+             std::function<void()> on_connected = {});
+  ~Subscriber();
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+
+  [[nodiscard]] bool Connected() const noexcept;
+  [[nodiscard]] ConsumerStats Stats() const noexcept { return counters_.Snapshot(); }
+
+ private:
+  ConsumerCounters counters_;
+  Options options_;
+  EventHandler handler_;
+  std::function<void()> on_connected_;
+  std::unique_ptr<detail::ConsumeWorker> worker_;  // last: stopped before what it uses
+};
+
+}  // namespace bookstore::bus

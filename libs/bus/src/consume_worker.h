@@ -1,0 +1,51 @@
+#pragma once
+// Internal: one consuming thread with its own AMQP connection, reconnecting with backoff.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "amqp_connection.h"
+#include "bookstore/bus/options.h"
+
+namespace bookstore::bus::detail {
+
+// Waits `duration` or until stop is requested; returns false when stopping.
+bool SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration);
+
+// Waits like SleepFor while keeping `connection` alive (heartbeats, buffering deliveries).
+bool PumpFor(AmqpConnection& connection, const std::stop_token& stop, std::chrono::milliseconds duration);
+
+class ConsumeWorker {
+ public:
+  // Declares the queue, sets the prefetch and starts consuming on a fresh connection.
+  using Setup = std::function<void(AmqpConnection&)>;
+  // Handles one delivery and acknowledges it. Only BrokerError may escape (the connection is then
+  // replaced and unacknowledged deliveries return to the queue).
+  using Process = std::function<void(AmqpConnection&, Delivery&&, const std::stop_token&)>;
+  // Runs between deliveries (at least every 100 ms); must not throw.
+  using Tick = std::function<void()>;
+
+  ConsumeWorker(const Options& options, std::string role, Setup setup, Process process, Tick tick = {});
+  ~ConsumeWorker();  // requests stop and joins
+  ConsumeWorker(const ConsumeWorker&) = delete;
+  ConsumeWorker& operator=(const ConsumeWorker&) = delete;
+
+  [[nodiscard]] bool Connected() const noexcept { return connected_.load(); }
+
+ private:
+  void Run(const std::stop_token& stop);
+
+  const Options& options_;
+  std::string role_;
+  Setup setup_;
+  Process process_;
+  Tick tick_;
+  std::atomic<bool> connected_{false};
+  std::jthread thread_;
+};
+
+}  // namespace bookstore::bus::detail

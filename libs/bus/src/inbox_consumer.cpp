@@ -1,0 +1,199 @@
+#include <algorithm>
+#include <mutex>
+
+#include "bookstore/bus/consumer.h"
+#include "bookstore/bus/outbox.h"
+#include "bookstore/log/log.h"
+#include "consume_worker.h"
+
+namespace bookstore::bus {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxDeadlockReruns = 5;
+
+// Clean-up runs a tenth of the retention apart, between once a second and once every ten minutes.
+std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
+  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1), std::chrono::minutes(10));
+}
+constexpr std::int64_t kDeleteChunk = 5000;
+
+// Errors that say the database is unreachable rather than that this event is bad: retrying the same
+// delivery later will work, and giving it back to the broker would only burn its delivery attempts.
+bool IsDatabaseOutage(const db::Error& e) {
+  switch (e.Code()) {
+    case 1040:  // too many connections
+    case 1053:  // server shutdown in progress
+    case 1927:  // connection killed
+    case 2002:  // can't connect through socket
+    case 2003:  // can't connect to server
+    case 2005:  // unknown host
+    case 2006:  // server has gone away
+    case 2013:  // lost connection during query
+    case 2055:  // lost connection (system error)
+    case 4031:  // disconnected by the server for inactivity
+      return true;
+    default:
+      return e.IsConnectionLost();
+  }
+}
+
+enum class Outcome { kHandled, kDuplicate };
+
+}  // namespace
+
+struct InboxConsumer::Shared {
+  db::Pool& pool;
+  Options options;
+  ServiceQueue queue;
+  InboxHandler handler;
+  ConsumerCounters& counters;
+  Relay* relay;
+  std::mutex cleanup_mutex;
+  Clock::time_point next_cleanup = Clock::now();
+
+  // The inbox row and the handler's effects commit together, or neither does.
+  Outcome HandleInTransaction(const Event& event) {
+    return pool.WithConnection([&](db::Connection& c) {
+      db::Transaction tx(c);
+      try {
+        c.Execute("INSERT INTO bus_inbox (event_id, type) VALUES (?, ?)", {event.id, event.type});
+      } catch (const db::Error& e) {
+        if (e.IsDuplicateKey()) return Outcome::kDuplicate;  // handled before: nothing else to write
+        throw;
+      }
+      handler(event, c);
+      tx.Commit();
+      return Outcome::kHandled;
+    });
+  }
+
+  void Fail(detail::AmqpConnection& amqp, const detail::Delivery& delivery, const Event& event,
+            std::string_view error) {
+    // The quorum queue dead-letters a message returned once more after delivery_limit redeliveries.
+    const bool last_attempt = delivery.delivery_count >= options.topology.delivery_limit;
+    log::Error(last_attempt ? "event handler failed for the last time; the message goes to the dead-letter queue"
+                            : "event handler failed; the message goes back to its queue for another attempt",
+               {{"queue", queue.name},
+                {"event_id", event.id},
+                {"type", event.type},
+                {"delivery_count", delivery.delivery_count},
+                {"delivery_limit", options.topology.delivery_limit},
+                {"error", error}});
+    ++counters.failed;
+    amqp.Nack(delivery.delivery_tag, /*requeue=*/true);
+  }
+
+  void Process(detail::AmqpConnection& amqp, detail::Delivery&& delivery, const std::stop_token& stop) {
+    Event event;
+    try {
+      event = ParseEvent(delivery.body);
+    } catch (const BadEvent& e) {
+      log::Error("rejected a message that is not a valid event; it goes to the dead-letter queue",
+                 {{"queue", queue.name}, {"message_id", delivery.message_id}, {"error", e.what()}});
+      ++counters.rejected;
+      amqp.Reject(delivery.delivery_tag, /*requeue=*/false);
+      return;
+    }
+    event.traceparent = delivery.traceparent;
+
+    int deadlock_reruns = 0;
+    auto backoff = options.reconnect_backoff_min;
+    bool outage_logged = false;
+    while (true) {
+      Outcome outcome{};
+      try {
+        outcome = HandleInTransaction(event);
+      } catch (const db::Error& e) {
+        if (e.IsRetryable() && ++deadlock_reruns <= kMaxDeadlockReruns) continue;
+        if (!IsDatabaseOutage(e)) {
+          Fail(amqp, delivery, event, e.what());
+          return;
+        }
+        if (!outage_logged) {
+          log::Warn("database unavailable; holding the event until it is back",
+                    {{"queue", queue.name}, {"event_id", event.id}, {"error", e.what()}});
+          outage_logged = true;
+        }
+        // Stopping: leave it unacknowledged; closing the connection returns it to the queue.
+        if (!detail::PumpFor(amqp, stop, backoff)) return;
+        backoff = std::min(backoff * 2, options.reconnect_backoff_max);
+        continue;
+      } catch (const BrokerError&) {
+        throw;  // not from the handler's own work: let the worker reconnect
+      } catch (const std::exception& e) {
+        Fail(amqp, delivery, event, e.what());
+        return;
+      } catch (...) {
+        Fail(amqp, delivery, event, "unknown exception");
+        return;
+      }
+      if (relay != nullptr && outcome == Outcome::kHandled) relay->Notify();
+      amqp.Ack(delivery.delivery_tag);
+      if (outcome == Outcome::kHandled) {
+        ++counters.handled;
+      } else {
+        ++counters.duplicates;
+      }
+      return;
+    }
+  }
+
+  // Event ids only need remembering as long as a redelivery is plausible.
+  void DeleteOldInboxRows() noexcept {
+    {
+      std::lock_guard lock(cleanup_mutex);
+      if (Clock::now() < next_cleanup) return;
+      next_cleanup = Clock::now() + CleanupInterval(options.inbox_retention);
+    }
+    const auto retention_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(options.inbox_retention).count();
+    try {
+      std::uint64_t deleted = 0;
+      do {
+        deleted = pool.WithConnection([&](db::Connection& c) {
+          return c
+              .Execute("DELETE FROM bus_inbox WHERE received_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+                       {retention_seconds, kDeleteChunk})
+              .affected_rows;
+        });
+      } while (deleted == static_cast<std::uint64_t>(kDeleteChunk));
+    } catch (const std::exception& e) {
+      log::Warn("could not delete old inbox rows", {{"error", e.what()}});
+    }
+  }
+};
+
+InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string& service, InboxHandler handler,
+                             Relay* relay) {
+  ServiceQueue queue = options.topology.QueueOf(service);
+  shared_ =
+      std::make_unique<Shared>(pool, std::move(options), std::move(queue), std::move(handler), counters_, relay);
+  Shared& shared = *shared_;
+  for (int i = 0; i < shared.options.consumer_workers; ++i) {
+    auto setup = [&shared](detail::AmqpConnection& amqp) {
+      amqp.DeclareTopology(shared.options.topology);
+      amqp.Qos(shared.options.prefetch);
+      amqp.Consume(shared.queue.name, /*exclusive=*/false);
+    };
+    auto process = [&shared](detail::AmqpConnection& amqp, detail::Delivery&& delivery, const std::stop_token& stop) {
+      shared.Process(amqp, std::move(delivery), stop);
+    };
+    detail::ConsumeWorker::Tick tick;
+    if (i == 0) tick = [&shared] { shared.DeleteOldInboxRows(); };
+    workers_.push_back(std::make_unique<detail::ConsumeWorker>(
+        shared.options, "consumer " + shared.queue.name + " #" + std::to_string(i + 1), setup, process, tick));
+  }
+}
+
+InboxConsumer::~InboxConsumer() = default;
+
+bool InboxConsumer::Connected() const noexcept {
+  for (const auto& worker : workers_) {
+    if (!worker->Connected()) return false;
+  }
+  return !workers_.empty();
+}
+
+}  // namespace bookstore::bus

@@ -1,0 +1,175 @@
+#include <algorithm>
+#include <string>
+
+#include "bookstore/bus/outbox.h"
+#include "bookstore/log/log.h"
+
+namespace bookstore::bus {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMarkChunk = 50;
+constexpr std::int64_t kDeleteChunk = 5000;
+
+// Clean-up runs a tenth of the retention apart, between once a second and once a minute.
+std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
+  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1), std::chrono::minutes(1));
+}
+
+// One statement text for every chunk (the connection caches prepared statements by text): short chunks
+// repeat their last id.
+const std::string& MarkSentSql() {
+  static const std::string kSql = [] {
+    std::string sql = "UPDATE bus_outbox SET sent_at = NOW(6) WHERE sent_at IS NULL AND id IN (";
+    for (std::size_t i = 0; i < kMarkChunk; ++i) sql += i == 0 ? "?" : ",?";
+    return sql + ")";
+  }();
+  return kSql;
+}
+
+void MarkSent(db::Connection& c, const std::vector<std::int64_t>& ids) {
+  for (std::size_t start = 0; start < ids.size(); start += kMarkChunk) {
+    db::ParamList params;
+    for (std::size_t i = 0; i < kMarkChunk; ++i) params.Add(db::Param{ids[std::min(start + i, ids.size() - 1)]});
+    c.Execute(MarkSentSql(), params);
+  }
+}
+
+// Under REPEATABLE READ the claim and the clean-up would take gap locks on the end of the unsent range,
+// exactly where concurrent requests insert new rows, making every outbox::Add wait for the relay's round
+// (and its broker round trip). READ COMMITTED takes row locks only. Applies to the next transaction.
+void UseReadCommitted(db::Connection& c) { c.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"); }
+
+}  // namespace
+
+Relay::Relay(db::Pool& pool, Options options, RelayHooks hooks)
+    : pool_(pool),
+      options_(std::move(options)),
+      hooks_(std::move(hooks)),
+      publisher_(options_, "relay"),
+      thread_([this](const std::stop_token& stop) { Run(stop); }) {}
+
+Relay::~Relay() = default;  // jthread: request_stop (which wakes Wait) and join
+
+void Relay::Notify() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    notified_ = true;
+  }
+  wake_.notify_one();
+}
+
+bool Relay::Connected() const noexcept { return publisher_.Connected(); }
+
+RelayStats Relay::Stats() const noexcept { return RelayStats{published_.load(), unroutable_.load(), failures_.load()}; }
+
+void Relay::Wait(const std::stop_token& stop, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, stop, timeout, [this] { return notified_; });
+  notified_ = false;
+}
+
+void Relay::Run(const std::stop_token& stop) {
+  auto backoff = options_.reconnect_backoff_min;
+  auto next_cleanup = Clock::now();
+  bool failing = false;
+  const auto batch_size = static_cast<std::size_t>(options_.relay_batch_size);
+  while (!stop.stop_requested()) {
+    try {
+      publisher_.Connect();
+      while (RelayBatch() == batch_size && !stop.stop_requested()) {
+      }
+      if (Clock::now() >= next_cleanup) {
+        DeleteOldRows();
+        next_cleanup = Clock::now() + CleanupInterval(options_.outbox_retention);
+      }
+      if (failing) log::Info("outbox relay recovered");
+      failing = false;
+      backoff = options_.reconnect_backoff_min;
+      publisher_.KeepAlive();
+      Wait(stop, options_.relay_poll_interval);
+    } catch (const std::exception& e) {
+      ++failures_;
+      // The first failure of an outage is a warning; the retries that follow would only repeat it.
+      log::Write(failing ? log::Level::kDebug : log::Level::kWarn, "outbox relay round failed; retrying",
+                 {{"error", e.what()}, {"retry_in_ms", backoff.count()}});
+      failing = true;
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, stop, backoff, [] { return false; });  // Notify() must not cut the backoff short
+      backoff = std::min(backoff * 2, options_.reconnect_backoff_max);
+    }
+  }
+}
+
+std::size_t Relay::RelayBatch() {
+  return pool_.WithConnection([&](db::Connection& c) -> std::size_t {
+    UseReadCommitted(c);
+    db::Transaction tx(c);
+    const auto rows = c.Query(
+        "SELECT id, event_id, type, body, traceparent FROM bus_outbox WHERE sent_at IS NULL"
+        " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+        {options_.relay_batch_size});
+    if (rows.empty()) {
+      tx.Commit();
+      return 0;
+    }
+    std::vector<std::int64_t> ids;
+    std::vector<OutgoingMessage> messages;
+    ids.reserve(rows.size());
+    messages.reserve(rows.size());
+    for (const auto& row : rows) {
+      ids.push_back(row.Int(0));
+      messages.push_back(OutgoingMessage{row.String(2), row.String(1), row.String(3), row.OptString(4).value_or("")});
+    }
+
+    const auto outcomes = publisher_.Publish(messages);
+    if (hooks_.before_mark_sent) hooks_.before_mark_sent(messages);
+
+    std::vector<std::int64_t> sent;
+    sent.reserve(rows.size());
+    std::uint64_t unroutable = 0;
+    std::string problem;
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      const auto& message = messages[i];
+      if (outcomes[i] == PublishOutcome::kConfirmed) {
+        sent.push_back(ids[i]);
+      } else if (outcomes[i] == PublishOutcome::kUnroutable && !options_.topology.HasDurableRoute(message.routing_key)) {
+        sent.push_back(ids[i]);  // nobody subscribes to it right now: there is no one to tell
+        ++unroutable;
+      } else if (problem.empty()) {
+        problem = "event " + message.message_id + " (" + message.routing_key + ") was " +
+                  (outcomes[i] == PublishOutcome::kNacked ? "nacked by the broker"
+                                                          : "unroutable although a service queue binds it");
+      }
+    }
+    MarkSent(c, sent);
+    tx.Commit();
+    published_ += sent.size();
+    unroutable_ += unroutable;
+    if (!problem.empty()) {
+      // A missing service queue means the topology was deleted under us: reconnecting redeclares it.
+      publisher_.Disconnect();
+      throw BrokerError(problem);
+    }
+    return rows.size();
+  });
+}
+
+void Relay::DeleteOldRows() {
+  const auto retention_seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.outbox_retention).count();
+  std::uint64_t deleted = 0;
+  do {
+    deleted = pool_.WithConnection([&](db::Connection& c) {
+      UseReadCommitted(c);
+      db::Transaction tx(c);
+      const auto result =
+          c.Execute("DELETE FROM bus_outbox WHERE sent_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+                    {retention_seconds, kDeleteChunk});
+      tx.Commit();
+      return result.affected_rows;
+    });
+  } while (deleted == static_cast<std::uint64_t>(kDeleteChunk));
+}
+
+}  // namespace bookstore::bus

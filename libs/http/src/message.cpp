@@ -1,0 +1,159 @@
+#include <boost/beast/http/status.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "bookstore/http/error.h"
+#include "bookstore/http/message.h"
+
+namespace bookstore::http {
+namespace {
+
+const boost::json::value* FindField(const boost::json::object& body, std::string_view field) {
+  const auto* value = body.if_contains(field);
+  if (value == nullptr || value->is_null()) return nullptr;
+  return value;
+}
+
+[[noreturn]] void ThrowWrongType(std::string_view field, std::string_view expected) {
+  throw BadRequest(std::string(field) + " must be " + std::string(expected), field);
+}
+
+}  // namespace
+
+Response JsonResponse(const boost::json::value& body, Status status) {
+  Response res{status, 11};
+  res.set(Field::content_type, kJsonContentType);
+  res.body() = boost::json::serialize(body);
+  return res;
+}
+
+Response TextResponse(std::string body, Status status, std::string_view content_type) {
+  Response res{status, 11};
+  res.set(Field::content_type, content_type);
+  res.body() = std::move(body);
+  return res;
+}
+
+Response EmptyResponse(Status status) { return Response{status, 11}; }
+
+boost::json::value ParseJson(const Request& request) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(request.body(), ec);
+  if (ec) throw BadRequest("request body is not valid JSON");
+  return value;
+}
+
+boost::json::object ParseJsonObject(const Request& request) {
+  auto value = ParseJson(request);
+  if (!value.is_object()) throw BadRequest("request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+std::optional<std::string> OptionalString(const boost::json::object& body, std::string_view field) {
+  const auto* value = FindField(body, field);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) ThrowWrongType(field, "a string");
+  return std::string(value->get_string());
+}
+
+std::string RequiredString(const boost::json::object& body, std::string_view field) {
+  auto value = OptionalString(body, field);
+  if (!value) throw BadRequest(std::string(field) + " is required", field);
+  return std::move(*value);
+}
+
+std::optional<std::int64_t> OptionalInt(const boost::json::object& body, std::string_view field) {
+  const auto* value = FindField(body, field);
+  if (value == nullptr) return std::nullopt;
+  if (value->is_int64()) return value->get_int64();
+  if (value->is_uint64()) ThrowWrongType(field, "an integer in range");
+  ThrowWrongType(field, "an integer");
+}
+
+std::int64_t RequiredInt(const boost::json::object& body, std::string_view field) {
+  auto value = OptionalInt(body, field);
+  if (!value) throw BadRequest(std::string(field) + " is required", field);
+  return *value;
+}
+
+std::optional<bool> OptionalBool(const boost::json::object& body, std::string_view field) {
+  const auto* value = FindField(body, field);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_bool()) ThrowWrongType(field, "true or false");
+  return value->get_bool();
+}
+
+// ---- errors ----
+
+Error::Error(Status status, std::string detail, boost::json::object extra)
+    : std::runtime_error(detail), status_(status), detail_(std::move(detail)), extra_(std::move(extra)) {}
+
+Error& Error::WithHeader(std::string name, std::string value) & {
+  headers_.emplace_back(std::move(name), std::move(value));
+  return *this;
+}
+
+Error&& Error::WithHeader(std::string name, std::string value) && {
+  headers_.emplace_back(std::move(name), std::move(value));
+  return std::move(*this);
+}
+
+namespace {
+Error WithField(Status status, std::string detail, std::string_view field) {
+  boost::json::object extra;
+  if (!field.empty()) extra["field"] = field;
+  return Error(status, std::move(detail), std::move(extra));
+}
+}  // namespace
+
+Error BadRequest(std::string detail, std::string_view field) {
+  return WithField(Status::bad_request, std::move(detail), field);
+}
+Error Unauthorized(std::string detail) {
+  return Error(Status::unauthorized, std::move(detail)).WithHeader("WWW-Authenticate", "Bearer");
+}
+Error Forbidden(std::string detail) { return Error(Status::forbidden, std::move(detail)); }
+Error NotFound(std::string detail) { return Error(Status::not_found, std::move(detail)); }
+Error MethodNotAllowed(std::string_view allow) {
+  return Error(Status::method_not_allowed, "method not allowed").WithHeader("Allow", std::string(allow));
+}
+Error Conflict(std::string detail) { return Error(Status::conflict, std::move(detail)); }
+Error PayloadTooLarge(std::string detail) { return Error(Status::payload_too_large, std::move(detail)); }
+Error UnprocessableEntity(std::string detail, std::string_view field) {
+  return WithField(Status::unprocessable_entity, std::move(detail), field);
+}
+Error TooManyRequests(std::string detail, int retry_after_seconds) {
+  Error error(Status::too_many_requests, std::move(detail));
+  if (retry_after_seconds > 0) error.WithHeader("Retry-After", std::to_string(retry_after_seconds));
+  return error;
+}
+Error InternalError(std::string detail) { return Error(Status::internal_server_error, std::move(detail)); }
+Error BadGateway(std::string detail) { return Error(Status::bad_gateway, std::move(detail)); }
+Error ServiceUnavailable(std::string detail) { return Error(Status::service_unavailable, std::move(detail)); }
+Error GatewayTimeout(std::string detail) { return Error(Status::gateway_timeout, std::move(detail)); }
+
+Response ProblemResponse(Status status, std::string_view detail, const boost::json::object& extra) {
+  boost::json::object body;
+  body.reserve(extra.size() + 5);
+  body["type"] = "about:blank";
+  const auto reason = boost::beast::http::obsolete_reason(status);
+  body["title"] = std::string_view(reason.data(), reason.size());
+  body["status"] = static_cast<int>(status);
+  body["detail"] = detail;
+  body["error"] = detail;
+  for (const auto& member : extra) {
+    if (!body.contains(member.key())) body[member.key()] = member.value();
+  }
+  Response res{status, 11};
+  res.set(Field::content_type, kProblemContentType);
+  res.body() = boost::json::serialize(body);
+  return res;
+}
+
+Response ProblemResponse(const Error& error) {
+  auto res = ProblemResponse(error.status(), error.detail(), error.extra());
+  for (const auto& [name, value] : error.headers()) res.set(name, value);
+  return res;
+}
+
+}  // namespace bookstore::http

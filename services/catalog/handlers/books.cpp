@@ -1,0 +1,167 @@
+#include "handlers/books.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <limits>
+
+#include "bookstore/http/error.h"
+#include "domain/book.h"
+#include "domain/json_text.h"
+#include "domain/search.h"
+#include "events/book_events.h"
+#include "repository/books_repository.h"
+
+namespace bookstore::catalog::handlers {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::size_t kMaxSearchWords = 10;
+
+http::Response ExactJsonResponse(const json::value& body, http::Status status = http::Status::ok) {
+  return http::TextResponse(SerializeJson(body), status, http::kJsonContentType);
+}
+
+// The W3C trace context of the request, when it has the right shape, for the events it causes.
+std::string TraceParent(const http::Context& ctx) {
+  const auto header = ctx.request()["traceparent"];
+  if (header.size() != 55) return {};
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const char ch = header[i];
+    const bool dash = i == 2 || i == 35 || i == 52;
+    if (dash ? ch != '-' : !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return {};
+  }
+  return std::string(header);
+}
+
+SearchQuery ReadSearchQuery(const http::Context& ctx) {
+  SearchQuery query;
+  if (auto q = ReadSearchText("q", ctx.Query("q"))) {
+    query.terms = SplitSearchText(*q);
+    if (query.terms.fulltext_words.size() + query.terms.substrings.size() > kMaxSearchWords) {
+      throw http::BadRequest("q must have at most " + std::to_string(kMaxSearchWords) + " words", "q");
+    }
+  }
+  query.author = ReadSearchText("author", ctx.Query("author"));
+  const std::int64_t seller_id = ctx.QueryInt("seller_id", 0, 1, std::numeric_limits<std::int64_t>::max());
+  if (seller_id > 0) query.seller_id = seller_id;
+  query.in_stock = ctx.QueryBool("in_stock", false);
+  const auto sort = ctx.Query("sort");
+  query.sort = ParseSortOrder(sort ? std::optional<std::string_view>(*sort) : std::nullopt);
+  query.limit = ctx.QueryInt("limit", kDefaultLimit, 1, kMaxLimit);
+  query.offset = ctx.QueryInt("offset", 0, 0, kMaxOffset);
+  return query;
+}
+
+class BookRoutes {
+ public:
+  explicit BookRoutes(BookRoutesDeps deps) : deps_(deps) {}
+
+  http::Awaitable<http::Response> Search(http::Context& ctx) {
+    const SearchQuery query = ReadSearchQuery(ctx);
+    const auto result =
+        co_await deps_.pool.Run([&](db::Connection& c) { return repository::SearchBooks(c, query); });
+    json::array books;
+    books.reserve(result.books.size());
+    for (const Book& book : result.books) books.push_back(BookToJson(book));
+    http::Response response = ExactJsonResponse(books);
+    response.set("X-Total-Count", std::to_string(result.total));
+    co_return response;
+  }
+
+  http::Awaitable<http::Response> Get(http::Context& ctx) {
+    const std::int64_t id = ctx.IdParam("id");
+    const auto book = co_await deps_.pool.Run([&](db::Connection& c) { return repository::FindBook(c, id); });
+    if (!book) throw http::NotFound("book not found");
+    co_return ExactJsonResponse(BookToJson(*book));
+  }
+
+  http::Awaitable<http::Response> Create(http::Context& ctx) {
+    const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
+    const BookInput input = ParseBookInput(ctx.request().body());
+    RequireCompleteBook(input);
+    if (input.seller_id && *input.seller_id != caller.user_id) {
+      throw http::Forbidden("seller_id must be your own user id");
+    }
+    Book book;
+    book.title = *input.title;
+    book.author = *input.author;
+    book.description = input.description.value_or("");
+    book.price_cents = *input.price_cents;
+    book.stock = *input.stock;
+    book.seller_id = caller.user_id;
+    const std::string traceparent = TraceParent(ctx);
+    const Book created = co_await deps_.pool.Transact([&](db::Connection& c) {
+      // The name in the token stands in until the seller's user.registered arrives.
+      repository::UpsertSellerFromToken(c, caller.user_id, caller.name);
+      const std::int64_t id = repository::InsertBook(c, book);
+      Book stored = *repository::LockBook(c, id);
+      events::AddBookEvent(c, "book.created", stored, traceparent);
+      return stored;
+    });
+    deps_.relay.Notify();
+    http::Response response = ExactJsonResponse(BookToJson(created), http::Status::created);
+    response.set(http::Field::location, "/books/" + std::to_string(created.id));
+    co_return response;
+  }
+
+  http::Awaitable<http::Response> Update(http::Context& ctx) {
+    const std::int64_t id = ctx.IdParam("id");
+    const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
+    const BookInput input = ParseBookInput(ctx.request().body());
+    const std::string traceparent = TraceParent(ctx);
+    bool changed = false;
+    const Book updated = co_await deps_.pool.Transact([&](db::Connection& c) {
+      const Book current = LockOwnedBook(c, id, caller);
+      if (input.seller_id && *input.seller_id != current.seller_id) {
+        throw http::Forbidden("seller_id cannot be changed");
+      }
+      const BookChange change = ApplyBookInput(current, input);
+      changed = change.changed;
+      if (!change.changed) return current;  // nothing to write, no version, no event
+      repository::UpdateBook(c, change.after);
+      Book stored = *repository::LockBook(c, id);
+      events::AddBookEvent(c, UpdateEventType(change), stored, traceparent);
+      return stored;
+    });
+    if (changed) deps_.relay.Notify();
+    co_return ExactJsonResponse(BookToJson(updated));
+  }
+
+  http::Awaitable<http::Response> Delete(http::Context& ctx) {
+    const std::int64_t id = ctx.IdParam("id");
+    const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
+    const std::string traceparent = TraceParent(ctx);
+    co_await deps_.pool.Transact([&](db::Connection& c) {
+      LockOwnedBook(c, id, caller);
+      repository::SoftDeleteBook(c, id);
+      events::AddBookEvent(c, "book.deleted", *repository::LockBook(c, id), traceparent);
+    });
+    deps_.relay.Notify();
+    co_return ExactJsonResponse(json::object{{"message", "book deleted"}});
+  }
+
+ private:
+  // The book, locked, if it exists, is not deleted, and the caller owns it or is an admin.
+  static Book LockOwnedBook(db::Connection& c, std::int64_t id, const authn::Identity& caller) {
+    auto book = repository::LockBook(c, id);
+    if (!book || book->deleted) throw http::NotFound("book not found");
+    if (!caller.IsSelfOrAdmin(book->seller_id)) throw http::Forbidden("only the seller or an admin may change this book");
+    return std::move(*book);
+  }
+
+  BookRoutesDeps deps_;
+};
+
+}  // namespace
+
+void AddBookRoutes(http::Server& server, BookRoutesDeps deps) {
+  auto routes = std::make_shared<BookRoutes>(deps);
+  server.Get("/books", [routes](http::Context& ctx) { return routes->Search(ctx); });
+  server.Get("/books/{id}", [routes](http::Context& ctx) { return routes->Get(ctx); });
+  server.Post("/books", [routes](http::Context& ctx) { return routes->Create(ctx); });
+  server.Put("/books/{id}", [routes](http::Context& ctx) { return routes->Update(ctx); });
+  server.Delete("/books/{id}", [routes](http::Context& ctx) { return routes->Delete(ctx); });
+}
+
+}  // namespace bookstore::catalog::handlers

@@ -1,0 +1,25 @@
+#pragma once
+// The book endpoints of DESIGN §2:
+//   GET    /books        anyone   search: q, author, seller_id, in_stock, sort, limit, offset; X-Total-Count
+//   GET    /books/{id}   anyone
+//   POST   /books        user     the seller is the caller (a seller_id in the body must be the caller's: 403)
+//   PUT    /books/{id}   owner or admin; any subset of the fields
+//   DELETE /books/{id}   owner or admin; soft delete
+// Checks run in this order: 401 (no or bad token), 400 (body or parameters), 404, 403.
+
+#include "bookstore/authn/authn.h"
+#include "bookstore/bus/outbox.h"
+#include "bookstore/db/db.h"
+#include "bookstore/http/server.h"
+
+namespace bookstore::catalog::handlers {
+
+struct BookRoutesDeps {
+  db::Pool& pool;
+  bus::Relay& relay;
+  authn::Authenticator& authenticator;
+};
+
+void AddBookRoutes(http::Server& server, BookRoutesDeps deps);
+
+}  // namespace bookstore::catalog::handlers

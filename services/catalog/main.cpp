@@ -1,0 +1,90 @@
+// The catalog (port 5002): books, stock and reservations. Wiring only: config -> log -> database pool and
+// migrations -> outbox relay and the catalog.events consumer -> token checks -> HTTP routes.
+//   routes:   handlers/books.cpp          SQL: repository/          rules: domain/
+//   events:   events/ (book.* emitted by the handlers; order.placed, order.cancelled, user.registered
+//             consumed by events/dispatch.cpp)
+
+#include <iostream>
+#include <stdexcept>
+#include <string>
+
+#include "bookstore/authn/authn.h"
+#include "bookstore/bus/bus.h"
+#include "bookstore/config/env.h"
+#include "bookstore/db/db.h"
+#include "bookstore/db/migrations.h"
+#include "bookstore/db/options.h"
+#include "bookstore/http/client.h"
+#include "bookstore/http/server.h"
+#include "bookstore/log/log.h"
+#include "events/dispatch.h"
+#include "handlers/books.h"
+#include "handlers/errors.h"
+
+namespace bookstore::catalog {
+namespace {
+
+constexpr int kDefaultPort = 5002;
+
+struct Settings {
+  std::string log_level;
+  http::ServerOptions server;
+  db::Options db;
+  bus::Options bus;
+  authn::Settings tokens;
+};
+
+Settings ReadSettings(config::Env& env) {
+  Settings settings;
+  settings.log_level = env.String("LOG_LEVEL", "info", "minimum log level: debug, info, warn, error");
+  settings.server = http::ReadServerOptions(env, kDefaultPort);
+  settings.db = db::ReadOptions(env, "catalog");
+  settings.bus = bus::Options::FromEnv(env, "catalog");
+  settings.tokens = authn::ReadSettings(env);
+  return settings;
+}
+
+int Run(const Settings& settings) {
+  db::Pool pool(settings.db);
+  db::Migrate(pool, bus::Migrations());
+  db::Migrate(pool, db::EmbeddedMigrations());
+
+  bus::Relay relay(pool, settings.bus);
+  bus::InboxConsumer consumer(pool, settings.bus, "catalog", events::HandleEvent, &relay);
+
+  http::Client client;
+  authn::KeySource keys(authn::KeySource::Options{.auth_url = settings.tokens.auth_url}, client);
+  authn::Authenticator authenticator(authn::Authenticator::Options::From(settings.tokens), keys);
+
+  http::Server server(settings.server);
+  server.Use(handlers::MapDomainErrors());
+  handlers::AddBookRoutes(server, {.pool = pool, .relay = relay, .authenticator = authenticator});
+  // Not auth's keys: public reads must go on while auth is away (writes then answer 503).
+  server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
+  server.AddReadinessCheck("broker", [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
+
+  server.Start();
+  keys.Start(server.io_context(0));
+  server.Run();
+  return 0;
+}
+
+}  // namespace
+}  // namespace bookstore::catalog
+
+int main(int argc, char** argv) {
+  namespace catalog = bookstore::catalog;
+  bookstore::config::Env env("catalog", argc, argv);
+  const catalog::Settings settings = catalog::ReadSettings(env);
+  env.Finish();
+  bookstore::log::Init("catalog", settings.log_level);
+  try {
+    return catalog::Run(settings);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "catalog: " << e.what() << "\n";  // e.g. a malformed AUTH_URL
+    return 2;
+  } catch (const std::exception& e) {
+    bookstore::log::Error("catalog failed", {{"error", e.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,52 @@
+#pragma once
+// All SQL on books and sellers (migrations 0001, 0002). Every function runs on the connection it is
+// given, inside the caller's transaction when there is one.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bookstore/db/db.h"
+#include "domain/book.h"
+#include "domain/search.h"
+
+namespace bookstore::catalog::repository {
+
+// A book that is not deleted, with its seller's name (no locks).
+std::optional<Book> FindBook(db::Connection& c, std::int64_t id);
+
+// Any book, deleted or not, with its row locked (FOR UPDATE) until the transaction ends. Reads the
+// latest committed row whatever the transaction's snapshot. The seller name comes from a plain read.
+std::optional<Book> LockBook(db::Connection& c, std::int64_t id);
+
+// Inserts a book with version 1 and stock_supplied = stock; returns its id.
+std::int64_t InsertBook(db::Connection& c, const Book& book);
+
+// Writes the fields of `after` (title, author, description, price, stock, stock_supplied) and bumps
+// version and updated_at, in one UPDATE.
+void UpdateBook(db::Connection& c, const Book& after);
+
+// Marks the book deleted, bumping version and updated_at.
+void SoftDeleteBook(db::Connection& c, std::int64_t id);
+
+// Stock moved by the saga: a reservation takes copies (never below zero: throws std::logic_error when
+// fewer are left, which the caller has checked under the row lock), a release gives them back. Both
+// bump version and updated_at; stock_supplied does not change.
+void TakeStock(db::Connection& c, std::int64_t id, std::int64_t quantity);
+void ReturnStock(db::Connection& c, std::int64_t id, std::int64_t quantity);
+
+struct SearchResult {
+  std::vector<Book> books;  // one page
+  std::int64_t total = 0;   // every match, for X-Total-Count
+};
+SearchResult SearchBooks(db::Connection& c, const SearchQuery& query);
+
+// Seller names (the read model fed by user.registered). From a token: inserted when unknown, and
+// overwriting only a name that also came from a token. From the event: always wins.
+void UpsertSellerFromToken(db::Connection& c, std::int64_t user_id, std::string_view name);
+void UpsertSellerFromEvent(db::Connection& c, std::int64_t user_id, std::string_view name);
+std::optional<std::string> FindSellerName(db::Connection& c, std::int64_t user_id);
+
+}  // namespace bookstore::catalog::repository

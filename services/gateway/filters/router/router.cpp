@@ -1,0 +1,186 @@
+#include "filters/router/router.h"
+
+#include <boost/beast/http/rfc7230.hpp>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bookstore/http/error.h"
+#include "filters/request_state.h"
+
+namespace bookstore::gateway {
+namespace {
+
+using http::Field;
+
+constexpr std::size_t kMaxAttempts = 8;
+constexpr std::string_view kRequestIdHeader = "X-Request-ID";
+
+constexpr std::array kProxiedMethods{http::Verb::get,    http::Verb::post,   http::Verb::put,
+                                     http::Verb::patch,  http::Verb::delete_, http::Verb::options};
+
+struct RouteEntry {
+  std::string_view pattern;
+  Cluster& cluster;
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the Connection
+// header names. The common "Connection: keep-alive" costs no allocation.
+template <typename Message>
+void EraseHopByHop(Message& message) {
+  if (const auto it = message.find(Field::connection); it != message.end()) {
+    const std::string_view value = it->value();
+    if (!EqualsIgnoreCase(value, "keep-alive") && !EqualsIgnoreCase(value, "close")) {
+      std::vector<std::string> named;
+      for (const auto& token : boost::beast::http::token_list(value)) named.emplace_back(token);
+      for (const auto& name : named) message.erase(name);
+    }
+  }
+  static constexpr std::array kHopByHop{Field::connection, Field::keep_alive, Field::proxy_connection,
+                                        Field::te,         Field::trailer,    Field::transfer_encoding,
+                                        Field::upgrade};
+  for (const auto field : kHopByHop) message.erase(field);
+}
+
+void PrepareUpstreamRequest(http::Request& request, const http::Context& ctx) {
+  EraseHopByHop(request);
+  // The whole body is already here: an interim 100 Continue from upstream would only confuse the client.
+  request.erase(Field::expect);
+  request.erase(Field::proxy_authorization);
+  request.set(kRequestIdHeader, ctx.request_id());
+}
+
+Outcome OutcomeOf(unsigned status) {
+  if (status == 503) return Outcome::kUnavailable;
+  if (status >= 500) return Outcome::kServerError;
+  return Outcome::kSuccess;
+}
+
+Outcome OutcomeOf(const http::UpstreamError& error) {
+  switch (error.kind()) {
+    case http::UpstreamError::Kind::kConnect: return Outcome::kConnectFailure;
+    case http::UpstreamError::Kind::kTimeout: return Outcome::kTimeout;
+    case http::UpstreamError::Kind::kBroken: return Outcome::kBroken;
+  }
+  return Outcome::kBroken;
+}
+
+bool IsRetriableStatus(unsigned status) { return status == 502 || status == 503 || status == 504; }
+
+[[noreturn]] void ThrowFor(Outcome outcome, const Cluster& cluster) {
+  switch (outcome) {
+    case Outcome::kTimeout: throw http::GatewayTimeout(cluster.name() + " did not answer in time");
+    case Outcome::kBroken: throw http::BadGateway(cluster.name() + " connection failed");
+    default: throw http::ServiceUnavailable(cluster.name() + " is unavailable");
+  }
+}
+
+}  // namespace
+
+bool IsIdempotent(http::Verb method) {
+  switch (method) {
+    case http::Verb::get:
+    case http::Verb::head:
+    case http::Verb::put:
+    case http::Verb::delete_:
+    case http::Verb::options: return true;
+    default: return false;
+  }
+}
+
+Proxy::Proxy(http::Client& client, ProxyOptions options) : client_(client), options_(options) {
+  if (options_.max_attempts < 1) options_.max_attempts = 1;
+  if (options_.max_attempts > static_cast<int>(kMaxAttempts)) options_.max_attempts = kMaxAttempts;
+}
+
+http::Handler Proxy::To(Cluster& cluster) {
+  return [this, &cluster](http::Context& ctx) { return Forward(ctx, cluster); };
+}
+
+http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, Cluster& cluster) {
+  if (!cluster.Configured()) throw http::ServiceUnavailable(cluster.name() + " is not configured");
+  auto& state = StateOf(ctx);
+  http::Request& original = ctx.request();
+  const bool idempotent = IsIdempotent(original.method());
+  PrepareUpstreamRequest(original, ctx);
+
+  const auto deadline = SteadyClock::now() + options_.request_timeout;
+  std::array<const Replica*, kMaxAttempts> tried{};
+  std::size_t tried_count = 0;
+  bool second_chance_used = false;  // the one retry allowed after the upstream may have seen the request
+  Outcome last = Outcome::kConnectFailure;
+  while (tried_count < static_cast<std::size_t>(options_.max_attempts)) {
+    const auto now = SteadyClock::now();
+    auto replica = cluster.Pick(now, std::span<const Replica* const>(tried.data(), tried_count));
+    if (!replica) break;
+    if (now >= deadline) {
+      last = Outcome::kTimeout;
+      break;
+    }
+    tried.at(tried_count++) = replica.get();
+    state.upstream = replica;
+    state.attempts = static_cast<int>(tried_count);
+    // Another attempt needs the request again, so it is copied only when one could follow; the last
+    // possible attempt sends the original.
+    const bool may_retry =
+        tried_count < static_cast<std::size_t>(options_.max_attempts) && tried_count < cluster.Size();
+    http::Request request = may_retry ? original : std::move(original);
+    const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    try {
+      http::Response response = co_await client_.Send(replica->upstream(), std::move(request), timeout);
+      const unsigned status = response.result_int();
+      last = OutcomeOf(status);
+      cluster.Report(*replica, last, SteadyClock::now());
+      if (may_retry && idempotent && !second_chance_used && IsRetriableStatus(status)) {
+        second_chance_used = true;
+        continue;
+      }
+      EraseHopByHop(response);
+      co_return response;
+    } catch (const http::UpstreamError& error) {
+      last = OutcomeOf(error);
+      cluster.Report(*replica, last, SteadyClock::now());
+      if (!may_retry) break;
+      if (last == Outcome::kConnectFailure) continue;
+      if (last == Outcome::kBroken && idempotent && !second_chance_used) {
+        second_chance_used = true;
+        continue;
+      }
+      break;
+    }
+  }
+  if (tried_count == 0 && last == Outcome::kConnectFailure) {
+    throw http::ServiceUnavailable(cluster.name() + " has no replicas");
+  }
+  ThrowFor(last, cluster);
+}
+
+void AddProxyRoutes(http::Server& server, Proxy& proxy, const Clusters& clusters) {
+  const std::array<RouteEntry, 9> routes{{
+      {"/auth/{path...}", clusters.auth},
+      {"/users", clusters.auth},
+      {"/users/{path...}", clusters.auth},
+      {"/books", clusters.catalog},
+      {"/books/{path...}", clusters.catalog},
+      {"/orders", clusters.orders},
+      {"/orders/{path...}", clusters.orders},
+      {"/delivery-providers", clusters.orders},
+      {"/delivery-providers/{path...}", clusters.orders},
+  }};
+  for (const auto& route : routes) {
+    for (const auto method : kProxiedMethods) server.Handle(method, route.pattern, proxy.To(route.cluster));
+  }
+}
+
+}  // namespace bookstore::gateway

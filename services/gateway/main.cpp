@@ -1,0 +1,148 @@
+// The gateway: wiring only. Filters run in this order on every routed request (Envoy-style, one folder
+// each under filters/): access_log -> client_ip -> rate_limit -> authn -> router (the proxy), or the
+// gateway's own GET /events (live/). /healthz, /readyz and /metrics bypass them.
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "bookstore/authn/authn.h"
+#include "bookstore/config/env.h"
+#include "bookstore/http/client.h"
+#include "bookstore/http/server.h"
+#include "bookstore/log/log.h"
+#include "filters/access_log/access_log.h"
+#include "filters/authn/authn.h"
+#include "filters/client_ip/cidr.h"
+#include "filters/client_ip/client_ip.h"
+#include "filters/rate_limit/rate_limit.h"
+#include "filters/router/router.h"
+#include "live/events_endpoint.h"
+#include "live/feed.h"
+#include "live/hub.h"
+#include "revocations/revocation_sync.h"
+#include "settings.h"
+#include "upstream/cluster.h"
+#include "upstream/resolver.h"
+
+namespace bookstore::gateway {
+namespace {
+
+std::string JoinUrls(const std::vector<std::string>& urls) {
+  std::string joined;
+  for (const auto& url : urls) {
+    if (!joined.empty()) joined += ',';
+    joined += url;
+  }
+  return joined;
+}
+
+void AddClusterGauges(const Cluster& cluster) {
+  auto count = [&cluster](bool ejected) {
+    const auto now = SteadyClock::now();
+    double n = 0;
+    for (const auto& replica : cluster.Replicas()) n += replica->Ejected(now) == ejected ? 1 : 0;
+    return n;
+  };
+  auto& metrics = http::Metrics();
+  metrics.AddGaugeFunction("gateway_upstream_replicas", "Known replicas of each upstream, by state",
+                           [count] { return count(false); }, {{"cluster", cluster.name()}, {"state", "available"}});
+  metrics.AddGaugeFunction("gateway_upstream_replicas", "Known replicas of each upstream, by state",
+                           [count] { return count(true); }, {{"cluster", cluster.name()}, {"state", "ejected"}});
+}
+
+void AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticator) {
+  auto& metrics = http::Metrics();
+  metrics.AddGaugeFunction("gateway_live_streams", "Open GET /events streams",
+                           [&hub] { return static_cast<double>(hub.GetStats().streams); });
+  metrics.AddGaugeFunction("gateway_live_events", "Events received for the live streams (counter)",
+                           [&hub] { return static_cast<double>(hub.GetStats().events); });
+  metrics.AddGaugeFunction("gateway_live_dropped_streams", "Streams ended because the client fell behind (counter)",
+                           [&hub] { return static_cast<double>(hub.GetStats().dropped); });
+  if (authenticator != nullptr) {
+    metrics.AddGaugeFunction("gateway_token_signature_checks", "Full token verifications (cache misses) (counter)",
+                             [authenticator] { return static_cast<double>(authenticator->Stats().signature_checks); });
+    metrics.AddGaugeFunction("gateway_token_cache_hits", "Tokens found in the verified-token cache (counter)",
+                             [authenticator] { return static_cast<double>(authenticator->Stats().cache.hits); });
+  }
+}
+
+int Run(const Settings& settings) {
+  const CidrSet trusted_proxies = CidrSet::Parse(settings.trusted_proxies);
+  Cluster auth("auth", settings.auth_urls, settings.health);
+  Cluster catalog("catalog", settings.catalog_urls, settings.health);
+  Cluster orders("orders", settings.orders_urls, settings.health);
+  const Resolver resolver({&auth, &catalog, &orders}, settings.dns_refresh);
+  for (const Cluster* cluster : {&auth, &catalog, &orders}) AddClusterGauges(*cluster);
+
+  http::Client client(settings.client);
+  std::unique_ptr<authn::KeySource> keys;
+  std::unique_ptr<authn::Authenticator> authenticator;
+  if (auth.Configured()) {
+    keys = std::make_unique<authn::KeySource>(authn::KeySource::Options{.auth_url = JoinUrls(settings.auth_urls)},
+                                              client);
+    auto options = authn::Authenticator::Options::From(settings.tokens);
+    options.cache.capacity = settings.token_cache_size;
+    authenticator = std::make_unique<authn::Authenticator>(std::move(options), *keys);
+  } else {
+    log::Warn("AUTH_URLS is empty: /auth and /users answer 503 and no token can be verified");
+  }
+  LiveHub hub(settings.hub);
+  AddLiveGauges(hub, authenticator.get());
+  RateLimiter rate_limiter(settings.limits);
+  Proxy proxy(client, settings.proxy);
+  EventsEndpoint events(hub, authenticator.get(), settings.events);
+
+  http::ServerOptions server_options = settings.server;
+  server_options.access_log = false;  // the access_log filter writes the line, with upstream and client ip
+  http::Server server(server_options);
+  server.Use(AccessLogFilter(settings.server.access_log));
+  server.Use(ClientIpFilter(trusted_proxies));
+  server.Use(rate_limiter.Filter());
+  server.Use(AuthnFilter(authenticator.get()));
+  AddProxyRoutes(server, proxy, Clusters{.auth = auth, .catalog = catalog, .orders = orders});
+  events.Register(server);
+
+  std::unique_ptr<RevocationSync> revocations;
+  if (authenticator) {
+    revocations = std::make_unique<RevocationSync>(
+        RevocationSync::Options{.auth_urls = JoinUrls(settings.auth_urls)}, client, authenticator->Revocations(),
+        server.io_context(0));
+  }
+  // After the server: destroyed first, so no event is routed to streams of a server that is gone.
+  const LiveFeed feed(settings.bus, hub, authenticator ? &authenticator->Revocations() : nullptr, [&revocations] {
+    if (revocations) revocations->Load();
+  });
+
+  // Ready once tokens can be checked (keys and revocations loaded) and live events flow; the upstreams'
+  // health is not a condition (one service down must not take the whole gateway out of rotation).
+  server.AddReadinessCheck("auth_keys", [&keys] { return keys && keys->Ready(); });
+  server.AddReadinessCheck("revocations", [&revocations] { return revocations && revocations->Loaded(); });
+  server.AddReadinessCheck("broker", [&feed] { return feed.Connected(); });
+
+  if (keys) keys->Start(server.io_context(0));
+  if (revocations) revocations->Load();
+  server.Run();
+  return 0;
+}
+
+}  // namespace
+}  // namespace bookstore::gateway
+
+int main(int argc, char** argv) {
+  namespace gateway = bookstore::gateway;
+  bookstore::config::Env env("gateway", argc, argv);
+  const gateway::Settings settings = gateway::ReadSettings(env);
+  env.Finish();
+  bookstore::log::Init("gateway", settings.log_level);
+  try {
+    return gateway::Run(settings);
+  } catch (const std::invalid_argument& e) {
+    // A setting the environment reader could not judge alone (an upstream URL, a CIDR range).
+    std::cerr << "gateway: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    bookstore::log::Error("gateway failed", {{"error", e.what()}});
+    return 1;
+  }
+}

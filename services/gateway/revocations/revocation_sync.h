@@ -1,0 +1,50 @@
+#pragma once
+// The revoked token ids this replica must refuse, from two sources:
+//  - auth.token_revoked events, through the replica's bus Subscriber (live/feed.h), applied as they come;
+//  - auth's GET /internal/revocations (everything still in force), loaded at start-up and again after
+//    every (re)connection of the Subscriber, since events published while it was disconnected are lost.
+// A load is retried with backoff until auth answers; Loaded() (a readiness condition) turns true after
+// the first complete load.
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "bookstore/auth/revocation.h"
+#include "bookstore/http/client.h"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
+namespace bookstore::gateway {
+
+class RevocationSync {
+ public:
+  struct Options {
+    std::string auth_urls;  // comma-separated base URLs of auth (or one name resolving to its replicas)
+    std::chrono::milliseconds timeout{5'000};
+    std::chrono::milliseconds retry_initial{200};
+    std::chrono::milliseconds retry_max{5'000};
+  };
+
+  // `client`, `into` and `io` must outlive the loads (stop `io` before destroying them).
+  RevocationSync(Options options, http::Client& client, auth::RevocationSet& into, boost::asio::io_context& io);
+
+  // Starts a load on `io` unless one is running; if one is running, it loads once more after it. Thread-safe.
+  void Load();
+  [[nodiscard]] bool Loaded() const { return loaded_.load(); }
+
+ private:
+  void Spawn();
+
+  Options options_;
+  http::Client& client_;
+  auth::RevocationSet& into_;
+  boost::asio::io_context& io_;
+  std::atomic<bool> loaded_{false};
+  std::atomic<bool> running_{false};
+  std::atomic<bool> again_{false};
+};
+
+}  // namespace bookstore::gateway
