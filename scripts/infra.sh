@@ -203,7 +203,7 @@ mdb_start() {
     poll_until 60 mdb_ready || die "MariaDB (pid $pid) is running but does not answer; see $LOG_DIR/mariadb.log"
     return 0
   fi
-  require_free_port "$MARIADB_PORT" "MariaDB" "--mariadb-port"
+  require_free_port "$MARIADB_PORT" "MariaDB" "--mariadb-port (up: BOOKSTORE_MARIADB_PORT)"
   mdb_install
   mkdir -p "$MDB_DIR/tmp" "$LOG_DIR"
   rm -f "$MDB_SOCKET" "$MDB_PID_FILE"
@@ -356,7 +356,7 @@ epmd_start() {
   if pid_alive "$pid" && port_open "$EPMD_PORT"; then
     return 0
   fi
-  require_free_port "$EPMD_PORT" "epmd" "--epmd-port"
+  require_free_port "$EPMD_PORT" "epmd" "--epmd-port (up: BOOKSTORE_EPMD_PORT)"
   launch "$EPMD_PID_FILE" "$LOG_DIR/epmd.log" epmd -address 127.0.0.1 -port "$EPMD_PORT"
   poll_until 10 port_open "$EPMD_PORT" || die "epmd did not start on port $EPMD_PORT; see $LOG_DIR/epmd.log"
 }
@@ -385,9 +385,9 @@ rmq_start() {
   if [[ -n "$pid" || -f "$EPMD_PID_FILE" ]]; then
     rmq_stop # leftovers of a node that died: clean up first
   fi
-  require_free_port "$RABBITMQ_PORT" "RabbitMQ AMQP" "--rabbitmq-port"
-  require_free_port "$DIST_PORT" "RabbitMQ distribution" "--dist-port"
-  ((MGMT_PORT == 0)) || require_free_port "$MGMT_PORT" "RabbitMQ management" "--mgmt-port"
+  require_free_port "$RABBITMQ_PORT" "RabbitMQ AMQP" "--rabbitmq-port (up: BOOKSTORE_RABBITMQ_PORT)"
+  require_free_port "$DIST_PORT" "RabbitMQ distribution" "--dist-port (up: BOOKSTORE_RABBITMQ_DIST_PORT)"
+  ((MGMT_PORT == 0)) || require_free_port "$MGMT_PORT" "RabbitMQ management" "--mgmt-port (up: BOOKSTORE_RABBITMQ_MGMT_PORT)"
   write_rmq_config
   epmd_start
   RMQ_LOG_OFFSET=$(stat -c %s "$RMQ_LOG" 2>/dev/null || echo 0)
@@ -511,9 +511,17 @@ for_servers() {
     rabbitmq) "rmq_$action" ;;
     all)
       if [[ "$action" == stop ]]; then
+        mdb_stop &
+        local mdb_job=$!
         rmq_stop
-        mdb_stop
+        wait "$mdb_job" || warn "stopping MariaDB failed"
         check_nothing_left
+      elif [[ "$action" == start ]]; then
+        # Both at once: MariaDB is ready long before RabbitMQ has booted.
+        mdb_start &
+        local mdb_job=$!
+        rmq_start
+        wait "$mdb_job" || die "MariaDB did not start"
       else
         "mdb_$action"
         "rmq_$action"

@@ -55,14 +55,10 @@ void AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticator
   auto& metrics = http::Metrics();
   metrics.AddGaugeFunction("gateway_live_streams", "Open GET /events streams",
                            [&hub] { return static_cast<double>(hub.GetStats().streams); });
-  metrics.AddGaugeFunction("gateway_live_events", "Events received for the live streams (counter)",
-                           [&hub] { return static_cast<double>(hub.GetStats().events); });
-  metrics.AddGaugeFunction("gateway_live_dropped_streams", "Streams ended because the client fell behind (counter)",
-                           [&hub] { return static_cast<double>(hub.GetStats().dropped); });
   if (authenticator != nullptr) {
-    metrics.AddGaugeFunction("gateway_token_signature_checks", "Full token verifications (cache misses) (counter)",
+    metrics.AddGaugeFunction("gateway_token_signature_checks", "Full token verifications (cache misses) since start",
                              [authenticator] { return static_cast<double>(authenticator->Stats().signature_checks); });
-    metrics.AddGaugeFunction("gateway_token_cache_hits", "Tokens found in the verified-token cache (counter)",
+    metrics.AddGaugeFunction("gateway_token_cache_hits", "Tokens found in the verified-token cache since start",
                              [authenticator] { return static_cast<double>(authenticator->Stats().cache.hits); });
   }
 }

@@ -31,16 +31,16 @@ Fixture& Shared() {
   return fixture;
 }
 
-void BM_Sign(benchmark::State& state) {
+void BenchSign(benchmark::State& state) {
   auto& f = Shared();
   for (auto _ : state) {
     benchmark::DoNotOptimize(Sign(f.claims, f.keys));
   }
 }
-BENCHMARK(BM_Sign);
+BENCHMARK(BenchSign);
 
 // The full check: base64url, two JSON parses, one Ed25519 verification.
-void BM_VerifyUncached(benchmark::State& state) {
+void BenchVerifyUncached(benchmark::State& state) {
   auto& f = Shared();
   const PublicKeySet keys = f.keys.PublicKeys();
   for (auto _ : state) {
@@ -51,10 +51,10 @@ void BM_VerifyUncached(benchmark::State& state) {
     benchmark::DoNotOptimize(result);
   }
 }
-BENCHMARK(BM_VerifyUncached)->Threads(1)->Threads(2);
+BENCHMARK(BenchVerifyUncached)->Threads(1)->Threads(2);
 
 // A hot token through TokenVerifier: cache lookup plus revocation check.
-void BM_VerifyCached(benchmark::State& state) {
+void BenchVerifyCached(benchmark::State& state) {
   auto& f = Shared();
   for (auto _ : state) {
     auto result = f.verifier.Verify(f.token, f.now);
@@ -64,10 +64,10 @@ void BM_VerifyCached(benchmark::State& state) {
     benchmark::DoNotOptimize(result);
   }
 }
-BENCHMARK(BM_VerifyCached)->Threads(1)->Threads(2);
+BENCHMARK(BenchVerifyCached)->Threads(1)->Threads(2);
 
 // Many users at once: each iteration checks a different one of 1000 cached tokens.
-void BM_VerifyCachedManyTokens(benchmark::State& state) {
+void BenchVerifyCachedManyTokens(benchmark::State& state) {
   auto& f = Shared();
   static const std::vector<std::string> tokens = [&f] {
     std::vector<std::string> all;
@@ -83,7 +83,7 @@ void BM_VerifyCachedManyTokens(benchmark::State& state) {
     benchmark::DoNotOptimize(result);
   }
 }
-BENCHMARK(BM_VerifyCachedManyTokens)->Threads(1)->Threads(2);
+BENCHMARK(BenchVerifyCachedManyTokens)->Threads(1)->Threads(2);
 
 }  // namespace
 }  // namespace bookstore::auth

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
-const sys_seconds kNow{seconds(1'750'000'000)};
+constexpr sys_seconds kNow{seconds(1'750'000'000)};
 constexpr std::string_view kHeader = R"({"alg":"EdDSA","typ":"JWT","kid":"k1"})";
 
 std::string B64(std::string_view text) { return Base64UrlEncode(text); }
@@ -71,22 +71,22 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
 
 class JwtTest : public testing::Test {
  protected:
-  VerifyResult Check(std::string_view token) const { return Verify(token, trusted_, expect_); }
+  [[nodiscard]] VerifyResult Check(std::string_view token) const { return Verify(token, trusted_, expect_); }
 
-  VerifyFailure FailureOf(std::string_view token) const {
+  [[nodiscard]] VerifyFailure FailureOf(std::string_view token) const {
     const auto result = Check(token);
     EXPECT_FALSE(result.Ok()) << "accepted: " << token;
     return result.Ok() ? VerifyFailure::kRevoked : result.Failure();  // kRevoked: never produced by Verify
   }
 
   // The standard payload with one change, genuinely signed.
-  std::string SignedWith(const std::function<void(json::object&)>& change) const {
+  [[nodiscard]] std::string SignedWith(const std::function<void(json::object&)>& change) const {
     json::object payload = PayloadOf(claims_);
     change(payload);
     return SignRaw(keys_, kHeader, json::serialize(payload));
   }
 
-  std::string SignedWithHeader(std::string_view header) const {
+  [[nodiscard]] std::string SignedWithHeader(std::string_view header) const {
     return SignRaw(keys_, header, json::serialize(PayloadOf(claims_)));
   }
 
@@ -274,10 +274,13 @@ TEST_F(JwtTest, ClaimsOfTheWrongTypeOrValueAreRefused) {
                                                                   {"exp", 1'750'000'000 - 3600},
                                                                   {"jti", ""},
                                                                   {"jti", json::object{}}};
-  for (const auto& [claim, value] : cases) {
-    const auto result = Check(SignedWith([&](json::object& p) { p[claim] = value; }));
-    ASSERT_FALSE(result.Ok()) << claim << "=" << json::serialize(value);
-    EXPECT_EQ(result.Failure(), VerifyFailure::kInvalidClaim) << claim << "=" << json::serialize(value);
+  for (const auto& change : cases) {
+    const auto result = Check(SignedWith([&change](json::object& p) { p[change.first] = change.second; }));
+    std::string what = change.first;
+    what += '=';
+    what += json::serialize(change.second);
+    ASSERT_FALSE(result.Ok()) << what;
+    EXPECT_EQ(result.Failure(), VerifyFailure::kInvalidClaim) << what;
   }
 }
 

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
-const sys_seconds kNow{seconds(1'750'000'000)};
+constexpr sys_seconds kNow{seconds(1'750'000'000)};
 
 Claims ClaimsFor(std::int64_t user, sys_seconds now = kNow, std::chrono::seconds ttl = 1h) {
   return NewClaims("bookstore-auth", "bookstore", user, "user " + std::to_string(user), Role::kUser, now,
@@ -95,6 +95,7 @@ TEST(VerifiedTokenCacheTest, ConcurrentLookupsAndInsertsStayConsistent) {
   VerifiedTokenCache cache(VerifiedTokenCache::Options{.capacity = 256, .ttl = 60s, .shards = 16});
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&cache, &wrong, t] {
       for (int i = 0; i < 5000; ++i) {
@@ -238,6 +239,7 @@ TEST_F(TokenVerifierTest, UnknownKidAsksForABoundedRefetch) {
 TEST_F(TokenVerifierTest, ConcurrentRefetchRequestsYieldOne) {
   std::atomic<int> granted{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([this, &granted] {
       for (int i = 0; i < 1000; ++i) {

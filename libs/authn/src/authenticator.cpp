@@ -23,6 +23,8 @@ Settings ReadTokenSettings(config::Env& env) {
   Settings settings;
   settings.issuer = env.String("JWT_ISSUER", "bookstore-auth", "iss of access tokens (issued and expected)");
   settings.audience = env.String("JWT_AUDIENCE", "bookstore", "aud of access tokens (issued and expected)");
+  settings.leeway = std::chrono::duration_cast<std::chrono::seconds>(
+      env.Duration("JWT_LEEWAY", std::chrono::seconds(30), "clock skew tolerated when checking token times"));
   return settings;
 }
 
@@ -71,6 +73,7 @@ Authenticator::Options Authenticator::Options::From(const Settings& settings) {
   Options options;
   options.issuer = settings.issuer;
   options.audience = settings.audience;
+  options.leeway = settings.leeway;
   return options;
 }
 

@@ -1,7 +1,7 @@
 // KeySource: auth's JWKS fetched over HTTP, refreshed at a bounded rate. The only Asio-heavy file of
 // the library (timers, co_spawn, waiting for a shared fetch).
 
-#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -28,7 +30,8 @@ namespace bookstore::authn {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-using Waiter = asio::any_completion_handler<void()>;
+// Resumes one waiting coroutine on its own executor.
+using Waiter = std::function<void()>;
 
 struct KeySource::Impl {
   Options options;
@@ -83,20 +86,24 @@ struct KeySource::Impl {
       to_wake.swap(waiters);
     }
     // Each waiter resumes on its own executor (its coroutine's network thread).
-    for (auto& waiter : to_wake) asio::post(std::move(waiter));
+    for (auto& waiter : to_wake) waiter();
   }
 
   // Completes when the running fetch (if any) has ended.
   auto WaitForFetch() {
     return asio::async_initiate<decltype(asio::use_awaitable), void()>(
         [this](auto handler) {
+          auto executor = asio::get_associated_executor(handler);
+          // std::function needs a copyable callable; the coroutine's handler is move-only.
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          Waiter wake = [executor, shared] { asio::post(executor, [shared] { std::move (*shared)(); }); };
           std::unique_lock lock(mutex);
           if (!fetching) {
             lock.unlock();
-            asio::post(std::move(handler));
+            wake();
             return;
           }
-          waiters.emplace_back(std::move(handler));
+          waiters.push_back(std::move(wake));
         },
         asio::use_awaitable);
   }

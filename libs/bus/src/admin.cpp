@@ -7,8 +7,8 @@
 
 namespace bookstore::bus {
 
-BrokerAdmin::BrokerAdmin(const Options& options)
-    : options_(options), connection_(std::make_unique<detail::AmqpConnection>(options_, "admin")) {
+BrokerAdmin::BrokerAdmin(Options options)
+    : options_(std::move(options)), connection_(std::make_unique<detail::AmqpConnection>(options_, "admin")) {
   connection_->ConfirmSelect();
 }
 

@@ -12,7 +12,24 @@ namespace {
 // Short enough that a stop request is noticed quickly, long enough not to spin.
 constexpr std::chrono::milliseconds kPollInterval{100};
 
+constexpr std::chrono::minutes kRepeatWarningEvery{1};
+
 }  // namespace
+
+log::Level OutageLog::NextFailure() {
+  failing_ = true;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_warning_) return log::Level::kDebug;
+  next_warning_ = now + kRepeatWarningEvery;
+  return log::Level::kWarn;
+}
+
+bool OutageLog::Recovered() {
+  const bool was_failing = failing_;
+  failing_ = false;
+  next_warning_ = {};
+  return was_failing;
+}
 
 bool SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
   std::mutex mutex;
@@ -45,14 +62,13 @@ ConsumeWorker::~ConsumeWorker() = default;  // jthread requests stop and joins
 
 void ConsumeWorker::Run(const std::stop_token& stop) {
   auto backoff = options_.reconnect_backoff_min;
-  bool failing = false;
+  OutageLog outage;
   while (!stop.stop_requested()) {
     try {
       AmqpConnection connection(options_, role_);
       setup_(connection);
       connected_ = true;
-      if (failing) log::Info("consumer reconnected to RabbitMQ", {{"role", role_}});
-      failing = false;
+      if (outage.Recovered()) log::Info("consumer reconnected to RabbitMQ", {{"role", role_}});
       backoff = options_.reconnect_backoff_min;
       while (!stop.stop_requested()) {
         if (auto delivery = connection.NextDelivery(kPollInterval)) process_(connection, std::move(*delivery), stop);
@@ -61,10 +77,8 @@ void ConsumeWorker::Run(const std::stop_token& stop) {
       connected_ = false;
     } catch (const std::exception& e) {
       connected_ = false;
-      // The first failure of an outage is a warning; the reconnection attempts that follow would repeat it.
-      log::Write(failing ? log::Level::kDebug : log::Level::kWarn, "consumer lost RabbitMQ; reconnecting",
+      log::Write(outage.NextFailure(), "consumer lost RabbitMQ; reconnecting",
                  {{"role", role_}, {"error", e.what()}, {"retry_in_ms", backoff.count()}});
-      failing = true;
       SleepFor(stop, backoff);
       backoff = std::min(backoff * 2, options_.reconnect_backoff_max);
     }

@@ -10,8 +10,22 @@
 
 #include "amqp_connection.h"
 #include "bookstore/bus/options.h"
+#include "bookstore/log/log.h"
 
 namespace bookstore::bus::detail {
+
+// During an outage: the first failure is worth a warning, the retries that follow only now and then.
+class OutageLog {
+ public:
+  // The level for the next failure's log line.
+  log::Level NextFailure();
+  // Returns true when this ends an outage (worth an info line).
+  bool Recovered();
+
+ private:
+  bool failing_ = false;
+  std::chrono::steady_clock::time_point next_warning_{};
+};
 
 // Waits `duration` or until stop is requested; returns false when stopping.
 bool SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration);

@@ -44,6 +44,15 @@ enum class Outcome { kHandled, kDuplicate };
 }  // namespace
 
 struct InboxConsumer::Shared {
+  Shared(db::Pool& pool_in, Options options_in, ServiceQueue queue_in, InboxHandler handler_in,
+         ConsumerCounters& counters_in, Relay* relay_in)
+      : pool(pool_in),
+        options(std::move(options_in)),
+        queue(std::move(queue_in)),
+        handler(std::move(handler_in)),
+        counters(counters_in),
+        relay(relay_in) {}
+
   db::Pool& pool;
   Options options;
   ServiceQueue queue;
@@ -120,8 +129,6 @@ struct InboxConsumer::Shared {
         if (!detail::PumpFor(amqp, stop, backoff)) return;
         backoff = std::min(backoff * 2, options.reconnect_backoff_max);
         continue;
-      } catch (const BrokerError&) {
-        throw;  // not from the handler's own work: let the worker reconnect
       } catch (const std::exception& e) {
         Fail(amqp, delivery, event, e.what());
         return;

@@ -3,6 +3,7 @@
 
 #include "bookstore/bus/outbox.h"
 #include "bookstore/log/log.h"
+#include "consume_worker.h"
 
 namespace bookstore::bus {
 namespace {
@@ -73,7 +74,7 @@ void Relay::Wait(const std::stop_token& stop, std::chrono::milliseconds timeout)
 void Relay::Run(const std::stop_token& stop) {
   auto backoff = options_.reconnect_backoff_min;
   auto next_cleanup = Clock::now();
-  bool failing = false;
+  detail::OutageLog outage;
   const auto batch_size = static_cast<std::size_t>(options_.relay_batch_size);
   while (!stop.stop_requested()) {
     try {
@@ -84,17 +85,14 @@ void Relay::Run(const std::stop_token& stop) {
         DeleteOldRows();
         next_cleanup = Clock::now() + CleanupInterval(options_.outbox_retention);
       }
-      if (failing) log::Info("outbox relay recovered");
-      failing = false;
+      if (outage.Recovered()) log::Info("outbox relay recovered");
       backoff = options_.reconnect_backoff_min;
       publisher_.KeepAlive();
       Wait(stop, options_.relay_poll_interval);
     } catch (const std::exception& e) {
       ++failures_;
-      // The first failure of an outage is a warning; the retries that follow would only repeat it.
-      log::Write(failing ? log::Level::kDebug : log::Level::kWarn, "outbox relay round failed; retrying",
+      log::Write(outage.NextFailure(), "outbox relay round failed; retrying",
                  {{"error", e.what()}, {"retry_in_ms", backoff.count()}});
-      failing = true;
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, stop, backoff, [] { return false; });  // Notify() must not cut the backoff short
       backoff = std::min(backoff * 2, options_.reconnect_backoff_max);

@@ -65,6 +65,7 @@ TEST_F(MigrationsTest, ConcurrentReplicasApplyEachMigrationOnce) {
   std::latch start(kReplicas);
   std::atomic<int> failures{0};
   std::vector<std::thread> replicas;
+  replicas.reserve(kReplicas);
   for (int i = 0; i < kReplicas; ++i) {
     replicas.emplace_back([&] {
       try {

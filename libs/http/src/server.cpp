@@ -299,19 +299,26 @@ class Session final : public SessionBase,
       : server_(server), worker_(worker), stream_(std::move(stream)), remote_(std::move(remote)), id_(id) {
     ++server_.active_sessions;
   }
-  ~Session() override { server_.SessionEnded(); }
+  ~Session() override {
+    if (counted_stream_) --server_.streams_open;
+    server_.SessionEnded();
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   net::cancellation_signal& cancel_signal() { return cancel_; }
 
   Awaitable<void> Run() {
-    const auto self = worker_.sessions.insert(worker_.sessions.end(), this);
-    struct Unregister {
-      std::list<SessionBase*>& list;
+    // On every way out: leave the drain list and close the socket, which also ends a pending liveness read
+    // (it holds a reference to this session).
+    struct Cleanup {
+      Session& session;
       std::list<SessionBase*>::iterator it;
-      ~Unregister() { list.erase(it); }
-    } unregister{worker_.sessions, self};
+      ~Cleanup() {
+        session.worker_.sessions.erase(it);
+        session.Lowest().close();
+      }
+    } cleanup{*this, worker_.sessions.insert(worker_.sessions.end(), this)};
     try {
       co_await Loop();
     } catch (const std::exception& e) {
@@ -347,12 +354,16 @@ class Session final : public SessionBase,
     head.chunked(true);
     stream_status_ = head.result_int();
     phase_ = Phase::kStreaming;
+    streamed_ = true;
     ++server_.streams_open;
     counted_stream_ = true;
     bhttp::response_serializer<bhttp::string_body> serializer(head);
     Lowest().expires_after(server_.options.write_timeout);
     auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kTuple);
-    if (ec) co_return false;
+    if (ec) {
+      client_gone_ = true;
+      co_return false;
+    }
     stream_open_ = true;
     StartLivenessRead();
     if (drain_requested_) {
@@ -373,6 +384,7 @@ class Session final : public SessionBase,
     auto [ec, written] = co_await net::async_write(stream_, buffers, kTuple);
     if (ec) {
       stream_open_ = false;
+      client_gone_ = true;
       co_return false;
     }
     co_return stream_open_;
@@ -460,6 +472,9 @@ class Session final : public SessionBase,
     }
 
     if (ctx.streaming()) {
+      // The stream may have ended by cancellation (client gone, shutdown); the session still has to
+      // finish it, so clear the cancelled state before awaiting anything.
+      co_await net::this_coro::reset_cancellation_state();
       co_await FinishStream();
       server_.Record(worker_, ctx, method, path, stream_status_, start);
       current_ = nullptr;
@@ -539,7 +554,8 @@ class Session final : public SessionBase,
     phase_ = Phase::kClosing;
     beast::error_code ec;
     if constexpr (kTls) {
-      if (Lowest().socket().is_open()) {
+      // Not after a stream: its liveness read may still be pending, and TLS allows one reader.
+      if (Lowest().socket().is_open() && !streamed_) {
         Lowest().expires_after(std::chrono::seconds(1));
         auto [sec] = co_await stream_.async_shutdown(kTuple);
         (void)sec;
@@ -549,17 +565,16 @@ class Session final : public SessionBase,
     Lowest().close();
   }
 
+  // Sends the last chunk when the client is still there.
   Awaitable<void> FinishStream() {
-    // The stream may have ended by cancellation; the last chunk still goes out when the client is there.
-    co_await net::this_coro::reset_cancellation_state();
-    const bool was_open = stream_open_;
+    const bool client_there = counted_stream_ && !client_gone_;
     stream_open_ = false;
     phase_ = Phase::kClosing;
     if (counted_stream_) {
       --server_.streams_open;
       counted_stream_ = false;
     }
-    if (was_open) {
+    if (client_there) {
       static constexpr std::string_view kLastChunk = "0\r\n\r\n";
       Lowest().expires_after(server_.options.write_timeout);
       auto [ec, n] = co_await net::async_write(stream_, net::buffer(kLastChunk.data(), kLastChunk.size()), kTuple);
@@ -577,6 +592,7 @@ class Session final : public SessionBase,
         return;
       }
       self->stream_open_ = false;
+      self->client_gone_ = true;
       self->cancel_.emit(net::cancellation_type::terminal);
     });
   }
@@ -591,8 +607,10 @@ class Session final : public SessionBase,
   net::cancellation_signal cancel_;
   Phase phase_ = Phase::kIdle;
   bool drain_requested_ = false;
-  bool stream_open_ = false;
+  bool stream_open_ = false;   // the handler may write
+  bool client_gone_ = false;   // the stream's client left or a write failed
   bool counted_stream_ = false;
+  bool streamed_ = false;
   unsigned stream_status_ = 200;
   unsigned version_ = 11;
   Context* current_ = nullptr;

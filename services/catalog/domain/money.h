@@ -22,10 +22,14 @@ std::string CentsToDecimal(std::int64_t cents);
 // for anything else or more than two decimals.
 std::int64_t DecimalToCents(std::string_view text);
 
+// Amounts up to this many cents (2^46 units: doubles there are spaced less than a cent apart) survive
+// CentsToJsonNumber exactly; prices are at most 10^8 cents and order totals far below the limit.
+inline constexpr std::int64_t kExactJsonCentsLimit = (std::int64_t{1} << 46) * 100 - 1;
+
 // The value to put in a boost::json::value for an amount. The double nearest to cents/100 prints, with
 // SerializeJson's shortest round-trip fixed notation (json_text.h), as exactly the amount's decimal text
-// ("12.5" for 1250), for every amount below 2^53 cents; it is only a carrier to the writer, never used
-// for arithmetic.
+// ("12.5" for 1250) for every amount up to kExactJsonCentsLimit; it is only a carrier to the writer,
+// never used for arithmetic.
 double CentsToJsonNumber(std::int64_t cents);
 
 }  // namespace bookstore::catalog

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "bookstore/http/context.h"
+#include "bookstore/http/metrics.h"
 #include "bookstore/log/log.h"
 
 namespace bookstore::gateway {
@@ -62,7 +63,12 @@ void LiveStream::Wake(bool needed) {
 
 // ---- LiveHub ----
 
-LiveHub::LiveHub(Options options) : options_(options) {}
+LiveHub::LiveHub(Options options)
+    : options_(options),
+      events_counter_(http::Metrics().AddCounter("gateway_live_events_total",
+                                                 "Events received for the live streams (GET /events)")),
+      dropped_counter_(http::Metrics().AddCounter("gateway_live_dropped_streams_total",
+                                                  "Live streams ended because the client fell too far behind")) {}
 
 std::shared_ptr<LiveStream> LiveHub::Open(std::int64_t user_id, std::string token_id, std::function<void()> wake) {
   auto stream = std::make_shared<LiveStream>(user_id, std::move(token_id), options_.queue_limit, std::move(wake));
@@ -92,6 +98,7 @@ void LiveHub::Deliver(LiveStream& stream, const SharedText& text) {
     delivered_.fetch_add(1, std::memory_order_relaxed);
   } else {
     dropped_.fetch_add(1, std::memory_order_relaxed);
+    dropped_counter_.Inc();
     log::Info("live stream dropped: client too slow", {{"user_id", stream.user_id()}});
   }
 }
@@ -102,6 +109,7 @@ void LiveHub::Publish(const bus::Event& event) {
   const bool order = type.starts_with("order.");
   if (!book && !order) return;
   events_.fetch_add(1, std::memory_order_relaxed);
+  events_counter_.Inc();
   const std::int64_t owner = order ? EventUserId(event) : 0;
   if (order && owner == 0) return;  // an order event names its owner; without one it goes to nobody
   const auto text = std::make_shared<const std::string>(FormatLiveEvent(event));

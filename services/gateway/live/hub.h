@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bookstore/bus/event.h"
+#include "bookstore/http/metrics.h"
 
 namespace bookstore::gateway {
 
@@ -104,6 +105,8 @@ class LiveHub {
   std::atomic<std::uint64_t> events_{0};
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> dropped_{0};
+  http::Counter& events_counter_;  // process-wide, for /metrics
+  http::Counter& dropped_counter_;
 };
 
 // The SSE text of an event: "event: <type>\nid: <id>\ndata: <data as JSON>\n\n".

@@ -1,9 +1,12 @@
 // A helper for the gateway's system tests (tests/system/test_gateway_*.py), doing what the tests cannot
 // do from Python alone:
 //
-//   gateway-test-tool publish <type> <data-json>
-//       publishes one event on the bus as a service's relay would (AMQP_URL, AMQP_NAME_PREFIX from the
-//       environment) and prints its id;
+//   gateway-test-tool publish <type> <data-json> [count]
+//       publishes the event on the bus as a service's relay would (AMQP_URL, AMQP_NAME_PREFIX from the
+//       environment) and prints its id; with a count, that many events whose data also holds "seq"
+//       (0, 1, ...);
+//   gateway-test-tool delete-topology
+//       deletes the exchanges and queues of AMQP_NAME_PREFIX (a test's own topology) after the test;
 //   gateway-test-tool sign <jwt-keys-file> <claims-json>
 //       prints a token signed with the active key of the file, with the given claims
 //       {"iss","aud","sub","name","role","iat","exp","jti"} (iat/exp in Unix seconds), e.g. an expired
@@ -36,16 +39,33 @@ std::string Env(const char* name, const char* fallback) {
   return value != nullptr ? value : fallback;
 }
 
-int Publish(const std::string& type, const std::string& data) {
+bus::Options BusOptions() {
   bus::Options options;
   options.url = Env("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
   options.client_name = "gateway-test-tool";
   options.topology = bus::Topology::Default(Env("AMQP_NAME_PREFIX", ""));
-  const auto event = bus::MakeEvent(type, "test", json::parse(data));
-  bus::BrokerAdmin admin(options);
+  return options;
+}
+
+int Publish(const std::string& type, const std::string& data, int count) {
+  bus::BrokerAdmin admin(BusOptions());
   admin.DeclareTopology();
-  admin.PublishRaw(event.type, bus::Serialize(event), event.id);
-  std::cout << event.id << "\n";
+  for (int seq = 0; seq < count; ++seq) {
+    auto value = json::parse(data);
+    if (count > 1 && value.is_object()) value.as_object()["seq"] = seq;
+    const auto event = bus::MakeEvent(type, "test", std::move(value));
+    admin.PublishRaw(event.type, bus::Serialize(event), event.id);
+    std::cout << event.id << "\n";
+  }
+  return 0;
+}
+
+int DeleteTopology() {
+  if (Env("AMQP_NAME_PREFIX", "").empty()) {
+    std::cerr << "gateway-test-tool: refusing to delete the unprefixed (real) topology\n";
+    return 2;
+  }
+  bus::BrokerAdmin(BusOptions()).DeleteTopology();
   return 0;
 }
 
@@ -73,12 +93,15 @@ int Sign(const std::string& keys_file, const std::string& claims_json) {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
   try {
-    if (args.size() == 3 && args[0] == "publish") return Publish(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "publish") return Publish(args[1], args[2], 1);
+    if (args.size() == 4 && args[0] == "publish") return Publish(args[1], args[2], std::stoi(args[3]));
     if (args.size() == 3 && args[0] == "sign") return Sign(args[1], args[2]);
+    if (args.size() == 1 && args[0] == "delete-topology") return DeleteTopology();
   } catch (const std::exception& e) {
     std::cerr << "gateway-test-tool: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: gateway-test-tool publish <type> <data-json> | sign <jwt-keys-file> <claims-json>\n";
+  std::cerr << "usage: gateway-test-tool publish <type> <data-json> [count] | delete-topology |\n"
+               "       gateway-test-tool sign <jwt-keys-file> <claims-json>\n";
   return 2;
 }

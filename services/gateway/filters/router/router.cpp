@@ -135,7 +135,7 @@ http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, Cluster& clus
     // possible attempt sends the original.
     const bool may_retry =
         tried_count < static_cast<std::size_t>(options_.max_attempts) && tried_count < cluster.Size();
-    http::Request request = may_retry ? original : std::move(original);
+    http::Request request = may_retry ? http::Request(original) : std::move(original);
     const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     try {
       http::Response response = co_await client_.Send(replica->upstream(), std::move(request), timeout);

@@ -70,9 +70,11 @@ struct Settings {
   std::string auth_url;                   // AUTH_URL: base URL(s) of auth, e.g. http://auth:5001
   std::string issuer = "bookstore-auth";  // JWT_ISSUER
   std::string audience = "bookstore";     // JWT_AUDIENCE
+  std::chrono::seconds leeway{30};        // JWT_LEEWAY: tolerated clock skew on exp/nbf/iat
 };
 
-// Declares and reads JWT_ISSUER (bookstore-auth) and JWT_AUDIENCE (bookstore). auth_url stays empty.
+// Declares and reads JWT_ISSUER (bookstore-auth), JWT_AUDIENCE (bookstore) and JWT_LEEWAY (30s).
+// auth_url stays empty.
 // This is what auth itself reads (it verifies with its own keys).
 Settings ReadTokenSettings(config::Env& env);
 // ReadTokenSettings plus AUTH_URL (default http://127.0.0.1:5001; must be http://host[:port]).

@@ -30,7 +30,7 @@ struct ReceivedMessage {
 
 class BrokerAdmin {
  public:
-  explicit BrokerAdmin(const Options& options);  // connects; throws BrokerError
+  explicit BrokerAdmin(Options options);  // connects; throws BrokerError
   ~BrokerAdmin();
   BrokerAdmin(const BrokerAdmin&) = delete;
   BrokerAdmin& operator=(const BrokerAdmin&) = delete;

@@ -1,0 +1,82 @@
+#include "bootstrap_admin.h"
+
+#include <stdexcept>
+
+#include "bookstore/auth/claims.h"
+#include "bookstore/log/log.h"
+#include "domain/validation.h"
+#include "events/auth_events.h"
+#include "repository/user_repository.h"
+
+namespace bookstore::auth_service {
+
+namespace {
+
+std::string SettingOf(const std::string& field) {
+  if (field == "email") return "ADMIN_EMAIL";
+  if (field == "password") return "ADMIN_PASSWORD";
+  return "ADMIN_NAME";
+}
+
+void CheckRules(const AdminBootstrap& admin) {
+  std::optional<ValidationError> error = ValidateEmail(TrimWhitespace(admin.email));
+  if (!error) error = ValidatePassword(admin.password);
+  if (!error) error = ValidateName(TrimWhitespace(admin.name));
+  if (error) throw std::invalid_argument(SettingOf(error->field) + ": " + error->message);
+}
+
+// Returns false when another replica inserted the same email first.
+bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBootstrap& admin) {
+  User user;
+  user.name = std::string(TrimWhitespace(admin.name));
+  user.email = std::string(TrimWhitespace(admin.email));
+  user.role = auth::Role::kAdmin;
+  user.created_at = auth::NowSeconds();
+  user.password_hash = passwords.HashNow(admin.password);
+  try {
+    user.id = pool.WithTransaction([&](db::Connection& c) {
+      User stored = user;
+      stored.id = repository::InsertUser(
+          c, {user.name, user.email, NormalizeEmail(user.email), user.password_hash, user.role, user.created_at});
+      bus::outbox::Add(c, events::UserRegistered(stored));
+      return stored.id;
+    });
+  } catch (const db::Error& error) {
+    if (error.IsDuplicateKey()) return false;
+    throw;
+  }
+  log::Info("admin account created", {{"user_id", user.id}, {"email", user.email}});
+  return true;
+}
+
+}  // namespace
+
+void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords, const AdminBootstrap& admin) {
+  CheckRules(admin);
+  auto normalized = NormalizeEmail(admin.email);
+  // Two rounds at most: a lost insert race is followed by one more look at the winner's row.
+  for (int round = 0; round < 2; ++round) {
+    auto existing = pool.WithConnection([&](db::Connection& c) { return repository::FindUserByEmail(c, normalized); });
+    switch (DecideBootstrap(existing ? std::optional(existing->role) : std::nullopt)) {
+      case BootstrapAction::kKeep:
+        log::Info("admin account present", {{"user_id", existing->id}, {"email", existing->email}});
+        return;
+      case BootstrapAction::kPromote: {
+        bool changed = pool.WithConnection([&](db::Connection& c) { return repository::PromoteToAdmin(c, existing->id); });
+        log::Info(changed ? "user promoted to admin" : "admin account present",
+                  {{"user_id", existing->id}, {"email", existing->email}});
+        return;
+      }
+      case BootstrapAction::kCreate:
+        if (CreateAdmin(pool, passwords, admin)) {
+          relay.Notify();
+          return;
+        }
+        log::Info("admin account created concurrently by another replica", {{"email", normalized}});
+        break;
+    }
+  }
+  throw std::runtime_error("ADMIN_EMAIL: the account could neither be created nor found");
+}
+
+}  // namespace bookstore::auth_service

@@ -1,0 +1,114 @@
+// bookstore-auth: users, passwords, tokens, revocation, JWKS (DESIGN §1-§3). Wiring only: settings, log,
+// database and migrations, bus, password workers, admin bootstrap, HTTP routes (handlers/).
+
+#include <chrono>
+#include <exception>
+#include <thread>
+#include <vector>
+
+#include "bookstore/auth/keys.h"
+#include "bookstore/authn/authn.h"
+#include "bookstore/bus/outbox.h"
+#include "bookstore/config/env.h"
+#include "bookstore/db/migrations.h"
+#include "bookstore/http/server.h"
+#include "bookstore/log/log.h"
+#include "bootstrap_admin.h"
+#include "handlers/deps.h"
+#include "password_workers.h"
+#include "repository/revocation_repository.h"
+#include "settings.h"
+
+namespace {
+
+namespace auth = bookstore::auth;
+namespace authn = bookstore::authn;
+namespace bus = bookstore::bus;
+namespace db = bookstore::db;
+namespace http = bookstore::http;
+namespace log = bookstore::log;
+namespace svc = bookstore::auth_service;
+
+constexpr auto kDatabaseWait = std::chrono::seconds(60);
+
+// The database may come up after us (a fresh stack): retry the migrations for a while before giving up.
+void MigrateWhenReachable(db::Pool& pool) {
+  std::vector<db::Migration> migrations = bus::Migrations();
+  const auto& own = db::EmbeddedMigrations();
+  migrations.insert(migrations.end(), own.begin(), own.end());
+  auto deadline = std::chrono::steady_clock::now() + kDatabaseWait;
+  auto delay = std::chrono::milliseconds(200);
+  for (;;) {
+    try {
+      db::Migrate(pool, migrations);
+      return;
+    } catch (const db::Error& error) {
+      if (!error.IsConnectionLost() && error.Code() != 0) throw;
+      if (std::chrono::steady_clock::now() + delay > deadline) throw;
+      log::Warn("database not reachable yet; retrying", {{"error", error.what()}, {"retry_in_ms", delay.count()}});
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    }
+  }
+}
+
+// Auth verifies its own tokens with its own keys, and consults its revocation table (shared by every
+// replica) rather than an in-memory set.
+authn::Authenticator::Options AuthenticatorOptions(const svc::Settings& settings, db::Pool& pool) {
+  auto options = authn::Authenticator::Options::From(settings.tokens);
+  options.is_revoked = [&pool](const authn::Identity& identity) -> http::Awaitable<bool> {
+    std::string jti = identity.jti;
+    co_return co_await pool.Run([&](db::Connection& c) { return svc::repository::IsRevoked(c, jti); });
+  };
+  return options;
+}
+
+int Run(int argc, char** argv) {
+  bookstore::config::Env env("auth", argc, argv);
+  auto settings = svc::ReadSettings(env);
+  log::Init("auth", settings.log_level);
+
+  auto keys = auth::SigningKeys::Parse(settings.jwt_keys);
+  db::Pool pool(settings.db);
+  MigrateWhenReachable(pool);
+  bus::Relay relay(pool, settings.bus);
+  svc::PasswordWorkers passwords(settings.password, settings.password_threads, settings.password_queue);
+  if (settings.admin) svc::BootstrapAdmin(pool, relay, passwords, *settings.admin);
+
+  authn::KeySource key_source(keys.PublicKeys());
+  authn::Authenticator authenticator(AuthenticatorOptions(settings, pool), key_source);
+
+  http::Server server(settings.server);
+  svc::Deps deps{pool, relay, passwords, keys, authenticator, settings};
+  svc::AddAccountRoutes(server, deps);
+  svc::AddUserRoutes(server, deps);
+  svc::AddKeyRoutes(server, deps);
+  server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
+  server.AddReadinessCheck("broker", [&relay] { return relay.Connected(); });
+
+  server.Start();
+  log::Info("auth started", {{"port", server.port()},
+                             {"active_kid", keys.ActiveKid()},
+                             {"keys", keys.Kids().size()},
+                             {"password_threads", passwords.Threads()}});
+  server.Run();
+  log::Info("auth stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const auth::KeyFileError& error) {
+    log::Error("JWT_KEYS is invalid", {{"error", error.what()}});
+    return 2;
+  } catch (const std::invalid_argument& error) {
+    log::Error("invalid setting", {{"error", error.what()}});
+    return 2;
+  } catch (const std::exception& error) {
+    log::Error("auth failed", {{"error", error.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,37 @@
+#pragma once
+// What orders does with the events of its queue (orders.events: book.*, order.stock_reserved,
+// order.stock_rejected), run by the InboxConsumer inside its transaction, so a redelivered event has no
+// second effect:
+//   book.created/updated/stock_changed  the read model takes the book unless it holds a newer version
+//   book.deleted                        the same, then every order of the book not yet paid is cancelled
+//                                       (order.cancelled reason book_deleted: catalog releases the stock)
+//   order.stock_reserved                pending -> awaiting_payment with catalog's prices and total; for an
+//                                       order cancelled meanwhile, order.cancelled again (domain/SAGA.md)
+//   order.stock_rejected                pending -> rejected with the reason and the books short
+// The two saga answers also wake the request of this replica waiting for that order (OutcomeNotifier).
+
+#include <chrono>
+
+#include "bookstore/bus/event.h"
+#include "bookstore/db/db.h"
+#include "events/outcome_notifier.h"
+
+namespace bookstore::orders::events {
+
+class EventHandlers {
+ public:
+  EventHandlers(std::chrono::milliseconds payment_timeout, OutcomeNotifier& notifier)
+      : payment_timeout_(payment_timeout), notifier_(notifier) {}
+
+  void Handle(const bus::Event& event, db::Connection& c);
+
+ private:
+  void HandleBook(const bus::Event& event, db::Connection& c);
+  void HandleStockReserved(const bus::Event& event, db::Connection& c);
+  void HandleStockRejected(const bus::Event& event, db::Connection& c);
+
+  std::chrono::milliseconds payment_timeout_;
+  OutcomeNotifier& notifier_;
+};
+
+}  // namespace bookstore::orders::events

@@ -1,0 +1,64 @@
+#pragma once
+// Wakes a POST /orders request waiting for its order's outcome as soon as the consumer of this replica
+// has handled the order's order.stock_reserved / order.stock_rejected, without a thread per waiting
+// request: each waiter is a timer on its request's event loop, and Notify cancels it from the consumer's
+// thread. When another replica consumed the answer nobody notifies; the waiter's own timeout (a DB poll
+// with backoff, handlers/orders.cpp) catches it then.
+//
+// Notify is called inside the consumer's transaction, before it commits: the woken request reads the
+// order with LOCK IN SHARE MODE, which waits for that commit, so it never sees the order half-done.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "bookstore/http/message.h"
+
+namespace bookstore::orders::events {
+
+class OutcomeNotifier {
+ public:
+  struct Waiter;  // defined in outcome_notifier.cpp
+
+  // Interest in one order from one request; unregisters on destruction. Use on the coroutine that
+  // subscribed only.
+  class Subscription {
+   public:
+    Subscription(OutcomeNotifier& notifier, std::int64_t order_id, std::shared_ptr<Waiter> waiter);
+    ~Subscription();
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+
+    // Waits until Notify for the order (true; also when it came before this call, since the last Wait)
+    // or until `timeout` passes (false).
+    http::Awaitable<bool> Wait(std::chrono::milliseconds timeout);
+
+   private:
+    OutcomeNotifier& notifier_;
+    std::int64_t order_id_;
+    std::shared_ptr<Waiter> waiter_;
+  };
+
+  OutcomeNotifier() = default;
+  OutcomeNotifier(const OutcomeNotifier&) = delete;
+  OutcomeNotifier& operator=(const OutcomeNotifier&) = delete;
+
+  // Registers the calling coroutine (its executor) for `order_id`.
+  http::Awaitable<std::unique_ptr<Subscription>> Subscribe(std::int64_t order_id);
+
+  // Wakes every waiter of `order_id`. Thread-safe, never blocks on a waiter; no-op without one.
+  void Notify(std::int64_t order_id);
+
+  // Waiters registered now (tests, metrics).
+  [[nodiscard]] std::size_t WaiterCount() const;
+
+ private:
+  void Remove(std::int64_t order_id, const Waiter* waiter);
+
+  mutable std::mutex mutex_;
+  std::unordered_multimap<std::int64_t, std::shared_ptr<Waiter>> waiters_;
+};
+
+}  // namespace bookstore::orders::events

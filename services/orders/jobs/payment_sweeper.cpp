@@ -1,0 +1,54 @@
+#include "jobs/payment_sweeper.h"
+
+#include "bookstore/log/log.h"
+#include "events/order_events.h"
+#include "repository/orders_repository.h"
+
+namespace bookstore::orders::jobs {
+namespace {
+
+constexpr std::int64_t kBatch = 100;
+
+}  // namespace
+
+PaymentSweeper::PaymentSweeper(db::Pool& pool, bus::Relay& relay, std::chrono::milliseconds interval)
+    : pool_(pool), relay_(relay), interval_(interval), thread_([this](const std::stop_token& stop) { Run(stop); }) {}
+
+PaymentSweeper::~PaymentSweeper() {
+  thread_.request_stop();
+  wake_.notify_all();
+}
+
+std::int64_t PaymentSweeper::SweepOnce() {
+  std::int64_t total = 0;
+  while (true) {
+    const auto claimed = pool_.WithTransaction([&](db::Connection& c) {
+      const auto overdue = repository::LockOverdueOrders(c, kBatch);
+      for (const repository::OrderRef& order : overdue) {
+        events::CancelOrder(c, order, Trigger::kPaymentTimeout, "payment_timeout", {});
+      }
+      return static_cast<std::int64_t>(overdue.size());
+    });
+    if (claimed == 0) break;
+    total += claimed;
+    cancelled_ += static_cast<std::uint64_t>(claimed);
+    relay_.Notify();
+    if (claimed < kBatch) break;
+  }
+  if (total > 0) log::Info("cancelled orders left unpaid", {{"count", total}});
+  return total;
+}
+
+void PaymentSweeper::Run(const std::stop_token& stop) {
+  while (!stop.stop_requested()) {
+    try {
+      SweepOnce();
+    } catch (const std::exception& e) {
+      log::Warn("payment timeout sweep failed; trying again later", {{"error", e.what()}});
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, stop, interval_, [] { return false; });
+  }
+}
+
+}  // namespace bookstore::orders::jobs

@@ -1,0 +1,89 @@
+#pragma once
+// All SQL on orders and order_items. Every function runs on the connection it is given, inside the
+// caller's transaction when there is one; status changes are conditional (WHERE status = ?) and report
+// whether they applied.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bookstore/db/db.h"
+#include "domain/event_data.h"
+#include "domain/order.h"
+#include "domain/order_request.h"
+#include "domain/order_state.h"
+
+namespace bookstore::orders::repository {
+
+enum class Lock {
+  kNone,    // a consistent read
+  kShare,   // LOCK IN SHARE MODE: waits for a transaction changing the row to commit, then reads it
+  kUpdate,  // FOR UPDATE: the caller is about to change the order
+};
+
+struct KnownTitle {
+  std::string title;
+  std::int64_t seller_id = 0;
+};
+
+struct NewOrder {
+  std::int64_t user_id = 0;
+  std::optional<std::string> idempotency_key;
+  std::string fingerprint;
+  std::vector<RequestedItem> items;
+  std::map<std::int64_t, KnownTitle> titles;  // from the read model, by book id
+};
+
+// Inserts a pending order and its items; returns its id. A (user_id, idempotency_key) already used
+// throws db::Error with IsDuplicateKey().
+std::int64_t InsertOrder(db::Connection& c, const NewOrder& order);
+
+struct KeyedOrder {
+  std::int64_t id = 0;
+  std::string fingerprint;
+};
+std::optional<KeyedOrder> FindOrderByKey(db::Connection& c, std::int64_t user_id, const std::string& key);
+
+std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock = Lock::kNone);
+
+struct OrderFilter {
+  std::optional<std::int64_t> user_id;  // nullopt: everyone's (admin)
+  std::optional<OrderStatus> status;
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+struct OrderPage {
+  std::vector<Order> orders;  // newest first
+  std::int64_t total = 0;     // matching orders in all
+};
+OrderPage ListOrders(db::Connection& c, const OrderFilter& filter);
+
+// pending -> awaiting_payment with catalog's titles, sellers, unit prices and total; the payment clock
+// starts now. False when the order was not pending.
+bool MarkReserved(db::Connection& c, const StockReserved& event, std::chrono::milliseconds payment_timeout);
+
+// pending -> rejected with catalog's reason and what it had of the books it was short of.
+bool MarkRejected(db::Connection& c, const StockRejected& event);
+
+// from -> to (with the reason, or NULL); clears payment_due_at. False when the order was not `from`.
+bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderStatus to,
+                  const std::optional<std::string>& reason = std::nullopt);
+
+struct OrderRef {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  OrderStatus status = OrderStatus::kPending;
+  std::optional<std::string> reason;
+};
+
+// The orders holding `book_id` that are not paid yet (pending or awaiting_payment), locked, in id order.
+std::vector<OrderRef> LockUnpaidOrdersWithBook(db::Connection& c, std::int64_t book_id);
+
+// Up to `limit` orders awaiting payment past their payment_due_at, locked; rows another replica's
+// sweeper holds are skipped (SKIP LOCKED), so replicas share the work.
+std::vector<OrderRef> LockOverdueOrders(db::Connection& c, std::int64_t limit);
+
+}  // namespace bookstore::orders::repository

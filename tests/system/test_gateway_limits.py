@@ -1,0 +1,87 @@
+"""Rate limits of the gateway in front of the real auth service: brute force on logins, registrations,
+and which client address counts (X-Forwarded-For only from trusted proxies)."""
+
+import requests
+
+from support import wait_for
+from test_gateway_fixtures import PASSWORD, problem, stack  # noqa: F401  (stack is a fixture)
+
+
+def assert_throttled(response):
+    assert response.status_code == 429, response.text
+    problem(response)
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_brute_force_is_throttled_while_other_accounts_log_in(stack):
+    auth = stack.start_auth()
+    gateway = stack.start_gateway(auth=auth, LOGIN_FAILURES_PER_EMAIL="5", LOGIN_FAILURES_PER_IP="50")
+    _, _, victim = stack.register_and_login(gateway, "Victim")
+    _, _, bystander = stack.register_and_login(gateway, "Bystander")
+
+    for attempt in range(5):
+        assert stack.login(gateway, victim, password=f"guess-{attempt}").status_code == 401
+    assert_throttled(stack.login(gateway, victim, password="guess-5"))
+    # Another spelling of the same email is the same bucket.
+    assert_throttled(stack.login(gateway, victim.upper(), password="guess-6"))
+
+    # Someone else's failures never slow a correct login to another account (same client address).
+    for _ in range(3):
+        login = stack.login(gateway, bystander)
+        assert login.status_code == 200, login.text
+
+
+def test_failed_logins_per_address_are_throttled(stack):
+    auth = stack.start_auth()
+    gateway = stack.start_gateway(auth=auth, LOGIN_FAILURES_PER_EMAIL="100", LOGIN_FAILURES_PER_IP="4")
+    _, _, user = stack.register_and_login(gateway, "Frank")
+    for attempt in range(4):
+        assert stack.login(gateway, f"nobody{attempt}@bookstore.test", password="x").status_code == 401
+    assert_throttled(stack.login(gateway, user))
+
+
+def test_registrations_per_address_are_limited(stack):
+    auth = stack.start_auth()
+    gateway = stack.start_gateway(auth=auth, REGISTRATIONS_PER_IP="3", REGISTRATIONS_PER_IP_WINDOW="1h")
+    for i in range(3):
+        response, _ = stack.register(gateway, f"Spammer{i}")
+        assert response.status_code == 201, response.text
+    response, email = stack.register(gateway, "Spammer3")
+    assert_throttled(response)
+    assert int(response.headers["Retry-After"]) > 60  # one registration per 20 minutes
+    # Nothing was created: the limit held the request back from auth.
+    assert stack.login(gateway, email).status_code == 401
+
+
+def test_forwarded_for_is_honoured_only_from_trusted_proxies(stack):
+    auth = stack.start_auth()
+    catalog = stack.start_fake("catalog")
+    limits = {"LOGIN_FAILURES_PER_EMAIL": "100", "LOGIN_FAILURES_PER_IP": "2"}
+    behind_proxy = stack.start_gateway(auth=auth, catalog=catalog, TRUSTED_PROXIES="10.0.0.0/8,127.0.0.1", **limits)
+    exposed = stack.start_gateway(auth=auth, catalog=catalog, TRUSTED_PROXIES="10.0.0.0/8", **limits)
+    _, _, user = stack.register_and_login(behind_proxy, "Grace")
+
+    def from_client(gateway, address, email=user, password=PASSWORD):
+        return stack.login(gateway, email, password=password, headers={"X-Forwarded-For": address})
+
+    # Behind a trusted proxy, each forwarded client has its own failure budget.
+    for _ in range(2):
+        assert from_client(behind_proxy, "198.51.100.1", password="wrong").status_code == 401
+    assert_throttled(from_client(behind_proxy, "198.51.100.1"))
+    assert from_client(behind_proxy, "198.51.100.2").status_code == 200
+    # A client cannot pose as another by prepending addresses: the proxy's own entry is the rightmost.
+    assert_throttled(from_client(behind_proxy, "198.51.100.2, 198.51.100.1"))
+
+    # From an untrusted peer the header is ignored: changing it does not buy new attempts.
+    for i in range(2):
+        assert from_client(exposed, f"203.0.113.{i}", password="wrong").status_code == 401
+    assert_throttled(from_client(exposed, "203.0.113.99"))
+
+    # What the services are told: the chain only when it came from a trusted proxy.
+    seen = requests.get(behind_proxy.url + "/books", headers={"X-Forwarded-For": "198.51.100.7"}, timeout=10)
+    assert seen.json()["headers"]["x-forwarded-for"] == "198.51.100.7, 127.0.0.1"
+    seen = requests.get(exposed.url + "/books", headers={"X-Forwarded-For": "198.51.100.7"}, timeout=10)
+    assert seen.json()["headers"]["x-forwarded-for"] == "127.0.0.1"
+    line = wait_for(lambda: next((l for l in behind_proxy.log_text().splitlines() if '"path":"/books"' in l), None),
+                    timeout=10, message="access log line")
+    assert '"client_ip":"198.51.100.7"' in line
