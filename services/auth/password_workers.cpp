@@ -12,7 +12,7 @@ namespace bookstore::auth_service {
 namespace asio = boost::asio;
 
 struct PasswordWorkers::Pool {
-  explicit Pool(std::size_t threads) : threads(threads) {}
+  explicit Pool(std::size_t count) : threads(count) {}
   asio::thread_pool threads;
 };
 

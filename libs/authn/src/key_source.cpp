@@ -48,8 +48,10 @@ struct KeySource::Impl {
   // Fetch coordination, guarded by mutex: at most one fetch at a time; callers that need fresh keys
   // while one runs wait for it (waiters) instead of starting another.
   bool fetching = false;
-  bool fetched_before = false;
-  Clock::time_point last_fetch_start{};
+  // Only fetches asked for by requests (unknown kids) are rate-limited: those are what a client with
+  // made-up tokens controls. Start-up retries and the periodic refresh are paced by their own timers.
+  bool refetched_before = false;
+  Clock::time_point last_refetch{};
   std::vector<Waiter> waiters;
 
   std::atomic<std::uint64_t> fetches{0};
@@ -65,16 +67,18 @@ struct KeySource::Impl {
     ready.store(true, std::memory_order_release);
   }
 
-  // Marks a fetch as running unless one already is, or (with rate_limited) one started less than
-  // min_refetch_interval ago. True when the caller must run the fetch.
-  bool TryBeginFetch(bool rate_limited) {
+  // Marks a fetch as running unless one already is, or (for a request's refetch) the last such refetch
+  // started less than min_refetch_interval ago. True when the caller must run the fetch.
+  bool TryBeginFetch(bool requested_by_request) {
     std::lock_guard lock(mutex);
     if (fetching) return false;
-    auto now = Clock::now();
-    if (rate_limited && fetched_before && now - last_fetch_start < options.min_refetch_interval) return false;
+    if (requested_by_request) {
+      auto now = Clock::now();
+      if (refetched_before && now - last_refetch < options.min_refetch_interval) return false;
+      refetched_before = true;
+      last_refetch = now;
+    }
     fetching = true;
-    fetched_before = true;
-    last_fetch_start = now;
     return true;
   }
 

@@ -83,6 +83,7 @@ TEST_F(BusTest, FailingHandlerIsRetriedThenDeadLetteredWithoutBlockingTheQueue) 
   std::map<std::string, int> attempts;
   const Event poison = MakeEvent("order.placed", "orders", {{"order_id", 666}, {"poison", true}});
   std::vector<Event> healthy;
+  healthy.reserve(5);
   for (int i = 0; i < 5; ++i) healthy.push_back(OrderPlaced(100 + i));
 
   InboxConsumer consumer(pool_, options_, "catalog", [&](const Event& event, db::Connection& c) {
@@ -216,6 +217,7 @@ TEST_F(BusTest, RelaysSideBySidePublishEveryEventOnce) {
   Relay second(pool_, options_);
   for (int chunk = 0; chunk < kEvents / 100; ++chunk) {
     std::vector<Event> events;
+    events.reserve(100);
     for (int i = 0; i < 100; ++i) events.push_back(OrderPlaced(chunk * 100 + i));
     AddToOutbox(events);
     first.Notify();

@@ -43,6 +43,7 @@ TEST_F(BusRestartTest, BrokerRestartWhilePublishingLosesNoEvent) {
           kDeadline);
       if (!room || stop.stop_requested()) return;
       std::vector<Event> events;
+      events.reserve(kPerTransaction);
       for (int i = 0; i < kPerTransaction; ++i) {
         events.push_back(MakeEvent("order.placed", "orders", {{"order_id", written.load() + i}}));
       }
@@ -76,6 +77,7 @@ TEST_F(BusRestartTest, DatabaseRestartWhileConsumingLosesNothingAndDeadLettersNo
   constexpr int kEvents = 2000;
   constexpr auto kDeadline = 120s;
   std::vector<Event> events;
+  events.reserve(kEvents);
   for (int i = 0; i < kEvents; ++i) events.push_back(MakeEvent("order.placed", "orders", {{"order_id", i}}));
   Publisher publisher(options_);
   publisher.PublishConfirmed(events);  // straight to the queue: the outage only hits the consumer

@@ -32,7 +32,7 @@ class BusFixture : public ::testing::Test {
   std::int64_t UnsentRows();
   std::int64_t OutboxRows(const std::string& event_id);
 
-  const ServiceQueue& CatalogQueue() const { return options_.topology.QueueOf("catalog"); }
+  [[nodiscard]] const ServiceQueue& CatalogQueue() const { return options_.topology.QueueOf("catalog"); }
 
   testing::TestDatabase database_{"bus"};
   db::Pool pool_{database_.Options()};

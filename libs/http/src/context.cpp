@@ -1,5 +1,5 @@
 #include <boost/url/encoding_opts.hpp>
-#include <boost/url/params_view.hpp>
+#include <boost/url/params_encoded_view.hpp>
 #include <boost/url/parse_query.hpp>
 #include <charconv>
 #include <stdexcept>
@@ -128,19 +128,16 @@ const std::vector<std::pair<std::string, std::string>>& Context::ParsedQuery() c
   const std::string_view target = request_.target();
   const auto question = target.find('?');
   if (question != std::string_view::npos) {
-    const std::string_view query = target.substr(question + 1);
-    auto parsed = boost::urls::parse_query(boost::urls::string_view(query.data(), query.size()));
+    // A NUL-terminated copy: Boost.URL 1.81 reads the last value of a query past the end of its view
+    // while the following bytes are valid query characters ("a=1&b=2" inside "a=1&b=2ZZ" gives b=2ZZ).
+    const std::string query(target.substr(question + 1));
+    const auto parsed = boost::urls::parse_query(boost::urls::string_view(query.data(), query.size()));
     if (!parsed) throw BadRequest("malformed query string");
     boost::urls::encoding_opts opts;
     opts.space_as_plus = true;
-    try {
-      boost::urls::params_view view(boost::urls::string_view(query.data(), query.size()), opts);
-      for (const auto& param : view) {
-        if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
-        params.emplace_back(param.key, param.value);
-      }
-    } catch (const std::exception&) {
-      throw BadRequest("malformed query string");
+    for (const auto param : *parsed) {
+      if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
+      params.emplace_back(param.key.decode(opts), param.has_value ? param.value.decode(opts) : std::string());
     }
   }
   query_ = std::move(params);

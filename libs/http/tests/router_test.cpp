@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <map>
 #include <stdexcept>
 
+#include "bookstore/config/env.h"
 #include "bookstore/http/client.h"
 #include "bookstore/http/context.h"
 #include "bookstore/http/error.h"
 #include "bookstore/http/metrics.h"
 #include "bookstore/http/router.h"
+#include "bookstore/http/server.h"
 
 namespace bookstore::http {
 namespace {
@@ -228,6 +231,40 @@ TEST(UpstreamParse, AcceptsBaseUrlsOnly) {
   EXPECT_THROW(Upstream::Parse("http://x:0"), std::invalid_argument);
   EXPECT_THROW(Upstream::Parse("http://x:"), std::invalid_argument);
   EXPECT_THROW(Upstream::Parse(""), std::invalid_argument);
+}
+
+TEST(ServerOptionsFromEnv, ReadsDefaultsValuesAndFiles) {
+  std::map<std::string, std::string> vars{{"HTTP_PORT", "6001"},           {"HTTP_THREADS", "4"},
+                                          {"HTTP_READ_TIMEOUT", "3s"},     {"HTTP_ACCESS_LOG", "false"},
+                                          {"TLS_CERT_FILE", "/run/cert"},  {"TLS_KEY_FILE", "/run/key"}};
+  std::map<std::string, std::string> files{{"/run/cert", "CERT PEM\n"}, {"/run/key", "KEY PEM\n"}};
+  auto lookup = [](const std::map<std::string, std::string>& m) {
+    return [&m](const std::string& k) -> std::optional<std::string> {
+      auto it = m.find(k);
+      if (it == m.end()) return std::nullopt;
+      return it->second;
+    };
+  };
+  const char* argv[] = {"test"};
+  config::Env env("test", 1, argv, config::Source{lookup(vars), lookup(files)});
+  const auto options = ReadServerOptions(env, 5002);
+  EXPECT_TRUE(env.Errors().empty());
+  EXPECT_EQ(options.host, "0.0.0.0");
+  EXPECT_EQ(options.port, 6001);
+  EXPECT_EQ(options.threads, 4);
+  EXPECT_EQ(options.body_limit, 1024U * 1024U);
+  EXPECT_EQ(options.read_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(options.idle_timeout, std::chrono::seconds(60));
+  EXPECT_FALSE(options.access_log);
+  EXPECT_EQ(options.tls_certificate_pem, "CERT PEM");
+  EXPECT_EQ(options.tls_private_key_pem, "KEY PEM");
+
+  std::map<std::string, std::string> bad{{"HTTP_PORT", "99999"}};
+  std::map<std::string, std::string> none;
+  config::Env bad_env("test", 1, argv, config::Source{lookup(bad), lookup(none)});
+  const auto defaults = ReadServerOptions(bad_env, 5002);
+  EXPECT_EQ(bad_env.Errors().size(), 1U);
+  EXPECT_EQ(defaults.port, 5002);
 }
 
 }  // namespace

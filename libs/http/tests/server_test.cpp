@@ -72,7 +72,9 @@ boost::json::value JsonOf(const Response& res) { return boost::json::parse(res.b
 // Raw socket helpers (blocking, each bounded by poll() with a deadline).
 class RawConnection {
  public:
-  explicit RawConnection(std::uint16_t port) : socket_(ioc_) { socket_.connect({net::ip::make_address("127.0.0.1"), port}); }
+  explicit RawConnection(std::uint16_t port) : socket_(BlockingContext()) {
+    socket_.connect({net::ip::make_address("127.0.0.1"), port});
+  }
 
   void Send(std::string_view bytes) { net::write(socket_, net::buffer(bytes.data(), bytes.size())); }
 
@@ -105,7 +107,11 @@ class RawConnection {
   }
 
  private:
-  net::io_context ioc_;
+  // Blocking sockets only need a context to belong to; it never runs.
+  static net::io_context& BlockingContext() {
+    static net::io_context context;
+    return context;
+  }
   tcp::socket socket_;
 };
 
@@ -551,6 +557,27 @@ TEST_F(ServerTest, EventStreamEndsOnTheServerWhenTheClientLeaves) {
     ASSERT_TRUE(Eventually([&] { return Get(server, "/metrics").body().find("http_streams_open 1\n") != std::string::npos; }));
   }
   EXPECT_TRUE(Eventually([&] { return Get(server, "/metrics").body().find("http_streams_open 0\n") != std::string::npos; }));
+}
+
+TEST_F(ServerTest, HundredsOfStreamsShareTheNetworkThreads) {
+  Server server(TestOptions());
+  AddEventRoute(server);
+  server.Start();
+  auto streams_open = [&] {
+    const auto text = Get(server, "/metrics").body();
+    const auto at = text.find("\nhttp_streams_open ");
+    return at == std::string::npos ? -1 : std::stoi(text.substr(at + 19));
+  };
+  {
+    std::vector<std::unique_ptr<RawConnection>> clients;
+    for (int i = 0; i < 300; ++i) {
+      clients.push_back(std::make_unique<RawConnection>(server.port()));
+      clients.back()->Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    EXPECT_TRUE(Eventually([&] { return streams_open() == 300; })) << streams_open();
+    EXPECT_EQ(server.thread_count(), 2U);
+  }
+  EXPECT_TRUE(Eventually([&] { return streams_open() == 0; })) << streams_open();
 }
 
 // A throw-away self-signed certificate for localhost (PEM certificate, PEM key).

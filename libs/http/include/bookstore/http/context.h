@@ -69,6 +69,8 @@ class Context {
   Context& operator=(const Context&) = delete;
   ~Context() = default;
 
+  // The request; a handler may move it out (e.g. to forward it upstream), after which target(),
+  // path(), Param() and a first Query() call are no longer valid. The server keeps what it needs.
   [[nodiscard]] Request& request() { return request_; }
   [[nodiscard]] const Request& request() const { return request_; }
   [[nodiscard]] Verb method() const { return request_.method(); }

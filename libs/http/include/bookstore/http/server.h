@@ -120,7 +120,8 @@ class Server {
   // Binds and starts the network threads; returns at once. Throws std::system_error when the address
   // cannot be bound, std::invalid_argument for a bad TLS certificate/key.
   void Start();
-  // Start() (unless started), then blocks until the server stopped (signal or Stop()) and drained.
+  // Start() (unless started) with SIGTERM/SIGINT handling (ServerOptions::handle_signals), then blocks
+  // until the server stopped and drained. After an explicit Start() it only waits (no signal handling).
   void Run();
   // Begins the graceful shutdown described above; thread-safe, returns at once. A second call skips the
   // rest of shutdown_delay.

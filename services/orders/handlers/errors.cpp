@@ -1,0 +1,23 @@
+#include "bookstore/db/db.h"
+#include "bookstore/http/error.h"
+#include "bookstore/log/log.h"
+#include "domain/errors.h"
+#include "handlers/routes.h"
+
+namespace bookstore::orders::handlers {
+
+http::Middleware MapDomainErrors() {
+  return [](http::Context& ctx, http::Next next) -> http::Awaitable<http::Response> {
+    try {
+      co_return co_await next(ctx);
+    } catch (const ValidationError& e) {
+      throw http::BadRequest(e.what(), e.field());
+    } catch (const db::Error& e) {
+      if (!e.IsConnectionLost()) throw;
+      log::Warn("database unavailable", {{"request_id", ctx.request_id()}, {"error", e.what()}});
+      throw http::ServiceUnavailable("database unavailable, try again shortly");
+    }
+  };
+}
+
+}  // namespace bookstore::orders::handlers

@@ -1,0 +1,250 @@
+// POST /orders, GET /orders, GET /orders/{id}, POST /orders/{id}/cancel.
+//
+// POST /orders writes the order as pending together with order.placed (outbox) in one transaction, then
+// waits up to ORDER_CONFIRM_TIMEOUT for catalog's answer without holding a thread: woken at once by this
+// replica's consumer (OutcomeNotifier), or finding the answer by reading the order again with backoff
+// when another replica consumed it. Answers:
+//   201 the order, awaiting_payment, with catalog's prices and total
+//   409 problem "insufficient stock for ..." (the order is kept as rejected; "order" in the problem)
+//   404 problem "book not found: ..." (known deleted by the read model: no order at all; or catalog's
+//       book_not_found: a rejected order)
+//   202 the order, still pending: catalog did not answer in time; the order completes once it does
+// Idempotency-Key: the same key from the same user returns the order of the first request, answered the
+// same way from its current status (header Idempotent-Replayed: true); the same key with other books or
+// quantities is 422.
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <limits>
+
+#include "bookstore/http/error.h"
+#include "bookstore/log/log.h"
+#include "domain/order.h"
+#include "domain/order_request.h"
+#include "events/order_events.h"
+#include "handlers/common.h"
+#include "handlers/routes.h"
+#include "repository/books_repository.h"
+#include "repository/delivery_repository.h"
+#include "repository/orders_repository.h"
+#include "repository/payments_repository.h"
+
+namespace bookstore::orders::handlers {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kFirstPoll{25};
+constexpr milliseconds kMaxPoll{500};
+constexpr std::int64_t kDefaultLimit = 50;
+constexpr std::int64_t kMaxLimit = 200;
+
+struct Placement {
+  std::int64_t order_id = 0;
+  bool replayed = false;  // an earlier request with the same Idempotency-Key made it
+};
+
+std::string OrderPath(std::int64_t id) { return "/orders/" + std::to_string(id); }
+
+// The order of an earlier request with the same key, provided it asked for the same thing.
+std::optional<Placement> FindReplay(db::Connection& c, std::int64_t user_id, const std::string& key,
+                                    const std::string& fingerprint) {
+  const auto existing = repository::FindOrderByKey(c, user_id, key);
+  if (!existing) return std::nullopt;
+  if (existing->fingerprint != fingerprint) {
+    throw http::UnprocessableEntity(
+        "this Idempotency-Key was already used for an order with other books or quantities (order " +
+            std::to_string(existing->id) + "); use a new key for a new order",
+        "Idempotency-Key");
+  }
+  return Placement{existing->id, true};
+}
+
+std::vector<std::int64_t> BookIds(const OrderRequest& request) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(request.items.size());
+  for (const RequestedItem& item : request.items) ids.push_back(item.book_id);
+  return ids;
+}
+
+http::Response Replayed(http::Response response, bool replayed) {
+  if (replayed) response.set(kReplayedHeader, "true");
+  return response;
+}
+
+// The answer to POST /orders for the order as it stands.
+http::Response PlacementResponse(const Order& order, bool replayed) {
+  if (order.status == OrderStatus::kRejected) {
+    const bool missing = order.reason && *order.reason == "book_not_found";
+    return Replayed(ExactProblem(missing ? http::Status::not_found : http::Status::conflict, RejectionDetail(order),
+                                 json::object{{"order_id", order.id}, {"order", OrderToJson(order)}}),
+                    replayed);
+  }
+  const auto status = order.status == OrderStatus::kPending ? http::Status::accepted : http::Status::created;
+  http::Response response = ExactJson(OrderToJson(order), status);
+  response.set(http::Field::location, OrderPath(order.id));
+  return Replayed(std::move(response), replayed);
+}
+
+class OrderRoutes {
+ public:
+  explicit OrderRoutes(const Deps& deps) : deps_(deps) {}
+
+  http::Awaitable<http::Response> Place(http::Context& ctx) {
+    const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
+    const OrderRequest request = ParseOrderRequest(http::ParseJsonObject(ctx.request()));
+    const auto key = ParseIdempotencyKey(OptionalHeader(ctx, "Idempotency-Key"));
+    if (request.user_id && *request.user_id != caller.user_id) {
+      throw http::Forbidden("user_id must be your own user id");
+    }
+    const std::string fingerprint = Fingerprint(request);
+    const std::string traceparent = TraceParent(ctx);
+
+    std::optional<Placement> placement;
+    bool same_key_raced = false;
+    try {
+      placement = co_await deps_.pool.Transact([&](db::Connection& c) -> Placement {
+        if (key) {
+          if (auto replay = FindReplay(c, caller.user_id, *key, fingerprint)) return *replay;
+        }
+        return Insert(c, caller, request, key, fingerprint, traceparent);
+      });
+    } catch (const db::Error& e) {
+      // Two requests with the same key at once: the unique index let one insert; this is the other.
+      if (!key || !e.IsDuplicateKey()) throw;
+      same_key_raced = true;
+    }
+    if (same_key_raced) {
+      placement = co_await deps_.pool.Run([&](db::Connection& c) { return FindReplay(c, caller.user_id, *key, fingerprint); });
+      if (!placement) throw http::ServiceUnavailable("the order could not be placed, try again");
+    }
+    if (!placement->replayed) deps_.relay.Notify();
+    const Order order = co_await AwaitOutcome(placement->order_id);
+    co_return PlacementResponse(order, placement->replayed);
+  }
+
+  http::Awaitable<http::Response> List(http::Context& ctx) {
+    const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
+    repository::OrderFilter filter;
+    if (const auto status = ctx.Query("status"); status && !status->empty()) {
+      filter.status = ParseStatus(*status);
+      if (!filter.status) {
+        throw http::BadRequest("status must be one of pending, awaiting_payment, paid, shipped, cancelled, rejected",
+                               "status");
+      }
+    }
+    const bool all = ctx.QueryBool("all", false);
+    if (all && !caller.IsAdmin()) throw http::Forbidden("only an admin may list everyone's orders");
+    if (!all) filter.user_id = caller.user_id;
+    filter.limit = ctx.QueryInt("limit", kDefaultLimit, 1, kMaxLimit);
+    filter.offset = ctx.QueryInt("offset", 0, 0, std::numeric_limits<std::int32_t>::max());
+    const auto page = co_await deps_.pool.Run([&](db::Connection& c) { return repository::ListOrders(c, filter); });
+    json::array orders;
+    orders.reserve(page.orders.size());
+    for (const Order& order : page.orders) orders.push_back(OrderToJson(order));
+    http::Response response = ExactJson(orders);
+    response.set("X-Total-Count", std::to_string(page.total));
+    co_return response;
+  }
+
+  http::Awaitable<http::Response> Get(http::Context& ctx) {
+    const std::int64_t id = ctx.IdParam("id");
+    const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
+    struct Found {
+      Order order;
+      std::optional<Payment> payment;
+      std::optional<Delivery> delivery;
+    };
+    const auto found = co_await deps_.pool.Run([&](db::Connection& c) -> std::optional<Found> {
+      auto order = repository::LoadOrder(c, id);
+      if (!order) return std::nullopt;
+      return Found{std::move(*order), repository::FindCompletedPayment(c, id), repository::FindDelivery(c, id)};
+    });
+    if (!found) throw http::NotFound("order not found");
+    if (!caller.IsSelfOrAdmin(found->order.user_id)) throw http::Forbidden("this order belongs to someone else");
+    json::object body = OrderToJson(found->order);
+    body["payment"] = found->payment ? json::value(PaymentToJson(*found->payment)) : json::value(nullptr);
+    body["delivery"] = found->delivery ? json::value(DeliveryToJson(*found->delivery)) : json::value(nullptr);
+    co_return ExactJson(body);
+  }
+
+  // Owner or admin, before payment. Cancelling a cancelled order answers 200 again and emits nothing.
+  http::Awaitable<http::Response> Cancel(http::Context& ctx) {
+    const std::int64_t id = ctx.IdParam("id");
+    const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
+    const std::string traceparent = TraceParent(ctx);
+    bool cancelled_now = false;
+    const Order order = co_await deps_.pool.Transact([&](db::Connection& c) -> Order {
+      cancelled_now = false;  // the transaction may be rerun after a deadlock
+      auto current = repository::LoadOrder(c, id, repository::Lock::kUpdate);
+      if (!current) throw http::NotFound("order not found");
+      if (!caller.IsSelfOrAdmin(current->user_id)) throw http::Forbidden("this order belongs to someone else");
+      const std::string reason = caller.user_id == current->user_id ? "user" : "admin";
+      const repository::OrderRef ref{current->id, current->user_id, current->status, current->reason};
+      const Transition transition = events::CancelOrder(c, ref, Trigger::kCancel, reason, traceparent);
+      if (transition.verdict == Verdict::kRefuse) throw http::Conflict(std::string(transition.refusal));
+      cancelled_now = transition.verdict == Verdict::kApply;
+      return cancelled_now ? *repository::LoadOrder(c, id) : std::move(*current);
+    });
+    if (cancelled_now) deps_.relay.Notify();
+    co_return ExactJson(OrderToJson(order));
+  }
+
+ private:
+  // Writes the pending order and its order.placed. A book the read model knows to be deleted is a 404
+  // at once; a book it does not know goes to catalog, which decides.
+  static Placement Insert(db::Connection& c, const authn::Identity& caller, const OrderRequest& request,
+                          const std::optional<std::string>& key, const std::string& fingerprint,
+                          const std::string& traceparent) {
+    const auto known = repository::FindBooks(c, BookIds(request));
+    repository::NewOrder order{caller.user_id, key, fingerprint, request.items, {}};
+    std::vector<std::string> deleted;
+    for (const RequestedItem& item : request.items) {
+      const auto book = known.find(item.book_id);
+      if (book == known.end()) continue;
+      if (book->second.deleted) deleted.push_back(std::to_string(item.book_id));
+      order.titles.emplace(item.book_id, repository::KnownTitle{book->second.title, book->second.seller_id});
+    }
+    if (!deleted.empty()) {
+      std::string list;
+      for (const std::string& id : deleted) list += (list.empty() ? "" : ", ") + id;
+      throw http::NotFound("book not found: " + list);
+    }
+    const std::int64_t id = repository::InsertOrder(c, order);
+    events::EmitPlaced(c, id, caller.user_id, request.items, traceparent);
+    log::Info("order placed", {{"order_id", id}, {"user_id", caller.user_id}, {"items", request.items.size()}});
+    return Placement{id, false};
+  }
+
+  // The order once catalog answered, or as it stands (pending) after confirm_timeout.
+  http::Awaitable<Order> AwaitOutcome(std::int64_t order_id) {
+    const auto subscription = co_await deps_.notifier.Subscribe(order_id);
+    const auto deadline = std::chrono::steady_clock::now() + deps_.confirm_timeout;
+    milliseconds poll = kFirstPoll;
+    while (true) {
+      // LOCK IN SHARE MODE: when the consumer has just notified, this waits for its commit.
+      auto order = co_await deps_.pool.Run(
+          [&](db::Connection& c) { return repository::LoadOrder(c, order_id, repository::Lock::kShare); });
+      if (!order) throw http::InternalError("the order vanished");
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (order->status != OrderStatus::kPending || left <= milliseconds::zero()) co_return std::move(*order);
+      co_await subscription->Wait(std::min(poll, left));
+      poll = std::min(poll * 2, kMaxPoll);
+    }
+  }
+
+  Deps deps_;
+};
+
+}  // namespace
+
+void AddOrderRoutes(http::Server& server, const Deps& deps) {
+  auto routes = std::make_shared<OrderRoutes>(deps);
+  server.Post("/orders", [routes](http::Context& ctx) { return routes->Place(ctx); });
+  server.Get("/orders", [routes](http::Context& ctx) { return routes->List(ctx); });
+  server.Get("/orders/{id}", [routes](http::Context& ctx) { return routes->Get(ctx); });
+  server.Post("/orders/{id}/cancel", [routes](http::Context& ctx) { return routes->Cancel(ctx); });
+}
+
+}  // namespace bookstore::orders::handlers

@@ -1,0 +1,38 @@
+#pragma once
+// The endpoints of orders (DESIGN §2), one file per resource:
+//   handlers/orders.cpp    POST /orders, GET /orders, GET /orders/{id}, POST /orders/{id}/cancel
+//   handlers/payments.cpp  POST /orders/{id}/pay
+//   handlers/delivery.cpp  GET /delivery-providers, POST /orders/{id}/delivery
+//   handlers/errors.cpp    domain exceptions -> HTTP, in one place
+// Checks run in this order: 401 (no or bad token), 400 (body, parameters, headers), 404, 403, 409.
+
+#include <chrono>
+
+#include "bookstore/authn/authn.h"
+#include "bookstore/bus/outbox.h"
+#include "bookstore/db/db.h"
+#include "bookstore/http/server.h"
+#include "domain/payment.h"
+#include "events/outcome_notifier.h"
+
+namespace bookstore::orders::handlers {
+
+struct Deps {
+  db::Pool& pool;
+  bus::Relay& relay;
+  authn::Authenticator& authenticator;
+  events::OutcomeNotifier& notifier;
+  PaymentProvider& payments;
+  // How long POST /orders waits for catalog's answer before answering 202 (ORDER_CONFIRM_TIMEOUT).
+  std::chrono::milliseconds confirm_timeout{3000};
+};
+
+void AddOrderRoutes(http::Server& server, const Deps& deps);
+void AddPaymentRoutes(http::Server& server, const Deps& deps);
+void AddDeliveryRoutes(http::Server& server, const Deps& deps);
+
+// ValidationError -> 400 naming the field; a lost database connection -> 503. http::Error passes
+// through; anything else is the server's 500.
+http::Middleware MapDomainErrors();
+
+}  // namespace bookstore::orders::handlers

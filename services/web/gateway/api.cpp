@@ -1,0 +1,143 @@
+#include "gateway/api.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json/parse.hpp>
+#include <charconv>
+#include <stdexcept>
+
+#include "bookstore/log/log.h"
+
+namespace bookstore::web {
+namespace {
+
+namespace json = boost::json;
+
+std::string GenericMessage(int status) {
+  switch (status) {
+    case 400: return "Some of the information you entered is not valid.";
+    case 401: return "Please log in to continue.";
+    case 403: return "You are not allowed to do that.";
+    case 404: return "We could not find what you were looking for.";
+    case 409: return "That could not be done in the current state.";
+    case 429: return "Too many attempts. Please wait a moment and try again.";
+    default: break;
+  }
+  if (status >= 500) return "The store is having trouble right now. Please try again in a moment.";
+  return "Something went wrong. Please try again.";
+}
+
+std::int64_t ParseTotalCount(std::string_view text) {
+  std::int64_t value = -1;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && ptr == text.data() + text.size() && value >= 0 ? value : -1;
+}
+
+// A non-empty string member of a JSON object, or "".
+std::string StringMember(const json::value& body, std::string_view key) {
+  const auto* object = body.if_object();
+  if (object == nullptr) return {};
+  const auto* value = object->if_contains(key);
+  if (value == nullptr || !value->is_string()) return {};
+  return std::string(value->as_string());
+}
+
+}  // namespace
+
+std::string ApiResult::ErrorMessage() const {
+  if (auto error = StringMember(body, "error"); !error.empty()) return error;
+  if (auto detail = StringMember(body, "detail"); !detail.empty()) return detail;
+  return GenericMessage(status);
+}
+
+std::string ApiResult::ErrorField() const {
+  return StringMember(body, "field");
+}
+
+std::string ClientAddress(const http::Context& ctx) {
+  if (const auto* address = ctx.Get<std::string>("client_address")) return *address;
+  return std::string(ctx.remote_address());
+}
+
+GatewayApi::GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout)
+    : client_(client), timeout_(timeout) {
+  for (const auto& url : urls) upstreams_.push_back(http::Upstream::Parse(url));
+  if (upstreams_.empty()) throw std::invalid_argument("GATEWAY_URLS must name at least one gateway");
+}
+
+std::vector<const http::Upstream*> GatewayApi::Rotation() const {
+  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
+  std::vector<const http::Upstream*> order;
+  order.reserve(upstreams_.size());
+  for (std::size_t i = 0; i < upstreams_.size(); ++i) order.push_back(&upstreams_[(start + i) % upstreams_.size()]);
+  return order;
+}
+
+http::Awaitable<ApiResult> GatewayApi::Call(ApiCall call, const http::Context& ctx) {
+  const auto replicas = Rotation();
+  for (std::size_t attempt = 0;; ++attempt) {
+    http::Request request{call.method, call.target, 11};
+    request.set(http::Field::accept, "application/json");
+    request.set("X-Request-ID", ctx.request_id());
+    request.set("X-Forwarded-For", ClientAddress(ctx));
+    if (!call.token.empty()) request.set(http::Field::authorization, "Bearer " + call.token);
+    if (!call.idempotency_key.empty()) request.set("Idempotency-Key", call.idempotency_key);
+    if (!call.body.empty()) {
+      request.set(http::Field::content_type, "application/json");
+      request.body() = call.body;
+    }
+    try {
+      http::Response response = co_await client_.Send(*replicas[attempt], std::move(request), timeout_);
+      ApiResult result;
+      result.status = static_cast<int>(response.result_int());
+      if (!response.body().empty()) {
+        boost::system::error_code ec;
+        result.body = json::parse(response.body(), ec);
+        if (ec) result.body = nullptr;
+      }
+      if (const auto total = response.find("X-Total-Count"); total != response.end()) {
+        result.total_count = ParseTotalCount(total->value());
+      }
+      co_return result;
+    } catch (const http::UpstreamError& e) {
+      // A request that never left may go to another replica, whatever its method.
+      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) throw;
+      log::Warn("gateway replica unreachable, trying the next",
+                {{"upstream", replicas[attempt]->Authority()}, {"request_id", ctx.request_id()}});
+    }
+  }
+}
+
+http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& token, const http::Context& ctx,
+                                                             std::string_view client_address) {
+  const auto replicas = Rotation();
+  for (std::size_t attempt = 0;; ++attempt) {
+    http::Request request{http::Verb::get, "/events", 11};
+    request.set(http::Field::accept, "text/event-stream");
+    request.set("X-Request-ID", ctx.request_id());
+    request.set("X-Forwarded-For", std::string(client_address));
+    if (!token.empty()) request.set(http::Field::authorization, "Bearer " + token);
+    try {
+      co_return co_await client_.OpenStream(*replicas[attempt], std::move(request), timeout_);
+    } catch (const http::UpstreamError& e) {
+      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) throw;
+    }
+  }
+}
+
+bool GatewayApi::Healthy(boost::asio::io_context& io) const {
+  for (const auto* upstream : Rotation()) {
+    try {
+      http::Request request{http::Verb::get, "/healthz", 11};
+      auto answer = boost::asio::co_spawn(io, client_.Send(*upstream, std::move(request), std::chrono::seconds(2)),
+                                          boost::asio::use_future);
+      if (answer.get().result_int() == 200) return true;
+    } catch (const std::exception&) {
+      // try the next replica
+    }
+  }
+  return false;
+}
+
+}  // namespace bookstore::web

@@ -1,0 +1,78 @@
+#pragma once
+// Web's only way out: the public API of the gateway (DESIGN §2), round robin over GATEWAY_URLS.
+//
+//   ApiResult books = co_await api.Call({.method = http::Verb::get, .target = "/books?limit=8"}, ctx);
+//   if (!books.ok()) ... books.ErrorMessage(), books.ErrorField() (the problem body's "error", "field")
+//
+// Any HTTP status is a normal result; only a gateway that cannot be reached (or answers too late) throws
+// http::UpstreamError, which the error pages turn into a friendly 503/504.
+
+#include <atomic>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bookstore/http/client.h"
+#include "bookstore/http/context.h"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
+namespace bookstore::web {
+
+struct ApiCall {
+  http::Verb method = http::Verb::get;
+  std::string target;           // path and query, e.g. "/books/42"
+  std::string body;             // JSON text; empty: no body
+  std::string token;            // bearer token of the session; empty: anonymous
+  std::string idempotency_key;  // sent as Idempotency-Key when not empty
+};
+
+struct ApiResult {
+  int status = 0;
+  boost::json::value body;       // the parsed JSON body; null when there is none or it is not JSON
+  std::int64_t total_count = -1;  // X-Total-Count, when present
+
+  [[nodiscard]] bool ok() const { return status >= 200 && status < 300; }
+  // The problem's human message ("error", else "detail"), else a generic one for the status.
+  [[nodiscard]] std::string ErrorMessage() const;
+  // The problem's "field" (the form field at fault), or "".
+  [[nodiscard]] std::string ErrorField() const;
+};
+
+class GatewayApi {
+ public:
+  // Throws std::invalid_argument for a malformed URL or an empty list.
+  GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout);
+
+  // Sends the call with the request's id and client address (X-Request-ID, X-Forwarded-For).
+  http::Awaitable<ApiResult> Call(ApiCall call, const http::Context& ctx);
+
+  // GET /events as a stream (Server-Sent Events), with the session's token when there is one.
+  http::Awaitable<http::ResponseStream> OpenEvents(const std::string& token, const http::Context& ctx,
+                                                   std::string_view client_address);
+
+  // Blocking (for /readyz, which runs off the network threads): whether a gateway answers GET /healthz.
+  [[nodiscard]] bool Healthy(boost::asio::io_context& io) const;
+
+  [[nodiscard]] std::chrono::milliseconds timeout() const { return timeout_; }
+
+ private:
+  // The replicas in round-robin order starting from the next one.
+  [[nodiscard]] std::vector<const http::Upstream*> Rotation() const;
+
+  http::Client& client_;
+  std::vector<http::Upstream> upstreams_;
+  std::chrono::milliseconds timeout_;
+  mutable std::atomic<std::size_t> next_{0};
+};
+
+// The client address web saw for this request (set by the middleware from the peer or a trusted proxy's
+// X-Forwarded-For), for the gateway's per-client rate limits.
+std::string ClientAddress(const http::Context& ctx);
+
+}  // namespace bookstore::web

@@ -1,0 +1,36 @@
+// GET /static/{name}: the embedded CSS, JS and SVG. Hashed names are cached for a year (a new build
+// changes the name); plain names revalidate with the ETag.
+
+#include "bookstore/http/error.h"
+#include "handlers/routes.h"
+
+namespace bookstore::web {
+namespace {
+
+http::Response ServeAsset(const http::Context& ctx, const Asset& asset, bool immutable) {
+  if (ctx.request()[http::Field::if_none_match] == asset.etag) {
+    http::Response not_modified{http::Status::not_modified, 11};
+    not_modified.set(http::Field::etag, asset.etag);
+    return not_modified;
+  }
+  auto response = http::TextResponse(std::string(asset.content), http::Status::ok, asset.content_type);
+  response.set(http::Field::etag, asset.etag);
+  response.set(http::Field::cache_control, immutable ? "public, max-age=31536000, immutable" : "public, no-cache");
+  return response;
+}
+
+}  // namespace
+
+void AddAssetRoutes(http::Server& server, const AssetCatalog& assets) {
+  server.Get("/static/{name}", [&assets](http::Context& ctx) -> http::Awaitable<http::Response> {
+    const std::string name = ctx.Param("name");
+    const Asset* asset = assets.Find(name);
+    if (asset == nullptr) throw http::NotFound("There is no such file.");
+    co_return ServeAsset(ctx, *asset, asset->hashed_path == name);
+  });
+  server.Get("/favicon.ico", [&assets](http::Context& ctx) -> http::Awaitable<http::Response> {
+    co_return ServeAsset(ctx, *assets.Find("logo.svg"), false);
+  });
+}
+
+}  // namespace bookstore::web

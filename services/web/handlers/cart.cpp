@@ -1,0 +1,214 @@
+// The cart, kept in the session: GET /cart, POST /cart/add, /cart/update, /cart/remove, and POST /checkout
+// which turns the whole cart into one order (books of several sellers). Lines are shown with the
+// catalog's current title, seller, price and stock; the order's total comes from the orders service.
+
+#include <boost/json/array.hpp>
+#include <map>
+
+#include "bookstore/http/error.h"
+#include "cart/cart.h"
+#include "handlers/routes.h"
+#include "views/money.h"
+
+namespace bookstore::web {
+namespace {
+
+namespace json = boost::json;
+
+bool IsKeyCharacter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// The form's idempotency key when it looks like one of ours, else a fresh one.
+std::string CheckoutKey(const std::string& submitted) {
+  if (submitted.size() < 16 || submitted.size() > 64) return RandomToken();
+  for (const char c : submitted) {
+    if (!IsKeyCharacter(c)) return RandomToken();
+  }
+  return submitted;
+}
+
+std::string Copies(std::int64_t n) { return n == 1 ? "1 copy" : std::to_string(n) + " copies"; }
+
+struct LoadedBook {
+  int status = 0;
+  json::value book;
+};
+
+http::Awaitable<LoadedBook> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
+  const auto result = co_await CallApi(ctx, deps, {.target = "/books/" + std::to_string(id)}, "/cart");
+  if (!result.ok() && result.status != 404) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  co_return LoadedBook{result.status, result.body};
+}
+
+std::optional<std::int64_t> BookIdField(const Form& form) { return ParseInteger(form.Text("book_id"), 1, INT64_MAX); }
+
+// Where to go back after adding from a page: a local path, else the cart.
+std::string ReturnPath(const Form& form) { return SafeLocalPath(form.Text("next"), "/cart"); }
+
+}  // namespace
+
+void AddCartPages(http::Server& server, const WebDeps& deps) {
+  server.Get("/cart", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
+    // One group per seller, in the order their first book was added.
+    std::vector<std::string> seller_order;
+    std::map<std::string, std::pair<json::array, std::int64_t>> groups;  // seller -> (lines, subtotal)
+    std::vector<std::int64_t> gone;
+    std::int64_t total = 0;
+    bool over_stock = false;
+    const std::vector<CartLine> cart = SessionOf(ctx).cart;
+    for (const CartLine& line : cart) {
+      const LoadedBook loaded = co_await LoadBook(ctx, deps, line.book_id);
+      if (loaded.status == 404) {
+        gone.push_back(line.book_id);
+        continue;
+      }
+      json::object view = BookView(loaded.book, SessionOf(ctx));
+      const auto* price = loaded.book.as_object().if_contains("price");
+      const std::int64_t unit = price != nullptr ? CentsFromJson(*price).value_or(0) : 0;
+      const std::int64_t stock = IntMember(loaded.book, "stock");
+      view["quantity"] = line.quantity;
+      view["line_total"] = FormatCents(unit * line.quantity);
+      view["over_stock"] = line.quantity > stock;
+      over_stock = over_stock || line.quantity > stock;
+      const std::string seller = StringMember(loaded.book, "seller_name");
+      if (!groups.contains(seller)) seller_order.push_back(seller);
+      auto& group = groups[seller];
+      group.first.push_back(std::move(view));
+      group.second += unit * line.quantity;
+      total += unit * line.quantity;
+    }
+    if (!gone.empty()) {
+      auto& session = MutableSession(ctx);
+      for (const auto id : gone) RemoveFromCart(session.cart, id);
+      SetFlash(ctx, FlashKind::kInfo,
+               gone.size() == 1 ? "A book in your cart is no longer for sale and was removed."
+                                : "Some books in your cart are no longer for sale and were removed.");
+    }
+    json::array sellers;
+    for (const auto& seller : seller_order) {
+      auto& group = groups[seller];
+      sellers.push_back(json::object{
+          {"seller_name", seller}, {"lines", std::move(group.first)}, {"subtotal", FormatCents(group.second)}});
+    }
+    const std::int64_t copies = CartCopies(SessionOf(ctx).cart);
+    json::object data{{"sellers", std::move(sellers)},
+                      {"has_items", copies > 0},
+                      {"several_sellers", seller_order.size() > 1},
+                      {"copies", Copies(copies)},
+                      {"estimated_total", FormatCents(total)},
+                      {"over_stock", over_stock},
+                      {"checkout_key", RandomToken()}};
+    co_return RenderPage(ctx, deps, {.page = "cart", .title = "Your cart", .nav = "cart", .live = "books"},
+                         std::move(data));
+  });
+
+  server.Post("/cart/add", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
+    const Form& form = PostedForm(ctx);
+    const auto book_id = BookIdField(form);
+    const auto quantity = ParseInteger(form.Text("quantity").empty() ? "1" : form.Text("quantity"), 1, kMaxCartQuantity);
+    const std::string back = ReturnPath(form);
+    if (!book_id) throw http::BadRequest("No book was chosen.");
+    if (!quantity) {
+      SetFlash(ctx, FlashKind::kError, "Choose a quantity from 1 to " + std::to_string(kMaxCartQuantity) + ".");
+      co_return Redirect(back);
+    }
+    const LoadedBook loaded = co_await LoadBook(ctx, deps, *book_id);
+    if (loaded.status == 404) {
+      SetFlash(ctx, FlashKind::kError, "That book is no longer for sale.");
+      co_return Redirect(back);
+    }
+    const std::string title = StringMember(loaded.book, "title");
+    const std::int64_t stock = IntMember(loaded.book, "stock");
+    const std::int64_t wanted = QuantityInCart(SessionOf(ctx).cart, *book_id) + *quantity;
+    if (stock <= 0) {
+      SetFlash(ctx, FlashKind::kError, "Sorry, “" + title + "” is sold out.");
+      co_return Redirect(back);
+    }
+    if (wanted > stock) {
+      SetFlash(ctx, FlashKind::kError, "Only " + Copies(stock) + " of “" + title + "” " +
+                                           (stock == 1 ? "is" : "are") + " available.");
+      co_return Redirect(back);
+    }
+    switch (AddToCart(MutableSession(ctx).cart, *book_id, *quantity)) {
+      case CartChange::kTooManyLines:
+        SetFlash(ctx, FlashKind::kError, "Your cart is full. Check out or remove a book first.");
+        break;
+      case CartChange::kCapped:
+        SetFlash(ctx, FlashKind::kInfo, "You can buy at most " + std::to_string(kMaxCartQuantity) +
+                                            " copies of a book at once.");
+        break;
+      default:
+        SetFlash(ctx, FlashKind::kSuccess, "Added " + Copies(*quantity) + " of “" + title + "” to your cart.");
+        break;
+    }
+    co_return Redirect(back);
+  });
+
+  server.Post("/cart/update", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
+    const Form& form = PostedForm(ctx);
+    const auto book_id = BookIdField(form);
+    const auto quantity = ParseInteger(form.Text("quantity"), 0, kMaxCartQuantity);
+    if (!book_id) throw http::BadRequest("No book was chosen.");
+    if (!quantity) {
+      SetFlash(ctx, FlashKind::kError, "Choose a quantity from 0 to " + std::to_string(kMaxCartQuantity) + ".");
+      co_return Redirect("/cart");
+    }
+    if (*quantity > 0) {
+      const LoadedBook loaded = co_await LoadBook(ctx, deps, *book_id);
+      const std::int64_t stock = loaded.status == 404 ? 0 : IntMember(loaded.book, "stock");
+      if (*quantity > stock) {
+        SetFlash(ctx, FlashKind::kError, stock <= 0 ? "Sorry, “" + StringMember(loaded.book, "title") + "” is sold out."
+                                                    : "Only " + Copies(stock) + " of “" +
+                                                          StringMember(loaded.book, "title") + "” " +
+                                                          (stock == 1 ? "is" : "are") + " available.");
+        co_return Redirect("/cart");
+      }
+    }
+    if (SetCartQuantity(MutableSession(ctx).cart, *book_id, *quantity) == CartChange::kDone) {
+      SetFlash(ctx, FlashKind::kSuccess, *quantity == 0 ? "The book was removed from your cart." : "Your cart was updated.");
+    }
+    co_return Redirect("/cart");
+  });
+
+  server.Post("/cart/remove", [](http::Context& ctx) -> http::Awaitable<http::Response> {
+    const auto book_id = BookIdField(PostedForm(ctx));
+    if (!book_id) throw http::BadRequest("No book was chosen.");
+    if (RemoveFromCart(MutableSession(ctx).cart, *book_id) == CartChange::kDone) {
+      SetFlash(ctx, FlashKind::kSuccess, "The book was removed from your cart.");
+    }
+    co_return Redirect("/cart");
+  });
+
+  server.Post("/checkout", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
+    RequireLogin(ctx, "/cart");
+    const std::vector<CartLine> cart = SessionOf(ctx).cart;
+    if (cart.empty()) {
+      SetFlash(ctx, FlashKind::kInfo, "Your cart is empty.");
+      co_return Redirect("/cart");
+    }
+    json::array items;
+    for (const auto& line : cart) items.push_back(json::object{{"book_id", line.book_id}, {"quantity", line.quantity}});
+    const auto result = co_await CallApi(ctx, deps,
+                                         {.method = http::Verb::post,
+                                          .target = "/orders",
+                                          .body = JsonText(json::object{{"items", std::move(items)}}),
+                                          .idempotency_key = CheckoutKey(PostedForm(ctx).Text("checkout_key"))},
+                                         "/cart");
+    const std::int64_t order_id = IntMember(result.body, "id");
+    if (!result.ok() || order_id <= 0) {
+      SetFlash(ctx, FlashKind::kError, "Your order could not be placed: " + result.ErrorMessage());
+      co_return Redirect("/cart");
+    }
+    MutableSession(ctx).cart.clear();
+    if (result.status == 202 || StringMember(result.body, "status") == "pending") {
+      SetFlash(ctx, FlashKind::kInfo, "Order #" + std::to_string(order_id) +
+                                          " received. We are checking that every book is still available.");
+    } else {
+      SetFlash(ctx, FlashKind::kSuccess, "Order #" + std::to_string(order_id) + " placed. Please choose how to pay.");
+    }
+    co_return Redirect("/orders/" + std::to_string(order_id));
+  });
+}
+
+}  // namespace bookstore::web

@@ -1,0 +1,119 @@
+#pragma once
+// What every page handler shares: the dependencies, the per-request state the middleware prepares (the
+// session, the posted form), rendering a page inside the layout, redirects, flashes and calling the
+// gateway with the session's token.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <exception>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "bookstore/http/context.h"
+#include "bookstore/http/message.h"
+#include "gateway/api.h"
+#include "session/sealer.h"
+#include "session/session.h"
+#include "views/assets.h"
+#include "views/form.h"
+#include "views/renderer.h"
+
+namespace bookstore::web {
+
+struct WebDeps {
+  GatewayApi& api;
+  const Renderer& renderer;
+  const AssetCatalog& assets;
+  const SessionSealer& sealer;
+};
+
+// Set by the session middleware for every request that passes through it.
+struct RequestState {
+  Session session;
+  bool dirty = false;         // rewrite the cookie in the response
+  bool secure = false;        // the browser reached us over HTTPS (TLS here, or a trusted proxy's)
+  bool live_refresh = false;  // a live.js refetch of the page: leaves the flash for a real page view
+  Form form;                  // the posted form (POST only)
+};
+
+RequestState& State(http::Context& ctx);
+Session& SessionOf(http::Context& ctx);
+// Marks the session as changed so the middleware sends the new cookie.
+Session& MutableSession(http::Context& ctx);
+const Form& PostedForm(http::Context& ctx);
+
+void SetFlash(http::Context& ctx, FlashKind kind, std::string text);
+
+// Thrown when a page needs a login (or the gateway refused the session's token): the error middleware
+// redirects to /login?next=<next>, with a flash saying why.
+class LoginRequired : public std::exception {
+ public:
+  LoginRequired(std::string next, bool expired) : next_(std::move(next)), expired_(expired) {}
+  [[nodiscard]] const char* what() const noexcept override { return "login required"; }
+  [[nodiscard]] const std::string& next() const { return next_; }
+  [[nodiscard]] bool expired() const { return expired_; }
+
+ private:
+  std::string next_;
+  bool expired_;
+};
+
+// Throws LoginRequired unless someone is logged in; `next` is where to come back after logging in.
+void RequireLogin(http::Context& ctx, std::string_view next);
+
+// The path and query of this request (the "next" of a login redirect for a GET).
+std::string CurrentPath(const http::Context& ctx);
+
+struct PageSpec {
+  std::string_view page;   // templates/pages/<page>.mustache
+  std::string title;       // the <title> and the <h1> of most pages
+  std::string_view nav;    // the highlighted navigation item ("catalog", "sell", "cart"...)
+  std::string_view live;   // what live.js follows on this page ("" for nothing)
+  http::Status status = http::Status::ok;
+};
+
+// The page inside the layout, with what the layout needs (user, cart size, CSRF token, flash, assets).
+http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpec& spec, boost::json::object data);
+
+// 303 See Other: the "redirect" of POST-redirect-GET.
+http::Response Redirect(std::string_view location);
+
+// A gateway call with the session's token. A 401 for a logged-in session means the token expired or was
+// revoked: the session is logged out and LoginRequired is thrown (`next` is where to come back).
+http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiCall call, std::string_view next);
+
+// A book of the API as the templates show it (formatted price, stock label, cover colour...).
+boost::json::object BookView(const boost::json::value& book, const Session& session);
+
+// Human-friendly "3 Mar 2026" from an RFC 3339 time; the input when it does not look like one.
+std::string FormatDate(std::string_view rfc3339);
+
+// Compact JSON text of an object (request bodies).
+std::string JsonText(const boost::json::object& object);
+
+// The value of an integer member, or `fallback`.
+std::int64_t IntMember(const boost::json::value& value, std::string_view key, std::int64_t fallback = 0);
+// The value of a string member, or "".
+std::string StringMember(const boost::json::value& value, std::string_view key);
+
+// Form validation errors: {"errors": {field: message}} for the templates (aria-describedby, messages
+// next to fields) plus a flash summarising them.
+class FieldErrors {
+ public:
+  void Add(std::string field, std::string message);
+  // An API error: next to its field when the problem names one of `fields`, and as the page's error
+  // message in any case.
+  void AddApiError(const ApiResult& result, std::initializer_list<std::string_view> fields);
+  // Puts "errors", "has_errors" and the error message (as this page's flash) into a page's data.
+  void Into(boost::json::object& data) const;
+  [[nodiscard]] const std::string& message() const { return message_; }
+  [[nodiscard]] bool empty() const { return errors_.empty(); }
+  [[nodiscard]] const boost::json::object& object() const { return errors_; }
+
+ private:
+  boost::json::object errors_;
+  std::string message_;
+};
+
+}  // namespace bookstore::web

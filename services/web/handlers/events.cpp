@@ -1,0 +1,36 @@
+// GET /events: the browser's live updates. The page's script may only talk to web (CSP connect-src
+// 'self'), and the token stays in the HttpOnly session, so web opens the gateway's stream with the
+// session's token and relays it byte for byte: public book.* events, and the user's own order.* events.
+
+#include "bookstore/log/log.h"
+#include "handlers/routes.h"
+
+namespace bookstore::web {
+
+void AddEventStream(http::Server& server, const WebDeps& deps) {
+  server.Get("/events", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
+    const Session& session = SessionOf(ctx);
+    const std::string client = ClientAddress(ctx);
+    auto upstream = co_await deps.api.OpenEvents(session.LoggedIn() ? session.token : "", ctx, client);
+    if (upstream.head().result() == http::Status::unauthorized && session.LoggedIn()) {
+      // The token expired or was revoked: public events still flow; the next page view logs out.
+      upstream = co_await deps.api.OpenEvents("", ctx, client);
+    }
+    if (upstream.head().result() != http::Status::ok) {
+      log::Warn("gateway refused the event stream",
+                {{"status", upstream.head().result_int()}, {"request_id", ctx.request_id()}});
+      http::Response refused = http::TextResponse("live updates are unavailable\n", http::Status::service_unavailable);
+      refused.set(http::Field::retry_after, "5");
+      co_return refused;
+    }
+    auto events = co_await ctx.StartEventStream();
+    // Ask the browser to come back soon when the stream ends (gateway restart, token expiry).
+    if (!co_await events.Write("retry: 2000\n\n")) co_return http::Response{};
+    while (auto piece = co_await upstream.Next()) {
+      if (!co_await events.Write(*piece)) break;
+    }
+    co_return http::Response{};
+  });
+}
+
+}  // namespace bookstore::web

@@ -1,0 +1,42 @@
+#pragma once
+// The middleware of every page, in this order (server.Use):
+//   SecurityHeaders  CSP without inline script or style, nosniff, Referrer-Policy, X-Frame-Options DENY
+//   Sessions         opens the sealed session cookie (or starts a session), works out the client address
+//                    and whether the browser uses HTTPS, and writes the cookie back when it changed
+//   ErrorPages       turns errors into HTML pages (404, 403, 503 when the gateway is down...) and a
+//                    needed login into a redirect to /login
+//   CsrfCheck        parses a POSTed form and refuses it (403 page) unless its _csrf field matches
+
+#include <string>
+#include <vector>
+
+#include "bookstore/http/router.h"
+#include "handlers/common.h"
+
+namespace bookstore::web {
+
+// IPs and CIDR ranges of proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
+class TrustedProxies {
+ public:
+  // Throws std::invalid_argument naming a malformed entry.
+  explicit TrustedProxies(const std::vector<std::string>& entries);
+  ~TrustedProxies();
+  TrustedProxies(TrustedProxies&&) noexcept;
+  TrustedProxies& operator=(TrustedProxies&&) noexcept;
+
+  [[nodiscard]] bool Contains(std::string_view address) const;
+
+ private:
+  struct Ranges;
+  std::unique_ptr<Ranges> ranges_;
+};
+
+http::Middleware SecurityHeaders();
+http::Middleware Sessions(const WebDeps& deps, const TrustedProxies& proxies, bool tls);
+http::Middleware ErrorPages(const WebDeps& deps);
+http::Middleware CsrfCheck();
+
+// The error page for a status (also used by handlers that answer with an error page directly).
+http::Response ErrorPage(http::Context& ctx, const WebDeps& deps, http::Status status, std::string message);
+
+}  // namespace bookstore::web

@@ -1,0 +1,80 @@
+// web: wiring only. settings -> log -> session keys -> templates and assets -> gateway client -> server
+// with the middleware of handlers/middleware.h and the pages of handlers/routes.h.
+
+#include <iostream>
+#include <stdexcept>
+
+#include "bookstore/config/env.h"
+#include "bookstore/http/client.h"
+#include "bookstore/http/server.h"
+#include "bookstore/log/log.h"
+#include "gateway/api.h"
+#include "handlers/middleware.h"
+#include "handlers/routes.h"
+#include "session/sealer.h"
+#include "settings.h"
+#include "views/assets.h"
+#include "views/renderer.h"
+
+namespace bookstore::web {
+namespace {
+
+std::vector<SessionKey> SessionKeys(const Settings& settings) {
+  std::vector<SessionKey> keys;
+  for (const auto& text : settings.session_keys) keys.push_back(ParseSessionKey(text));
+  if (keys.empty()) {
+    log::Warn("WEB_SESSION_KEY is not set: using a random session key; sessions end when this process stops "
+              "and are not shared with other web replicas");
+    keys.push_back(RandomSessionKey());
+  }
+  return keys;
+}
+
+int Run(const Settings& settings) {
+  const SessionSealer sealer(SessionKeys(settings));
+  const TrustedProxies proxies(settings.trusted_proxies);
+  const Renderer renderer;
+  const AssetCatalog assets;
+  http::Client client(settings.client);
+  GatewayApi api(client, settings.gateway_urls, settings.gateway_timeout);
+  const WebDeps deps{.api = api, .renderer = renderer, .assets = assets, .sealer = sealer};
+
+  http::Server server(settings.server);
+  const bool tls = !settings.server.tls_certificate_pem.empty();
+  server.Use(SecurityHeaders());
+  server.Use(Sessions(deps, proxies, tls));
+  server.Use(ErrorPages(deps));
+  server.Use(CsrfCheck());
+  AddAssetRoutes(server, assets);
+  AddBookPages(server, deps);
+  AddAccountPages(server, deps);
+  AddSellingPages(server, deps);
+  AddCartPages(server, deps);
+  AddOrderPages(server, deps);
+  AddAdminPages(server, deps);
+  AddEventStream(server, deps);
+  server.AddReadinessCheck("gateway", [&api, &server] { return api.Healthy(server.io_context(0)); });
+  server.Run();
+  return 0;
+}
+
+}  // namespace
+}  // namespace bookstore::web
+
+int main(int argc, char** argv) {
+  namespace web = bookstore::web;
+  bookstore::config::Env env("web", argc, argv);
+  const web::Settings settings = web::ReadSettings(env);
+  env.Finish();
+  bookstore::log::Init("web", settings.log_level);
+  try {
+    return web::Run(settings);
+  } catch (const std::invalid_argument& e) {
+    // A setting the environment reader could not judge alone (a URL, a key, a proxy range).
+    std::cerr << "web: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    bookstore::log::Error("web failed", {{"error", e.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,116 @@
+#include "session/sealer.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace bookstore::web {
+namespace {
+
+constexpr int kBase64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+// Well above any real session (a token, a cart of 100 lines, a flash), well below a header limit.
+constexpr std::size_t kMaxCookieChars = 8192;
+
+std::optional<std::vector<unsigned char>> DecodeBase64(std::string_view text, int variant) {
+  std::vector<unsigned char> out(text.size());
+  std::size_t length = 0;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr, variant) != 0) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+std::optional<std::vector<unsigned char>> DecodeHex(std::string_view text) {
+  std::vector<unsigned char> out(text.size() / 2 + 1);
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+std::string EncodeBase64(const std::vector<unsigned char>& bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kBase64), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kBase64);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+SessionKey ParseSessionKey(std::string_view text) {
+  EnsureSodium();
+  text = Trim(text);
+  std::optional<std::vector<unsigned char>> bytes;
+  if (text.size() == 64) bytes = DecodeHex(text);
+  for (const int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
+                            sodium_base64_VARIANT_URLSAFE, sodium_base64_VARIANT_URLSAFE_NO_PADDING}) {
+    if (bytes && bytes->size() == 32) break;
+    bytes = DecodeBase64(text, variant);
+  }
+  if (!bytes || bytes->size() != 32) {
+    throw std::invalid_argument("a session key must be 32 bytes, as 64 hex digits or base64");
+  }
+  SessionKey key{};
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  return key;
+}
+
+SessionKey RandomSessionKey() {
+  EnsureSodium();
+  SessionKey key{};
+  crypto_secretbox_keygen(key.data());
+  return key;
+}
+
+SessionSealer::SessionSealer(std::vector<SessionKey> keys) : keys_(std::move(keys)) {
+  EnsureSodium();
+  if (keys_.empty()) throw std::invalid_argument("at least one session key is needed");
+}
+
+SessionSealer::~SessionSealer() {
+  for (auto& key : keys_) sodium_memzero(key.data(), key.size());
+}
+
+std::string SessionSealer::Seal(const Session& session) const {
+  const std::string plain = SessionToJson(session);
+  std::vector<unsigned char> sealed(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size());
+  unsigned char* nonce = sealed.data();
+  randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(sealed.data() + crypto_secretbox_NONCEBYTES,
+                        reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), nonce,
+                        keys_.front().data());
+  return EncodeBase64(sealed);
+}
+
+std::optional<Session> SessionSealer::Open(std::string_view cookie_value, std::int64_t now) const {
+  if (cookie_value.size() > kMaxCookieChars) return std::nullopt;
+  const auto sealed = DecodeBase64(cookie_value, kBase64);
+  if (!sealed || sealed->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
+  const unsigned char* nonce = sealed->data();
+  const unsigned char* cipher = sealed->data() + crypto_secretbox_NONCEBYTES;
+  const std::size_t cipher_size = sealed->size() - crypto_secretbox_NONCEBYTES;
+  std::string plain(cipher_size - crypto_secretbox_MACBYTES, '\0');
+  for (const auto& key : keys_) {
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), cipher, cipher_size, nonce,
+                                   key.data()) != 0) {
+      continue;
+    }
+    auto session = SessionFromJson(plain);
+    if (!session || session->expires_at <= now) return std::nullopt;
+    return session;
+  }
+  return std::nullopt;
+}
+
+}  // namespace bookstore::web

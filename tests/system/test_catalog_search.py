@@ -1,0 +1,152 @@
+"""GET /books: q (insensitive to case and accents), filters, sorts, pagination and X-Total-Count."""
+
+import secrets
+from decimal import Decimal
+
+import pytest
+
+from test_catalog_fixtures import exact_json, problem, store  # noqa: F401  (store is a fixture)
+
+# (title, author, price, stock), created in this order by one seller.
+SHELF = [
+    ("Café de Flore", "Émile Zola", "12.50", 3),
+    ("El café", "Josefina Ruiz", "8.00", 0),
+    ("Crime and Punishment", "Fyodor Dostoevsky", "20.00", 5),
+    ("Le Rouge et le Noir", "Stendhal", "15.25", 1),
+    ("Anna Karenina", "Leo Tolstoy", "9.99", 2),
+]
+
+
+@pytest.fixture(scope="module")
+def shelf(store):
+    """The SHELF books, each title ending in a word of its own (tag) so searches see only them."""
+    seller = store.new_user("Shelf Seller")
+    tag = "t" + secrets.token_hex(4)
+    books = [store.create_book(seller, title=f"{title} {tag}", author=author, price=float(price), stock=stock)
+             for title, author, price, stock in SHELF]
+    return {"seller": seller, "tag": tag, "books": books}
+
+
+def search(store, **params):
+    response = store.request("GET", "/books", params=params)
+    assert response.status_code == 200, response.text
+    return exact_json(response), int(response.headers["X-Total-Count"])
+
+
+def titles(books):
+    return [book["title"].rsplit(" ", 1)[0] for book in books]
+
+
+def test_q_is_insensitive_to_case_and_accents(store, shelf):
+    tag = shelf["tag"]
+    for q in (f"cafe {tag}", f"Cafe {tag}", f"CAFÉ {tag}", f"café {tag}"):
+        books, total = search(store, q=q, sort="title")
+        assert titles(books) == ["Café de Flore", "El café"], q
+        assert total == 2
+
+
+def test_q_searches_authors_too(store, shelf):
+    books, total = search(store, q=f"emile zola {shelf['tag']}")
+    assert titles(books) == ["Café de Flore"] and total == 1
+    books, _ = search(store, q=f"TOLSTOY {shelf['tag']}")
+    assert titles(books) == ["Anna Karenina"]
+
+
+def test_q_matches_word_beginnings_and_short_words_anywhere(store, shelf):
+    tag = shelf["tag"]
+    books, _ = search(store, q=f"puni {tag}")  # the beginning of a word
+    assert titles(books) == ["Crime and Punishment"]
+    books, _ = search(store, q=f"de {tag}")  # shorter than the FULLTEXT index's words
+    assert titles(books) == ["Café de Flore"]
+    books, total = search(store, q=f"nothing-like-this {tag}")
+    assert books == [] and total == 0
+
+
+def test_q_treats_search_syntax_as_text(store, shelf):
+    for q in ('+"*', "%", "_", "\\", "a' OR '1'='1", "(café)*", "@3 ~x <y>"):
+        response = store.request("GET", "/books", params={"q": q})
+        assert response.status_code == 200, (q, response.text)
+    books, _ = search(store, q=f'"+café* -{shelf["tag"]}"')  # operators are separators
+    assert sorted(titles(books)) == ["Café de Flore", "El café"]
+
+
+def test_filters(store, shelf):
+    seller_id = shelf["seller"].user_id
+    books, total = search(store, seller_id=seller_id)
+    assert total == 5 and len(books) == 5
+    books, total = search(store, seller_id=seller_id, in_stock="true")
+    assert total == 4 and "El café" not in titles(books)
+    books, total = search(store, seller_id=seller_id, in_stock="false")
+    assert total == 5
+    books, total = search(store, seller_id=seller_id, author="emile ZOLA")  # exact, case/accent-insensitive
+    assert titles(books) == ["Café de Flore"] and total == 1
+    books, total = search(store, seller_id=seller_id, author="Zola")
+    assert total == 0
+    books, total = search(store, q=shelf["tag"], in_stock="1", author="stendhal")
+    assert titles(books) == ["Le Rouge et le Noir"] and total == 1
+
+
+def test_sorts(store, shelf):
+    seller_id = shelf["seller"].user_id
+    by = {sort: titles(search(store, seller_id=seller_id, sort=sort)[0])
+          for sort in ("newest", "price_asc", "price_desc", "title")}
+    assert by["newest"] == [title for title, *_ in reversed(SHELF)]
+    assert by["price_asc"] == ["El café", "Anna Karenina", "Café de Flore", "Le Rouge et le Noir",
+                               "Crime and Punishment"]
+    assert by["price_desc"] == list(reversed(by["price_asc"]))
+    assert by["title"] == ["Anna Karenina", "Café de Flore", "Crime and Punishment", "El café",
+                           "Le Rouge et le Noir"]
+    assert titles(search(store, seller_id=seller_id)[0]) == by["newest"]  # the default
+    prices = [book["price"] for book in search(store, seller_id=seller_id, sort="price_asc")[0]]
+    assert prices == [Decimal("8"), Decimal("9.99"), Decimal("12.5"), Decimal("15.25"), Decimal("20")]
+
+
+def test_pagination_with_total_count(store, shelf):
+    seller_id = shelf["seller"].user_id
+    everything, _ = search(store, seller_id=seller_id, sort="title")
+    pages = []
+    for offset in (0, 2, 4):
+        books, total = search(store, seller_id=seller_id, sort="title", limit=2, offset=offset)
+        assert total == 5
+        pages += books
+    assert pages == everything
+    books, total = search(store, seller_id=seller_id, limit=2, offset=10)
+    assert books == [] and total == 5
+    assert len(search(store, limit=100)[0]) <= 100
+
+
+def test_default_limit_is_20(store):
+    seller = store.new_user()
+    for i in range(23):
+        store.create_book(seller, title=f"Volume {i}")
+    books, total = search(store, seller_id=seller.user_id)
+    assert len(books) == 20 and total == 23
+
+
+def test_deleted_books_are_not_found(store):
+    seller = store.new_user()
+    tag = "d" + secrets.token_hex(4)
+    book = store.create_book(seller, title=f"Gone {tag}")
+    assert search(store, q=tag)[1] == 1
+    assert store.request("DELETE", f"/books/{book['id']}", seller).status_code == 200
+    assert search(store, q=tag) == ([], 0)
+    assert search(store, seller_id=seller.user_id) == ([], 0)
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"limit": "0"}, "limit"), ({"limit": "101"}, "limit"), ({"limit": "ten"}, "limit"), ({"limit": "1.5"}, "limit"),
+    ({"offset": "-1"}, "offset"), ({"offset": "x"}, "offset"), ({"sort": "cheapest"}, "sort"),
+    ({"in_stock": "maybe"}, "in_stock"), ({"seller_id": "abc"}, "seller_id"), ({"seller_id": "0"}, "seller_id"),
+    ({"q": "q" * 201}, "q"), ({"author": "a" * 201}, "author"), ({"q": "a\u0000b"}, "q"),
+    ({"q": " ".join(["word"] * 11)}, "q"),
+])
+def test_invalid_parameters_are_400(store, params, field):
+    response = store.request("GET", "/books", params=params)
+    assert response.status_code == 400, response.text
+    assert problem(response)["field"] == field
+
+
+def test_invalid_utf8_in_q_is_400(store):
+    response = store.request("GET", "/books?q=caf%E9")
+    assert response.status_code == 400
+    assert problem(response)["field"] == "q"
