@@ -35,7 +35,8 @@ std::optional<ReceivedMessage> BrokerAdmin::Take(const std::string& queue) {
                          delivery->delivery_count,         std::move(delivery->death_reason)};
 }
 
-void BrokerAdmin::PublishRaw(const std::string& routing_key, const std::string& body, const std::string& message_id) {
+void BrokerAdmin::PublishRaw(const std::string& routing_key, const std::string& body,
+                             const std::string& message_id) {
   amqp_basic_properties_t properties{};
   properties._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
   properties.content_type = detail::Bytes(kContentType);
@@ -44,10 +45,11 @@ void BrokerAdmin::PublishRaw(const std::string& routing_key, const std::string& 
     properties._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
     properties.message_id = detail::Bytes(message_id);
   }
-  connection_->CheckStatus(amqp_basic_publish(connection_->State(), connection_->Channel(),
-                                              detail::Bytes(options_.topology.exchange), detail::Bytes(routing_key),
-                                              0, 0, &properties, detail::Bytes(body)),
-                           "publish");
+  connection_->CheckStatus(
+      amqp_basic_publish(connection_->State(), connection_->Channel(),
+                         detail::Bytes(options_.topology.exchange), detail::Bytes(routing_key), 0, 0,
+                         &properties, detail::Bytes(body)),
+      "publish");
   // One message at a time: the next ack or nack on the channel is its confirm.
   const auto deadline = std::chrono::steady_clock::now() + options_.confirm_timeout;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -51,15 +51,24 @@ class PreconditionFailed : public BrokerError {
 
 std::optional<std::int64_t> IntegerField(const amqp_field_value_t& value) {
   switch (value.kind) {
-    case AMQP_FIELD_KIND_I8: return value.value.i8;
-    case AMQP_FIELD_KIND_U8: return value.value.u8;
-    case AMQP_FIELD_KIND_I16: return value.value.i16;
-    case AMQP_FIELD_KIND_U16: return value.value.u16;
-    case AMQP_FIELD_KIND_I32: return value.value.i32;
-    case AMQP_FIELD_KIND_U32: return value.value.u32;
-    case AMQP_FIELD_KIND_I64: return value.value.i64;
-    case AMQP_FIELD_KIND_U64: return static_cast<std::int64_t>(value.value.u64);
-    default: return std::nullopt;
+    case AMQP_FIELD_KIND_I8:
+      return value.value.i8;
+    case AMQP_FIELD_KIND_U8:
+      return value.value.u8;
+    case AMQP_FIELD_KIND_I16:
+      return value.value.i16;
+    case AMQP_FIELD_KIND_U16:
+      return value.value.u16;
+    case AMQP_FIELD_KIND_I32:
+      return value.value.i32;
+    case AMQP_FIELD_KIND_U32:
+      return value.value.u32;
+    case AMQP_FIELD_KIND_I64:
+      return value.value.i64;
+    case AMQP_FIELD_KIND_U64:
+      return static_cast<std::int64_t>(value.value.u64);
+    default:
+      return std::nullopt;
   }
 }
 
@@ -71,7 +80,8 @@ std::optional<std::string> StringField(const amqp_field_value_t& value) {
 }
 
 void CopyProperties(const amqp_basic_properties_t& properties, Delivery& delivery) {
-  if ((properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) != 0) delivery.message_id = View(properties.message_id);
+  if ((properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) != 0)
+    delivery.message_id = View(properties.message_id);
   if ((properties._flags & AMQP_BASIC_HEADERS_FLAG) == 0) return;
   const amqp_table_t& headers = properties.headers;
   for (int i = 0; i < headers.num_entries; ++i) {
@@ -115,7 +125,8 @@ std::string_view View(amqp_bytes_t bytes) {
 }
 
 amqp_bytes_t Bytes(std::string_view text) {
-  return amqp_bytes_t{text.size(), const_cast<char*>(text.data())};  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  return amqp_bytes_t{text.size(),
+                      const_cast<char*>(text.data())};  // NOLINT(cppcoreguidelines-pro-type-const-cast)
 }
 
 ParsedUrl ParseAmqpUrl(const std::string& url) {

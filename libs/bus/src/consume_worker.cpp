@@ -50,7 +50,8 @@ bool PumpFor(AmqpConnection& connection, const std::stop_token& stop, std::chron
   }
 }
 
-ConsumeWorker::ConsumeWorker(const Options& options, std::string role, Setup setup, Process process, Tick tick)
+ConsumeWorker::ConsumeWorker(const Options& options, std::string role, Setup setup, Process process,
+                             Tick tick)
     : options_(options),
       role_(std::move(role)),
       setup_(std::move(setup)),
@@ -71,7 +72,8 @@ void ConsumeWorker::Run(const std::stop_token& stop) {
       if (outage.Recovered()) log::Info("consumer reconnected to RabbitMQ", {{"role", role_}});
       backoff = options_.reconnect_backoff_min;
       while (!stop.stop_requested()) {
-        if (auto delivery = connection.NextDelivery(kPollInterval)) process_(connection, std::move(*delivery), stop);
+        if (auto delivery = connection.NextDelivery(kPollInterval))
+          process_(connection, std::move(*delivery), stop);
         if (tick_) tick_();
       }
       connected_ = false;

@@ -1,11 +1,11 @@
 #include "bookstore/bus/event.h"
 
+#include <array>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -65,8 +65,8 @@ std::string NowRfc3339() {
 Event MakeEvent(std::string type, std::string source, boost::json::value data, std::string traceparent) {
   RequireRoutingKey(type);
   if (source.empty()) throw BadEvent("event source is empty");
-  return Event{NewUuid(), std::move(source), std::move(type), NowRfc3339(), std::move(data),
-               std::move(traceparent)};
+  return Event{NewUuid(),    std::move(source), std::move(type),
+               NowRfc3339(), std::move(data),   std::move(traceparent)};
 }
 
 std::string Serialize(const Event& event) {

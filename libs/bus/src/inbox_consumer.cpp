@@ -15,7 +15,8 @@ constexpr int kMaxDeadlockReruns = 5;
 
 // Clean-up runs a tenth of the retention apart, between once a second and once every ten minutes.
 std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
-  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1), std::chrono::minutes(10));
+  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1),
+                                               std::chrono::minutes(10));
 }
 constexpr std::int64_t kDeleteChunk = 5000;
 
@@ -82,8 +83,9 @@ struct InboxConsumer::Shared {
             std::string_view error) {
     // The quorum queue dead-letters a message returned once more after delivery_limit redeliveries.
     const bool last_attempt = delivery.delivery_count >= options.topology.delivery_limit;
-    log::Error(last_attempt ? "event handler failed for the last time; the message goes to the dead-letter queue"
-                            : "event handler failed; the message goes back to its queue for another attempt",
+    log::Error(last_attempt
+                   ? "event handler failed for the last time; the message goes to the dead-letter queue"
+                   : "event handler failed; the message goes back to its queue for another attempt",
                {{"queue", queue.name},
                 {"event_id", event.id},
                 {"type", event.type},
@@ -172,11 +174,11 @@ struct InboxConsumer::Shared {
   }
 };
 
-InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string& service, InboxHandler handler,
-                             Relay* relay) {
+InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string& service,
+                             InboxHandler handler, Relay* relay) {
   ServiceQueue queue = options.topology.QueueOf(service);
-  shared_ =
-      std::make_unique<Shared>(pool, std::move(options), std::move(queue), std::move(handler), counters_, relay);
+  shared_ = std::make_unique<Shared>(pool, std::move(options), std::move(queue), std::move(handler),
+                                     counters_, relay);
   Shared& shared = *shared_;
   for (int i = 0; i < shared.options.consumer_workers; ++i) {
     auto setup = [&shared](detail::AmqpConnection& amqp) {
@@ -184,13 +186,15 @@ InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string&
       amqp.Qos(shared.options.prefetch);
       amqp.Consume(shared.queue.name, /*exclusive=*/false);
     };
-    auto process = [&shared](detail::AmqpConnection& amqp, detail::Delivery&& delivery, const std::stop_token& stop) {
+    auto process = [&shared](detail::AmqpConnection& amqp, detail::Delivery&& delivery,
+                             const std::stop_token& stop) {
       shared.Process(amqp, std::move(delivery), stop);
     };
     detail::ConsumeWorker::Tick tick;
     if (i == 0) tick = [&shared] { shared.DeleteOldInboxRows(); };
     workers_.push_back(std::make_unique<detail::ConsumeWorker>(
-        shared.options, "consumer " + shared.queue.name + " #" + std::to_string(i + 1), setup, process, tick));
+        shared.options, "consumer " + shared.queue.name + " #" + std::to_string(i + 1), setup, process,
+        tick));
   }
 }
 

@@ -17,13 +17,14 @@ Options Options::FromEnv(config::Env& env, const std::string& component) {
       env.Duration("AMQP_HEARTBEAT", options.heartbeat, "AMQP heartbeat interval (0 disables)"));
   options.prefetch = static_cast<int>(
       env.Int("AMQP_PREFETCH", options.prefetch, 1, 65535, "unacknowledged deliveries per consumer worker"));
-  options.consumer_workers = static_cast<int>(env.Int("AMQP_CONSUMER_WORKERS", options.consumer_workers, 1, 64,
-                                                      "parallel event handlers (each one AMQP connection "
-                                                      "and one database connection while handling)"));
+  options.consumer_workers =
+      static_cast<int>(env.Int("AMQP_CONSUMER_WORKERS", options.consumer_workers, 1, 64,
+                               "parallel event handlers (each one AMQP connection "
+                               "and one database connection while handling)"));
   options.relay_poll_interval = env.Duration("OUTBOX_POLL_INTERVAL", options.relay_poll_interval,
                                              "how often the outbox relay looks for unsent events");
-  options.relay_batch_size = static_cast<int>(env.Int("OUTBOX_BATCH_SIZE", options.relay_batch_size, 1, 10000,
-                                                      "events published per relay round"));
+  options.relay_batch_size = static_cast<int>(
+      env.Int("OUTBOX_BATCH_SIZE", options.relay_batch_size, 1, 10000, "events published per relay round"));
   options.outbox_retention =
       env.Duration("OUTBOX_RETENTION", options.outbox_retention, "how long sent outbox rows are kept");
   options.inbox_retention = env.Duration("INBOX_RETENTION", options.inbox_retention,

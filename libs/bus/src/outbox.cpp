@@ -1,7 +1,7 @@
+#include "bookstore/bus/outbox.h"
+
 #include <optional>
 #include <stdexcept>
-
-#include "bookstore/bus/outbox.h"
 
 namespace bookstore::bus {
 

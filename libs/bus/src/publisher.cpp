@@ -12,9 +12,12 @@ using Clock = std::chrono::steady_clock;
 
 const char* OutcomeName(PublishOutcome outcome) {
   switch (outcome) {
-    case PublishOutcome::kConfirmed: return "confirmed";
-    case PublishOutcome::kUnroutable: return "unroutable";
-    case PublishOutcome::kNacked: return "nacked";
+    case PublishOutcome::kConfirmed:
+      return "confirmed";
+    case PublishOutcome::kUnroutable:
+      return "unroutable";
+    case PublishOutcome::kNacked:
+      return "nacked";
   }
   return "unknown";
 }
@@ -25,7 +28,8 @@ OutgoingMessage ToMessage(const Event& event) {
   return OutgoingMessage{event.type, event.id, Serialize(event), event.traceparent};
 }
 
-Publisher::Publisher(Options options, std::string role) : options_(std::move(options)), role_(std::move(role)) {}
+Publisher::Publisher(Options options, std::string role)
+    : options_(std::move(options)), role_(std::move(role)) {}
 
 Publisher::~Publisher() = default;
 
@@ -57,7 +61,8 @@ std::vector<PublishOutcome> Publisher::Publish(std::span<const OutgoingMessage> 
     const std::uint64_t first_tag = next_tag_;
     for (const auto& message : messages) {
       amqp_basic_properties_t properties{};
-      properties._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG;
+      properties._flags =
+          AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG;
       properties.content_type = detail::Bytes(kContentType);
       properties.delivery_mode = AMQP_DELIVERY_PERSISTENT;
       properties.message_id = detail::Bytes(message.message_id);
@@ -70,9 +75,9 @@ std::vector<PublishOutcome> Publisher::Publish(std::span<const OutgoingMessage> 
         properties.headers = amqp_table_t{1, &traceparent};
       }
       connection_->CheckStatus(
-          amqp_basic_publish(connection_->State(), connection_->Channel(), detail::Bytes(options_.topology.exchange),
-                             detail::Bytes(message.routing_key), /*mandatory=*/1, /*immediate=*/0, &properties,
-                             detail::Bytes(message.body)),
+          amqp_basic_publish(connection_->State(), connection_->Channel(),
+                             detail::Bytes(options_.topology.exchange), detail::Bytes(message.routing_key),
+                             /*mandatory=*/1, /*immediate=*/0, &properties, detail::Bytes(message.body)),
           "publish " + message.routing_key);
       ++next_tag_;
     }
@@ -110,7 +115,8 @@ std::vector<PublishOutcome> Publisher::AwaitConfirms(std::span<const OutgoingMes
   while (resolved < count) {
     const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (remaining.count() <= 0) {
-      throw BrokerError("no publisher confirm within " + std::to_string(options_.confirm_timeout.count()) + " ms");
+      throw BrokerError("no publisher confirm within " + std::to_string(options_.confirm_timeout.count()) +
+                        " ms");
     }
     const auto frame = connection_->NextFrame(remaining);
     if (!frame) continue;

@@ -15,7 +15,8 @@ constexpr std::int64_t kDeleteChunk = 5000;
 
 // Clean-up runs a tenth of the retention apart, between once a second and once a minute.
 std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
-  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1), std::chrono::minutes(1));
+  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1),
+                                               std::chrono::minutes(1));
 }
 
 // One statement text for every chunk (the connection caches prepared statements by text): short chunks
@@ -32,7 +33,8 @@ const std::string& MarkSentSql() {
 void MarkSent(db::Connection& c, const std::vector<std::int64_t>& ids) {
   for (std::size_t start = 0; start < ids.size(); start += kMarkChunk) {
     db::ParamList params;
-    for (std::size_t i = 0; i < kMarkChunk; ++i) params.Add(db::Param{ids[std::min(start + i, ids.size() - 1)]});
+    for (std::size_t i = 0; i < kMarkChunk; ++i)
+      params.Add(db::Param{ids[std::min(start + i, ids.size() - 1)]});
     c.Execute(MarkSentSql(), params);
   }
 }
@@ -63,7 +65,9 @@ void Relay::Notify() noexcept {
 
 bool Relay::Connected() const noexcept { return publisher_.Connected(); }
 
-RelayStats Relay::Stats() const noexcept { return RelayStats{published_.load(), unroutable_.load(), failures_.load()}; }
+RelayStats Relay::Stats() const noexcept {
+  return RelayStats{published_.load(), unroutable_.load(), failures_.load()};
+}
 
 void Relay::Wait(const std::stop_token& stop, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
@@ -118,7 +122,8 @@ std::size_t Relay::RelayBatch() {
     messages.reserve(rows.size());
     for (const auto& row : rows) {
       ids.push_back(row.Int(0));
-      messages.push_back(OutgoingMessage{row.String(2), row.String(1), row.String(3), row.OptString(4).value_or("")});
+      messages.push_back(
+          OutgoingMessage{row.String(2), row.String(1), row.String(3), row.OptString(4).value_or("")});
     }
 
     const auto outcomes = publisher_.Publish(messages);
@@ -132,7 +137,8 @@ std::size_t Relay::RelayBatch() {
       const auto& message = messages[i];
       if (outcomes[i] == PublishOutcome::kConfirmed) {
         sent.push_back(ids[i]);
-      } else if (outcomes[i] == PublishOutcome::kUnroutable && !options_.topology.HasDurableRoute(message.routing_key)) {
+      } else if (outcomes[i] == PublishOutcome::kUnroutable &&
+                 !options_.topology.HasDurableRoute(message.routing_key)) {
         sent.push_back(ids[i]);  // nobody subscribes to it right now: there is no one to tell
         ++unroutable;
       } else if (problem.empty()) {
@@ -155,7 +161,8 @@ std::size_t Relay::RelayBatch() {
 }
 
 void Relay::DeleteOldRows() {
-  const auto retention_seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.outbox_retention).count();
+  const auto retention_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(options_.outbox_retention).count();
   std::uint64_t deleted = 0;
   do {
     deleted = pool_.WithConnection([&](db::Connection& c) {

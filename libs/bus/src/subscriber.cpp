@@ -24,8 +24,9 @@ Subscriber::Subscriber(Options options, std::vector<std::string> binding_keys, E
     arguments[1].key = amqp_cstring_bytes("x-overflow");
     arguments[1].value.kind = AMQP_FIELD_KIND_UTF8;
     arguments[1].value.value.bytes = amqp_cstring_bytes("drop-head");
-    const std::string queue = amqp.DeclareQueue("", /*durable=*/false, /*exclusive=*/true, /*auto_delete=*/true,
-                                                amqp_table_t{static_cast<int>(arguments.size()), arguments.data()});
+    const std::string queue =
+        amqp.DeclareQueue("", /*durable=*/false, /*exclusive=*/true, /*auto_delete=*/true,
+                          amqp_table_t{static_cast<int>(arguments.size()), arguments.data()});
     for (const auto& key : keys) amqp.Bind(queue, options_.topology.exchange, key);
     amqp.Qos(options_.prefetch);
     amqp.Consume(queue, /*exclusive=*/true);
@@ -44,13 +45,15 @@ Subscriber::Subscriber(Options options, std::vector<std::string> binding_keys, E
       handler_(event);
       ++counters_.handled;
     } catch (const BadEvent& e) {
-      log::Warn("dropped a message that is not a valid event", {{"message_id", delivery.message_id}, {"error", e.what()}});
+      log::Warn("dropped a message that is not a valid event",
+                {{"message_id", delivery.message_id}, {"error", e.what()}});
       ++counters_.rejected;
     } catch (const std::exception& e) {
       log::Error("event handler failed", {{"message_id", delivery.message_id}, {"error", e.what()}});
       ++counters_.failed;
     } catch (...) {
-      log::Error("event handler failed", {{"message_id", delivery.message_id}, {"error", "unknown exception"}});
+      log::Error("event handler failed",
+                 {{"message_id", delivery.message_id}, {"error", "unknown exception"}});
       ++counters_.failed;
     }
     amqp.Ack(delivery.delivery_tag);

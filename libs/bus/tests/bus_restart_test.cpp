@@ -17,15 +17,16 @@ using BusRestartTest = BusFixture;
 
 TEST_F(BusRestartTest, BrokerRestartWhilePublishingLosesNoEvent) {
   constexpr int kPerTransaction = 10;
-  constexpr int kBacklog = 300;            // written but not yet handled: keeps the relay busy, bounds the test
-  constexpr int kAfterRestart = 500;       // events written once the broker is back
-  constexpr auto kDeadline = 120s;         // the broker needs seconds to come back; consumers back off
+  constexpr int kBacklog = 300;       // written but not yet handled: keeps the relay busy, bounds the test
+  constexpr int kAfterRestart = 500;  // events written once the broker is back
+  constexpr auto kDeadline = 120s;    // the broker needs seconds to come back; consumers back off
 
   Relay relay(pool_, options_);
   InboxConsumer consumer(pool_, options_, "catalog", RecordEffect(), &relay);
   std::atomic<int> subscriber_connections{0};
   std::atomic<int> live_events{0};
-  Subscriber live(options_, {"order.*"}, [&](const Event&) { ++live_events; }, [&] { ++subscriber_connections; });
+  Subscriber live(
+      options_, {"order.*"}, [&](const Event&) { ++live_events; }, [&] { ++subscriber_connections; });
   ASSERT_TRUE(Eventually([&] { return consumer.Connected() && live.Connected() && relay.Connected(); }, 30s));
 
   // The producer only writes to the database, like a service handling requests: it carries on while the
@@ -37,8 +38,7 @@ TEST_F(BusRestartTest, BrokerRestartWhilePublishingLosesNoEvent) {
     while (!stop.stop_requested() && written_after_restart < kAfterRestart) {
       const bool room = Eventually(
           [&] {
-            return stop.stop_requested() ||
-                   written - static_cast<int>(consumer.Stats().handled) < kBacklog;
+            return stop.stop_requested() || written - static_cast<int>(consumer.Stats().handled) < kBacklog;
           },
           kDeadline);
       if (!room || stop.stop_requested()) return;
@@ -62,11 +62,13 @@ TEST_F(BusRestartTest, BrokerRestartWhilePublishingLosesNoEvent) {
   producer.join();
 
   EXPECT_GT(written.load(), written_before_restart + kAfterRestart - 1);
-  EXPECT_TRUE(Eventually([&] { return UnsentRows() == 0; }, kDeadline)) << "the relay should publish the backlog";
+  EXPECT_TRUE(Eventually([&] { return UnsentRows() == 0; }, kDeadline))
+      << "the relay should publish the backlog";
   EXPECT_TRUE(Eventually([&] { return DistinctEffects() == written; }, kDeadline))
       << "every event should be handled once the broker is back";
   EXPECT_EQ(MaxEffectsPerEvent(), 1) << "a redelivered event must have no second effect";
-  EXPECT_TRUE(Eventually([&] { return relay.Connected() && consumer.Connected() && live.Connected(); }, kDeadline));
+  EXPECT_TRUE(
+      Eventually([&] { return relay.Connected() && consumer.Connected() && live.Connected(); }, kDeadline));
   EXPECT_GE(subscriber_connections.load(), 2) << "the subscriber should have reconnected and been told";
   EXPECT_GT(live_events.load(), 0);
 }

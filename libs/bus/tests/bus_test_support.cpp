@@ -42,8 +42,9 @@ InboxHandler BusFixture::RecordEffect() {
 }
 
 std::int64_t BusFixture::EffectCount(const std::string& event_id) {
-  return pool_.WithConnection(
-      [&](db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM effects WHERE event_id = ?", {event_id})->Int(0); });
+  return pool_.WithConnection([&](db::Connection& c) {
+    return c.QueryOne("SELECT COUNT(*) FROM effects WHERE event_id = ?", {event_id})->Int(0);
+  });
 }
 
 std::int64_t BusFixture::DistinctEffects() {
@@ -53,14 +54,16 @@ std::int64_t BusFixture::DistinctEffects() {
 
 std::int64_t BusFixture::MaxEffectsPerEvent() {
   return pool_.WithConnection([](db::Connection& c) {
-    return c.QueryOne("SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM effects GROUP BY event_id) t")
+    return c
+        .QueryOne("SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM effects GROUP BY event_id) t")
         ->Int(0);
   });
 }
 
 std::int64_t BusFixture::UnsentRows() {
-  return pool_.WithConnection(
-      [](db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM bus_outbox WHERE sent_at IS NULL")->Int(0); });
+  return pool_.WithConnection([](db::Connection& c) {
+    return c.QueryOne("SELECT COUNT(*) FROM bus_outbox WHERE sent_at IS NULL")->Int(0);
+  });
 }
 
 std::int64_t BusFixture::OutboxRows(const std::string& event_id) {

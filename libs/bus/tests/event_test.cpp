@@ -1,13 +1,15 @@
 // Unit tests: CloudEvents serialisation and parsing, URL parsing, options from the environment.
+#include "bookstore/bus/event.h"
+
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/json/parse.hpp>
 #include <map>
 #include <regex>
 #include <set>
 
 #include "amqp_connection.h"
-#include "bookstore/bus/event.h"
 #include "bookstore/bus/options.h"
 #include "bookstore/config/env.h"
 
@@ -18,9 +20,11 @@ namespace json = boost::json;
 
 TEST(EventTest, MakeEventFillsTheEnvelope) {
   const Event event = MakeEvent("book.created", "catalog", {{"id", 42}});
-  EXPECT_TRUE(std::regex_match(event.id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      event.id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << event.id;
-  EXPECT_TRUE(std::regex_match(event.time, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)"))) << event.time;
+  EXPECT_TRUE(std::regex_match(event.time, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")))
+      << event.time;
   EXPECT_EQ(event.type, "book.created");
   EXPECT_EQ(event.source, "catalog");
   EXPECT_EQ(event.data, json::value({{"id", 42}}));
@@ -34,15 +38,16 @@ TEST(EventTest, EveryEventGetsItsOwnId) {
 }
 
 TEST(EventTest, SerializesTheStructuredModeBodyInOrder) {
-  Event event{"id-1", "orders", "order.placed", "2026-11-27T17:00:00.123Z", {{"order_id", 5}}, "00-abc-def-01"};
-  EXPECT_EQ(Serialize(event),
-            R"({"specversion":"1.0","id":"id-1","source":"orders","type":"order.placed",)"
-            R"("time":"2026-11-27T17:00:00.123Z","data":{"order_id":5}})");
+  Event event{"id-1",         "orders", "order.placed", "2026-11-27T17:00:00.123Z", {{"order_id", 5}},
+              "00-abc-def-01"};
+  EXPECT_EQ(Serialize(event), R"({"specversion":"1.0","id":"id-1","source":"orders","type":"order.placed",)"
+                              R"("time":"2026-11-27T17:00:00.123Z","data":{"order_id":5}})");
 }
 
 TEST(EventTest, ParseReadsWhatSerializeWrote) {
   const Event original = MakeEvent("order.stock_reserved", "catalog",
-                                   {{"order_id", 5}, {"items", json::array{{{"book_id", 1}, {"unit_price", 12.5}}}},
+                                   {{"order_id", 5},
+                                    {"items", json::array{{{"book_id", 1}, {"unit_price", 12.5}}}},
                                     {"title", "Cien años de soledad 📚"}});
   const Event parsed = ParseEvent(Serialize(original));
   EXPECT_EQ(parsed.id, original.id);
@@ -115,7 +120,7 @@ TEST(AmqpUrlTest, RefusesOtherSchemes) {
   EXPECT_THROW(detail::ParseAmqpUrl("guest@h"), BrokerError);
 }
 
-config::Source FakeEnvironment(std::map<std::string, std::string> values) {
+config::Source FakeEnvironment(const std::map<std::string, std::string>& values) {
   return config::Source{[values](const std::string& name) -> std::optional<std::string> {
                           auto it = values.find(name);
                           if (it == values.end()) return std::nullopt;
@@ -125,8 +130,8 @@ config::Source FakeEnvironment(std::map<std::string, std::string> values) {
 }
 
 TEST(OptionsTest, ReadsTheEnvironment) {
-  const char* argv[] = {"catalog"};
-  config::Env env("catalog", 1, argv,
+  const std::array<const char*, 1> argv = {"catalog"};
+  config::Env env("catalog", 1, argv.data(),
                   FakeEnvironment({{"AMQP_URL", "amqp://u:pw-Zq9@mq:5673/v"},
                                    {"AMQP_NAME_PREFIX", "blue."},
                                    {"AMQP_DELIVERY_LIMIT", "9"},
@@ -149,8 +154,8 @@ TEST(OptionsTest, ReadsTheEnvironment) {
 }
 
 TEST(OptionsTest, DefaultsMatchTheDesign) {
-  const char* argv[] = {"orders"};
-  config::Env env("orders", 1, argv, FakeEnvironment({}));
+  const std::array<const char*, 1> argv = {"orders"};
+  config::Env env("orders", 1, argv.data(), FakeEnvironment({}));
   const Options options = Options::FromEnv(env, "orders");
   EXPECT_TRUE(env.Errors().empty());
   EXPECT_EQ(options.topology.exchange, "bookstore.events");
@@ -159,8 +164,9 @@ TEST(OptionsTest, DefaultsMatchTheDesign) {
 }
 
 TEST(OptionsTest, ReportsBadValues) {
-  const char* argv[] = {"orders"};
-  config::Env env("orders", 1, argv, FakeEnvironment({{"AMQP_PREFETCH", "0"}, {"AMQP_DELIVERY_LIMIT", "x"}}));
+  const std::array<const char*, 1> argv = {"orders"};
+  config::Env env("orders", 1, argv.data(),
+                  FakeEnvironment({{"AMQP_PREFETCH", "0"}, {"AMQP_DELIVERY_LIMIT", "x"}}));
   Options::FromEnv(env, "orders");
   EXPECT_EQ(env.Errors().size(), 2U);
 }

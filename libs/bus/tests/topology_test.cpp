@@ -1,16 +1,18 @@
 // Unit tests: the topology table and topic matching.
-#include <gtest/gtest.h>
-
 #include "bookstore/bus/topology.h"
+
+#include <gtest/gtest.h>
 
 namespace bookstore::bus {
 namespace {
 
 // Every event type of DESIGN §3.
-const std::vector<std::string> kAllTypes = {
-    "book.created",  "book.updated",         "book.deleted",         "book.stock_changed",
-    "order.placed",  "order.stock_reserved", "order.stock_rejected", "order.paid",
-    "order.cancelled", "order.delivery_assigned", "user.registered", "auth.token_revoked"};
+const std::vector<std::string> kAllTypes = {"book.created",         "book.updated",
+                                            "book.deleted",         "book.stock_changed",
+                                            "order.placed",         "order.stock_reserved",
+                                            "order.stock_rejected", "order.paid",
+                                            "order.cancelled",      "order.delivery_assigned",
+                                            "user.registered",      "auth.token_revoked"};
 
 std::vector<std::string> TypesBoundTo(const ServiceQueue& queue) {
   std::vector<std::string> bound;
@@ -49,7 +51,8 @@ TEST(TopologyTest, EachServiceQueueGetsTheEventsItsServiceConsumes) {
 TEST(TopologyTest, OnlyGatewayEventsMayBeUnroutable) {
   const Topology topology = Topology::Default();
   for (const auto& type : kAllTypes) {
-    const bool gateway_only = type == "order.paid" || type == "order.delivery_assigned" || type == "auth.token_revoked";
+    const bool gateway_only =
+        type == "order.paid" || type == "order.delivery_assigned" || type == "auth.token_revoked";
     EXPECT_EQ(topology.HasDurableRoute(type), !gateway_only) << type;
   }
 }
@@ -74,7 +77,7 @@ struct TopicCase {
 };
 
 TEST(TopicMatchesTest, FollowsAmqpTopicRules) {
-  const TopicCase cases[] = {
+  const std::vector<TopicCase> cases = {
       {"book.*", "book.created", true},
       {"book.*", "book", false},
       {"book.*", "book.a.b", false},
@@ -93,7 +96,8 @@ TEST(TopicMatchesTest, FollowsAmqpTopicRules) {
       {"*", "one", true},
       {"*", "one.two", false},
   };
-  for (const auto& c : cases) EXPECT_EQ(TopicMatches(c.pattern, c.key), c.matches) << c.pattern << " vs " << c.key;
+  for (const auto& c : cases)
+    EXPECT_EQ(TopicMatches(c.pattern, c.key), c.matches) << c.pattern << " vs " << c.key;
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ void Reserve(db::Connection& c, const bus::Event& event, const PlacedOrder& orde
     repository::InsertReservation(c, order.order_id, item.book_id, item.quantity, books.at(item.book_id).price_cents);
     AddBookEvent(c, "book.stock_changed", *repository::LockBook(c, item.book_id), event.traceparent);
   }
-  repository::InsertSagaOrder(c, order.order_id, order.user_id, SagaState::kReserved);
+  repository::SetSagaOrderState(c, order.order_id, SagaState::kReserved);
   AddOrderEvent(c, "order.stock_reserved", StockReservedData(order, books), event);
 }
 
@@ -43,7 +43,7 @@ void Reserve(db::Connection& c, const bus::Event& event, const PlacedOrder& orde
 
 void HandleOrderPlaced(const bus::Event& event, db::Connection& c) {
   const PlacedOrder order = ParseOrderPlaced(event.data);
-  if (auto state = repository::LockSagaOrder(c, order.order_id)) {
+  if (auto state = repository::ClaimSagaOrder(c, order.order_id, order.user_id)) {
     log::Info("order.placed for an order already handled; nothing to do",
               {{"order_id", order.order_id}, {"state", repository::SagaStateName(*state)}, {"event_id", event.id}});
     return;
@@ -55,17 +55,17 @@ void HandleOrderPlaced(const bus::Event& event, db::Connection& c) {
     log::Info("stock reserved", {{"order_id", order.order_id}, {"event_id", event.id}});
     return;
   }
-  repository::InsertSagaOrder(c, order.order_id, order.user_id, SagaState::kRejected);
+  repository::SetSagaOrderState(c, order.order_id, SagaState::kRejected);
   AddOrderEvent(c, "order.stock_rejected", StockRejectedData(order, decision), event);
   log::Info("stock rejected", {{"order_id", order.order_id}, {"reason", decision.reason}, {"event_id", event.id}});
 }
 
 void HandleOrderCancelled(const bus::Event& event, db::Connection& c) {
   const CancelledOrder order = ParseOrderCancelled(event.data);
-  const auto state = repository::LockSagaOrder(c, order.order_id);
+  const auto state = repository::ClaimSagaOrder(c, order.order_id, order.user_id);
   if (!state) {
     // Cancelled before its order.placed was handled (events are not handled in publish order).
-    repository::InsertSagaOrder(c, order.order_id, order.user_id, SagaState::kCancelled);
+    repository::SetSagaOrderState(c, order.order_id, SagaState::kCancelled);
     log::Info("order cancelled before it was placed here; it will reserve nothing",
               {{"order_id", order.order_id}, {"event_id", event.id}});
     return;

@@ -3,11 +3,13 @@
 -- saga_orders: one row per order the catalog has heard of, locked by the handlers of that order's
 -- events, so that order.placed reserves at most once and order.cancelled releases at most once, whatever
 -- the order in which they arrive (a cancellation handled before its order.placed leaves 'cancelled', and
--- the late order.placed then reserves nothing).
+-- the late order.placed then reserves nothing). A handler claims the row by inserting it as 'pending'
+-- (an INSERT takes no gap lock, so handlers of different new orders never deadlock) and sets the final
+-- state before its transaction commits: 'pending' is never committed.
 CREATE TABLE IF NOT EXISTS saga_orders (
   order_id BIGINT UNSIGNED NOT NULL,
   user_id BIGINT UNSIGNED NOT NULL,
-  state ENUM('reserved', 'rejected', 'released', 'cancelled') NOT NULL,
+  state ENUM('pending', 'reserved', 'rejected', 'released', 'cancelled') NOT NULL,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
   PRIMARY KEY (order_id)

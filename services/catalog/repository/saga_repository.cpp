@@ -20,22 +20,21 @@ std::string_view SagaStateName(SagaState state) {
   return "cancelled";
 }
 
-std::optional<SagaState> LockSagaOrder(db::Connection& c, std::int64_t order_id) {
-  auto row = c.QueryOne("SELECT state FROM saga_orders WHERE order_id = ? FOR UPDATE", {order_id});
-  if (!row) return std::nullopt;
-  const std::string state = row->String(0);
+std::optional<SagaState> ClaimSagaOrder(db::Connection& c, std::int64_t order_id, std::int64_t user_id) {
+  // Not SELECT ... FOR UPDATE first: on a missing key that locks the gap, and two handlers of new orders
+  // would then block each other's inserts (a deadlock for every pair of concurrent new orders).
+  c.Execute(
+      "INSERT INTO saga_orders (order_id, user_id, state, created_at, updated_at) "
+      "VALUES (?, ?, 'pending', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE order_id = order_id",
+      {order_id, user_id});
+  const std::string state = c.QueryOne("SELECT state FROM saga_orders WHERE order_id = ? FOR UPDATE", {order_id})
+                                ->String(0);
+  if (state == "pending") return std::nullopt;  // inserted just now: pending is never committed
   if (state == "reserved") return SagaState::kReserved;
   if (state == "rejected") return SagaState::kRejected;
   if (state == "released") return SagaState::kReleased;
   if (state == "cancelled") return SagaState::kCancelled;
   throw std::logic_error("unknown saga state '" + state + "' of order " + std::to_string(order_id));
-}
-
-void InsertSagaOrder(db::Connection& c, std::int64_t order_id, std::int64_t user_id, SagaState state) {
-  c.Execute(
-      "INSERT INTO saga_orders (order_id, user_id, state, created_at, updated_at) "
-      "VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
-      {order_id, user_id, SagaStateName(state)});
 }
 
 void SetSagaOrderState(db::Connection& c, std::int64_t order_id, SagaState state) {

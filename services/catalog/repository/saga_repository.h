@@ -16,12 +16,12 @@ enum class SagaState { kReserved, kRejected, kReleased, kCancelled };
 
 std::string_view SagaStateName(SagaState state);
 
-// The order's state with its saga_orders row locked until the transaction ends, or nullopt when the
-// catalog has not heard of the order yet (the gap is then locked, so a concurrent handler of the same
-// order waits or deadlocks and is rerun).
-std::optional<SagaState> LockSagaOrder(db::Connection& c, std::int64_t order_id);
+// Locks the order's saga_orders row until the transaction ends, inserting it as 'pending' when the
+// catalog has not heard of the order yet. Returns the state the order had, or nullopt when it is new:
+// the caller must then SetSagaOrderState before committing. A concurrent handler of the same order waits
+// for this transaction and then sees its outcome.
+std::optional<SagaState> ClaimSagaOrder(db::Connection& c, std::int64_t order_id, std::int64_t user_id);
 
-void InsertSagaOrder(db::Connection& c, std::int64_t order_id, std::int64_t user_id, SagaState state);
 void SetSagaOrderState(db::Connection& c, std::int64_t order_id, SagaState state);
 
 void InsertReservation(db::Connection& c, std::int64_t order_id, std::int64_t book_id, std::int64_t quantity,

@@ -84,17 +84,14 @@ int Take(const std::string& queue, std::chrono::milliseconds wait) {
 
 int Sign(const std::string& keys_file, const std::string& claims_json) {
   std::ifstream in(keys_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  const auth::SigningKeys keys = auth::SigningKeys::Parse(text.str());
+  std::stringstream file;
+  file << in.rdbuf();
+  const auth::SigningKeys keys = auth::SigningKeys::Parse(file.str());
   const json::object claims = json::parse(claims_json).as_object();
-  const auto now = auth::NowSeconds();
-  auth::Claims c = auth::NewClaims(json::value_to<std::string>(claims.at("iss")),
-                                   json::value_to<std::string>(claims.at("aud")),
-                                   std::stoll(json::value_to<std::string>(claims.at("sub"))),
-                                   json::value_to<std::string>(claims.at("name")),
-                                   *auth::ParseRole(json::value_to<std::string>(claims.at("role"))), now,
-                                   std::chrono::hours(1));
+  auto text = [&claims](const char* name) { return std::string(claims.at(name).as_string()); };
+  const auth::Claims c = auth::NewClaims(text("iss"), text("aud"), std::stoll(text("sub")), text("name"),
+                                         auth::ParseRole(text("role")).value(), auth::NowSeconds(),
+                                         std::chrono::hours(1));
   std::cout << auth::Sign(c, keys) << "\n";
   return 0;
 }

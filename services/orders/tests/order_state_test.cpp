@@ -107,7 +107,9 @@ TEST(OrderStateTest, NothingButApplyChangesTheStatus) {
   for (OrderStatus status : kStatuses) {
     for (Trigger trigger : kTriggers) {
       const Transition t = Decide(status, trigger);
-      if (t.verdict != Verdict::kApply) EXPECT_EQ(t.next, status);
+      if (t.verdict != Verdict::kApply) {
+        EXPECT_EQ(t.next, status);
+      }
     }
   }
 }

@@ -117,6 +117,7 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
   data["cart_has_items"] = copies > 0;
   if (!spec.nav.empty()) data["nav_" + std::string(spec.nav)] = true;
   data["live"] = spec.live;
+  data["return_to"] = CurrentPath(ctx);
   if (!state.live_refresh && session.flash && !data.contains("flash")) {
     data["flash"] = json::object{{"kind", FlashKindName(session.flash->kind)},
                                  {"text", session.flash->text},

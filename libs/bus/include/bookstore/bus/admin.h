@@ -25,7 +25,7 @@ struct ReceivedMessage {
   std::string body;
   std::string traceparent;
   std::int64_t delivery_count = 0;  // x-delivery-count (quorum queues)
-  std::string death_reason;         // x-first-death-reason when dead-lettered: "delivery_limit", "rejected", ...
+  std::string death_reason;  // x-first-death-reason when dead-lettered: "delivery_limit", "rejected", ...
 };
 
 class BrokerAdmin {
@@ -47,7 +47,8 @@ class BrokerAdmin {
   std::optional<ReceivedMessage> Take(const std::string& queue);
   // Publishes raw bytes with the given routing key on the events exchange, persistent and confirmed,
   // mandatory off (tests: malformed messages).
-  void PublishRaw(const std::string& routing_key, const std::string& body, const std::string& message_id = {});
+  void PublishRaw(const std::string& routing_key, const std::string& body,
+                  const std::string& message_id = {});
 
  private:
   Options options_;

@@ -17,7 +17,8 @@
 //
 // Gateway:
 //   bus::Subscriber live(bus_options, {"book.*", "order.*", "auth.token_revoked"},
-//       [&](const bus::Event& event) { ... }, [&] { /* (re)connected: refresh what may have been missed */ });
+//       [&](const bus::Event& event) { ... }, [&] { /* (re)connected: refresh what may have been missed */
+//       });
 
 #include <atomic>
 #include <cstdint>

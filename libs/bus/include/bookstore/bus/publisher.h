@@ -78,7 +78,8 @@ class Publisher {
   [[nodiscard]] const Options& GetOptions() const { return options_; }
 
  private:
-  std::vector<PublishOutcome> AwaitConfirms(std::span<const OutgoingMessage> messages, std::uint64_t first_tag);
+  std::vector<PublishOutcome> AwaitConfirms(std::span<const OutgoingMessage> messages,
+                                            std::uint64_t first_tag);
 
   Options options_;
   std::string role_;

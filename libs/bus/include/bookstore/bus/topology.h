@@ -28,10 +28,10 @@
 namespace bookstore::bus {
 
 struct ServiceQueue {
-  std::string service;            // logical owner, e.g. "catalog"
-  std::string name;               // e.g. "catalog.events"
+  std::string service;                // logical owner, e.g. "catalog"
+  std::string name;                   // e.g. "catalog.events"
   std::vector<std::string> bindings;  // topic patterns on the events exchange
-  std::string dead_letter_queue;  // e.g. "catalog.events.dead"
+  std::string dead_letter_queue;      // e.g. "catalog.events.dead"
 };
 
 struct Topology {

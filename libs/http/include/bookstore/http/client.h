@@ -15,9 +15,10 @@
 //
 // Connections: a pool of keep-alive connections per upstream (host:port) and per event loop (the
 // executor of the calling coroutine). A connection goes back to the pool only when the response allowed
-// keep-alive and was read completely. When a pooled connection turns out dead (the upstream closed it
-// while idle: the write fails or the connection ends before any byte of the response), the request is
-// sent once more on a fresh connection, whatever its method: the upstream never saw it.
+// keep-alive and was read completely. When a pooled connection turns out dead (the write fails, or the
+// connection ends before any byte of the response: the upstream closed it while idle), the request is
+// sent once more on a fresh connection, whatever its method, as HTTP clients commonly do. Timeouts are
+// never retried.
 // The client sets Host (when missing), Connection (keep-alive) and Content-Length of the request itself.
 //
 // Cancellation: the calls honour the calling coroutine's cancellation (e.g. a server stream whose client

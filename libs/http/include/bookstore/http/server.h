@@ -52,6 +52,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "bookstore/http/context.h"
 #include "bookstore/http/error.h"

@@ -1,0 +1,59 @@
+// The catalog's hot path besides the database: one book to JSON text (GET /books/{id}) and a page of
+// 100 (GET /books?limit=100), as handlers/books.cpp does it (BookToJson, then SerializeJson, which
+// prints prices exactly).
+
+#include <benchmark/benchmark.h>
+
+#include <boost/json/array.hpp>
+#include <string>
+#include <vector>
+
+#include "domain/book.h"
+#include "domain/json_text.h"
+
+namespace bookstore::catalog {
+namespace {
+
+Book SampleBook(std::int64_t id) {
+  Book book;
+  book.id = id;
+  book.title = "Crónica de São Paulo, 1982";
+  book.author = "Hélène García Márquez";
+  book.description = "Sublinhados a lápis. Capa com marcas de uso.";
+  book.price_cents = 1009 + id % 100;
+  book.stock = 3;
+  book.stock_supplied = 3;
+  book.seller_id = 7;
+  book.seller_name = "Livraria Évora";
+  book.created_at = "2024-03-12T10:41:07.318Z";
+  book.updated_at = "2024-03-12T10:41:07.318Z";
+  book.version = 1;
+  return book;
+}
+
+void BM_BookToJsonText(benchmark::State& state) {
+  const Book book = SampleBook(4242);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(SerializeJson(BookToJson(book)));
+  }
+}
+BENCHMARK(BM_BookToJsonText);
+
+void BM_PageOf100ToJsonText(benchmark::State& state) {
+  std::vector<Book> books;
+  for (int i = 0; i < 100; ++i) books.push_back(SampleBook(1000 + i));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    boost::json::array page;
+    page.reserve(books.size());
+    for (const Book& book : books) page.push_back(BookToJson(book));
+    std::string text = SerializeJson(page);
+    bytes += text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_PageOf100ToJsonText);
+
+}  // namespace
+}  // namespace bookstore::catalog

@@ -1,0 +1,143 @@
+"""The data every scenario needs, loaded once per run into the bench stack's empty databases:
+seller and buyer accounts (through auth's API, so they are real users with argon2id hashes and their
+user.registered events reach catalog), the fixed 100,000 books (straight into catalog's database, see
+dataset.py), the books of the purchase and live-event scenarios (through catalog's API, so their
+book.created events reach orders' read model like any seller's book), and a snapshot of every book's
+initial stock for the check after the purchase scenarios."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import threading
+import time
+
+from . import dataset
+from .stack import Client, Stack
+
+PASSWORD = "Bench pass-phrase {}"
+SELLERS = len(dataset.SELLER_NAMES)
+BUYERS = 32
+HOT_BOOK_STOCK = 400_000     # enough for the hot-book scenario at any plausible rate
+MANY_BOOKS = 1000
+MANY_BOOK_STOCK = 1000
+SCENARIO_1_BOOK = 4242       # a book of the fixed data set (the same bytes on every run)
+
+
+@dataclasses.dataclass
+class Account:
+    user_id: int
+    name: str
+    email: str
+    password: str
+    token: str = ""
+
+
+@dataclasses.dataclass
+class Fixtures:
+    sellers: list
+    buyers: list
+    books_loaded: int
+    book_id: int
+    hot_book: int
+    many_first: int
+    many_last: int
+    sse_book: int
+    timings: dict
+
+
+def _register(auth: Client, name: str, email: str, password: str) -> Account:
+    body = auth.json("POST", "/auth/register", {"name": name, "email": email, "password": password},
+                     expect=(201,))
+    return Account(user_id=int(body["user_id"]), name=name, email=email, password=password)
+
+
+def _login(auth: Client, account: Account) -> None:
+    body = auth.json("POST", "/auth/login", {"email": account.email, "password": account.password},
+                     expect=(200,))
+    account.token = body["token"]
+
+
+def _accounts(stack: Stack, log) -> tuple[list, list]:
+    auth = stack.client("auth")
+    sellers, buyers = [], []
+    for i, name in enumerate(dataset.SELLER_NAMES):
+        sellers.append(_register(auth, name, f"bench-seller-{i + 1}@example.org", PASSWORD.format(f"s{i + 1}")))
+    for i in range(BUYERS):
+        buyers.append(_register(auth, f"Comprador {i + 1} Núñez", f"bench-buyer-{i + 1}@example.org",
+                                PASSWORD.format(f"b{i + 1}")))
+    for account in sellers + buyers:
+        _login(auth, account)
+    log(f"registered {len(sellers)} sellers and {len(buyers)} buyers")
+    return sellers, buyers
+
+
+def _load_books(stack: Stack, count: int, sellers: list, log) -> None:
+    # Catalog learns seller names from user.registered: wait for all, so every book shows its seller.
+    ids = ",".join(str(s.user_id) for s in sellers)
+    stack.wait_for(lambda: int(stack.sql(f"SELECT COUNT(*) FROM sellers WHERE user_id IN ({ids})",
+                                         "catalog")[0][0]) == len(sellers),
+                   60, "catalog to learn the sellers from user.registered events")
+    if int(stack.sql("SELECT COUNT(*) FROM books", "catalog")[0][0]) != 0:
+        raise RuntimeError("catalog's books table is not empty: the data set must go into an empty one")
+    started = time.monotonic()
+    books = dataset.books(count, len(sellers))
+    generated = time.monotonic()
+    stack.sql_stream(dataset.insert_statements(books, [s.user_id for s in sellers]), "catalog")
+    stack.sql("ANALYZE TABLE books", "catalog")
+    log(f"loaded {count} books into catalog's database in {time.monotonic() - started:.1f}s "
+        f"(generating {generated - started:.1f}s)")
+
+
+def _create_books(stack: Stack, seller: Account, count: int, stock: int, label: str) -> list[int]:
+    """Books created through catalog's API (book.created reaches orders' read model)."""
+    def create(i):
+        client = _thread_client(stack)
+        body = client.json("POST", "/books", {
+            "title": f"{label} nº {i + 1} — edición de bolsillo", "author": "Benito Pérez Galdós",
+            "description": "Ejemplar del banco de pruebas.", "price": 12.5, "stock": stock,
+        }, token=seller.token, expect=(201,))
+        return int(body["id"])
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        return sorted(pool.map(create, range(count)))
+
+
+_per_thread = threading.local()
+
+
+def _thread_client(stack: Stack) -> Client:
+    if not hasattr(_per_thread, "catalog"):
+        _per_thread.catalog = stack.client("catalog")
+    return _per_thread.catalog
+
+
+def _snapshot_initial_stock(stack: Stack) -> None:
+    stack.sql("""
+        CREATE DATABASE IF NOT EXISTS bench CHARACTER SET utf8mb4 COLLATE utf8mb4_uca1400_ai_ci;
+        DROP TABLE IF EXISTS bench.initial_stock;
+        CREATE TABLE bench.initial_stock (PRIMARY KEY (id)) AS SELECT id, stock FROM catalog.books;
+    """)
+
+
+def load(stack: Stack, book_count: int, log) -> Fixtures:
+    timings = {}
+    started = time.monotonic()
+    sellers, buyers = _accounts(stack, log)
+    timings["accounts_s"] = round(time.monotonic() - started, 1)
+
+    started = time.monotonic()
+    _load_books(stack, book_count, sellers, log)
+    timings["books_s"] = round(time.monotonic() - started, 1)
+
+    started = time.monotonic()
+    hot = _create_books(stack, sellers[0], 1, HOT_BOOK_STOCK, "Libro muy vendido")[0]
+    many = _create_books(stack, sellers[1], MANY_BOOKS, MANY_BOOK_STOCK, "Libro de saldo")
+    if many[-1] - many[0] + 1 != len(many):
+        raise RuntimeError(f"the {MANY_BOOKS} books created for the purchase scenario have gaps in their ids")
+    sse = _create_books(stack, sellers[2], 1, 10, "Libro en directo")[0]
+    timings["api_books_s"] = round(time.monotonic() - started, 1)
+    log(f"created {MANY_BOOKS + 2} books through catalog's API in {timings['api_books_s']}s")
+    _snapshot_initial_stock(stack)
+    return Fixtures(sellers=sellers, buyers=buyers, books_loaded=book_count,
+                    book_id=min(SCENARIO_1_BOOK, book_count), hot_book=hot, many_first=many[0],
+                    many_last=many[-1], sse_book=sse, timings=timings)

@@ -1,0 +1,530 @@
+"""The eight scenarios of ./bookstore bench (issue 8). Each returns a Result: table rows, targets with
+their verdicts, and details for the JSON file. Targets are reported, never asserted.
+
+HTTP scenarios run wrk in rounds: in every round each system (BookStore and its references) runs once,
+in alternating order, so a burst of someone else's compile on this shared machine hits both sides of a
+comparison; ratios are the median of the per-round ratios, other figures the median over rounds."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+from . import procs, wrk
+from .fixtures import Fixtures
+from .stack import Stack
+
+BENCH_DIR = pathlib.Path(__file__).resolve().parents[1]
+
+# OWASP Password Storage Cheat Sheet: equivalent minimum argon2id settings (memory KiB, passes), p=1.
+OWASP_ARGON2ID_MINIMUMS = [(47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5)]
+
+
+@dataclasses.dataclass
+class Options:
+    duration: float = 10
+    rounds: int = 3
+    warmup: float = 2
+    connections: int = 32
+    threads: int = 2
+    search_connections: int = 4
+    login_connections: int = 8
+    order_connections: int = 64
+    subscribers: int = 5000
+    perf: bool = False
+
+
+@dataclasses.dataclass
+class Row:
+    system: str
+    rps: float | None = None
+    p50_ms: float | None = None
+    p90_ms: float | None = None
+    p99_ms: float | None = None
+    errors: int | None = None
+    ratio: str = ""
+    load: float | None = None
+    note: str = ""
+
+
+@dataclasses.dataclass
+class Target:
+    text: str
+    value: str
+    met: bool | None  # None: could not be judged
+
+
+@dataclasses.dataclass
+class Result:
+    id: str
+    title: str
+    rows: list = dataclasses.field(default_factory=list)
+    targets: list = dataclasses.field(default_factory=list)
+    details: dict = dataclasses.field(default_factory=dict)
+    error: str | None = None
+
+
+class Context:
+    def __init__(self, stack: Stack, fixtures: Fixtures | None, options: Options, out_dir: pathlib.Path, log):
+        self.stack, self.fx, self.opt, self.out_dir, self.log = stack, fixtures, options, out_dir, log
+        self.cache = {}
+
+    def meter(self):
+        return procs.CpuMeter(self.stack.cpu_groups())
+
+    def pids_of(self, *names):
+        def find():
+            pids = []
+            for name in names:
+                if name == "mariadb":
+                    pids += [p for p in [self.stack.mariadb_pid()] if p]
+                elif name == "rabbitmq":
+                    pids += self.stack.rabbitmq_pids()
+                else:
+                    pids += [p for p in [self.stack.pid(name)] if p]
+            return pids
+        return find
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+@dataclasses.dataclass
+class System:
+    key: str
+    label: str
+    url: str
+    script: str = "get.lua"
+    args: list | None = None
+    profile: tuple = ()  # processes to profile with --perf (BookStore systems only)
+
+
+def measure(ctx: Context, name: str, systems: list, connections: int, threads: int | None = None) -> dict:
+    """Runs every system in rounds; returns {key: {"runs": [...], "summary": {...}}}."""
+    threads = threads or ctx.opt.threads
+    runs = {s.key: [] for s in systems}
+    for s in systems:
+        if ctx.opt.warmup > 0:
+            wrk.run(s.url, s.script, s.args, connections=connections, threads=threads, seconds=ctx.opt.warmup)
+    for r in range(ctx.opt.rounds):
+        for s in (systems if r % 2 == 0 else list(reversed(systems))):
+            result = wrk.run(s.url, s.script, s.args, connections=connections, threads=threads,
+                             seconds=ctx.opt.duration, meter=ctx.meter())
+            ctx.log(f"  {name} round {r + 1}: {s.label}: {result['rps']:.0f} req/s, p99 {result['p99_ms']} ms, "
+                    f"errors {result['errors']}, load {result['load'][0]}")
+            runs[s.key].append(result)
+    out = {key: {"runs": rs, "summary": summarize(rs)} for key, rs in runs.items()}
+    if ctx.opt.perf:
+        for s in systems:
+            if not s.profile:
+                continue
+            profiler = wrk.PerfProfiler(ctx.pids_of(*s.profile), ctx.out_dir / "perf", f"{name}-{s.key}")
+            result = wrk.run(s.url, s.script, s.args, connections=connections, threads=threads,
+                             seconds=ctx.opt.duration, meter=ctx.meter(), profiler=profiler)
+            out[s.key]["profiled_run"] = result
+            ctx.log(f"  {name}: profiled {s.label} ({result['rps']:.0f} req/s under perf): "
+                    f"{result.get('profile', {}).get('report')}")
+    return out
+
+
+def summarize(runs: list) -> dict:
+    def median(key):
+        values = [r[key] for r in runs if r.get(key) is not None]
+        return round(statistics.median(values), 3) if values else None
+    middle = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    return {"rps": median("rps"), "p50_ms": median("p50_ms"), "p90_ms": median("p90_ms"),
+            "p99_ms": median("p99_ms"), "errors": sum(r["errors"] for r in runs),
+            "rps_per_round": [r["rps"] for r in runs], "load": round(statistics.mean(r["load"][0] for r in runs), 2),
+            "cpu_of_median_round": middle["cpu"], "bytes_per_response": middle.get("bytes_per_response")}
+
+
+def round_ratio(measured: dict, a: str, b: str) -> float:
+    ratios = [ra["rps"] / rb["rps"] for ra, rb in zip(measured[a]["runs"], measured[b]["runs"]) if rb["rps"]]
+    return round(statistics.median(ratios), 3)
+
+
+def row(label: str, summary: dict, ratio: str = "", note: str = "") -> Row:
+    return Row(system=label, rps=summary["rps"], p50_ms=summary["p50_ms"], p90_ms=summary["p90_ms"],
+               p99_ms=summary["p99_ms"], errors=summary["errors"], ratio=ratio, load=summary["load"], note=note)
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def write_reference_file(ctx: Context, name: str, source_url_path: str) -> str:
+    """Fetches a BookStore response body through the gateway and stores it for nginx; returns the
+    reference path, after checking nginx serves exactly those bytes."""
+    body = ctx.stack.client("gateway").get_bytes(source_url_path)
+    target = ctx.stack.nginx_root / "ref" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(body)
+    path = f"/ref/{name}"
+    for base in (ctx.stack.nginx_static_url, ctx.stack.nginx_proxy_url):
+        served = _fetch(base + path)
+        if served != body:
+            raise RuntimeError(f"nginx at {base} does not serve the same bytes for {path}")
+    return path
+
+
+def _fetch(url: str) -> bytes:
+    from .stack import Client
+    parts = urllib.parse.urlsplit(url)
+    return Client(f"{parts.scheme}://{parts.netloc}").get_bytes(parts.path)
+
+
+# ------------------------------------------------------------------------------ scenarios 1 and 4
+
+def _book_measurements(ctx: Context) -> dict:
+    """GET /books/{id}: gateway, catalog straight, nginx proxy -> static and nginx static, shared by
+    scenarios 1 and 4."""
+    if "book" in ctx.cache:
+        return ctx.cache["book"]
+    book_path = f"/books/{ctx.fx.book_id}"
+    ref = write_reference_file(ctx, "book.json", book_path)
+    s = ctx.stack
+    systems = [
+        System("gateway", "bookstore: gateway -> catalog", s.urls["gateway"] + book_path,
+               profile=("gateway", "catalog", "mariadb")),
+        System("nginx_proxy", "nginx proxy -> nginx static", s.nginx_proxy_url + ref),
+        System("catalog", "bookstore: catalog alone", s.urls["catalog"] + book_path,
+               profile=("catalog", "mariadb")),
+        System("nginx_static", "nginx static", s.nginx_static_url + ref),
+    ]
+    measured = measure(ctx, "book", systems, ctx.opt.connections)
+    measured["bytes"] = len((ctx.stack.nginx_root / "ref" / "book.json").read_bytes())
+    ctx.cache["book"] = measured
+    return measured
+
+
+def scenario_1(ctx: Context) -> Result:
+    r = Result("1", "GET /books/{id} through the gateway")
+    m = _book_measurements(ctx)
+    ratio = round_ratio(m, "gateway", "nginx_proxy")
+    gw, ref = m["gateway"]["summary"], m["nginx_proxy"]["summary"]
+    r.rows = [row(s_label, m[k]["summary"], ratio=rt) for k, s_label, rt in [
+        ("gateway", "bookstore: gateway -> catalog", pct(ratio)),
+        ("nginx_proxy", "reference: nginx proxy -> nginx static", "100%")]]
+    r.targets = [
+        Target(">= 80% of the req/s of nginx proxy -> static", pct(ratio), ratio >= 0.8),
+        Target(f"p99 <= 3 ms with {ctx.opt.connections} connections", f"{gw['p99_ms']} ms", gw["p99_ms"] <= 3),
+    ]
+    r.details = {"book_id": ctx.fx.book_id, "response_bytes": m["bytes"], "ratio": ratio,
+                 "measurements": {k: m[k] for k in ("gateway", "nginx_proxy")}}
+    return r
+
+
+def scenario_4(ctx: Context) -> Result:
+    r = Result("4", "Gateway overhead: GET /books/{id} straight to catalog and through the gateway")
+    m = _book_measurements(ctx)
+    gw_ratio = round_ratio(m, "gateway", "catalog")
+    nginx_ratio = round_ratio(m, "nginx_proxy", "nginx_static")
+    r.rows = [
+        row("bookstore: catalog alone", m["catalog"]["summary"], "100%"),
+        row("bookstore: gateway -> catalog", m["gateway"]["summary"], pct(gw_ratio)),
+        row("reference: nginx static", m["nginx_static"]["summary"], "100%"),
+        row("reference: nginx proxy -> nginx static", m["nginx_proxy"]["summary"], pct(nginx_ratio)),
+    ]
+    r.targets = [Target("gateway keeps >= the share of throughput the nginx proxy keeps",
+                        f"gateway keeps {pct(gw_ratio)} of catalog, nginx proxy keeps {pct(nginx_ratio)} of nginx",
+                        gw_ratio >= nginx_ratio)]
+    r.details = {"gateway_over_catalog": gw_ratio, "nginx_proxy_over_static": nginx_ratio,
+                 "measurements": {k: m[k] for k in ("catalog", "gateway", "nginx_static", "nginx_proxy")}}
+    return r
+
+
+# ------------------------------------------------------------------------------------- scenario 2
+
+def scenario_2(ctx: Context) -> Result:
+    r = Result("2", "GET /books?limit=100 through the gateway")
+    path = "/books?limit=100"
+    ref = write_reference_file(ctx, "books-100.json", path)
+    size = len((ctx.stack.nginx_root / "ref" / "books-100.json").read_bytes())
+    s = ctx.stack
+    systems = [
+        System("gateway", "bookstore: gateway -> catalog", s.urls["gateway"] + path,
+               profile=("gateway", "catalog", "mariadb")),
+        System("nginx_proxy", "nginx proxy -> nginx static", s.nginx_proxy_url + ref),
+        System("catalog", "bookstore: catalog alone", s.urls["catalog"] + path),
+    ]
+    m = measure(ctx, "list", systems, ctx.opt.connections)
+    ratio = round_ratio(m, "gateway", "nginx_proxy")
+    r.rows = [
+        row("bookstore: gateway -> catalog", m["gateway"]["summary"], pct(ratio)),
+        row("reference: nginx proxy -> nginx static", m["nginx_proxy"]["summary"], "100%"),
+        row("(catalog alone, for the gateway's share)", m["catalog"]["summary"],
+            pct(round_ratio(m, "catalog", "nginx_proxy"))),
+    ]
+    r.targets = [Target(">= 70% of the req/s of nginx proxy -> static", pct(ratio), ratio >= 0.7)]
+    r.details = {"response_bytes": size, "ratio": ratio, "measurements": m}
+    return r
+
+
+# ------------------------------------------------------------------------------------- scenario 3
+
+def scenario_3(ctx: Context) -> Result:
+    from . import dataset
+    r = Result("3", f"Search GET /books?q=<word> with {ctx.fx.books_loaded:,} books")
+    words = [urllib.parse.quote(w) for w in dataset.SEARCH_WORDS]
+    s = ctx.stack
+    systems = [
+        System("gateway", "bookstore: gateway -> catalog", s.urls["gateway"], "search.lua", words,
+               profile=("gateway", "catalog", "mariadb")),
+        System("catalog", "bookstore: catalog alone", s.urls["catalog"], "search.lua", words),
+    ]
+    m = measure(ctx, "search", systems, ctx.opt.search_connections)
+    gw = m["gateway"]["summary"]
+    r.rows = [row(f"bookstore: gateway, {ctx.opt.search_connections} connections", gw),
+              row("(catalog alone)", m["catalog"]["summary"])]
+    r.targets = [Target(f"p99 <= 20 ms ({ctx.opt.search_connections} connections)", f"{gw['p99_ms']} ms",
+                        gw["p99_ms"] <= 20)]
+    # How many books each word matches (X-Total-Count), for the record.
+    matches = {}
+    client = ctx.stack.client("catalog")
+    for w in dataset.SEARCH_WORDS:
+        _, _, headers = client.request("GET", "/books?q=" + urllib.parse.quote(w) + "&limit=1")
+        matches[w] = int(headers.get("X-Total-Count", headers.get("x-total-count", -1)))
+    r.details = {"words": dataset.SEARCH_WORDS, "matches": matches, "measurements": m}
+    return r
+
+
+# ------------------------------------------------------------------------------------- scenario 5
+
+def _argon2_params(ctx: Context) -> dict:
+    rows = ctx.stack.sql("SELECT password_hash FROM users ORDER BY id LIMIT 1", "auth")
+    phc = rows[0][0]
+    # $argon2id$v=19$m=19456,t=2,p=1$salt$hash
+    parts = phc.split("$")
+    params = dict(kv.split("=") for kv in parts[3].split(","))
+    m, t, p = int(params["m"]), int(params["t"]), int(params["p"])
+    owasp = any(m >= min_m and t >= min_t for min_m, min_t in OWASP_ARGON2ID_MINIMUMS) and p >= 1
+    return {"algorithm": parts[1], "version": parts[2], "memory_kib": m, "passes": t, "parallelism": p,
+            "meets_owasp_minimum": owasp}
+
+
+def _hash_rate(ctx: Context) -> dict | None:
+    """argon2id verifications per second on this machine with both cores (micro-benchmark
+    bench_password, built with the suite): the ceiling for logins."""
+    binary = os.environ.get("BENCH_MICRO_DIR", "") + "/bench_password"
+    if not os.path.exists(binary):
+        return None
+    out = subprocess.run([binary, "--benchmark_filter=BM_VerifyPassword/.*threads:2",
+                          "--benchmark_format=json", "--benchmark_min_time=2"], capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    data = json.loads(out.stdout)
+    for b in data.get("benchmarks", []):
+        if "threads:2" in b["name"]:
+            return {"name": b["name"], "verifications_per_s": round(b["items_per_second"], 1)}
+    return None
+
+
+def scenario_5(ctx: Context) -> Result:
+    r = Result("5", "Login POST /auth/login through the gateway")
+    params = _argon2_params(ctx)
+    args = []
+    for account in ctx.fx.buyers:
+        args += [account.email, account.password]
+    s = ctx.stack
+    systems = [System("gateway", "bookstore: gateway -> auth", s.urls["gateway"], "login.lua", args,
+                      profile=("gateway", "auth", "mariadb"))]
+    m = measure(ctx, "login", systems, ctx.opt.login_connections)
+    runs = m["gateway"]["runs"]
+    logins = statistics.median((run["statuses"] or {}).get("200", 0) / run["seconds"] for run in runs)
+    summary = m["gateway"]["summary"]
+    hash_rate = _hash_rate(ctx)
+    ratio = ""
+    if hash_rate:
+        ratio = pct(logins / hash_rate["verifications_per_s"])
+    r.rows = [row(f"bookstore: gateway -> auth, {ctx.opt.login_connections} connections", summary, ratio,
+                  note=f"{logins:.1f} logins/s")]
+    if hash_rate:
+        r.rows.append(Row(system="reference: argon2id verifications/s, 2 threads (bench_password)",
+                          rps=hash_rate["verifications_per_s"], ratio="100%"))
+    r.targets = [
+        Target(">= 80 logins/s", f"{logins:.1f}/s", logins >= 80),
+        Target("argon2id at or above OWASP's minimum",
+               f"m={params['memory_kib']} KiB, t={params['passes']}, p={params['parallelism']}",
+               params["meets_owasp_minimum"]),
+    ]
+    r.details = {"logins_per_s": round(logins, 1), "hash_params": params, "hash_rate": hash_rate,
+                 "measurements": m}
+    return r
+
+
+# ------------------------------------------------------------------------------------- scenario 6
+
+def _max_order_id(ctx) -> int:
+    return int(ctx.stack.sql("SELECT COALESCE(MAX(id), 0) FROM orders", "orders")[0][0])
+
+
+def _orders_run(ctx: Context, label: str, first_book: int, last_book: int) -> dict:
+    tokens = [b.token for b in ctx.fx.buyers]
+    url = ctx.stack.urls["gateway"]
+    before = _max_order_id(ctx)
+    meter = ctx.meter()
+    result = wrk.run(url, "order.lua", [str(first_book), str(last_book)] + tokens,
+                     connections=ctx.opt.order_connections, threads=ctx.opt.threads, seconds=ctx.opt.duration,
+                     timeout_s=10, meter=meter)
+    after = _max_order_id(ctx)
+    # Orders answered 202 complete in the background: wait until none of this run is pending.
+    ctx.stack.wait_for(lambda: int(ctx.stack.sql(
+        f"SELECT COUNT(*) FROM orders WHERE id > {before} AND id <= {after} AND status = 'pending'",
+        "orders")[0][0]) == 0, 120, "the orders of the run to leave 'pending'")
+    rows = ctx.stack.sql(f"""
+        SELECT status, COUNT(*),
+               TIMESTAMPDIFF(MICROSECOND, MIN(created_at), MAX(updated_at)) / 1e6
+        FROM orders WHERE id > {before} AND id <= {after} GROUP BY status""", "orders")
+    by_status = {status: int(n) for status, n, _ in rows}
+    reached = by_status.get("awaiting_payment", 0) + by_status.get("paid", 0) + by_status.get("shipped", 0)
+    window = ctx.stack.sql(f"""
+        SELECT TIMESTAMPDIFF(MICROSECOND, MIN(created_at), MAX(updated_at)) / 1e6 FROM orders
+        WHERE id > {before} AND id <= {after} AND status IN ('awaiting_payment', 'paid', 'shipped')""",
+        "orders")[0][0]
+    window_s = float(window) if window not in (None, "NULL") else None
+    out = {
+        "label": label, "wrk": result, "orders_placed": after - before, "by_status": by_status,
+        "reached_awaiting_payment": reached,
+        "reached_per_s": round(reached / window_s, 1) if window_s else 0.0,
+        "window_s": window_s,
+    }
+    ctx.log(f"  orders {label}: {out['reached_per_s']} orders/s reached awaiting_payment "
+            f"({reached} of {after - before} in {window_s}s), statuses {result['statuses']}")
+    if ctx.opt.perf:
+        profiler = wrk.PerfProfiler(ctx.pids_of("gateway", "orders", "catalog", "mariadb", "rabbitmq"),
+                                    ctx.out_dir / "perf", f"orders-{label.replace(' ', '-')}")
+        profiled = wrk.run(url, "order.lua", [str(first_book), str(last_book)] + tokens,
+                           connections=ctx.opt.order_connections, threads=ctx.opt.threads,
+                           seconds=ctx.opt.duration, meter=ctx.meter(), profiler=profiler)
+        out["profiled_run"] = profiled
+        ctx.stack.wait_for(lambda: int(ctx.stack.sql(
+            "SELECT COUNT(*) FROM orders WHERE status = 'pending'", "orders")[0][0]) == 0, 120,
+            "the profiled orders to leave 'pending'")
+    return out
+
+
+def _verify(ctx: Context) -> dict:
+    """./bookstore verify on the bench databases, repeated while orders are still settling."""
+    password = open(ctx.stack.db_password_file).read().strip()
+    cmd = [str(ctx.stack.root / "bookstore"), "verify", "--host", "127.0.0.1", "--port", str(ctx.stack.db_port),
+           "--user", "root", "--quiet"]
+    env = dict(os.environ, BOOKSTORE_VERIFY_DB_PASSWORD=password)
+    deadline = time.monotonic() + 60
+    while True:
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        text = (out.stdout + out.stderr).strip()
+        found = re.search(r"(\d+) settling", text)
+        settling = int(found.group(1)) if found else 0
+        if out.returncode != 0 or not settling or time.monotonic() > deadline:
+            return {"exit_code": out.returncode, "output": text[-3000:]}
+        time.sleep(1)
+
+
+def _stock_accounting(ctx: Context) -> dict:
+    """For every book: copies sold (items of orders awaiting payment, paid or shipped) + stock = the stock
+    it had after loading. The live-event book is left out: its seller changed its stock on purpose."""
+    rows = ctx.stack.sql(f"""
+        SELECT b.id, i.stock, b.stock, COALESCE(s.sold, 0)
+        FROM catalog.books b
+        JOIN bench.initial_stock i ON i.id = b.id
+        LEFT JOIN (SELECT oi.book_id, SUM(oi.quantity) AS sold
+                   FROM orders.order_items oi JOIN orders.orders o ON o.id = oi.order_id
+                   WHERE o.status IN ('awaiting_payment', 'paid', 'shipped') GROUP BY oi.book_id) s
+          ON s.book_id = b.id
+        WHERE b.id <> {ctx.fx.sse_book} AND b.stock + COALESCE(s.sold, 0) <> i.stock""")
+    checked = int(ctx.stack.sql(f"SELECT COUNT(*) FROM bench.initial_stock WHERE id <> {ctx.fx.sse_book}")[0][0])
+    sold = int(ctx.stack.sql("""
+        SELECT COALESCE(SUM(oi.quantity), 0) FROM orders.order_items oi JOIN orders.orders o ON o.id = oi.order_id
+        WHERE o.status IN ('awaiting_payment', 'paid', 'shipped')""")[0][0])
+    return {"books_checked": checked, "copies_sold": sold, "mismatches": len(rows),
+            "examples": [dict(zip(["book", "initial", "stock", "sold"], r)) for r in rows[:10]]}
+
+
+def scenario_6(ctx: Context) -> Result:
+    r = Result("6", "Purchase saga: POST /orders until awaiting_payment")
+    hot = _orders_run(ctx, "one hot book", ctx.fx.hot_book, ctx.fx.hot_book)
+    many = _orders_run(ctx, f"{ctx.fx.many_last - ctx.fx.many_first + 1} books", ctx.fx.many_first,
+                       ctx.fx.many_last)
+    verify = _verify(ctx)
+    accounting = _stock_accounting(ctx)
+    for run, target in ((hot, 500), (many, 1000)):
+        w = run["wrk"]
+        r.rows.append(Row(system=f"bookstore: {run['label']}, {ctx.opt.order_connections} buyers",
+                          rps=run["reached_per_s"], p50_ms=w["p50_ms"], p90_ms=w["p90_ms"], p99_ms=w["p99_ms"],
+                          errors=w["errors"], load=w["load"][0],
+                          note=f"{run['reached_awaiting_payment']} orders; statuses {w['statuses']}"))
+        r.targets.append(Target(f"{run['label']}: >= {target} orders/s reach awaiting_payment",
+                                f"{run['reached_per_s']}/s", run["reached_per_s"] >= target))
+    r.targets.append(Target("./bookstore verify: no violation", verify["output"].splitlines()[-1] if verify["output"]
+                            else f"exit {verify['exit_code']}", verify["exit_code"] == 0))
+    r.targets.append(Target("every book: sold + stock = initial stock",
+                            f"{accounting['mismatches']} mismatches in {accounting['books_checked']} books, "
+                            f"{accounting['copies_sold']} copies sold", accounting["mismatches"] == 0))
+    r.details = {"hot": hot, "many": many, "verify": verify, "stock_accounting": accounting}
+    return r
+
+
+# ------------------------------------------------------------------------------------- scenario 7
+
+def scenario_7(ctx: Context) -> Result:
+    n = ctx.opt.subscribers
+    r = Result("7", f"Live events: {n:,} SSE subscribers on one gateway")
+    seller = ctx.fx.sellers[2]  # the owner of the live-event book
+    meter = ctx.meter()
+    meter.start()
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, str(BENCH_DIR / "sse" / "sse_subscribers.py"),
+                          "--url", ctx.stack.urls["gateway"], "--subscribers", str(n),
+                          "--book", str(ctx.fx.sse_book), "--token", seller.token], capture_output=True, text=True)
+    cpu = meter.stop(time.monotonic() - started)
+    if out.returncode != 0:
+        raise RuntimeError(f"sse_subscribers.py failed: {out.stderr.strip()[-2000:]}")
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    changes = [c for c in data["changes"] if "error" not in c]
+    worst_within = min((c["within_deadline"] for c in changes), default=0)
+    for c in data["changes"]:
+        if "error" in c:
+            r.rows.append(Row(system=f"change {c['change']}", note=c["error"]))
+            continue
+        r.rows.append(Row(system=f"bookstore: stock change {c['change']} to {data['connected']} subscribers",
+                          p50_ms=c["p50_ms"], p90_ms=c["p90_ms"], p99_ms=c["p99_ms"],
+                          errors=c["expected"] - c["received"], load=procs.load_average()[0],
+                          note=f"max {c['max_ms']} ms, PUT {c['put_ms']} ms"))
+    all_ok = data["connected"] == n and len(changes) == len(data["changes"]) and changes and \
+        all(c["within_deadline"] == n for c in changes)
+    r.targets = [Target(f"{n:,} subscribers connected", f"{data['connected']:,} ({data['failed']} failed)",
+                        data["connected"] == n),
+                     Target("every subscriber receives each stock change within 1 s",
+                        f"worst change: {worst_within:,} of {n:,} within 1 s", bool(all_ok))]
+    r.details = dict(data, cpu=cpu)
+    return r
+
+
+# ------------------------------------------------------------------------------------- scenario 8
+
+def footprint_now(stack: Stack) -> dict:
+    return {name: procs.memory(pid) for name, pid in stack.component_pids().items()}
+
+
+def scenario_8(ctx: Context, idle: dict, startup: dict) -> Result:
+    r = Result("8", "Footprint: resident memory and start-up time per component")
+    after = footprint_now(ctx.stack)
+    for name in ["auth", "catalog", "orders", "gateway", "web"]:
+        i, a, s = idle.get(name, {}), after.get(name, {}), startup.get(name, {})
+        r.rows.append(Row(system=name, note=(
+            f"idle {i.get('rss_mib')} MiB, after load {a.get('rss_mib')} MiB (peak {a.get('peak_rss_mib')}), "
+            f"exec->ready {s.get('restart_ms')} ms (first start {s.get('first_ms')} ms)")))
+        if i.get("rss_mib") is not None:
+            r.targets.append(Target(f"{name}: idle RSS <= 12 MiB", f"{i['rss_mib']} MiB", i["rss_mib"] <= 12))
+        if s.get("restart_ms") is not None:
+            r.targets.append(Target(f"{name}: exec -> ready <= 200 ms", f"{s['restart_ms']} ms",
+                                    s["restart_ms"] <= 200))
+    r.details = {"idle": idle, "after_load": after, "startup": startup}
+    return r

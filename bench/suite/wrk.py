@@ -1,0 +1,120 @@
+"""Runs wrk with one of the Lua scripts of bench/wrk and returns its JSON report, plus the CPU used by
+each process meanwhile and, when asked, a perf profile of the processes under test."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import time
+
+from . import procs
+
+WRK_DIR = pathlib.Path(__file__).resolve().parents[1] / "wrk"
+
+
+class WrkError(RuntimeError):
+    pass
+
+
+def run(url: str, script: str, args: list[str] | None = None, *, connections: int, threads: int,
+        seconds: float, timeout_s: int = 10, meter: procs.CpuMeter | None = None,
+        profiler=None) -> dict:
+    """One wrk run. Returns {"rps", "p50_ms", "p90_ms", "p99_ms", "errors", "requests", "statuses",
+    "seconds", "cpu", "load"}; `errors` counts socket errors, timeouts and non-2xx/3xx answers."""
+    threads = max(1, min(threads, connections))
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", f"--timeout={timeout_s}s",
+           "-s", str(WRK_DIR / script), url]
+    if args:
+        cmd += ["--"] + list(args)
+    if meter:
+        meter.start()
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wrk_ticks = 0
+    profile = profiler.start() if profiler else None
+    # wrk's own CPU time, read just before it exits (it is our child: polled, not waited on blindly).
+    while proc.poll() is None:
+        wrk_ticks = procs.cpu_ticks(proc.pid) or wrk_ticks
+        time.sleep(0.2)
+    stdout, stderr = proc.communicate()
+    elapsed = time.monotonic() - started
+    if profiler:
+        profile = profiler.stop(profile)
+    cpu = meter.stop(elapsed, {"wrk": wrk_ticks}) if meter else {}
+    line = next((l for l in stdout.splitlines() if l.startswith("WRK_JSON ")), None)
+    if proc.returncode != 0 or line is None:
+        raise WrkError(f"wrk failed ({proc.returncode}): {stderr.strip() or stdout.strip()}")
+    data = json.loads(line[len("WRK_JSON "):])
+    duration = data["duration_us"] / 1e6
+    pct = data["latency_us"]["percentiles"]
+    errors = data["errors"]
+    result = {
+        "rps": round(data["requests"] / duration, 1),
+        "p50_ms": _ms(pct.get("50")),
+        "p90_ms": _ms(pct.get("90")),
+        "p99_ms": _ms(pct.get("99")),
+        "max_ms": _ms(data["latency_us"]["max"]),
+        "errors": sum(errors.values()),
+        "error_kinds": {k: v for k, v in errors.items() if v},
+        "requests": data["requests"],
+        "bytes_per_response": round(data["bytes"] / data["requests"]) if data["requests"] else None,
+        "statuses": data.get("statuses"),
+        "seconds": round(duration, 2),
+        "connections": connections,
+        "threads": threads,
+        "cpu": cpu,
+        "load": procs.load_average(),
+    }
+    if profile:
+        result["profile"] = profile
+    return result
+
+
+def _ms(us):
+    return None if us is None else round(us / 1000, 3)
+
+
+class PerfProfiler:
+    """`perf record` (software cpu-clock event: no hardware counters in this VM) of some processes while
+    wrk runs; the flat profile (self time per function) is kept."""
+
+    def __init__(self, pids_fn, out_dir: pathlib.Path, name: str):
+        self.pids_fn, self.out_dir, self.name = pids_fn, out_dir, name
+
+    def start(self):
+        pids = [p for p in self.pids_fn() if procs.alive(p)]
+        if not pids:
+            return None
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        data = self.out_dir / f"{self.name}.perf.data"
+        proc = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-g", "-o", str(data),
+                                 "-p", ",".join(map(str, pids))],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return proc, data
+
+    def stop(self, started):
+        if not started:
+            return None
+        proc, data = started
+        proc.send_signal(2)  # SIGINT: perf writes its data and exits
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return None
+        report = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort",
+                                 "comm,dso,symbol", "--percent-limit", "0.7", "-g", "none"],
+                                capture_output=True, text=True)
+        text = report.stdout
+        (self.out_dir / f"{self.name}.perf.txt").write_text(text)
+        by_comm = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort",
+                                  "comm,dso", "-g", "none"], capture_output=True, text=True).stdout
+        (self.out_dir / f"{self.name}.perf-dso.txt").write_text(by_comm)
+        try:
+            data.unlink()  # large; the text reports are what is kept
+        except OSError:
+            pass
+        top = [l.strip() for l in text.splitlines() if l.strip() and not l.startswith("#")][:25]
+        return {"report": str(self.out_dir / f"{self.name}.perf.txt"), "top": top}
