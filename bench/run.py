@@ -22,6 +22,16 @@ from suite.stack import Stack  # noqa: E402
 NAMES = {"1": "book", "2": "list", "3": "search", "4": "gateway", "5": "login", "6": "orders", "7": "events",
          "8": "footprint"}
 RUN_ORDER = ["1", "4", "2", "3", "5", "7", "6", "8"]
+# What each scenario needs: running components, and parts of the data set (fixtures.Fixtures.errors).
+REQUIRES = {
+    "1": (["gateway", "catalog"], ["books"]),
+    "2": (["gateway", "catalog"], ["books"]),
+    "3": (["gateway", "catalog"], ["books"]),
+    "4": (["gateway", "catalog"], ["books"]),
+    "5": (["gateway", "auth"], ["accounts"]),
+    "6": (["gateway", "auth", "catalog", "orders"], ["accounts", "api_books", "initial_stock"]),
+    "7": (["gateway", "auth", "catalog"], ["accounts", "api_books"]),
+}
 
 
 def parse_args():
@@ -49,6 +59,15 @@ def parse_args():
     return args
 
 
+def _why_absent(component: str, meta: dict, stack: Stack) -> str:
+    if component in meta["missing_components"]:
+        return "not built"
+    log_file = stack.run_dir / "logs" / f"{component}.log"
+    if component in meta["failed_components"]:
+        return f"did not start: see {log_file}"
+    return f"exited: see {log_file}"
+
+
 def log(message: str) -> None:
     print(f"==> {message}" if not message.startswith("  ") else message, flush=True)
 
@@ -66,6 +85,7 @@ def main() -> int:
         "options": {k: v for k, v in vars(args).items() if k not in ("scenarios",)},
         "components": sorted(stack.component_pids()),
         "missing_components": os.environ.get("BENCH_MISSING", "").split(),
+        "failed_components": os.environ.get("BENCH_FAILED", "").split(),
     }
     options = scenarios.Options(duration=args.duration, rounds=args.rounds, warmup=args.warmup,
                                 connections=args.connections, search_connections=args.search_connections,
@@ -76,30 +96,45 @@ def main() -> int:
 
     fx = None
     results = []
-    needs_data = [k for k in args.wanted if k != "8"]
-    if needs_data:
-        try:
+    if any(k != "8" for k in args.wanted):
+        if stack.pid("catalog") is None:
+            log("catalog is not running: the data set cannot be loaded")
+            fx = fixtures.Fixtures(errors={part: "catalog is not running" for part in
+                                           ("accounts", "books", "api_books", "initial_stock")})
+        else:
             log(f"loading the data set ({args.books:,} books)")
             started = time.monotonic()
             fx = fixtures.load(stack, args.books, log)
             meta["data_load_s"] = round(time.monotonic() - started, 1)
-            meta["fixtures"] = {"book_id": fx.book_id, "hot_book": fx.hot_book, "many_books": [fx.many_first, fx.many_last],
-                                "sse_book": fx.sse_book, "timings": fx.timings}
-        except Exception as e:  # every scenario needing data then reports why it could not run
-            traceback.print_exc()
-            for key in needs_data:
-                results.append(scenarios.Result(key, NAMES[key], error=f"loading the data set failed: {e}"))
-            needs_data = []
+        meta["fixtures"] = {"book_id": fx.book_id, "hot_book": fx.hot_book,
+                            "many_books": [fx.many_first, fx.many_last], "sse_book": fx.sse_book,
+                            "timings": fx.timings, "errors": fx.errors}
     ctx = scenarios.Context(stack, fx, options, out_dir, log)
     for key in args.wanted:
-        if key == "8" or key not in needs_data:
+        if key == "8":
+            continue
+        components, parts = REQUIRES[key]
+        absent = [c for c in components if stack.pid(c) is None]
+        if absent:
+            why = ", ".join(f"{c} ({_why_absent(c, meta, stack)})" for c in absent)
+            results.append(scenarios.Result(key, scenarios.TITLES[key], error=f"needs {why}"))
+            log(f"scenario {key} ({NAMES[key]}) cannot run: needs {why}")
+            continue
+        if fx.missing(*parts):
+            results.append(scenarios.Result(key, scenarios.TITLES[key], error=fx.missing(*parts)))
             continue
         log(f"scenario {key} ({NAMES[key]})")
+        alive_before = stack.component_pids()
         try:
             results.append(getattr(scenarios, f"scenario_{key}")(ctx))
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - reported in the table, the other scenarios go on
             traceback.print_exc()
-            results.append(scenarios.Result(key, NAMES[key], error=f"{type(e).__name__}: {e}"))
+            results.append(scenarios.Result(key, scenarios.TITLES[key], error=f"{type(e).__name__}: {e}"))
+        died = sorted(set(alive_before) - set(stack.component_pids()))
+        if died:
+            note = f"{', '.join(died)} exited during this scenario (see {stack.run_dir}/logs/)"
+            log(note)
+            results[-1].notes.append(note)
     if "8" in args.wanted:
         results.append(scenarios.scenario_8(ctx, idle, startup))
     results.sort(key=lambda r: int(r.id))

@@ -10,19 +10,27 @@ function(bookstore_library name)
   target_link_libraries(bookstore_${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# bookstore_test(<name> SOURCES ... DEPS ... [LABELS ...]): a GoogleTest binary registered with CTest.
-# LABELS "integration" marks tests that need the real MariaDB/RabbitMQ started by ./bookstore test.
+# bookstore_test(<name> SOURCES ... DEPS ... [LABELS <label>] [SERIAL]): a GoogleTest binary registered
+# with CTest under one label: "unit" (the default; no servers), "integration" (needs the real MariaDB and
+# RabbitMQ started by ./bookstore test) or "restart" (also restarts those servers through
+# $BOOKSTORE_TEST_INFRA, so `ctest -L integration` against shared servers never picks it up). SERIAL makes
+# CTest run it alone, so no other test sees a restart. One label only: gtest_discover_tests flattens
+# list-valued properties, which would swallow the ones after it.
 function(bookstore_test name)
   if(NOT BOOKSTORE_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL" "LABELS" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
-  gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 30)
+  set(properties LABELS ${ARG_LABELS})
+  if(ARG_SERIAL)
+    list(APPEND properties RUN_SERIAL TRUE)
+  endif()
+  gtest_discover_tests(${name} PROPERTIES ${properties} DISCOVERY_TIMEOUT 30)
 endfunction()
 
 # bookstore_embed_migrations(<target> <dir>): compiles every <dir>/*.sql (sorted by file name) into the

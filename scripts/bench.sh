@@ -179,34 +179,51 @@ stack_prepare_secrets "amqp://bookstore:$amqp_password@127.0.0.1:$RABBITMQ_PORT/
 stack_create_databases
 
 # start_timed <name> <label>: starts a component and measures exec -> ready (bench/tools/ready_time.py
-# polls /readyz from before the exec). Prints the milliseconds; fails when it does not become ready.
+# polls /readyz from before the exec). Prints the milliseconds; fails when it exits or is not ready in
+# time.
 start_timed() {
   local name=$1 out="$BENCH_RUN_DIR/startup/$1-$2"
   mkdir -p "$BENCH_RUN_DIR/startup"
   rm -f "$out".*
   "$BS_PYTHON" "$BS_ROOT/bench/tools/ready_time.py" --url "$(stack_url "$name")" \
-    --pid-file "$(stack_pid_file "$name")" --armed "$out.armed" --timeout 120 >"$out.json" &
+    --pid-file "$(stack_pid_file "$name")" --armed "$out.armed" --timeout 60 >"$out.json" &
   local poller=$!
   poll_until 30 test -e "$out.armed" || die "the readiness poller did not start"
-  stack_start "$name" "$MARIADB_PORT" || return 1
-  wait "$poller" || {
-    warn "$name did not become ready: $(cat "$out.json"); the end of its log:"
-    tail -n 20 "$STACK_RUN_DIR/logs/$name.log" >&2 || true
+  stack_start "$name" "$MARIADB_PORT" || { kill "$poller" 2>/dev/null; return 1; }
+  while pid_alive "$poller"; do
+    if [[ -z "$(stack_component_pid "$name")" ]]; then
+      kill "$poller" 2>/dev/null
+      echo '{"error": "exited during start-up"}' >"$out.json"
+      break
+    fi
+    sleep 0.05
+  done
+  if ! wait "$poller" || ! grep -q ready_ms "$out.json"; then
+    warn "$name did not become ready ($(cat "$out.json")); the end of its log:"
+    tail -n 5 "$STACK_RUN_DIR/logs/$name.log" >&2 || true
     return 1
-  }
+  fi
   "$BS_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ready_ms"])' "$out.json"
 }
 
+# Components a component cannot be ready without.
+declare -A NEEDS=([gateway]=auth [web]=gateway)
 declare -A first_ms=() restart_ms=()
-started=()
+started=() failed=()
 for name in "${BS_COMPONENTS[@]}"; do
   [[ " ${missing[*]} " == *" $name "* ]] && continue
+  need=${NEEDS[$name]:-}
+  if [[ -n "$need" && " ${started[*]} " != *" $need "* ]]; then
+    warn "$name is left out: it needs $need, which is not running"
+    failed+=("$name")
+    continue
+  fi
   if ms=$(start_timed "$name" first); then
     first_ms[$name]=$ms
     started+=("$name")
     say "$name ready in $ms ms after exec (first start: migrations on an empty database)"
   else
-    missing+=("$name")
+    failed+=("$name")
     stack_stop "$name"
   fi
 done
@@ -248,13 +265,14 @@ export BENCH_NGINX_STATIC_URL="http://127.0.0.1:$NGINX_STATIC_PORT" BENCH_NGINX_
 export BENCH_NGINX_ROOT="$NGINX_DIR/www" BENCH_NGINX_PID_FILE="$NGINX_PID_FILE"
 export BENCH_DB_PORT="$MARIADB_PORT" BENCH_DB_CNF="$BENCH_RUN_DIR/secrets/mariadb-root.cnf"
 export BENCH_DB_PASSWORD_FILE="$BENCH_RUN_DIR/secrets/mariadb_root_password"
-export BENCH_MICRO_DIR="$BENCH_BUILD_DIR/bench" BENCH_MISSING="${missing[*]}"
+export BENCH_MICRO_DIR="$BENCH_BUILD_DIR/bench" BENCH_MISSING="${missing[*]}" BENCH_FAILED="${failed[*]}"
 BENCH_GIT_COMMIT="$(git -C "$BS_ROOT" rev-parse --short HEAD 2>/dev/null || true)"
 [[ -n "$(git -C "$BS_ROOT" status --porcelain 2>/dev/null | head -n 1)" ]] && BENCH_GIT_COMMIT+=" (with uncommitted changes)"
 export BENCH_GIT_COMMIT
 for name in "${BS_COMPONENTS[@]}"; do
   export "BENCH_URL_${name^^}=$(stack_url "$name")"
 done
-((${#missing[@]})) && warn "left out: ${missing[*]}; the scenarios needing them report why they could not run"
+((${#missing[@]} + ${#failed[@]})) &&
+  warn "left out: ${missing[*]} ${failed[*]}; the scenarios needing them report why they could not run"
 say "running the scenarios (results in ${results#"$BS_ROOT"/})"
 "$BS_PYTHON" "$BS_ROOT/bench/run.py" "${run_args[@]}"

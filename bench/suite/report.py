@@ -40,6 +40,8 @@ def table(results: list) -> str:
                 row.note.replace("|", "/")]) + " |")
         for target in res.targets:
             lines.append(f"| | target: {target.text} | | | | | | | | {target.value} → {_verdict(target.met)} |")
+        for note in res.notes:
+            lines.append(f"| | note | | | | | | | | {note} |")
     return "\n".join(lines)
 
 

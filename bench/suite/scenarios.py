@@ -28,6 +28,18 @@ BENCH_DIR = pathlib.Path(__file__).resolve().parents[1]
 OWASP_ARGON2ID_MINIMUMS = [(47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5)]
 
 
+TITLES = {
+    "1": "GET /books/{id} through the gateway",
+    "2": "GET /books?limit=100 through the gateway",
+    "3": "Search GET /books?q=<word>",
+    "4": "Gateway overhead: GET /books/{id} straight to catalog and through the gateway",
+    "5": "Login POST /auth/login through the gateway",
+    "6": "Purchase saga: POST /orders until awaiting_payment",
+    "7": "Live events: SSE subscribers on one gateway",
+    "8": "Footprint: resident memory and start-up time per component",
+}
+
+
 @dataclasses.dataclass
 class Options:
     duration: float = 10
@@ -70,6 +82,7 @@ class Result:
     targets: list = dataclasses.field(default_factory=list)
     details: dict = dataclasses.field(default_factory=dict)
     error: str | None = None
+    notes: list = dataclasses.field(default_factory=list)
 
 
 class Context:
@@ -205,7 +218,7 @@ def _book_measurements(ctx: Context) -> dict:
 
 
 def scenario_1(ctx: Context) -> Result:
-    r = Result("1", "GET /books/{id} through the gateway")
+    r = Result("1", TITLES["1"])
     m = _book_measurements(ctx)
     ratio = round_ratio(m, "gateway", "nginx_proxy")
     gw, ref = m["gateway"]["summary"], m["nginx_proxy"]["summary"]
@@ -222,7 +235,7 @@ def scenario_1(ctx: Context) -> Result:
 
 
 def scenario_4(ctx: Context) -> Result:
-    r = Result("4", "Gateway overhead: GET /books/{id} straight to catalog and through the gateway")
+    r = Result("4", TITLES["4"])
     m = _book_measurements(ctx)
     gw_ratio = round_ratio(m, "gateway", "catalog")
     nginx_ratio = round_ratio(m, "nginx_proxy", "nginx_static")
@@ -243,7 +256,7 @@ def scenario_4(ctx: Context) -> Result:
 # ------------------------------------------------------------------------------------- scenario 2
 
 def scenario_2(ctx: Context) -> Result:
-    r = Result("2", "GET /books?limit=100 through the gateway")
+    r = Result("2", TITLES["2"])
     path = "/books?limit=100"
     ref = write_reference_file(ctx, "books-100.json", path)
     size = len((ctx.stack.nginx_root / "ref" / "books-100.json").read_bytes())
@@ -271,7 +284,7 @@ def scenario_2(ctx: Context) -> Result:
 
 def scenario_3(ctx: Context) -> Result:
     from . import dataset
-    r = Result("3", f"Search GET /books?q=<word> with {ctx.fx.books_loaded:,} books")
+    r = Result("3", f"{TITLES['3']} with {ctx.fx.books_loaded:,} books")
     words = [urllib.parse.quote(w) for w in dataset.SEARCH_WORDS]
     s = ctx.stack
     systems = [
@@ -327,7 +340,7 @@ def _hash_rate(ctx: Context) -> dict | None:
 
 
 def scenario_5(ctx: Context) -> Result:
-    r = Result("5", "Login POST /auth/login through the gateway")
+    r = Result("5", TITLES["5"])
     params = _argon2_params(ctx)
     args = []
     for account in ctx.fx.buyers:
@@ -448,7 +461,7 @@ def _stock_accounting(ctx: Context) -> dict:
 
 
 def scenario_6(ctx: Context) -> Result:
-    r = Result("6", "Purchase saga: POST /orders until awaiting_payment")
+    r = Result("6", TITLES["6"])
     hot = _orders_run(ctx, "one hot book", ctx.fx.hot_book, ctx.fx.hot_book)
     many = _orders_run(ctx, f"{ctx.fx.many_last - ctx.fx.many_first + 1} books", ctx.fx.many_first,
                        ctx.fx.many_last)
@@ -514,7 +527,7 @@ def footprint_now(stack: Stack) -> dict:
 
 
 def scenario_8(ctx: Context, idle: dict, startup: dict) -> Result:
-    r = Result("8", "Footprint: resident memory and start-up time per component")
+    r = Result("8", TITLES["8"])
     after = footprint_now(ctx.stack)
     for name in ["auth", "catalog", "orders", "gateway", "web"]:
         i, a, s = idle.get(name, {}), after.get(name, {}), startup.get(name, {})

@@ -1,8 +1,15 @@
 #include "password_workers.h"
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <exception>
+#include <optional>
 #include <thread>
 
 #include "bookstore/http/error.h"
@@ -24,21 +31,33 @@ std::size_t ThreadCount(std::size_t requested) {
   return cores > 0 ? cores : 1;
 }
 
-// Runs fn on `pool` and resumes the awaiting coroutine on its own executor (co_spawn completes through
-// the awaiting handler's executor). Keeps `pending` counting the job until it finished.
+// Runs fn on `pool` and resumes the awaiting coroutine on its own executor: the outcome goes back
+// through the coroutine's completion handler, dispatched on the handler's associated executor. The
+// coroutine frame (and `fn`) stays alive while suspended, so the pointer to fn is safe. `pending` counts
+// the job until it finished.
 template <typename Fn>
 http::Awaitable<std::invoke_result_t<Fn>> RunOn(asio::thread_pool& pool, std::atomic<std::size_t>& pending, Fn fn) {
-  struct Release {
-    std::atomic<std::size_t>& pending;
-    ~Release() { pending.fetch_sub(1); }
+  using R = std::invoke_result_t<Fn>;
+  auto initiate = [&pool, &pending](auto handler, Fn* work) {
+    auto caller = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+    asio::post(pool, [work, caller, &pending, handler = std::move(handler)]() mutable {
+      std::exception_ptr error;
+      std::optional<R> result;
+      try {
+        result.emplace((*work)());
+      } catch (...) {
+        error = std::current_exception();
+      }
+      pending.fetch_sub(1);
+      asio::dispatch(caller, [error, result = std::move(result), handler = std::move(handler)]() mutable {
+        std::move(handler)(error, std::move(result));
+      });
+    });
   };
-  co_return co_await asio::co_spawn(
-      pool.get_executor(),
-      [fn = std::move(fn), &pending]() -> asio::awaitable<std::invoke_result_t<Fn>> {
-        Release release{pending};
-        co_return fn();
-      },
-      asio::use_awaitable);
+  std::optional<R> result = co_await asio::async_initiate<const asio::use_awaitable_t<>&,
+                                                          void(std::exception_ptr, std::optional<R>)>(
+      std::move(initiate), asio::use_awaitable, &fn);
+  co_return std::move(*result);
 }
 
 }  // namespace

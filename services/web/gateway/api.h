@@ -26,10 +26,10 @@ namespace bookstore::web {
 
 struct ApiCall {
   http::Verb method = http::Verb::get;
-  std::string target;           // path and query, e.g. "/books/42"
-  std::string body;             // JSON text; empty: no body
-  std::string token;            // bearer token of the session; empty: anonymous
-  std::string idempotency_key;  // sent as Idempotency-Key when not empty
+  std::string target{};         // path and query, e.g. "/books/42"
+  std::string body{};           // JSON text; empty: no body
+  std::string token{};          // bearer token of the session; empty: anonymous
+  std::string idempotency_key{};  // sent as Idempotency-Key when not empty
 };
 
 struct ApiResult {

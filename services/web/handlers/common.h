@@ -66,10 +66,10 @@ void RequireLogin(http::Context& ctx, std::string_view next);
 std::string CurrentPath(const http::Context& ctx);
 
 struct PageSpec {
-  std::string_view page;   // templates/pages/<page>.mustache
-  std::string title;       // the <title> and the <h1> of most pages
-  std::string_view nav;    // the highlighted navigation item ("catalog", "sell", "cart"...)
-  std::string_view live;   // what live.js follows on this page ("" for nothing)
+  std::string_view page{};  // templates/pages/<page>.mustache
+  std::string title{};      // the <title> and the <h1> of most pages
+  std::string_view nav{};   // the highlighted navigation item ("catalog", "sell", "cart"...)
+  std::string_view live{};  // what live.js follows on this page ("" for nothing)
   http::Status status = http::Status::ok;
 };
 

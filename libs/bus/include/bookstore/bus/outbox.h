@@ -24,6 +24,7 @@
 #include <functional>
 #include <mutex>
 #include <span>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
