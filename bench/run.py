@@ -82,6 +82,7 @@ def main() -> int:
         "machine": procs.machine(),
         "load_at_start": procs.load_average(),
         "git_commit": os.environ.get("BENCH_GIT_COMMIT", ""),
+        "extra_cxx_flags": os.environ.get("BENCH_CXX_FLAGS", ""),
         "options": {k: v for k, v in vars(args).items() if k not in ("scenarios",)},
         "components": sorted(stack.component_pids()),
         "missing_components": os.environ.get("BENCH_MISSING", "").split(),

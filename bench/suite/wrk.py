@@ -20,7 +20,7 @@ class WrkError(RuntimeError):
 
 def run(url: str, script: str, args: list[str] | None = None, *, connections: int, threads: int,
         seconds: float, timeout_s: int = 10, meter: procs.CpuMeter | None = None,
-        profiler=None) -> dict:
+        profiler=None, count_statuses: bool = False) -> dict:
     """One wrk run. Returns {"rps", "p50_ms", "p90_ms", "p99_ms", "errors", "requests", "statuses",
     "seconds", "cpu", "load"}; `errors` counts socket errors, timeouts and non-2xx/3xx answers."""
     threads = max(1, min(threads, connections))
@@ -31,7 +31,8 @@ def run(url: str, script: str, args: list[str] | None = None, *, connections: in
     if meter:
         meter.start()
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = dict(os.environ, BENCH_COUNT_STATUSES="1" if count_statuses else "0")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     wrk_ticks = 0
     profile = profiler.start() if profiler else None
     # wrk's own CPU time, read just before it exits (it is our child: polled, not waited on blindly).
@@ -89,7 +90,7 @@ class PerfProfiler:
             return None
         self.out_dir.mkdir(parents=True, exist_ok=True)
         data = self.out_dir / f"{self.name}.perf.data"
-        proc = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-g", "-o", str(data),
+        proc = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-o", str(data),
                                  "-p", ",".join(map(str, pids))],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         return proc, data
@@ -105,12 +106,12 @@ class PerfProfiler:
             proc.kill()
             return None
         report = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort",
-                                 "comm,dso,symbol", "--percent-limit", "0.7", "-g", "none"],
+                                 "comm,dso,symbol", "--percent-limit", "0.7"],
                                 capture_output=True, text=True)
         text = report.stdout
         (self.out_dir / f"{self.name}.perf.txt").write_text(text)
         by_comm = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort",
-                                  "comm,dso", "-g", "none"], capture_output=True, text=True).stdout
+                                  "comm,dso"], capture_output=True, text=True).stdout
         (self.out_dir / f"{self.name}.perf-dso.txt").write_text(by_comm)
         try:
             data.unlink()  # large; the text reports are what is kept

@@ -31,6 +31,11 @@ function M.count_statuses()
   response = M.response
 end
 
+-- BENCH_COUNT_STATUSES=1 (set by bench/suite/wrk.py for a diagnostic run) counts statuses in any script.
+if os.getenv("BENCH_COUNT_STATUSES") == "1" then
+  M.count_statuses()
+end
+
 local function merged_statuses()
   local total = {}
   local any = false

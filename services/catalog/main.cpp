@@ -61,7 +61,8 @@ int Run(const Settings& settings) {
   handlers::AddBookRoutes(server, {.pool = pool, .relay = relay, .authenticator = authenticator});
   // Not auth's keys: public reads must go on while auth is away (writes then answer 503).
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
-  server.AddReadinessCheck("broker", [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
+  server.AddReadinessCheck("broker",
+                           [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
 
   server.Start();
   keys.Start(server.io_context(0));

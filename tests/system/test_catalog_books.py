@@ -223,13 +223,19 @@ def test_seller_name_comes_from_the_token_until_user_registered_arrives(store):
     assert again["seller_name"] == "Name From Event"
 
 
-def test_seller_name_from_auths_user_registered(store):
+def test_users_and_admin_of_the_real_auth(store):
     # Registered through the real auth: its user.registered feeds the read model.
-    user = store.new_user(f"Reader {secrets.token_hex(2)}")
+    user = store.registered_user(f"Reader {secrets.token_hex(2)}")
     wait_until(lambda: store.catalog_db.scalar(
         f"SELECT name FROM sellers WHERE user_id = {user.user_id} AND from_event") == user.name,
         what="user.registered stored")
-    assert store.create_book(user)["seller_name"] == user.name
+    book = store.create_book(user)
+    assert book["seller_name"] == user.name and book["seller_id"] == user.user_id
+
+    admin = store.registered_admin()
+    assert store.request("PUT", f"/books/{book['id']}", store.registered_user(), json={"stock": 3}).status_code == 403
+    assert store.request("PUT", f"/books/{book['id']}", admin, json={"stock": 3}).status_code == 200
+    assert store.request("DELETE", f"/books/{book['id']}", admin).status_code == 200
 
 
 def test_text_is_stored_as_sent(store):

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from test_catalog_fixtures import Store, assert_stock_invariant, module_log_dir
+from test_catalog_fixtures import EventLog, Store, assert_stock_invariant, module_log_dir
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +205,11 @@ def test_stock_goes_back_to_a_deleted_book_quietly(store, two_books):
 
 def test_malformed_order_events_do_not_block_the_queue(store, two_books):
     _, first, _ = two_books
-    store.publish("order.placed", {"order_id": "seven", "items": []})
-    store.publish("order.cancelled", {"nothing": True})
+    bad_placed = store.publish("order.placed", {"order_id": "seven", "items": []})
+    bad_cancelled = store.publish("order.cancelled", {"nothing": True})
     order_id = place(store, [(first["id"], 1)])
     assert store.events.wait_order_outcome(order_id)["type"] == "order.stock_reserved"
+    # They end in catalog's dead-letter queue, for operators to look at.
+    dead = EventLog(store, "catalog.events.dead")
+    found = dead.wait_for(lambda e: e["id"] in (bad_placed, bad_cancelled), 2)
+    assert sorted(event["type"] for event in found) == ["order.cancelled", "order.placed"]

@@ -33,8 +33,8 @@ std::optional<std::string> ReadText(const json::object& body, std::string_view f
 }
 
 // A JSON integer (not 12.0, not "12") within [min, max].
-std::optional<std::int64_t> ReadWholeNumber(const json::object& body, std::string_view field, std::int64_t min,
-                                            std::int64_t max, std::string_view what) {
+std::optional<std::int64_t> ReadWholeNumber(const json::object& body, std::string_view field,
+                                            std::int64_t min, std::int64_t max, std::string_view what) {
   const json::value* value = Member(body, field);
   if (value == nullptr) return std::nullopt;
   const std::string name(field);

@@ -61,9 +61,9 @@ void RequireCompleteBook(const BookInput& input);
 
 // What a PUT does to a book.
 struct BookChange {
-  Book after;                // current with the input applied (id, seller, times, version untouched)
-  bool changed = false;      // some field differs
-  bool only_stock = false;   // stock is the only field that differs
+  Book after;               // current with the input applied (id, seller, times, version untouched)
+  bool changed = false;     // some field differs
+  bool only_stock = false;  // stock is the only field that differs
 };
 
 // Applies the given fields to `current`. Setting stock sets what can be bought now; copies held by

@@ -22,7 +22,8 @@ class NumberTextHandler {
   static constexpr std::size_t max_key_size = std::numeric_limits<std::size_t>::max();     // NOLINT
   static constexpr std::size_t max_string_size = std::numeric_limits<std::size_t>::max();  // NOLINT
 
-  std::map<std::string, std::string, std::less<>> numbers;  // NOLINT(misc-non-private-member-variables-in-classes)
+  std::map<std::string, std::string, std::less<>>
+      numbers;  // NOLINT(misc-non-private-member-variables-in-classes)
 
   bool on_document_begin(error_code& /*ec*/) { return true; }
   bool on_document_end(error_code& /*ec*/) { return true; }

@@ -114,8 +114,8 @@ std::int64_t DecimalToCents(std::string_view text) {
     }
     return true;
   };
-  if (whole.empty() || whole.size() > 16 || fraction.size() > 2 || !all_digits(whole) || !all_digits(fraction) ||
-      (dot != std::string_view::npos && fraction.empty())) {
+  if (whole.empty() || whole.size() > 16 || fraction.size() > 2 || !all_digits(whole) ||
+      !all_digits(fraction) || (dot != std::string_view::npos && fraction.empty())) {
     throw std::invalid_argument("not a DECIMAL with at most two decimals: " + std::string(text));
   }
   std::int64_t cents = std::stoll(std::string(whole)) * 100;

@@ -45,7 +45,8 @@ PlacedOrder ParseOrderPlaced(const json::value& data) {
     const std::int64_t quantity = RequirePositive(fields, "quantity", kMaxItemQuantity);
     std::int64_t& total = quantities[book_id];
     total += quantity;
-    if (total > kMaxItemQuantity) throw MalformedEvent("quantity of one book above " + std::to_string(kMaxItemQuantity));
+    if (total > kMaxItemQuantity)
+      throw MalformedEvent("quantity of one book above " + std::to_string(kMaxItemQuantity));
   }
   for (const auto& [book_id, quantity] : quantities) order.items.push_back({book_id, quantity});
   return order;
@@ -53,7 +54,8 @@ PlacedOrder ParseOrderPlaced(const json::value& data) {
 
 CancelledOrder ParseOrderCancelled(const json::value& data) {
   const json::object& object = RequireObject(data, "order.cancelled data");
-  return CancelledOrder{RequirePositive(object, "order_id", kMaxId), RequirePositive(object, "user_id", kMaxId)};
+  return CancelledOrder{RequirePositive(object, "order_id", kMaxId),
+                        RequirePositive(object, "user_id", kMaxId)};
 }
 
 ReservationDecision DecideReservation(const PlacedOrder& order, const std::map<std::int64_t, Book>& books) {

@@ -52,7 +52,7 @@ struct Shortfall {
 
 struct ReservationDecision {
   bool reserve = false;
-  std::string reason;               // when not: "book_not_found" or "insufficient_stock"
+  std::string reason;                 // when not: "book_not_found" or "insufficient_stock"
   std::vector<Shortfall> shortfalls;  // the items short (for book_not_found: the missing books)
 };
 

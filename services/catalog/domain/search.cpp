@@ -40,7 +40,8 @@ SearchTerms SplitSearchText(std::string_view q) {
     }
   }
   // Only punctuation ("C++" has a word, "!!!" has none): look for it as it is.
-  if (terms.fulltext_words.empty() && terms.substrings.empty() && !q.empty()) terms.substrings.emplace_back(q);
+  if (terms.fulltext_words.empty() && terms.substrings.empty() && !q.empty())
+    terms.substrings.emplace_back(q);
   return terms;
 }
 

@@ -44,10 +44,10 @@ std::string FulltextExpression(const std::vector<std::string>& words);
 std::string ContainsPattern(std::string_view text);
 
 struct SearchQuery {
-  SearchTerms terms;                       // from q; empty: no text condition
-  std::optional<std::string> author;       // exact, insensitive to case and accents
+  SearchTerms terms;                  // from q; empty: no text condition
+  std::optional<std::string> author;  // exact, insensitive to case and accents
   std::optional<std::int64_t> seller_id;
-  bool in_stock = false;                   // stock > 0
+  bool in_stock = false;  // stock > 0
   SortOrder sort = SortOrder::kNewest;
   std::int64_t limit = kDefaultLimit;
   std::int64_t offset = 0;

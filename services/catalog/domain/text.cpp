@@ -39,7 +39,7 @@ bool IsValidUtf8(std::string_view text) {
       if ((next & 0xC0) != 0x80) return false;
       code_point = (code_point << 6) | (next & 0x3F);
     }
-    if (code_point < min_code_point) return false;                  // overlong
+    if (code_point < min_code_point) return false;                   // overlong
     if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
     if (code_point > 0x10FFFF) return false;
     i += length;
@@ -63,15 +63,16 @@ std::string_view TrimSpaces(std::string_view text) {
   return text.substr(begin, end - begin + 1);
 }
 
-void RequireText(std::string_view field, std::string_view text, std::size_t min_chars, std::size_t max_chars) {
+void RequireText(std::string_view field, std::string_view text, std::size_t min_chars,
+                 std::size_t max_chars) {
   const std::string name(field);
   if (!IsValidUtf8(text)) throw ValidationError(name, name + " must be valid UTF-8");
   if (text.find('\0') != std::string_view::npos) throw ValidationError(name, name + " must not contain NUL");
   const std::size_t chars = CountCharacters(text);
   if (chars < min_chars) {
-    throw ValidationError(name, min_chars == 1 ? name + " must not be empty"
-                                               : name + " must have at least " + std::to_string(min_chars) +
-                                                     " characters");
+    throw ValidationError(
+        name, min_chars == 1 ? name + " must not be empty"
+                             : name + " must have at least " + std::to_string(min_chars) + " characters");
   }
   if (chars > max_chars) {
     throw ValidationError(name, name + " must have at most " + std::to_string(max_chars) + " characters");

@@ -15,7 +15,8 @@ namespace {
 using repository::SagaState;
 
 void AddOrderEvent(db::Connection& c, std::string type, boost::json::object data, const bus::Event& cause) {
-  bus::outbox::Add(c, bus::MakeEvent(std::move(type), std::string(kSource), std::move(data), cause.traceparent));
+  bus::outbox::Add(c,
+                   bus::MakeEvent(std::move(type), std::string(kSource), std::move(data), cause.traceparent));
 }
 
 // Locks the order's books in id order (PlacedOrder items are sorted), the same order every handler
@@ -32,7 +33,8 @@ void Reserve(db::Connection& c, const bus::Event& event, const PlacedOrder& orde
              const std::map<std::int64_t, Book>& books) {
   for (const OrderItem& item : order.items) {
     repository::TakeStock(c, item.book_id, item.quantity);
-    repository::InsertReservation(c, order.order_id, item.book_id, item.quantity, books.at(item.book_id).price_cents);
+    repository::InsertReservation(c, order.order_id, item.book_id, item.quantity,
+                                  books.at(item.book_id).price_cents);
     AddBookEvent(c, "book.stock_changed", *repository::LockBook(c, item.book_id), event.traceparent);
   }
   repository::SetSagaOrderState(c, order.order_id, SagaState::kReserved);
@@ -44,8 +46,9 @@ void Reserve(db::Connection& c, const bus::Event& event, const PlacedOrder& orde
 void HandleOrderPlaced(const bus::Event& event, db::Connection& c) {
   const PlacedOrder order = ParseOrderPlaced(event.data);
   if (auto state = repository::ClaimSagaOrder(c, order.order_id, order.user_id)) {
-    log::Info("order.placed for an order already handled; nothing to do",
-              {{"order_id", order.order_id}, {"state", repository::SagaStateName(*state)}, {"event_id", event.id}});
+    log::Info(
+        "order.placed for an order already handled; nothing to do",
+        {{"order_id", order.order_id}, {"state", repository::SagaStateName(*state)}, {"event_id", event.id}});
     return;
   }
   const auto books = LockBooks(c, order);
@@ -57,7 +60,8 @@ void HandleOrderPlaced(const bus::Event& event, db::Connection& c) {
   }
   repository::SetSagaOrderState(c, order.order_id, SagaState::kRejected);
   AddOrderEvent(c, "order.stock_rejected", StockRejectedData(order, decision), event);
-  log::Info("stock rejected", {{"order_id", order.order_id}, {"reason", decision.reason}, {"event_id", event.id}});
+  log::Info("stock rejected",
+            {{"order_id", order.order_id}, {"reason", decision.reason}, {"event_id", event.id}});
 }
 
 void HandleOrderCancelled(const bus::Event& event, db::Connection& c) {
@@ -71,8 +75,9 @@ void HandleOrderCancelled(const bus::Event& event, db::Connection& c) {
     return;
   }
   if (*state != SagaState::kReserved) {
-    log::Info("order.cancelled with nothing to release",
-              {{"order_id", order.order_id}, {"state", repository::SagaStateName(*state)}, {"event_id", event.id}});
+    log::Info(
+        "order.cancelled with nothing to release",
+        {{"order_id", order.order_id}, {"state", repository::SagaStateName(*state)}, {"event_id", event.id}});
     return;
   }
   for (const repository::HeldItem& item : repository::LockHeldItems(c, order.order_id)) {

@@ -146,7 +146,8 @@ class BookRoutes {
   static Book LockOwnedBook(db::Connection& c, std::int64_t id, const authn::Identity& caller) {
     auto book = repository::LockBook(c, id);
     if (!book || book->deleted) throw http::NotFound("book not found");
-    if (!caller.IsSelfOrAdmin(book->seller_id)) throw http::Forbidden("only the seller or an admin may change this book");
+    if (!caller.IsSelfOrAdmin(book->seller_id))
+      throw http::Forbidden("only the seller or an admin may change this book");
     return std::move(*book);
   }
 

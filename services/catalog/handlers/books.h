@@ -2,9 +2,9 @@
 // The book endpoints of DESIGN §2:
 //   GET    /books        anyone   search: q, author, seller_id, in_stock, sort, limit, offset; X-Total-Count
 //   GET    /books/{id}   anyone
-//   POST   /books        user     the seller is the caller (a seller_id in the body must be the caller's: 403)
-//   PUT    /books/{id}   owner or admin; any subset of the fields
-//   DELETE /books/{id}   owner or admin; soft delete
+//   POST   /books        user     the seller is the caller (a seller_id in the body must be the caller's:
+//   403) PUT    /books/{id}   owner or admin; any subset of the fields DELETE /books/{id}   owner or admin;
+//   soft delete
 // Checks run in this order: 401 (no or bad token), 400 (body or parameters), 404, 403.
 
 #include "bookstore/authn/authn.h"

@@ -101,7 +101,8 @@ std::optional<Book> FindBook(db::Connection& c, std::int64_t id) {
 std::optional<Book> LockBook(db::Connection& c, std::int64_t id) {
   // No join: FOR UPDATE would lock the seller's row too, and two transactions locking a seller and
   // books in different orders could deadlock.
-  auto row = c.QueryOne("SELECT " + std::string(kBookColumns) + " FROM books b WHERE b.id = ? FOR UPDATE", {id});
+  auto row =
+      c.QueryOne("SELECT " + std::string(kBookColumns) + " FROM books b WHERE b.id = ? FOR UPDATE", {id});
   if (!row) return std::nullopt;
   Book book = BookFromRow(*row);
   book.seller_name = FindSellerName(c, book.seller_id).value_or("");
@@ -121,8 +122,8 @@ void UpdateBook(db::Connection& c, const Book& after) {
   c.Execute(
       "UPDATE books SET title = ?, author = ?, description = ?, price = ?, stock = ?, stock_supplied = ?, "
       "version = version + 1, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
-      {after.title, after.author, after.description, db::Decimal{CentsToDecimal(after.price_cents)}, after.stock,
-       after.stock_supplied, after.id});
+      {after.title, after.author, after.description, db::Decimal{CentsToDecimal(after.price_cents)},
+       after.stock, after.stock_supplied, after.id});
 }
 
 void SoftDeleteBook(db::Connection& c, std::int64_t id) {
@@ -158,8 +159,8 @@ SearchResult SearchBooks(db::Connection& c, const SearchQuery& query) {
   if (result.total <= query.offset) return result;  // nothing on this page: skip the second query
   params.Add(query.limit);
   params.Add(query.offset);
-  for (const auto& row : c.Query(SelectBooksWithSeller() + where + OrderBy(query.sort) + " LIMIT ? OFFSET ?",
-                                 params)) {
+  for (const auto& row :
+       c.Query(SelectBooksWithSeller() + where + OrderBy(query.sort) + " LIMIT ? OFFSET ?", params)) {
     result.books.push_back(BookFromRow(row));
   }
   return result;

@@ -25,10 +25,11 @@ std::optional<SagaState> ClaimSagaOrder(db::Connection& c, std::int64_t order_id
   // would then block each other's inserts (a deadlock for every pair of concurrent new orders).
   c.Execute(
       "INSERT INTO saga_orders (order_id, user_id, state, created_at, updated_at) "
-      "VALUES (?, ?, 'pending', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE order_id = order_id",
+      "VALUES (?, ?, 'pending', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE order_id = "
+      "order_id",
       {order_id, user_id});
-  const std::string state = c.QueryOne("SELECT state FROM saga_orders WHERE order_id = ? FOR UPDATE", {order_id})
-                                ->String(0);
+  const std::string state =
+      c.QueryOne("SELECT state FROM saga_orders WHERE order_id = ? FOR UPDATE", {order_id})->String(0);
   if (state == "pending") return std::nullopt;  // inserted just now: pending is never committed
   if (state == "reserved") return SagaState::kReserved;
   if (state == "rejected") return SagaState::kRejected;

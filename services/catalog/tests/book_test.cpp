@@ -54,33 +54,37 @@ const std::string k201(201, 'x');
 
 INSTANTIATE_TEST_SUITE_P(
     Book, ValidationTable,
-    ::testing::Values(
-        Case{"not json", "(body)"}, Case{"[1,2]", "(body)"}, Case{R"("title")", "(body)"},
-        Case{R"({"title":""})", "title"}, Case{R"({"title":"   "})", "title"}, Case{R"({"title":5})", "title"},
-        Case{R"({"title":")" + k200 + R"("})", "accepted"}, Case{R"({"title":")" + k201 + R"("})", "title"},
-        // 200 characters of two bytes each are still 200 characters
-        Case{R"({"title":")" + [] {
-               std::string s;
-               for (int i = 0; i < 200; ++i) s += "\xC3\xA9";
-               return s;
-             }() + R"("})",
-             "accepted"},
-        Case{R"({"title":"a\u0000b"})", "title"},
-        // a lone surrogate escape is not valid JSON for Boost.JSON: a 400 about the body
-        Case{R"({"title":"\ud800"})", "(body)"},
-        Case{R"({"author":""})", "author"}, Case{R"({"author":")" + std::string(120, 'a') + R"("})", "accepted"},
-        Case{R"({"author":")" + std::string(121, 'a') + R"("})", "author"}, Case{R"({"author":[]})", "author"},
-        Case{R"({"description":""})", "accepted"},
-        Case{R"({"description":")" + std::string(5000, 'd') + R"("})", "accepted"},
-        Case{R"({"description":")" + std::string(5001, 'd') + R"("})", "description"},
-        Case{R"({"description":"x\u0000"})", "description"}, Case{R"({"price":0})", "price"},
-        Case{R"({"price":-1})", "price"}, Case{R"({"price":1.234})", "price"}, Case{R"({"price":"12.50"})", "price"},
-        Case{R"({"price":1000000.01})", "price"}, Case{R"({"price":1000000})", "accepted"},
-        Case{R"({"price":0.01})", "accepted"}, Case{R"({"price":true})", "price"}, Case{R"({"stock":-1})", "stock"},
-        Case{R"({"stock":1000001})", "stock"}, Case{R"({"stock":1000000})", "accepted"},
-        Case{R"({"stock":1.5})", "stock"}, Case{R"({"stock":2.0})", "stock"}, Case{R"({"stock":"3"})", "stock"},
-        Case{R"({"stock":18446744073709551615})", "stock"}, Case{R"({"seller_id":0})", "seller_id"},
-        Case{R"({"seller_id":"7"})", "seller_id"}, Case{R"({"whatever":1})", "accepted"}));
+    ::testing::Values(Case{"not json", "(body)"}, Case{"[1,2]", "(body)"}, Case{R"("title")", "(body)"},
+                      Case{R"({"title":""})", "title"}, Case{R"({"title":"   "})", "title"},
+                      Case{R"({"title":5})", "title"}, Case{R"({"title":")" + k200 + R"("})", "accepted"},
+                      Case{R"({"title":")" + k201 + R"("})", "title"},
+                      // 200 characters of two bytes each are still 200 characters
+                      Case{R"({"title":")" +
+                               [] {
+                                 std::string s;
+                                 for (int i = 0; i < 200; ++i) s += "\xC3\xA9";
+                                 return s;
+                               }() +
+                               R"("})",
+                           "accepted"},
+                      Case{R"({"title":"a\u0000b"})", "title"},
+                      // a lone surrogate escape is not valid JSON for Boost.JSON: a 400 about the body
+                      Case{R"({"title":"\ud800"})", "(body)"}, Case{R"({"author":""})", "author"},
+                      Case{R"({"author":")" + std::string(120, 'a') + R"("})", "accepted"},
+                      Case{R"({"author":")" + std::string(121, 'a') + R"("})", "author"},
+                      Case{R"({"author":[]})", "author"}, Case{R"({"description":""})", "accepted"},
+                      Case{R"({"description":")" + std::string(5000, 'd') + R"("})", "accepted"},
+                      Case{R"({"description":")" + std::string(5001, 'd') + R"("})", "description"},
+                      Case{R"({"description":"x\u0000"})", "description"}, Case{R"({"price":0})", "price"},
+                      Case{R"({"price":-1})", "price"}, Case{R"({"price":1.234})", "price"},
+                      Case{R"({"price":"12.50"})", "price"}, Case{R"({"price":1000000.01})", "price"},
+                      Case{R"({"price":1000000})", "accepted"}, Case{R"({"price":0.01})", "accepted"},
+                      Case{R"({"price":true})", "price"}, Case{R"({"stock":-1})", "stock"},
+                      Case{R"({"stock":1000001})", "stock"}, Case{R"({"stock":1000000})", "accepted"},
+                      Case{R"({"stock":1.5})", "stock"}, Case{R"({"stock":2.0})", "stock"},
+                      Case{R"({"stock":"3"})", "stock"}, Case{R"({"stock":18446744073709551615})", "stock"},
+                      Case{R"({"seller_id":0})", "seller_id"}, Case{R"({"seller_id":"7"})", "seller_id"},
+                      Case{R"({"whatever":1})", "accepted"}));
 
 TEST(ParseBookInput, InvalidUtf8IsNotValidJson) {
   EXPECT_EQ(RefusedField("{\"title\":\"caf\xE9\"}"), "(body)");
@@ -122,7 +126,8 @@ TEST(ApplyBookInput, NothingGivenChangesNothing) {
 }
 
 TEST(ApplyBookInput, SameValuesChangeNothing) {
-  const BookChange change = ApplyBookInput(SampleBook(), ParseBookInput(R"({"title":"Germinal","price":15,"stock":5})"));
+  const BookChange change =
+      ApplyBookInput(SampleBook(), ParseBookInput(R"({"title":"Germinal","price":15,"stock":5})"));
   EXPECT_FALSE(change.changed);
 }
 
@@ -152,10 +157,11 @@ TEST(BookToJson, HasTheContractFieldsAndAnExactPrice) {
   book.seller_name = "Ana";
   book.created_at = "2024-01-31T12:00:00.000Z";
   book.updated_at = "2024-01-31T12:00:01.000Z";
-  EXPECT_EQ(SerializeJson(BookToJson(book)),
-            R"({"id":4,"title":"Germinal","author":"Émile Zola","description":"Mines.","price":19.99,"stock":5,)"
-            R"("seller_id":9,"seller_name":"Ana","created_at":"2024-01-31T12:00:00.000Z",)"
-            R"("updated_at":"2024-01-31T12:00:01.000Z"})");
+  EXPECT_EQ(
+      SerializeJson(BookToJson(book)),
+      R"({"id":4,"title":"Germinal","author":"Émile Zola","description":"Mines.","price":19.99,"stock":5,)"
+      R"("seller_id":9,"seller_name":"Ana","created_at":"2024-01-31T12:00:00.000Z",)"
+      R"("updated_at":"2024-01-31T12:00:01.000Z"})");
 }
 
 TEST(BookEventData, AddsVersionAndDeleted) {

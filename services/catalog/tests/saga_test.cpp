@@ -36,21 +36,23 @@ TEST(ParseOrderPlaced, MergesAndSortsItems) {
 }
 
 TEST(ParseOrderPlaced, RefusesMalformedData) {
-  for (const char* text : {
-           R"(null)", R"([])", R"({"user_id":2,"items":[{"book_id":1,"quantity":1}]})",
-           R"({"order_id":0,"user_id":2,"items":[{"book_id":1,"quantity":1}]})",
-           R"({"order_id":1,"user_id":2,"items":[]})", R"({"order_id":1,"user_id":2,"items":{}})",
-           R"({"order_id":1,"user_id":2,"items":[{"book_id":1,"quantity":0}]})",
-           R"({"order_id":1,"user_id":2,"items":[{"book_id":1,"quantity":1.5}]})",
-           R"({"order_id":1,"user_id":2,"items":[{"book_id":"1","quantity":1}]})",
-           R"({"order_id":1,"user_id":2,"items":[{"book_id":1,"quantity":600000},{"book_id":1,"quantity":600000}]})",
-           R"({"order_id":"1","user_id":2,"items":[{"book_id":1,"quantity":1}]})"}) {
+  for (
+      const char* text :
+      {R"(null)", R"([])", R"({"user_id":2,"items":[{"book_id":1,"quantity":1}]})",
+       R"({"order_id":0,"user_id":2,"items":[{"book_id":1,"quantity":1}]})",
+       R"({"order_id":1,"user_id":2,"items":[]})", R"({"order_id":1,"user_id":2,"items":{}})",
+       R"({"order_id":1,"user_id":2,"items":[{"book_id":1,"quantity":0}]})",
+       R"({"order_id":1,"user_id":2,"items":[{"book_id":1,"quantity":1.5}]})",
+       R"({"order_id":1,"user_id":2,"items":[{"book_id":"1","quantity":1}]})",
+       R"({"order_id":1,"user_id":2,"items":[{"book_id":1,"quantity":600000},{"book_id":1,"quantity":600000}]})",
+       R"({"order_id":"1","user_id":2,"items":[{"book_id":1,"quantity":1}]})"}) {
     EXPECT_THROW(ParseOrderPlaced(json::parse(text)), MalformedEvent) << text;
   }
 }
 
 TEST(ParseOrderCancelled, ReadsOrderAndUser) {
-  const CancelledOrder order = ParseOrderCancelled(json::parse(R"({"order_id":8,"user_id":3,"reason":"user"})"));
+  const CancelledOrder order =
+      ParseOrderCancelled(json::parse(R"({"order_id":8,"user_id":3,"reason":"user"})"));
   EXPECT_EQ(order.order_id, 8);
   EXPECT_EQ(order.user_id, 3);
   EXPECT_THROW(ParseOrderCancelled(json::parse(R"({"order_id":-8,"user_id":3})")), MalformedEvent);
@@ -77,7 +79,8 @@ TEST(DecideReservation, OneShortItemRejectsTheWholeOrder) {
 }
 
 TEST(DecideReservation, MissingOrDeletedBooksAreNotFound) {
-  const std::map<std::int64_t, Book> books{{1, MakeBook(1, 0, 1000)}, {2, MakeBook(2, 9, 250, /*deleted=*/true)}};
+  const std::map<std::int64_t, Book> books{{1, MakeBook(1, 0, 1000)},
+                                           {2, MakeBook(2, 9, 250, /*deleted=*/true)}};
   const auto decision = DecideReservation(Order({{1, 1}, {2, 1}, {3, 1}}), books);
   EXPECT_FALSE(decision.reserve);
   EXPECT_EQ(decision.reason, "book_not_found");
@@ -90,10 +93,11 @@ TEST(DecideReservation, MissingOrDeletedBooksAreNotFound) {
 TEST(StockReservedData, HasCatalogPricesTitlesAndAnExactTotal) {
   const std::map<std::int64_t, Book> books{{1, MakeBook(1, 5, 1999)}, {2, MakeBook(2, 5, 1)}};
   const auto data = StockReservedData(Order({{1, 3}, {2, 1}}), books);
-  EXPECT_EQ(SerializeJson(data),
-            R"({"order_id":77,"user_id":5,"items":[{"book_id":1,"title":"Book 1","seller_id":101,"quantity":3,)"
-            R"("unit_price":19.99},{"book_id":2,"title":"Book 2","seller_id":102,"quantity":1,"unit_price":0.01}],)"
-            R"("total_price":59.98})");
+  EXPECT_EQ(
+      SerializeJson(data),
+      R"({"order_id":77,"user_id":5,"items":[{"book_id":1,"title":"Book 1","seller_id":101,"quantity":3,)"
+      R"("unit_price":19.99},{"book_id":2,"title":"Book 2","seller_id":102,"quantity":1,"unit_price":0.01}],)"
+      R"("total_price":59.98})");
 }
 
 TEST(StockRejectedData, ListsTheItemsShort) {

@@ -51,9 +51,7 @@ TEST(FulltextExpression, RequiresEveryWordAsAPrefix) {
   EXPECT_EQ(FulltextExpression({"war", "peace"}), "+war* +peace*");
 }
 
-TEST(ContainsPattern, EscapesLikeWildcards) {
-  EXPECT_EQ(ContainsPattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-}
+TEST(ContainsPattern, EscapesLikeWildcards) { EXPECT_EQ(ContainsPattern("50%_a\\b"), "%50\\%\\_a\\\\b%"); }
 
 TEST(ReadSearchText, TrimsAndValidates) {
   EXPECT_EQ(ReadSearchText("q", std::nullopt), std::nullopt);

@@ -31,6 +31,7 @@
 #include "bookstore/bus/event.h"
 #include "bookstore/bus/options.h"
 #include "bookstore/bus/publisher.h"
+#include "bookstore/log/log.h"
 
 namespace {
 
@@ -89,9 +90,9 @@ int Sign(const std::string& keys_file, const std::string& claims_json) {
   const auth::SigningKeys keys = auth::SigningKeys::Parse(file.str());
   const json::object claims = json::parse(claims_json).as_object();
   auto text = [&claims](const char* name) { return std::string(claims.at(name).as_string()); };
-  const auth::Claims c = auth::NewClaims(text("iss"), text("aud"), std::stoll(text("sub")), text("name"),
-                                         auth::ParseRole(text("role")).value(), auth::NowSeconds(),
-                                         std::chrono::hours(1));
+  const auth::Claims c =
+      auth::NewClaims(text("iss"), text("aud"), std::stoll(text("sub")), text("name"),
+                      auth::ParseRole(text("role")).value(), auth::NowSeconds(), std::chrono::hours(1));
   std::cout << auth::Sign(c, keys) << "\n";
   return 0;
 }
@@ -108,12 +109,15 @@ int DeleteTopology() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+  const std::vector<std::string> args(
+      argv + 1, argv + argc);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+  bookstore::log::Init("catalog-test-tool", "error");  // stdout carries the results
   try {
     if ((args.size() == 3 || args.size() == 4) && args[0] == "publish") {
       return Publish(args[1], args[2], args.size() == 4 ? args[3] : "");
     }
-    if (args.size() == 3 && args[0] == "take") return Take(args[1], std::chrono::milliseconds(std::stoll(args[2])));
+    if (args.size() == 3 && args[0] == "take")
+      return Take(args[1], std::chrono::milliseconds(std::stoll(args[2])));
     if (args.size() == 3 && args[0] == "sign") return Sign(args[1], args[2]);
     if (args.size() == 1 && args[0] == "delete-topology") return DeleteTopology();
   } catch (const std::exception& e) {

@@ -119,7 +119,11 @@ class OrderRoutes {
       placement = co_await deps_.pool.Run([&](db::Connection& c) { return FindReplay(c, caller.user_id, *key, fingerprint); });
       if (!placement) throw http::ServiceUnavailable("the order could not be placed, try again");
     }
-    if (!placement->replayed) deps_.relay.Notify();
+    if (!placement->replayed) {
+      deps_.relay.Notify();
+      log::Info("order placed", {{"order_id", placement->order_id}, {"user_id", caller.user_id},
+                                 {"items", request.items.size()}, {"request_id", ctx.request_id()}});
+    }
     const Order order = co_await AwaitOutcome(placement->order_id);
     co_return PlacementResponse(order, placement->replayed);
   }
@@ -213,7 +217,6 @@ class OrderRoutes {
     }
     const std::int64_t id = repository::InsertOrder(c, order);
     events::EmitPlaced(c, id, caller.user_id, request.items, traceparent);
-    log::Info("order placed", {{"order_id", id}, {"user_id", caller.user_id}, {"items", request.items.size()}});
     return Placement{id, false};
   }
 

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -209,8 +210,11 @@ TEST(SagaModelTest, EveryInterleavingSettlesWithTheStockWhereItBelongs) {
       Explore(start, stats);
     }
   }
-  EXPECT_GT(stats.terminal_states, 1000) << "the exploration should reach many different outcomes";
-  EXPECT_GT(stats.visited, 10000) << "and many different states on the way";
+  // Distinct states, the trace aside (memoised): every status is reached at quiescence, through thousands
+  // of intermediate states.
+  EXPECT_GE(stats.terminal_states, 12) << "distinct outcomes";
+  EXPECT_GT(stats.visited, 5000) << "distinct states explored";
+  std::cout << "saga model: " << stats.visited << " states, " << stats.terminal_states << " distinct outcomes\n";
   for (const std::string& failure : stats.failures) ADD_FAILURE() << failure;
 }
 

@@ -109,14 +109,14 @@ http::Awaitable<ApiResult> GatewayApi::Call(ApiCall call, const http::Context& c
   }
 }
 
-http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& token, const http::Context& ctx,
-                                                             std::string_view client_address) {
+http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(std::string token, const http::Context& ctx,
+                                                             std::string client_address) {
   const auto replicas = Rotation();
   for (std::size_t attempt = 0;; ++attempt) {
     http::Request request{http::Verb::get, "/events", 11};
     request.set(http::Field::accept, "text/event-stream");
     request.set("X-Request-ID", ctx.request_id());
-    request.set("X-Forwarded-For", std::string(client_address));
+    request.set("X-Forwarded-For", client_address);
     if (!token.empty()) request.set(http::Field::authorization, "Bearer " + token);
     try {
       co_return co_await client_.OpenStream(*replicas[attempt], std::move(request), timeout_);

@@ -1,7 +1,7 @@
 #pragma once
 // Web's only way out: the public API of the gateway (DESIGN §2), round robin over GATEWAY_URLS.
 //
-//   ApiResult books = co_await api.Call({.method = http::Verb::get, .target = "/books?limit=8"}, ctx);
+//   ApiResult books = co_await api.Call(ApiCall::Get("/books?limit=8"), ctx);
 //   if (!books.ok()) ... books.ErrorMessage(), books.ErrorField() (the problem body's "error", "field")
 //
 // Any HTTP status is a normal result; only a gateway that cannot be reached (or answers too late) throws
@@ -24,12 +24,39 @@ class io_context;
 
 namespace bookstore::web {
 
-struct ApiCall {
-  http::Verb method = http::Verb::get;
-  std::string target{};         // path and query, e.g. "/books/42"
-  std::string body{};           // JSON text; empty: no body
-  std::string token{};          // bearer token of the session; empty: anonymous
-  std::string idempotency_key{};  // sent as Idempotency-Key when not empty
+// One call to the API. Not an aggregate on purpose: g++ 12 may destroy an aggregate-initialized temporary
+// twice when it appears inside a co_await expression, so calls are built with these factories.
+class ApiCall {
+ public:
+  static ApiCall Get(std::string target) { return ApiCall(http::Verb::get, std::move(target), {}); }
+  static ApiCall Post(std::string target, std::string body = {}) {
+    return ApiCall(http::Verb::post, std::move(target), std::move(body));
+  }
+  static ApiCall Put(std::string target, std::string body) {
+    return ApiCall(http::Verb::put, std::move(target), std::move(body));
+  }
+  static ApiCall Delete(std::string target) { return ApiCall(http::Verb::delete_, std::move(target), {}); }
+
+  // Sent as Idempotency-Key.
+  ApiCall&& WithIdempotencyKey(std::string key) && {
+    idempotency_key = std::move(key);
+    return std::move(*this);
+  }
+  // The bearer token; CallApi (handlers/common.h) adds the session's.
+  ApiCall&& WithToken(std::string bearer) && {
+    token = std::move(bearer);
+    return std::move(*this);
+  }
+
+  http::Verb method;
+  std::string target;           // path and query, e.g. "/books/42"
+  std::string body;             // JSON text; empty: no body
+  std::string token;            // bearer token; empty: anonymous
+  std::string idempotency_key;  // sent as Idempotency-Key when not empty
+
+ private:
+  ApiCall(http::Verb verb, std::string path, std::string json)
+      : method(verb), target(std::move(path)), body(std::move(json)) {}
 };
 
 struct ApiResult {
@@ -53,8 +80,8 @@ class GatewayApi {
   http::Awaitable<ApiResult> Call(ApiCall call, const http::Context& ctx);
 
   // GET /events as a stream (Server-Sent Events), with the session's token when there is one.
-  http::Awaitable<http::ResponseStream> OpenEvents(const std::string& token, const http::Context& ctx,
-                                                   std::string_view client_address);
+  http::Awaitable<http::ResponseStream> OpenEvents(std::string token, const http::Context& ctx,
+                                                   std::string client_address);
 
   // Blocking (for /readyz, which runs off the network threads): whether a gateway answers GET /healthz.
   [[nodiscard]] bool Healthy(boost::asio::io_context& io) const;

@@ -36,7 +36,7 @@ struct LoadedBook {
 };
 
 http::Awaitable<LoadedBook> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  const auto result = co_await CallApi(ctx, deps, {.target = "/books/" + std::to_string(id)}, "/cart");
+  const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/books/" + std::to_string(id)), "/cart");
   if (!result.ok() && result.status != 404) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
   co_return LoadedBook{result.status, result.body};
 }
@@ -189,12 +189,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     }
     json::array items;
     for (const auto& line : cart) items.push_back(json::object{{"book_id", line.book_id}, {"quantity", line.quantity}});
-    const auto result = co_await CallApi(ctx, deps,
-                                         {.method = http::Verb::post,
-                                          .target = "/orders",
-                                          .body = JsonText(json::object{{"items", std::move(items)}}),
-                                          .idempotency_key = CheckoutKey(PostedForm(ctx).Text("checkout_key"))},
-                                         "/cart");
+    ApiCall call = ApiCall::Post("/orders", JsonText(json::object{{"items", std::move(items)}}))
+                       .WithIdempotencyKey(CheckoutKey(PostedForm(ctx).Text("checkout_key")));
+    const auto result = co_await CallApi(ctx, deps, std::move(call), "/cart");
     const std::int64_t order_id = IntMember(result.body, "id");
     if (!result.ok() || order_id <= 0) {
       SetFlash(ctx, FlashKind::kError, "Your order could not be placed: " + result.ErrorMessage());

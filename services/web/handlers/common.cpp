@@ -132,7 +132,7 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
   return response;
 }
 
-http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiCall call, std::string_view next) {
+http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiCall call, std::string next) {
   const bool logged_in = SessionOf(ctx).LoggedIn();
   if (logged_in && call.token.empty()) call.token = SessionOf(ctx).token;
   ApiResult result = co_await deps.api.Call(std::move(call), ctx);
@@ -140,7 +140,7 @@ http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiC
     LogOut(MutableSession(ctx), std::chrono::duration_cast<std::chrono::seconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count());
-    throw LoginRequired(std::string(next), true);
+    throw LoginRequired(std::move(next), true);
   }
   co_return result;
 }
@@ -205,7 +205,7 @@ void FieldErrors::Add(std::string field, std::string message) {
   if (!errors_.contains(field)) errors_[field] = std::move(message);
 }
 
-void FieldErrors::AddApiError(const ApiResult& result, std::initializer_list<std::string_view> fields) {
+void FieldErrors::AddApiError(const ApiResult& result, const std::vector<std::string_view>& fields) {
   const std::string field = result.ErrorField();
   const std::string message = result.ErrorMessage();
   for (const auto known : fields) {

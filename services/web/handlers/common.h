@@ -6,7 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <exception>
-#include <initializer_list>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -81,7 +81,7 @@ http::Response Redirect(std::string_view location);
 
 // A gateway call with the session's token. A 401 for a logged-in session means the token expired or was
 // revoked: the session is logged out and LoginRequired is thrown (`next` is where to come back).
-http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiCall call, std::string_view next);
+http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiCall call, std::string next);
 
 // A book of the API as the templates show it (formatted price, stock label, cover colour...).
 boost::json::object BookView(const boost::json::value& book, const Session& session);
@@ -104,7 +104,7 @@ class FieldErrors {
   void Add(std::string field, std::string message);
   // An API error: next to its field when the problem names one of `fields`, and as the page's error
   // message in any case.
-  void AddApiError(const ApiResult& result, std::initializer_list<std::string_view> fields);
+  void AddApiError(const ApiResult& result, const std::vector<std::string_view>& fields);
   // Puts "errors", "has_errors" and the error message (as this page's flash) into a page's data.
   void Into(boost::json::object& data) const;
   [[nodiscard]] const std::string& message() const { return message_; }

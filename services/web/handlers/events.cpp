@@ -11,10 +11,10 @@ void AddEventStream(http::Server& server, const WebDeps& deps) {
   server.Get("/events", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const Session& session = SessionOf(ctx);
     const std::string client = ClientAddress(ctx);
-    auto upstream = co_await deps.api.OpenEvents(session.LoggedIn() ? session.token : "", ctx, client);
+    auto upstream = co_await deps.api.OpenEvents(session.LoggedIn() ? session.token : std::string(), ctx, client);
     if (upstream.head().result() == http::Status::unauthorized && session.LoggedIn()) {
       // The token expired or was revoked: public events still flow; the next page view logs out.
-      upstream = co_await deps.api.OpenEvents("", ctx, client);
+      upstream = co_await deps.api.OpenEvents(std::string(), ctx, client);
     }
     if (upstream.head().result() != http::Status::ok) {
       log::Warn("gateway refused the event stream",

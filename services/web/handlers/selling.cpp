@@ -14,7 +14,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::int64_t kMaxStock = 1'000'000;
-constexpr std::initializer_list<std::string_view> kBookFields = {"title", "author", "description", "price", "stock"};
+const std::vector<std::string_view> kBookFields = {"title", "author", "description", "price", "stock"};
 
 struct BookForm {
   json::object values;  // as typed, for showing the form again
@@ -66,7 +66,7 @@ http::Status FormStatus(int api_status) {
 
 // The book, when the session may change it (its seller, or an admin); throws an error page otherwise.
 http::Awaitable<json::value> LoadOwnBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  const auto result = co_await CallApi(ctx, deps, {.target = "/books/" + std::to_string(id)}, CurrentPath(ctx));
+  const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/books/" + std::to_string(id)), CurrentPath(ctx));
   if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
   if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
   const Session& session = SessionOf(ctx);
@@ -90,7 +90,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
     if (!errors.empty()) co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, 0);
     const auto result =
-        co_await CallApi(ctx, deps, {.method = http::Verb::post, .target = "/books", .body = book.body}, "/sell");
+        co_await CallApi(ctx, deps, ApiCall::Post("/books", book.body), "/sell");
     if (!result.ok()) {
       errors.AddApiError(result, kBookFields);
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), 0);
@@ -103,7 +103,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, "/my/books");
     const Session& session = SessionOf(ctx);
     const auto result = co_await CallApi(
-        ctx, deps, {.target = "/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id)},
+        ctx, deps, ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id)),
         "/my/books");
     if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     json::array books;
@@ -136,7 +136,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
     if (!errors.empty()) co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, id);
     const auto result = co_await CallApi(
-        ctx, deps, {.method = http::Verb::put, .target = "/books/" + std::to_string(id), .body = book.body}, path);
+        ctx, deps, ApiCall::Put("/books/" + std::to_string(id), book.body), path);
     if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
     if (!result.ok()) {
       errors.AddApiError(result, kBookFields);
@@ -150,7 +150,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     const std::int64_t id = ctx.IdParam("id");
     RequireLogin(ctx, "/my/books");
     const auto result = co_await CallApi(
-        ctx, deps, {.method = http::Verb::delete_, .target = "/books/" + std::to_string(id)}, "/my/books");
+        ctx, deps, ApiCall::Delete("/books/" + std::to_string(id)), "/my/books");
     if (result.ok()) {
       SetFlash(ctx, FlashKind::kSuccess, "The book was taken off sale.");
     } else {
