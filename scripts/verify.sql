@@ -32,7 +32,7 @@ WHERE r.status = 'reserved' AND b.id IS NULL;
 --    same quantity and at the unit price it shows.
 SELECT IF(o.updated_at >= @settled_before, 'settling', 'violation'), 'reservation_missing',
        CONCAT('order ', o.id, ' (', o.status, ') wants ', i.quantity, ' of book ', i.book_id, ' but catalog ',
-              IF(r.order_id IS NULL, 'holds none for it', CONCAT('holds ', r.quantity, ' at ', r.unit_price))))
+              IF(r.order_id IS NULL, 'holds none for it', CONCAT('holds ', r.quantity, ' at ', r.unit_price)))
 FROM `{{orders}}`.orders o
 JOIN `{{orders}}`.order_items i ON i.order_id = o.id
 LEFT JOIN `{{catalog}}`.reservations r ON r.order_id = o.id AND r.book_id = i.book_id AND r.status = 'reserved'

@@ -36,8 +36,8 @@ bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBo
   try {
     user.id = pool.WithTransaction([&](db::Connection& c) {
       User stored = user;
-      stored.id = repository::InsertUser(
-          c, {user.name, user.email, NormalizeEmail(user.email), user.password_hash, user.role, user.created_at});
+      stored.id = repository::InsertUser(c, {user.name, user.email, NormalizeEmail(user.email),
+                                             user.password_hash, user.role, user.created_at});
       bus::outbox::Add(c, events::UserRegistered(stored));
       return stored.id;
     });
@@ -51,18 +51,21 @@ bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBo
 
 }  // namespace
 
-void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords, const AdminBootstrap& admin) {
+void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords,
+                    const AdminBootstrap& admin) {
   CheckRules(admin);
   auto normalized = NormalizeEmail(admin.email);
   // Two rounds at most: a lost insert race is followed by one more look at the winner's row.
   for (int round = 0; round < 2; ++round) {
-    auto existing = pool.WithConnection([&](db::Connection& c) { return repository::FindUserByEmail(c, normalized); });
+    auto existing =
+        pool.WithConnection([&](db::Connection& c) { return repository::FindUserByEmail(c, normalized); });
     switch (DecideBootstrap(existing ? std::optional(existing->role) : std::nullopt)) {
       case BootstrapAction::kKeep:
         log::Info("admin account present", {{"user_id", existing->id}, {"email", existing->email}});
         return;
       case BootstrapAction::kPromote: {
-        bool changed = pool.WithConnection([&](db::Connection& c) { return repository::PromoteToAdmin(c, existing->id); });
+        bool changed = pool.WithConnection(
+            [&](db::Connection& c) { return repository::PromoteToAdmin(c, existing->id); });
         log::Info(changed ? "user promoted to admin" : "admin account present",
                   {{"user_id", existing->id}, {"email", existing->email}});
         return;

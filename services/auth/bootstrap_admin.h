@@ -14,6 +14,7 @@ namespace bookstore::auth_service {
 // the others see a duplicate, which counts as success. Blocking (start-up only). Throws
 // std::invalid_argument when the email or password breaks the registration rules, db::Error on
 // database failures.
-void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords, const AdminBootstrap& admin);
+void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords,
+                    const AdminBootstrap& admin);
 
 }  // namespace bookstore::auth_service

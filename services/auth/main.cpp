@@ -45,7 +45,8 @@ void MigrateWhenReachable(db::Pool& pool) {
     } catch (const db::Error& error) {
       if (!error.IsConnectionLost() && error.Code() != 0) throw;
       if (std::chrono::steady_clock::now() + delay > deadline) throw;
-      log::Warn("database not reachable yet; retrying", {{"error", error.what()}, {"retry_in_ms", delay.count()}});
+      log::Warn("database not reachable yet; retrying",
+                {{"error", error.what()}, {"retry_in_ms", delay.count()}});
       std::this_thread::sleep_for(delay);
       delay = std::min(delay * 2, std::chrono::milliseconds(5000));
     }
@@ -86,12 +87,10 @@ int Run(int argc, char** argv) {
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
   server.AddReadinessCheck("broker", [&relay] { return relay.Connected(); });
 
-  server.Start();
-  log::Info("auth started", {{"port", server.port()},
-                             {"active_kid", keys.ActiveKid()},
-                             {"keys", keys.Kids().size()},
-                             {"password_threads", passwords.Threads()}});
-  server.Run();
+  log::Info("auth starting", {{"active_kid", keys.ActiveKid()},
+                              {"keys", keys.Kids().size()},
+                              {"password_threads", passwords.Threads()}});
+  server.Run();  // not Start() first: only a Run() that starts the server handles SIGTERM
   log::Info("auth stopped");
   return 0;
 }

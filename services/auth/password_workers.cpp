@@ -36,10 +36,12 @@ std::size_t ThreadCount(std::size_t requested) {
 // coroutine frame (and `fn`) stays alive while suspended, so the pointer to fn is safe. `pending` counts
 // the job until it finished.
 template <typename Fn>
-http::Awaitable<std::invoke_result_t<Fn>> RunOn(asio::thread_pool& pool, std::atomic<std::size_t>& pending, Fn fn) {
+http::Awaitable<std::invoke_result_t<Fn>> RunOn(asio::thread_pool& pool, std::atomic<std::size_t>& pending,
+                                                Fn fn) {
   using R = std::invoke_result_t<Fn>;
   auto initiate = [&pool, &pending](auto handler, Fn* work) {
-    auto caller = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+    auto caller =
+        asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
     asio::post(pool, [work, caller, &pending, handler = std::move(handler)]() mutable {
       std::exception_ptr error;
       std::optional<R> result;
@@ -62,7 +64,8 @@ http::Awaitable<std::invoke_result_t<Fn>> RunOn(asio::thread_pool& pool, std::at
 
 }  // namespace
 
-PasswordWorkers::PasswordWorkers(auth::PasswordHashParams params, std::size_t threads, std::size_t max_pending)
+PasswordWorkers::PasswordWorkers(auth::PasswordHashParams params, std::size_t threads,
+                                 std::size_t max_pending)
     : hasher_(params),
       threads_(ThreadCount(threads)),
       max_pending_(max_pending),
@@ -78,20 +81,21 @@ void PasswordWorkers::Admit() {
   }
 }
 
+// The jobs are named locals capturing by reference, so RunOn copies only a pointer-sized closure: g++ 12
+// mis-copies a closure holding a std::string when it is passed by value into a coroutine frame (the
+// string's small-buffer pointer kept pointing at the caller's frame: heap corruption).
 http::Awaitable<std::string> PasswordWorkers::Hash(std::string password) {
   Admit();
-  co_return co_await RunOn(pool_->threads, pending_, [this, password = std::move(password)] {
-    return hasher_.Hash(password);
-  });
+  auto job = [this, &password] { return hasher_.Hash(password); };
+  co_return co_await RunOn(pool_->threads, pending_, job);
 }
 
 http::Awaitable<bool> PasswordWorkers::Verify(std::string password, std::optional<std::string> stored_hash) {
   Admit();
-  co_return co_await RunOn(pool_->threads, pending_,
-                           [this, password = std::move(password), stored_hash = std::move(stored_hash)] {
-                             return stored_hash ? hasher_.Verify(password, *stored_hash)
-                                                : hasher_.VerifyDummy(password);
-                           });
+  auto job = [this, &password, &stored_hash] {
+    return stored_hash ? hasher_.Verify(password, *stored_hash) : hasher_.VerifyDummy(password);
+  };
+  co_return co_await RunOn(pool_->threads, pending_, job);
 }
 
 }  // namespace bookstore::auth_service

@@ -31,7 +31,9 @@ class PasswordWorkers {
   // Blocking forms for start-up (bootstrap admin).
   [[nodiscard]] std::string HashNow(const std::string& password) const { return hasher_.Hash(password); }
 
-  [[nodiscard]] bool NeedsRehash(const std::string& stored_hash) const { return hasher_.NeedsRehash(stored_hash); }
+  [[nodiscard]] bool NeedsRehash(const std::string& stored_hash) const {
+    return hasher_.NeedsRehash(stored_hash);
+  }
   [[nodiscard]] std::size_t Threads() const { return threads_; }
 
  private:

@@ -15,21 +15,26 @@ Settings ReadSettings(config::Env& env) {
   settings.bus = bus::Options::FromEnv(env, "auth");
   settings.tokens = authn::ReadTokenSettings(env);
   settings.jwt_keys = env.RequiredSecret(
-      "JWT_KEYS", "signing keys, one `<kid> <base64url 32-byte Ed25519 seed>` per line; the last one signs, "
-                  "the others still verify (use JWT_KEYS_FILE)");
+      "JWT_KEYS",
+      "signing keys, one `<kid> <base64url 32-byte Ed25519 seed>` per line; the last one signs, "
+      "the others still verify (use JWT_KEYS_FILE)");
   settings.token_ttl = std::chrono::duration_cast<std::chrono::seconds>(
       env.Duration("JWT_TTL", std::chrono::hours(1), "lifetime of access tokens"));
   settings.password.ops_limit = static_cast<std::uint64_t>(
       env.Int("PASSWORD_OPSLIMIT", 2, 1, 100, "argon2id passes (t_cost); OWASP minimum 2 at 19 MiB"));
-  settings.password.mem_limit_bytes = static_cast<std::size_t>(env.Int(
-      "PASSWORD_MEMLIMIT_KIB", 19 * 1024, 8, 4 * 1024 * 1024, "argon2id memory per hash in KiB; OWASP minimum 19456")) * 1024;
+  settings.password.mem_limit_bytes =
+      static_cast<std::size_t>(env.Int("PASSWORD_MEMLIMIT_KIB", 19 * 1024, 8, 4 * 1024 * 1024,
+                                       "argon2id memory per hash in KiB; OWASP minimum 19456")) *
+      1024;
   settings.password_threads = static_cast<std::size_t>(
       env.Int("PASSWORD_THREADS", 0, 0, 256, "threads hashing passwords; 0 = one per core"));
-  settings.password_queue = static_cast<std::size_t>(env.Int(
-      "PASSWORD_QUEUE_LIMIT", 256, 1, 100000, "password checks waiting at most; beyond, 503 with Retry-After"));
-  auto admin_email = env.String("ADMIN_EMAIL", "", "email of an admin account created (or promoted) at start-up");
-  auto admin_password =
-      env.Secret("ADMIN_PASSWORD", "", "password of that admin when it is created (an existing one keeps its own)");
+  settings.password_queue =
+      static_cast<std::size_t>(env.Int("PASSWORD_QUEUE_LIMIT", 256, 1, 100000,
+                                       "password checks waiting at most; beyond, 503 with Retry-After"));
+  auto admin_email =
+      env.String("ADMIN_EMAIL", "", "email of an admin account created (or promoted) at start-up");
+  auto admin_password = env.Secret(
+      "ADMIN_PASSWORD", "", "password of that admin when it is created (an existing one keeps its own)");
   auto admin_name = env.String("ADMIN_NAME", "Administrator", "name of that admin when it is created");
   env.Finish();
 

@@ -27,8 +27,8 @@ struct Settings {
   http::ServerOptions server;
   db::Options db;
   bus::Options bus;
-  authn::Settings tokens;           // JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY
-  std::string jwt_keys;             // JWT_KEYS text (normally JWT_KEYS_FILE)
+  authn::Settings tokens;  // JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY
+  std::string jwt_keys;    // JWT_KEYS text (normally JWT_KEYS_FILE)
   std::chrono::seconds token_ttl{3600};
   auth::PasswordHashParams password;
   std::size_t password_threads = 0;  // 0: one per core

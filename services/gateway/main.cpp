@@ -46,9 +46,11 @@ void AddClusterGauges(const Cluster& cluster) {
   };
   auto& metrics = http::Metrics();
   metrics.AddGaugeFunction("gateway_upstream_replicas", "Known replicas of each upstream, by state",
-                           [count] { return count(false); }, {{"cluster", cluster.name()}, {"state", "available"}});
+                           [count] { return count(false); },
+                           {{"cluster", cluster.name()}, {"state", "available"}});
   metrics.AddGaugeFunction("gateway_upstream_replicas", "Known replicas of each upstream, by state",
-                           [count] { return count(true); }, {{"cluster", cluster.name()}, {"state", "ejected"}});
+                           [count] { return count(true); },
+                           {{"cluster", cluster.name()}, {"state", "ejected"}});
 }
 
 void AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticator) {
@@ -56,10 +58,12 @@ void AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticator
   metrics.AddGaugeFunction("gateway_live_streams", "Open GET /events streams",
                            [&hub] { return static_cast<double>(hub.GetStats().streams); });
   if (authenticator != nullptr) {
-    metrics.AddGaugeFunction("gateway_token_signature_checks", "Full token verifications (cache misses) since start",
-                             [authenticator] { return static_cast<double>(authenticator->Stats().signature_checks); });
-    metrics.AddGaugeFunction("gateway_token_cache_hits", "Tokens found in the verified-token cache since start",
-                             [authenticator] { return static_cast<double>(authenticator->Stats().cache.hits); });
+    metrics.AddGaugeFunction(
+        "gateway_token_signature_checks", "Full token verifications (cache misses) since start",
+        [authenticator] { return static_cast<double>(authenticator->Stats().signature_checks); });
+    metrics.AddGaugeFunction(
+        "gateway_token_cache_hits", "Tokens found in the verified-token cache since start",
+        [authenticator] { return static_cast<double>(authenticator->Stats().cache.hits); });
   }
 }
 
@@ -75,8 +79,8 @@ int Run(const Settings& settings) {
   std::unique_ptr<authn::KeySource> keys;
   std::unique_ptr<authn::Authenticator> authenticator;
   if (auth.Configured()) {
-    keys = std::make_unique<authn::KeySource>(authn::KeySource::Options{.auth_url = JoinUrls(settings.auth_urls)},
-                                              client);
+    keys = std::make_unique<authn::KeySource>(
+        authn::KeySource::Options{.auth_url = JoinUrls(settings.auth_urls)}, client);
     auto options = authn::Authenticator::Options::From(settings.tokens);
     options.cache.capacity = settings.token_cache_size;
     authenticator = std::make_unique<authn::Authenticator>(std::move(options), *keys);
@@ -101,14 +105,15 @@ int Run(const Settings& settings) {
 
   std::unique_ptr<RevocationSync> revocations;
   if (authenticator) {
-    revocations = std::make_unique<RevocationSync>(
-        RevocationSync::Options{.auth_urls = JoinUrls(settings.auth_urls)}, client, authenticator->Revocations(),
-        server.io_context(0));
+    revocations =
+        std::make_unique<RevocationSync>(RevocationSync::Options{.auth_urls = JoinUrls(settings.auth_urls)},
+                                         client, authenticator->Revocations(), server.io_context(0));
   }
   // After the server: destroyed first, so no event is routed to streams of a server that is gone.
-  const LiveFeed feed(settings.bus, hub, authenticator ? &authenticator->Revocations() : nullptr, [&revocations] {
-    if (revocations) revocations->Load();
-  });
+  const LiveFeed feed(settings.bus, hub, authenticator ? &authenticator->Revocations() : nullptr,
+                      [&revocations] {
+                        if (revocations) revocations->Load();
+                      });
 
   // Ready once tokens can be checked (keys and revocations loaded) and live events flow; the upstreams'
   // health is not a condition (one service down must not take the whole gateway out of rotation).

@@ -7,10 +7,12 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TokenBuckets::Options ReadLimit(config::Env& env, const std::string& count_name, const std::string& window_name,
-                                const TokenBuckets::Options& defaults, const std::string& what) {
+TokenBuckets::Options ReadLimit(config::Env& env, const std::string& count_name,
+                                const std::string& window_name, const TokenBuckets::Options& defaults,
+                                const std::string& what) {
   TokenBuckets::Options options = defaults;
-  options.limit = env.Int(count_name, defaults.limit, 0, 1'000'000, what + " allowed per window (0: no limit)");
+  options.limit =
+      env.Int(count_name, defaults.limit, 0, 1'000'000, what + " allowed per window (0: no limit)");
   options.window = env.Duration(window_name, defaults.window, "the window of " + count_name);
   return options;
 }
@@ -22,8 +24,9 @@ Settings ReadSettings(config::Env& env) {
   s.server = http::ReadServerOptions(env, 5000);
   s.log_level = env.String("LOG_LEVEL", "info", "debug, info, warn or error");
 
-  s.auth_urls = env.List("AUTH_URLS", "", "auth replicas: base URLs, comma-separated, or one host name that "
-                                          "resolves to every replica (http://tasks.auth:5001); empty: 503");
+  s.auth_urls = env.List("AUTH_URLS", "",
+                         "auth replicas: base URLs, comma-separated, or one host name that "
+                         "resolves to every replica (http://tasks.auth:5001); empty: 503");
   s.catalog_urls = env.List("CATALOG_URLS", "", "catalog replicas (as AUTH_URLS)");
   s.orders_urls = env.List("ORDERS_URLS", "", "orders replicas (as AUTH_URLS)");
   s.dns_refresh = env.Duration("UPSTREAM_DNS_REFRESH", s.dns_refresh,
@@ -56,22 +59,26 @@ Settings ReadSettings(config::Env& env) {
   s.limits.login_failures_per_email =
       ReadLimit(env, "LOGIN_FAILURES_PER_EMAIL", "LOGIN_FAILURES_PER_EMAIL_WINDOW",
                 s.limits.login_failures_per_email, "failed logins for one email");
-  s.limits.login_failures_per_ip = ReadLimit(env, "LOGIN_FAILURES_PER_IP", "LOGIN_FAILURES_PER_IP_WINDOW",
-                                             s.limits.login_failures_per_ip, "failed logins from one client IP");
-  s.limits.registrations_per_ip = ReadLimit(env, "REGISTRATIONS_PER_IP", "REGISTRATIONS_PER_IP_WINDOW",
-                                            s.limits.registrations_per_ip, "registrations from one client IP");
-  const auto max_keys = static_cast<std::size_t>(env.Int(
-      "RATE_LIMIT_MAX_KEYS", 100'000, 16, 100'000'000, "emails or IPs each rate limit remembers at most"));
+  s.limits.login_failures_per_ip =
+      ReadLimit(env, "LOGIN_FAILURES_PER_IP", "LOGIN_FAILURES_PER_IP_WINDOW", s.limits.login_failures_per_ip,
+                "failed logins from one client IP");
+  s.limits.registrations_per_ip =
+      ReadLimit(env, "REGISTRATIONS_PER_IP", "REGISTRATIONS_PER_IP_WINDOW", s.limits.registrations_per_ip,
+                "registrations from one client IP");
+  const auto max_keys = static_cast<std::size_t>(env.Int("RATE_LIMIT_MAX_KEYS", 100'000, 16, 100'000'000,
+                                                         "emails or IPs each rate limit remembers at most"));
   s.limits.login_failures_per_email.max_keys = max_keys;
   s.limits.login_failures_per_ip.max_keys = max_keys;
   s.limits.registrations_per_ip.max_keys = max_keys;
 
-  s.events.heartbeat = env.Duration("EVENTS_HEARTBEAT", s.events.heartbeat, "keep-alive comment interval of /events");
-  s.hub.queue_limit = static_cast<std::size_t>(env.Int(
-      "EVENTS_QUEUE_LIMIT", static_cast<std::int64_t>(s.hub.queue_limit), 1, 100'000,
-      "events waiting for one /events client before it is dropped as too slow"));
-  s.hub.max_streams = static_cast<std::size_t>(env.Int("EVENTS_MAX_STREAMS", static_cast<std::int64_t>(s.hub.max_streams),
-                                                       1, 10'000'000, "open /events streams per replica"));
+  s.events.heartbeat =
+      env.Duration("EVENTS_HEARTBEAT", s.events.heartbeat, "keep-alive comment interval of /events");
+  s.hub.queue_limit = static_cast<std::size_t>(
+      env.Int("EVENTS_QUEUE_LIMIT", static_cast<std::int64_t>(s.hub.queue_limit), 1, 100'000,
+              "events waiting for one /events client before it is dropped as too slow"));
+  s.hub.max_streams =
+      static_cast<std::size_t>(env.Int("EVENTS_MAX_STREAMS", static_cast<std::int64_t>(s.hub.max_streams), 1,
+                                       10'000'000, "open /events streams per replica"));
   return s;
 }
 

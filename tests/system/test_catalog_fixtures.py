@@ -17,11 +17,11 @@ their own users, books and orders, and by matching events on ids.
         book = store.create_book(alice, title="Germinal")
 """
 
+import base64
 import json
 import os
 import secrets
 import subprocess
-import time
 from decimal import Decimal
 
 import pytest
@@ -38,8 +38,6 @@ AUDIENCE = "bookstore"
 
 
 def b64url(data):
-    import base64
-
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
@@ -71,7 +69,6 @@ class User:
 
 
 ANONYMOUS = User(None, None, None)
-ANONYMOUS_HEADERS = {}
 
 
 class EventLog:
@@ -275,6 +272,3 @@ def store(request, infra):
 def wait_until(predicate, timeout=30, what=None):
     return wait_for(predicate, timeout=timeout, interval=0.02, message=what)
 
-
-__all__ = ["ANONYMOUS", "Store", "User", "assert_stock_invariant", "exact_json", "problem", "store", "time",
-           "wait_until"]

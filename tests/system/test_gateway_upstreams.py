@@ -136,3 +136,23 @@ def test_killing_one_auth_replica_mid_load_loses_no_login_after_the_first_failur
         late = [r for r in results if r[0] > first_failure_seen and r[2] != 200]
         assert not late, f"logins failed after the first failure set the replica aside: {late}"
     assert len(failures) <= len(threads), failures  # at most the logins in flight at the kill
+
+
+def test_request_and_response_pass_through_intact(stack):
+    auth = stack.start_auth()
+    orders = stack.start_fake("orders")
+    gateway = stack.start_gateway(auth=auth, orders=orders)
+    for body in ('{"book_id":1,"quantity":2}', '{"items":[' + ",".join(['{"book_id":7,"quantity":1}'] * 500) + "]}"):
+        response = requests.post(gateway.url + "/orders?x=1&y=%20z", data=body,
+                                 headers={"Content-Type": "application/json", "Idempotency-Key": "k-1",
+                                          "Connection": "keep-alive, X-Hop", "X-Hop": "drop me",
+                                          "Expect": "100-continue"}, timeout=10)
+        assert response.status_code == 200, response.text
+        echoed = response.json()
+        assert echoed["body"] == body
+        assert echoed["method"] == "POST" and echoed["path"] == "/orders?x=1&y=%20z"
+        assert echoed["headers"]["idempotency-key"] == "k-1"
+        assert echoed["headers"]["content-length"] == str(len(body))
+        assert "x-hop" not in echoed["headers"] and "expect" not in echoed["headers"]
+    head = requests.head(gateway.url + "/orders/1", timeout=10)
+    assert head.status_code == 200 and head.content == b""

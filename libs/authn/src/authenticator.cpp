@@ -178,8 +178,8 @@ bool ApplyTokenRevoked(const json::object& data, auth::RevocationSet& into) {
   const auto* exp = data.if_contains("exp");
   if (jti == nullptr || !jti->is_string() || jti->as_string().empty()) return false;
   if (exp == nullptr || !exp->is_int64()) return false;
-  into.Revoke(std::string_view(jti->as_string()), std::chrono::sys_seconds(std::chrono::seconds(exp->as_int64())),
-              auth::NowSeconds());
+  into.Revoke(std::string_view(jti->as_string()),
+              std::chrono::sys_seconds(std::chrono::seconds(exp->as_int64())), auth::NowSeconds());
   return true;
 }
 

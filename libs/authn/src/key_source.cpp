@@ -1,6 +1,8 @@
 // KeySource: auth's JWKS fetched over HTTP, refreshed at a bounded rate. The only Asio-heavy file of
 // the library (timers, co_spawn, waiting for a shared fetch).
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,8 +12,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
-#include <atomic>
 #include <exception>
 #include <functional>
 #include <memory>

@@ -4,12 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
-#include <atomic>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -27,9 +27,9 @@ using namespace std::chrono_literals;
 constexpr const char* kIssuer = "bookstore-auth";
 constexpr const char* kAudience = "bookstore";
 
-std::string MakeToken(const auth::SigningKeys& keys, std::int64_t user_id = 42, auth::Role role = auth::Role::kUser,
-                      std::chrono::seconds ttl = 1h, std::string issuer = kIssuer,
-                      std::chrono::sys_seconds now = auth::NowSeconds()) {
+std::string MakeToken(const auth::SigningKeys& keys, std::int64_t user_id = 42,
+                      auth::Role role = auth::Role::kUser, std::chrono::seconds ttl = 1h,
+                      std::string issuer = kIssuer, std::chrono::sys_seconds now = auth::NowSeconds()) {
   return auth::Sign(auth::NewClaims(std::move(issuer), kAudience, user_id, "Ada", role, now, ttl), keys);
 }
 
@@ -53,7 +53,9 @@ class Loop {
   T Run(http::Awaitable<T> awaitable) {
     return asio::co_spawn(io_, std::move(awaitable), asio::use_future).get();
   }
-  void Run(http::Awaitable<void> awaitable) { asio::co_spawn(io_, std::move(awaitable), asio::use_future).get(); }
+  void Run(http::Awaitable<void> awaitable) {
+    asio::co_spawn(io_, std::move(awaitable), asio::use_future).get();
+  }
   asio::io_context& io() { return io_; }
 
  private:
@@ -133,7 +135,8 @@ TEST_F(FixedKeysTest, BadCredentialsAre401EvenWhenOptional) {
   auto other_keys = Keys(auth::GenerateKeyLine("k1"));  // same kid, other key: bad signature
   for (const std::string& header :
        {std::string("Basic abc"), std::string("Bearer"), std::string("Bearer not.a.jwt"),
-        "Bearer " + MakeToken(other_keys), "Bearer " + MakeToken(keys_, 42, auth::Role::kUser, 1h, "someone-else")}) {
+        "Bearer " + MakeToken(other_keys),
+        "Bearer " + MakeToken(keys_, 42, auth::Role::kUser, 1h, "someone-else")}) {
     auto error = CatchError([&] { Optional(header); });
     EXPECT_EQ(error.status(), http::Status::unauthorized) << header;
     EXPECT_TRUE(HasHeader(error, "WWW-Authenticate", "Bearer")) << header;
@@ -168,7 +171,9 @@ TEST_F(FixedKeysTest, RevokedTokenIs401) {
 TEST_F(FixedKeysTest, RevocationHookIsConsulted) {
   std::string revoked_jti;
   Authenticator::Options options;
-  options.is_revoked = [&](const Identity& identity) -> http::Awaitable<bool> { co_return identity.jti == revoked_jti; };
+  options.is_revoked = [&](const Identity& identity) -> http::Awaitable<bool> {
+    co_return identity.jti == revoked_jti;
+  };
   MakeAuthenticator(std::move(options));
   auto token = MakeToken(keys_);
   revoked_jti = Require("Bearer " + token).jti;
@@ -338,7 +343,8 @@ TEST_F(RemoteKeysTest, ConcurrentUnknownKidsShareOneFetch) {
   std::vector<std::future<Identity>> results;
   for (int i = 0; i < kRequests; ++i) {
     contexts.push_back(std::make_unique<http::Context>(RequestWith("Bearer " + tokens[i])));
-    results.push_back(asio::co_spawn(loop_.io(), authenticator.RequireUser(*contexts.back()), asio::use_future));
+    results.push_back(
+        asio::co_spawn(loop_.io(), authenticator.RequireUser(*contexts.back()), asio::use_future));
   }
   for (int i = 0; i < kRequests; ++i) EXPECT_EQ(results[i].get().user_id, 100 + i);
   EXPECT_EQ(fake_.Hits(), hits_before + 1);

@@ -19,17 +19,22 @@ std::string Format(std::chrono::sys_seconds time, const char* pattern) {
   std::chrono::year_month_day date{days};
   std::chrono::hh_mm_ss clock{time - days};
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, pattern, static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
-                static_cast<int>(clock.minutes().count()), static_cast<int>(clock.seconds().count()));
+  std::snprintf(buffer, sizeof buffer, pattern, static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
   return buffer;
 }
 
 }  // namespace
 
-std::string FormatRfc3339(std::chrono::sys_seconds time) { return Format(time, "%04d-%02u-%02uT%02d:%02d:%02dZ"); }
+std::string FormatRfc3339(std::chrono::sys_seconds time) {
+  return Format(time, "%04d-%02u-%02uT%02d:%02d:%02dZ");
+}
 
-std::string FormatDbTime(std::chrono::sys_seconds time) { return Format(time, "%04d-%02u-%02u %02d:%02d:%02d"); }
+std::string FormatDbTime(std::chrono::sys_seconds time) {
+  return Format(time, "%04d-%02u-%02u %02d:%02d:%02d");
+}
 
 std::optional<std::chrono::sys_seconds> ParseDbTime(std::string_view text) {
   int year = 0;
@@ -40,7 +45,8 @@ std::optional<std::chrono::sys_seconds> ParseDbTime(std::string_view text) {
   int second = 0;
   char tail = 0;
   std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%4d-%2u-%2u %2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second, &tail) != 6) {
+  if (std::sscanf(copy.c_str(), "%4d-%2u-%2u %2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second,
+                  &tail) != 6) {
     return std::nullopt;
   }
   std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};

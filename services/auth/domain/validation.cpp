@@ -7,7 +7,9 @@ namespace bookstore::auth_service {
 
 namespace {
 
-bool IsAsciiWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsAsciiWhitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -66,8 +68,8 @@ std::size_t DecodeUtf8(std::string_view text, std::size_t i, std::uint32_t& code
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
     code_point = (code_point << 6) | (byte(i + k) & 0x3F);
   }
-  if (code_point < min || code_point > 0x10FFFF) return 0;       // overlong or out of range
-  if (code_point >= 0xD800 && code_point <= 0xDFFF) return 0;    // UTF-16 surrogate
+  if (code_point < min || code_point > 0x10FFFF) return 0;     // overlong or out of range
+  if (code_point >= 0xD800 && code_point <= 0xDFFF) return 0;  // UTF-16 surrogate
   return length;
 }
 
@@ -76,10 +78,13 @@ bool IsControl(std::uint32_t code_point) {
 }
 
 // Reads a member that must be a string. Missing or null: "<field> is required".
-std::variant<std::string, ValidationError> StringMember(const boost::json::object& body, std::string_view field) {
+std::variant<std::string, ValidationError> StringMember(const boost::json::object& body,
+                                                        std::string_view field) {
   const auto* value = body.if_contains(field);
-  if (value == nullptr || value->is_null()) return ValidationError{std::string(field), std::string(field) + " is required"};
-  if (!value->is_string()) return ValidationError{std::string(field), std::string(field) + " must be a string"};
+  if (value == nullptr || value->is_null())
+    return ValidationError{std::string(field), std::string(field) + " is required"};
+  if (!value->is_string())
+    return ValidationError{std::string(field), std::string(field) + " must be a string"};
   return std::string(value->as_string());
 }
 
@@ -188,7 +193,8 @@ std::variant<LoginRequest, ValidationError> ParseLogin(const boost::json::object
   if (auto* error = std::get_if<ValidationError>(&email)) return *error;
   auto password = StringMember(body, "password");
   if (auto* error = std::get_if<ValidationError>(&password)) return *error;
-  return LoginRequest{NormalizeEmail(std::get<std::string>(email)), std::move(std::get<std::string>(password))};
+  return LoginRequest{NormalizeEmail(std::get<std::string>(email)),
+                      std::move(std::get<std::string>(password))};
 }
 
 }  // namespace bookstore::auth_service

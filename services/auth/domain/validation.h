@@ -2,9 +2,10 @@
 // The rules of registration and login input, pure and unit-tested (services/auth/tests).
 //
 // - email: trimmed; 3-254 characters of the WHATWG (HTML <input type=email>) syntax, a deliberate
-//   subset of RFC 5322 that real mail systems accept: local part of  A-Z a-z 0-9 . ! # $ % & ' * + / = ? ^ _ ` { | } ~ -
-//   (at most 64), "@", a domain of dot-separated labels (letters, digits, inner hyphens; 1-63 each) with
-//   at least one dot. ASCII only, so lowercasing (NormalizeEmail) makes uniqueness case-insensitive.
+//   subset of RFC 5322 that real mail systems accept: local part of  A-Z a-z 0-9 . ! # $ % & ' * + / = ? ^ _
+//   ` { | } ~ - (at most 64), "@", a domain of dot-separated labels (letters, digits, inner hyphens; 1-63
+//   each) with at least one dot. ASCII only, so lowercasing (NormalizeEmail) makes uniqueness
+//   case-insensitive.
 // - name: trimmed; 1-100 code points of valid UTF-8 without control characters (C0, DEL, C1).
 // - password: 8-128 code points of valid UTF-8 (kept exactly as given: never trimmed).
 

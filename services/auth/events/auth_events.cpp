@@ -14,7 +14,8 @@ bus::Event UserRegistered(const User& user, std::string traceparent) {
 
 bus::Event TokenRevoked(std::string_view jti, std::int64_t user_id, std::chrono::sys_seconds expires_at,
                         std::string traceparent) {
-  boost::json::object data{{"jti", jti}, {"user_id", user_id}, {"exp", expires_at.time_since_epoch().count()}};
+  boost::json::object data{
+      {"jti", jti}, {"user_id", user_id}, {"exp", expires_at.time_since_epoch().count()}};
   return bus::MakeEvent("auth.token_revoked", std::string(kSource), std::move(data), std::move(traceparent));
 }
 

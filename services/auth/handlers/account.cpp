@@ -31,7 +31,8 @@ http::Error EmailTaken() {
 
 template <typename T>
 T& ValidOrThrow(std::variant<T, ValidationError>& parsed) {
-  if (auto* error = std::get_if<ValidationError>(&parsed)) throw http::BadRequest(error->message, error->field);
+  if (auto* error = std::get_if<ValidationError>(&parsed))
+    throw http::BadRequest(error->message, error->field);
   return std::get<T>(parsed);
 }
 
@@ -57,8 +58,8 @@ Awaitable<Response> Register(Deps& deps, Context& ctx) {
   try {
     user.id = co_await deps.pool.Transact([&](db::Connection& c) {
       User stored = user;
-      stored.id = repository::InsertUser(
-          c, {user.name, user.email, registration.normalized_email, user.password_hash, user.role, user.created_at});
+      stored.id = repository::InsertUser(c, {user.name, user.email, registration.normalized_email,
+                                             user.password_hash, user.role, user.created_at});
       bus::outbox::Add(c, events::UserRegistered(stored, traceparent));
       return stored.id;
     });
@@ -69,11 +70,10 @@ Awaitable<Response> Register(Deps& deps, Context& ctx) {
   if (duplicate) throw EmailTaken();
   deps.relay.Notify();
   log::Info("user registered", {{"user_id", user.id}, {"request_id", ctx.request_id()}});
-  co_return http::JsonResponse(json::object{{"user_id", user.id},
-                                            {"name", user.name},
-                                            {"email", user.email},
-                                            {"message", "user registered"}},
-                               http::Status::created);
+  co_return http::JsonResponse(
+      json::object{
+          {"user_id", user.id}, {"name", user.name}, {"email", user.email}, {"message", "user registered"}},
+      http::Status::created);
 }
 
 // After a successful login with a hash made under older parameters, store a fresh one. Best effort:
@@ -108,8 +108,8 @@ Awaitable<Response> Login(Deps& deps, Context& ctx) {
   co_await RehashIfNeeded(deps, *user, login.password);
 
   const auto& tokens = deps.settings.tokens;
-  auto claims = auth::NewClaims(tokens.issuer, tokens.audience, user->id, user->name, user->role, auth::NowSeconds(),
-                                deps.settings.token_ttl);
+  auto claims = auth::NewClaims(tokens.issuer, tokens.audience, user->id, user->name, user->role,
+                                auth::NowSeconds(), deps.settings.token_ttl);
   auto token = auth::Sign(claims, deps.keys);
   log::Info("login", {{"user_id", user->id}, {"jti", claims.token_id}, {"request_id", ctx.request_id()}});
   co_return http::JsonResponse(json::object{{"token", token},
@@ -136,7 +136,8 @@ Awaitable<Response> Logout(Deps& deps, Context& ctx) {
 
 Awaitable<Response> Me(Deps& deps, Context& ctx) {
   auto caller = co_await deps.authenticator.RequireUser(ctx);
-  auto user = co_await deps.pool.Run([&](db::Connection& c) { return repository::FindUserById(c, caller.user_id); });
+  auto user =
+      co_await deps.pool.Run([&](db::Connection& c) { return repository::FindUserById(c, caller.user_id); });
   if (!user) throw http::Unauthorized("the token's user no longer exists");
   co_return http::JsonResponse(UserJson(*user));
 }

@@ -28,7 +28,8 @@ void AddKeyRoutes(http::Server& server, Deps& deps) {
     boost::json::array body;
     body.reserve(revocations.size());
     for (const auto& revocation : revocations) {
-      body.push_back(boost::json::object{{"jti", revocation.jti}, {"exp", revocation.expires_at.time_since_epoch().count()}});
+      body.push_back(boost::json::object{{"jti", revocation.jti},
+                                         {"exp", revocation.expires_at.time_since_epoch().count()}});
     }
     co_return http::JsonResponse(body);
   });

@@ -23,14 +23,17 @@ bool IsRevoked(db::Connection& c, std::string_view jti) {
 std::vector<Revocation> ActiveRevocations(db::Connection& c, std::chrono::sys_seconds now) {
   std::vector<Revocation> revocations;
   for (const auto& row :
-       c.Query("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > ? ORDER BY expires_at", {UnixSeconds(now)})) {
-    revocations.push_back(Revocation{row.String(0), std::chrono::sys_seconds(std::chrono::seconds(row.Int(1)))});
+       c.Query("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > ? ORDER BY expires_at",
+               {UnixSeconds(now)})) {
+    revocations.push_back(
+        Revocation{row.String(0), std::chrono::sys_seconds(std::chrono::seconds(row.Int(1)))});
   }
   return revocations;
 }
 
 std::uint64_t DeleteExpiredRevocations(db::Connection& c, std::chrono::sys_seconds now, std::int64_t limit) {
-  return c.Execute("DELETE FROM revoked_tokens WHERE expires_at <= ? LIMIT ?", {UnixSeconds(now), limit}).affected_rows;
+  return c.Execute("DELETE FROM revoked_tokens WHERE expires_at <= ? LIMIT ?", {UnixSeconds(now), limit})
+      .affected_rows;
 }
 
 }  // namespace bookstore::auth_service::repository

@@ -33,8 +33,8 @@ std::int64_t InsertUser(db::Connection& c, const NewUser& user) {
   auto result = c.Execute(
       "INSERT INTO users (name, email, email_normalized, role, password_hash, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?)",
-      {user.name, user.email, user.normalized_email, std::string(auth::RoleName(user.role)), user.password_hash,
-       FormatDbTime(user.created_at)});
+      {user.name, user.email, user.normalized_email, std::string(auth::RoleName(user.role)),
+       user.password_hash, FormatDbTime(user.created_at)});
   return static_cast<std::int64_t>(result.insert_id);
 }
 
@@ -62,7 +62,8 @@ std::vector<User> ListUsers(db::Connection& c, std::int64_t limit, std::int64_t 
 std::int64_t CountUsers(db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM users")->Int(0); }
 
 bool PromoteToAdmin(db::Connection& c, std::int64_t id) {
-  return c.Execute("UPDATE users SET role = 'admin' WHERE id = ? AND role <> 'admin'", {id}).affected_rows > 0;
+  return c.Execute("UPDATE users SET role = 'admin' WHERE id = ? AND role <> 'admin'", {id}).affected_rows >
+         0;
 }
 
 void UpdatePasswordHash(db::Connection& c, std::int64_t id, std::string_view password_hash) {

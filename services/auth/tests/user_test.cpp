@@ -24,7 +24,12 @@ TEST(Times, ParseDbTimeRefusesOtherText) {
 }
 
 TEST(UserJson, HasExactlyThePublicFields) {
-  User user{7, "Ada", "Ada@Example.com", auth::Role::kAdmin, "$argon2id$secret", sys_days{std::chrono::year{2025} / 1 / 2}};
+  User user{7,
+            "Ada",
+            "Ada@Example.com",
+            auth::Role::kAdmin,
+            "$argon2id$secret",
+            sys_days{std::chrono::year{2025} / 1 / 2}};
   auto json = UserJson(user);
   EXPECT_EQ(json.size(), 5U);
   EXPECT_EQ(json.at("id").as_int64(), 7);

@@ -12,22 +12,23 @@ boost::json::object Body(const char* json) { return boost::json::parse(json).as_
 
 ValidationError ErrorOf(const std::variant<Registration, ValidationError>& result) {
   EXPECT_TRUE(std::holds_alternative<ValidationError>(result));
-  return std::holds_alternative<ValidationError>(result) ? std::get<ValidationError>(result) : ValidationError{};
+  return std::holds_alternative<ValidationError>(result) ? std::get<ValidationError>(result)
+                                                         : ValidationError{};
 }
 
 TEST(CountCodePoints, CountsCharactersNotBytes) {
   EXPECT_EQ(CountCodePoints(""), 0U);
   EXPECT_EQ(CountCodePoints("abc"), 3U);
-  EXPECT_EQ(CountCodePoints("caf\xC3\xA9"), 4U);          // é: 2 bytes
-  EXPECT_EQ(CountCodePoints("\xF0\x9F\x93\x9A"), 1U);      // 📚: 4 bytes
+  EXPECT_EQ(CountCodePoints("caf\xC3\xA9"), 4U);       // é: 2 bytes
+  EXPECT_EQ(CountCodePoints("\xF0\x9F\x93\x9A"), 1U);  // 📚: 4 bytes
 }
 
 TEST(CountCodePoints, RefusesInvalidUtf8) {
-  EXPECT_FALSE(CountCodePoints("\xC3"));                   // truncated
-  EXPECT_FALSE(CountCodePoints("\xC0\xAF"));               // overlong '/'
-  EXPECT_FALSE(CountCodePoints("\xED\xA0\x80"));           // UTF-16 surrogate D800
-  EXPECT_FALSE(CountCodePoints("\xF4\x90\x80\x80"));       // above U+10FFFF
-  EXPECT_FALSE(CountCodePoints("\x80"));                   // lone continuation byte
+  EXPECT_FALSE(CountCodePoints("\xC3"));              // truncated
+  EXPECT_FALSE(CountCodePoints("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(CountCodePoints("\xED\xA0\x80"));      // UTF-16 surrogate D800
+  EXPECT_FALSE(CountCodePoints("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(CountCodePoints("\x80"));              // lone continuation byte
   EXPECT_FALSE(CountCodePoints("\xFF"));
 }
 
@@ -36,17 +37,18 @@ TEST(NormalizeEmail, TrimsAndLowercases) {
 }
 
 TEST(ValidateEmail, AcceptsUsualAddresses) {
-  for (const char* email : {"a@b.co", "alice@example.com", "first.last+tag@mail.example.org", "x_y-z@sub-domain.example.io",
-                            "O'Neil@example.ie"}) {
+  for (const char* email : {"a@b.co", "alice@example.com", "first.last+tag@mail.example.org",
+                            "x_y-z@sub-domain.example.io", "O'Neil@example.ie"}) {
     EXPECT_FALSE(ValidateEmail(email)) << email;
   }
 }
 
 TEST(ValidateEmail, RefusesMalformedAddresses) {
-  for (const char* email : {"", "plain", "@example.com", "alice@", "alice@@example.com", "al@ice@example.com",
-                            "alice@localhost", "alice@-example.com", "alice@example-.com", "alice@exa_mple.com",
-                            "alice@example..com", "alice@.example.com", "alice@example.com.", "ali ce@example.com",
-                            "alice@exam ple.com", "al\"ice@example.com", "caf\xC3\xA9@example.com", "alice@\xC3\xA9.com"}) {
+  for (const char* email :
+       {"", "plain", "@example.com", "alice@", "alice@@example.com", "al@ice@example.com", "alice@localhost",
+        "alice@-example.com", "alice@example-.com", "alice@exa_mple.com", "alice@example..com",
+        "alice@.example.com", "alice@example.com.", "ali ce@example.com", "alice@exam ple.com",
+        "al\"ice@example.com", "caf\xC3\xA9@example.com", "alice@\xC3\xA9.com"}) {
     auto error = ValidateEmail(email);
     ASSERT_TRUE(error) << email;
     EXPECT_EQ(error->field, "email");
@@ -57,7 +59,8 @@ TEST(ValidateEmail, LimitsLengths) {
   std::string local(64, 'a');
   EXPECT_FALSE(ValidateEmail(local + "@example.com"));
   EXPECT_TRUE(ValidateEmail(local + "a@example.com"));
-  std::string domain = std::string(63, 'd') + "." + std::string(63, 'e') + "." + std::string(63, 'f') + ".com";
+  std::string domain =
+      std::string(63, 'd') + "." + std::string(63, 'e') + "." + std::string(63, 'f') + ".com";
   EXPECT_TRUE(ValidateEmail("a@" + std::string(64, 'x') + ".com"));  // label over 63
   std::string long_email = std::string(60, 'a') + "@" + domain + ".xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
   ASSERT_GT(long_email.size(), kMaxEmailLength);
@@ -89,13 +92,15 @@ TEST(ValidatePassword, EightToOneHundredTwentyEightCharacters) {
   EXPECT_FALSE(ValidatePassword("12345678"));
   EXPECT_FALSE(ValidatePassword(std::string(128, 'p')));
   EXPECT_TRUE(ValidatePassword(std::string(129, 'p')));
-  EXPECT_FALSE(ValidatePassword("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"));  // 8 chars, 16 bytes
+  EXPECT_FALSE(ValidatePassword(
+      "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"));  // 8 chars, 16 bytes
   EXPECT_EQ(ValidatePassword("short")->field, "password");
   EXPECT_TRUE(ValidatePassword("12345678\xFF"));
 }
 
 TEST(ParseRegistration, TrimsAndNormalizes) {
-  auto result = ParseRegistration(Body(R"({"name":"  Ada ","email":" Ada@Example.com ","password":" secret pw ","extra":1})"));
+  auto result = ParseRegistration(
+      Body(R"({"name":"  Ada ","email":" Ada@Example.com ","password":" secret pw ","extra":1})"));
   ASSERT_TRUE(std::holds_alternative<Registration>(result));
   const auto& registration = std::get<Registration>(result);
   EXPECT_EQ(registration.name, "Ada");
@@ -107,16 +112,24 @@ TEST(ParseRegistration, TrimsAndNormalizes) {
 TEST(ParseRegistration, NamesTheFieldAtFault) {
   EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"email":"a@b.co","password":"12345678"})"))),
             (ValidationError{"name", "name is required"}));
-  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":null,"email":"a@b.co","password":"12345678"})"))).field, "name");
+  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":null,"email":"a@b.co","password":"12345678"})"))).field,
+            "name");
   EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":5,"email":"a@b.co","password":"12345678"})"))),
             (ValidationError{"name", "name must be a string"}));
-  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"   ","email":"a@b.co","password":"12345678"})"))).field, "name");
+  EXPECT_EQ(
+      ErrorOf(ParseRegistration(Body(R"({"name":"   ","email":"a@b.co","password":"12345678"})"))).field,
+      "name");
   EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","password":"12345678"})"))).field, "email");
-  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":["a@b.co"],"password":"12345678"})"))).field, "email");
-  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":"nope","password":"12345678"})"))).field, "email");
+  EXPECT_EQ(
+      ErrorOf(ParseRegistration(Body(R"({"name":"A","email":["a@b.co"],"password":"12345678"})"))).field,
+      "email");
+  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":"nope","password":"12345678"})"))).field,
+            "email");
   EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":"a@b.co"})"))).field, "password");
-  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":"a@b.co","password":"short"})"))).field, "password");
-  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":"a@b.co","password":12345678})"))).field, "password");
+  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":"a@b.co","password":"short"})"))).field,
+            "password");
+  EXPECT_EQ(ErrorOf(ParseRegistration(Body(R"({"name":"A","email":"a@b.co","password":12345678})"))).field,
+            "password");
 }
 
 TEST(ParseLogin, NormalizesEmailOnly) {

@@ -14,9 +14,9 @@ namespace bookstore::gateway {
 class Replica;
 
 struct RequestState {
-  std::string client_ip;                           // filters/client_ip
-  std::shared_ptr<const Replica> upstream;         // filters/router: the replica that answered (or failed)
-  int attempts = 0;                                // filters/router: replicas tried
+  std::string client_ip;                    // filters/client_ip
+  std::shared_ptr<const Replica> upstream;  // filters/router: the replica that answered (or failed)
+  int attempts = 0;                         // filters/router: replicas tried
 };
 
 inline constexpr std::string_view kRequestStateAttribute = "gateway.state";

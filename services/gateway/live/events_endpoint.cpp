@@ -1,12 +1,11 @@
 #include "live/events_endpoint.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 #include <memory>
 #include <string_view>
 
@@ -26,9 +25,12 @@ struct Waiter {
 
 std::string_view EndComment(LiveStream::End end) {
   switch (end) {
-    case LiveStream::End::kOverflow: return "dropped: too far behind";
-    case LiveStream::End::kRevoked: return "token revoked";
-    default: return "closing";
+    case LiveStream::End::kOverflow:
+      return "dropped: too far behind";
+    case LiveStream::End::kRevoked:
+      return "token revoked";
+    default:
+      return "closing";
   }
 }
 
@@ -59,7 +61,8 @@ http::Awaitable<std::optional<authn::Identity>> EventsEndpoint::Caller(http::Con
   if (const auto* identity = authn::CurrentIdentity(ctx)) co_return *identity;
   const auto token = ctx.Query("access_token");
   if (!token || token->empty()) co_return std::nullopt;
-  if (authenticator_ == nullptr) throw http::ServiceUnavailable("credentials cannot be checked: auth is not configured");
+  if (authenticator_ == nullptr)
+    throw http::ServiceUnavailable("credentials cannot be checked: auth is not configured");
   auto result = co_await authenticator_->Verify(*token);
   if (!result) throw http::Unauthorized("invalid or expired token");
   co_return authn::Identity::FromClaims(result.Value());

@@ -1,7 +1,6 @@
 #include "live/hub.h"
 
 #include <boost/json/serialize.hpp>
-
 #include <charconv>
 
 #include "bookstore/http/context.h"
@@ -67,11 +66,14 @@ LiveHub::LiveHub(Options options)
     : options_(options),
       events_counter_(http::Metrics().AddCounter("gateway_live_events_total",
                                                  "Events received for the live streams (GET /events)")),
-      dropped_counter_(http::Metrics().AddCounter("gateway_live_dropped_streams_total",
-                                                  "Live streams ended because the client fell too far behind")) {}
+      dropped_counter_(
+          http::Metrics().AddCounter("gateway_live_dropped_streams_total",
+                                     "Live streams ended because the client fell too far behind")) {}
 
-std::shared_ptr<LiveStream> LiveHub::Open(std::int64_t user_id, std::string token_id, std::function<void()> wake) {
-  auto stream = std::make_shared<LiveStream>(user_id, std::move(token_id), options_.queue_limit, std::move(wake));
+std::shared_ptr<LiveStream> LiveHub::Open(std::int64_t user_id, std::string token_id,
+                                          std::function<void()> wake) {
+  auto stream =
+      std::make_shared<LiveStream>(user_id, std::move(token_id), options_.queue_limit, std::move(wake));
   std::lock_guard lock(mutex_);
   if (streams_.size() >= options_.max_streams) return nullptr;
   streams_.emplace(stream.get(), stream);
@@ -132,7 +134,8 @@ void LiveHub::Revoke(std::string_view token_id, std::int64_t user_id) {
     return;
   }
   for (auto& [raw, stream] : streams_) {
-    if (!stream->token_id().empty() && stream->token_id() == token_id) stream->Finish(LiveStream::End::kRevoked);
+    if (!stream->token_id().empty() && stream->token_id() == token_id)
+      stream->Finish(LiveStream::End::kRevoked);
   }
 }
 

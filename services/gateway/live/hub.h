@@ -69,12 +69,12 @@ class LiveStream {
 class LiveHub {
  public:
   struct Options {
-    std::size_t queue_limit = 256;    // events waiting per client before it is dropped
+    std::size_t queue_limit = 256;     // events waiting per client before it is dropped
     std::size_t max_streams = 10'000;  // per replica; more get 503
   };
 
   struct Stats {
-    std::uint64_t events = 0;   // events published to the hub
+    std::uint64_t events = 0;     // events published to the hub
     std::uint64_t delivered = 0;  // event copies queued to streams
     std::uint64_t dropped = 0;    // streams ended because they fell behind
     std::size_t streams = 0;

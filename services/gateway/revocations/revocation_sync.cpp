@@ -1,5 +1,6 @@
 #include "revocations/revocation_sync.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -7,8 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 
 #include "bookstore/authn/authn.h"
 #include "bookstore/log/log.h"
@@ -36,7 +35,8 @@ void RevocationSync::Spawn() {
         for (;;) {
           again_ = false;
           try {
-            const auto count = co_await authn::FetchRevocations(client_, options_.auth_urls, into_, options_.timeout);
+            const auto count =
+                co_await authn::FetchRevocations(client_, options_.auth_urls, into_, options_.timeout);
             loaded_ = true;
             log::Info("revocations loaded", {{"count", static_cast<std::int64_t>(count)}});
             backoff = options_.retry_initial;

@@ -29,7 +29,8 @@ class RevocationSync {
   };
 
   // `client`, `into` and `io` must outlive the loads (stop `io` before destroying them).
-  RevocationSync(Options options, http::Client& client, auth::RevocationSet& into, boost::asio::io_context& io);
+  RevocationSync(Options options, http::Client& client, auth::RevocationSet& into,
+                 boost::asio::io_context& io);
 
   // Starts a load on `io` unless one is running; if one is running, it loads once more after it. Thread-safe.
   void Load();

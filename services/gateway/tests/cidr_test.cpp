@@ -83,8 +83,8 @@ TEST(CidrRangeTest, Ipv4RangeMatchesMappedAddresses) {
 }
 
 TEST(CidrRangeTest, RefusesMalformedRanges) {
-  for (const char* text : {"10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/8x", "::/129", "/8", "x/8",
-                           "10.0.0.0/ 8"}) {
+  for (const char* text :
+       {"10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/8x", "::/129", "/8", "x/8", "10.0.0.0/ 8"}) {
     EXPECT_FALSE(CidrRange::Parse(text)) << text;
   }
 }

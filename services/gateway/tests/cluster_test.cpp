@@ -91,7 +91,8 @@ TEST(ClusterTest, OtherFailuresCountInARow) {
 }
 
 TEST(ClusterTest, EjectedReplicaIsRetriedLaterWithGrowingPauses) {
-  auto cluster = ThreeReplicas({.consecutive_failures = 5, .base_ejection = seconds(2), .max_ejection = seconds(5)});
+  auto cluster =
+      ThreeReplicas({.consecutive_failures = 5, .base_ejection = seconds(2), .max_ejection = seconds(5)});
   auto replica = cluster.Pick(kNow);
   cluster.Report(*replica, Outcome::kConnectFailure, kNow);
   EXPECT_TRUE(replica->Ejected(kNow + milliseconds(1999)));
@@ -114,7 +115,8 @@ TEST(ClusterTest, EjectedReplicaIsRetriedLaterWithGrowingPauses) {
 }
 
 TEST(ClusterTest, ParallelFailuresDoNotStackEjections) {
-  auto cluster = ThreeReplicas({.consecutive_failures = 5, .base_ejection = seconds(2), .max_ejection = seconds(60)});
+  auto cluster =
+      ThreeReplicas({.consecutive_failures = 5, .base_ejection = seconds(2), .max_ejection = seconds(60)});
   auto replica = cluster.Pick(kNow);
   for (int i = 0; i < 10; ++i) cluster.Report(*replica, Outcome::kConnectFailure, kNow);
   EXPECT_FALSE(replica->Ejected(kNow + seconds(2)));

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
-
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <string>
 
 #include "bookstore/auth/revocation.h"
@@ -139,8 +138,8 @@ TEST(LiveFeedTest, TokenRevokedFeedsTheRevocationSetAndEndsStreams) {
                        std::chrono::system_clock::now().time_since_epoch() + std::chrono::hours(1))
                        .count();
   LiveFeed::Handle(
-      MakeTestEvent("auth.token_revoked", R"({"jti":"jti-x","user_id":5,"exp":)" + std::to_string(exp) + "}"), hub,
-      &revocations);
+      MakeTestEvent("auth.token_revoked", R"({"jti":"jti-x","user_id":5,"exp":)" + std::to_string(exp) + "}"),
+      hub, &revocations);
   EXPECT_TRUE(revocations.IsRevoked("jti-x"));
   EXPECT_EQ(alice.stream->Take().end, LiveStream::End::kRevoked);
 }

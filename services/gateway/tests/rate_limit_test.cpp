@@ -4,7 +4,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <optional>
 #include <string>
 
@@ -86,7 +85,8 @@ TEST(LoginEmailTest, ExtractsAndNormalises) {
 }
 
 TEST_F(RateLimitFilterTest, FailuresForOneEmailAreThrottled) {
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(Login("victim@x", "1.1.1.1", http::Status::unauthorized).status, 401U);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(Login("victim@x", "1.1.1.1", http::Status::unauthorized).status, 401U);
   const auto refused = Login("victim@x", "1.1.1.1", http::Status::ok);
   EXPECT_EQ(refused.status, 429U);
   EXPECT_EQ(refused.forwarded, 0);
@@ -131,8 +131,10 @@ TEST_F(RateLimitFilterTest, RegistrationsAuthCouldNotHandleDoNotCount) {
 }
 
 TEST_F(RateLimitFilterTest, OtherPathsPassUntouched) {
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(Send("/books", "{}", "1.1.1.1", http::Status::unauthorized).status, 401U);
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(Send("/auth/logout", "{}", "1.1.1.1", http::Status::unauthorized).status, 401U);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(Send("/books", "{}", "1.1.1.1", http::Status::unauthorized).status, 401U);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(Send("/auth/logout", "{}", "1.1.1.1", http::Status::unauthorized).status, 401U);
 }
 
 }  // namespace

@@ -14,7 +14,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -81,8 +80,10 @@ int Sign(const std::string& keys_file, const std::string& claims_json) {
   claims.subject = json::value_to<std::string>(object.at("sub"));
   claims.name = json::value_to<std::string>(object.at("name"));
   claims.role = auth::ParseRole(json::value_to<std::string>(object.at("role"))).value_or(auth::Role::kUser);
-  claims.issued_at = std::chrono::sys_seconds(std::chrono::seconds(object.at("iat").to_number<std::int64_t>()));
-  claims.expires_at = std::chrono::sys_seconds(std::chrono::seconds(object.at("exp").to_number<std::int64_t>()));
+  claims.issued_at =
+      std::chrono::sys_seconds(std::chrono::seconds(object.at("iat").to_number<std::int64_t>()));
+  claims.expires_at =
+      std::chrono::sys_seconds(std::chrono::seconds(object.at("exp").to_number<std::int64_t>()));
   claims.token_id = json::value_to<std::string>(object.at("jti"));
   std::cout << auth::Sign(claims, keys) << "\n";
   return 0;
@@ -91,7 +92,8 @@ int Sign(const std::string& keys_file, const std::string& claims_json) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+  const std::vector<std::string> args(
+      argv + 1, argv + argc);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
   try {
     if (args.size() == 3 && args[0] == "publish") return Publish(args[1], args[2], 1);
     if (args.size() == 4 && args[0] == "publish") return Publish(args[1], args[2], std::stoi(args[3]));

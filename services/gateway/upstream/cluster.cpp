@@ -11,8 +11,8 @@
 namespace bookstore::gateway {
 namespace {
 
-constexpr std::array<std::string_view, 6> kOutcomeNames{"success", "connect_error", "unavailable",
-                                                        "server_error", "timeout", "broken"};
+constexpr std::array<std::string_view, 6> kOutcomeNames{"success",      "connect_error", "unavailable",
+                                                        "server_error", "timeout",       "broken"};
 constexpr int kMaxDoublings = 16;
 
 bool Contains(std::span<const Replica* const> list, const Replica* replica) {
@@ -23,7 +23,8 @@ bool Contains(std::span<const Replica* const> list, const Replica* replica) {
 
 bool IsIpLiteral(const std::string& host) {
   std::array<unsigned char, 16> buffer{};
-  return inet_pton(AF_INET, host.c_str(), buffer.data()) == 1 || inet_pton(AF_INET6, host.c_str(), buffer.data()) == 1;
+  return inet_pton(AF_INET, host.c_str(), buffer.data()) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), buffer.data()) == 1;
 }
 
 // ---- Replica ----
@@ -61,8 +62,8 @@ void Cluster::SetReplicas(const std::vector<http::Upstream>& addresses) {
   const auto current = Snapshot();
   auto fresh = std::make_shared<ReplicaList>();
   for (const auto& address : addresses) {
-    const auto duplicate = std::find_if(fresh->begin(), fresh->end(),
-                                        [&](const auto& r) { return r->upstream() == address; });
+    const auto duplicate =
+        std::find_if(fresh->begin(), fresh->end(), [&](const auto& r) { return r->upstream() == address; });
     if (duplicate != fresh->end()) continue;
     const auto kept = std::find_if(current->begin(), current->end(),
                                    [&](const auto& r) { return r->upstream() == address; });
@@ -110,7 +111,8 @@ void Cluster::Report(Replica& replica, Outcome outcome, SteadyClock::time_point 
     case Outcome::kServerError:
     case Outcome::kTimeout:
     case Outcome::kBroken:
-      if (replica.consecutive_failures_.fetch_add(1, std::memory_order_relaxed) + 1 >= policy_.consecutive_failures) {
+      if (replica.consecutive_failures_.fetch_add(1, std::memory_order_relaxed) + 1 >=
+          policy_.consecutive_failures) {
         Eject(replica, now);
       }
       return;
@@ -119,9 +121,10 @@ void Cluster::Report(Replica& replica, Outcome outcome, SteadyClock::time_point 
 
 void Cluster::Eject(Replica& replica, SteadyClock::time_point now) {
   if (!replica.Available(now)) return;  // already set aside (by a parallel request)
-  const int in_a_row = std::min(replica.ejections_in_a_row_.fetch_add(1, std::memory_order_relaxed), kMaxDoublings);
-  const auto duration = std::min<std::chrono::milliseconds>(policy_.base_ejection * (std::int64_t{1} << in_a_row),
-                                                            policy_.max_ejection);
+  const int in_a_row =
+      std::min(replica.ejections_in_a_row_.fetch_add(1, std::memory_order_relaxed), kMaxDoublings);
+  const auto duration = std::min<std::chrono::milliseconds>(
+      policy_.base_ejection * (std::int64_t{1} << in_a_row), policy_.max_ejection);
   replica.ejected_until_.store((now + duration).time_since_epoch().count(), std::memory_order_relaxed);
   replica.consecutive_failures_.store(0, std::memory_order_relaxed);
   replica.ejection_counter_->Inc();

@@ -65,7 +65,7 @@ class Replica {
   std::atomic<int> consecutive_failures_{0};
   std::atomic<int> ejections_in_a_row_{0};
   std::atomic<SteadyClock::rep> ejected_until_{0};  // steady clock ticks; 0: never ejected
-  std::vector<http::Counter*> outcome_counters_;     // indexed by Outcome
+  std::vector<http::Counter*> outcome_counters_;    // indexed by Outcome
   http::Counter* ejection_counter_;
 };
 

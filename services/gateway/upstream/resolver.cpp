@@ -1,8 +1,8 @@
 #include "upstream/resolver.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <array>
@@ -27,7 +27,7 @@ std::string AddressText(const sockaddr* address) {
     raw = &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;  // NOLINT: the C socket API
   }
   return inet_ntop(address->sa_family, raw, text.data(), text.size()) != nullptr ? std::string(text.data())
-                                                                                : std::string();
+                                                                                 : std::string();
 }
 
 }  // namespace
@@ -47,7 +47,8 @@ std::vector<std::string> ResolveHost(const std::string& host) {
     if (info->ai_family != AF_INET && info->ai_family != AF_INET6) continue;
     auto text = AddressText(info->ai_addr);
     auto& list = info->ai_family == AF_INET ? v4 : v6;
-    if (!text.empty() && std::find(list.begin(), list.end(), text) == list.end()) list.push_back(std::move(text));
+    if (!text.empty() && std::find(list.begin(), list.end(), text) == list.end())
+      list.push_back(std::move(text));
   }
   auto& chosen = v4.empty() ? v6 : v4;
   std::sort(chosen.begin(), chosen.end());
@@ -55,8 +56,7 @@ std::vector<std::string> ResolveHost(const std::string& host) {
   return std::move(chosen);
 }
 
-Resolver::Resolver(std::vector<Cluster*> clusters, std::chrono::milliseconds interval)
-    : interval_(interval) {
+Resolver::Resolver(std::vector<Cluster*> clusters, std::chrono::milliseconds interval) : interval_(interval) {
   for (auto* cluster : clusters) {
     const auto& targets = cluster->targets();
     if (std::any_of(targets.begin(), targets.end(), [](const auto& t) { return !IsIpLiteral(t.host); })) {

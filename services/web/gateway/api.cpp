@@ -74,7 +74,7 @@ std::vector<const http::Upstream*> GatewayApi::Rotation() const {
   return order;
 }
 
-http::Awaitable<ApiResult> GatewayApi::Call(ApiCall call, const http::Context& ctx) {
+http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Context& ctx) {
   const auto replicas = Rotation();
   for (std::size_t attempt = 0;; ++attempt) {
     http::Request request{call.method, call.target, 11};
@@ -109,8 +109,8 @@ http::Awaitable<ApiResult> GatewayApi::Call(ApiCall call, const http::Context& c
   }
 }
 
-http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(std::string token, const http::Context& ctx,
-                                                             std::string client_address) {
+http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& token, const http::Context& ctx,
+                                                             const std::string& client_address) {
   const auto replicas = Rotation();
   for (std::size_t attempt = 0;; ++attempt) {
     http::Request request{http::Verb::get, "/events", 11};

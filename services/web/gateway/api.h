@@ -1,7 +1,8 @@
 #pragma once
 // Web's only way out: the public API of the gateway (DESIGN §2), round robin over GATEWAY_URLS.
 //
-//   ApiResult books = co_await api.Call(ApiCall::Get("/books?limit=8"), ctx);
+//   const ApiCall call = ApiCall::Get("/books?limit=8");
+//   ApiResult books = co_await api.Call(call, ctx);
 //   if (!books.ok()) ... books.ErrorMessage(), books.ErrorField() (the problem body's "error", "field")
 //
 // Any HTTP status is a normal result; only a gateway that cannot be reached (or answers too late) throws
@@ -24,8 +25,10 @@ class io_context;
 
 namespace bookstore::web {
 
-// One call to the API. Not an aggregate on purpose: g++ 12 may destroy an aggregate-initialized temporary
-// twice when it appears inside a co_await expression, so calls are built with these factories.
+// One call to the API. Built with the factories below into a named variable, then passed by reference:
+// g++ 12 mishandles temporaries (aggregates, lambdas, conditional results) passed by value into a
+// coroutine or living across a co_await, so web's coroutines take their arguments by reference to
+// variables of the caller.
 class ApiCall {
  public:
   static ApiCall Get(std::string target) { return ApiCall(http::Verb::get, std::move(target), {}); }
@@ -42,6 +45,11 @@ class ApiCall {
     idempotency_key = std::move(key);
     return std::move(*this);
   }
+  // Where a page should come back to after a login that this call turned out to need (CallApi).
+  ApiCall&& AfterLogin(std::string path) && {
+    next = std::move(path);
+    return std::move(*this);
+  }
   // The bearer token; CallApi (handlers/common.h) adds the session's.
   ApiCall&& WithToken(std::string bearer) && {
     token = std::move(bearer);
@@ -53,6 +61,7 @@ class ApiCall {
   std::string body;             // JSON text; empty: no body
   std::string token;            // bearer token; empty: anonymous
   std::string idempotency_key;  // sent as Idempotency-Key when not empty
+  std::string next = "/";       // see AfterLogin
 
  private:
   ApiCall(http::Verb verb, std::string path, std::string json)
@@ -77,11 +86,12 @@ class GatewayApi {
   GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout);
 
   // Sends the call with the request's id and client address (X-Request-ID, X-Forwarded-For).
-  http::Awaitable<ApiResult> Call(ApiCall call, const http::Context& ctx);
+  http::Awaitable<ApiResult> Call(const ApiCall& call, const http::Context& ctx);
 
   // GET /events as a stream (Server-Sent Events), with the session's token when there is one.
-  http::Awaitable<http::ResponseStream> OpenEvents(std::string token, const http::Context& ctx,
-                                                   std::string client_address);
+  // The strings must outlive the call (pass named variables of the caller).
+  http::Awaitable<http::ResponseStream> OpenEvents(const std::string& token, const http::Context& ctx,
+                                                   const std::string& client_address);
 
   // Blocking (for /readyz, which runs off the network threads): whether a gateway answers GET /healthz.
   [[nodiscard]] bool Healthy(boost::asio::io_context& io) const;

@@ -43,7 +43,8 @@ http::Status FormStatus(int api_status) {
 http::Awaitable<ApiResult> LogInThroughApi(http::Context& ctx, const WebDeps& deps, const std::string& email,
                                            const std::string& password) {
   const json::object body{{"email", email}, {"password", password}};
-  ApiResult result = co_await deps.api.Call(ApiCall::Post("/auth/login", JsonText(body)), ctx);
+  const ApiCall call = ApiCall::Post("/auth/login", JsonText(body));
+  ApiResult result = co_await deps.api.Call(call, ctx);
   if (!result.ok()) co_return result;
   const std::int64_t expires_in = std::max<std::int64_t>(IntMember(result.body, "expires_in", 3600), 1);
   LogIn(MutableSession(ctx), StringMember(result.body, "token"), IntMember(result.body, "user_id"),
@@ -98,7 +99,8 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
     if (!errors.empty()) co_return RegisterPage(ctx, deps, values, next, errors, http::Status::unprocessable_entity);
 
     const json::object body{{"name", name}, {"email", email}, {"password", password}};
-    const ApiResult created = co_await deps.api.Call(ApiCall::Post("/auth/register", JsonText(body)), ctx);
+    const ApiCall call = ApiCall::Post("/auth/register", JsonText(body));
+    const ApiResult created = co_await deps.api.Call(call, ctx);
     if (!created.ok()) {
       errors.AddApiError(created, {"name", "email", "password"});
       if (created.status == 409 && created.ErrorField().empty()) {
@@ -118,7 +120,8 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
   server.Post("/logout", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const Session& session = SessionOf(ctx);
     if (session.LoggedIn()) {
-      const ApiResult result = co_await deps.api.Call(ApiCall::Post("/auth/logout").WithToken(session.token), ctx);
+      const ApiCall call = ApiCall::Post("/auth/logout").WithToken(session.token);
+      const ApiResult result = co_await deps.api.Call(call, ctx);
       if (!result.ok() && result.status != 401) {
         log::Warn("logout was not confirmed by auth", {{"status", result.status}, {"request_id", ctx.request_id()}});
       }

@@ -10,7 +10,8 @@ namespace bookstore::web {
 void AddAdminPages(http::Server& server, const WebDeps& deps) {
   server.Get("/admin/users", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     RequireLogin(ctx, "/admin/users");
-    const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/users"), "/admin/users");
+    const ApiCall call = ApiCall::Get("/users").AfterLogin("/admin/users");
+    const auto result = co_await CallApi(ctx, deps, call);
     if (result.status == 403) throw http::Forbidden("Only administrators can see the list of users.");
     if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     boost::json::array users;

@@ -136,8 +136,8 @@ std::string CatalogHeading(const CatalogQuery& query) {
 
 void AddBookPages(http::Server& server, const WebDeps& deps) {
   server.Get("/", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const auto result = co_await CallApi(
-        ctx, deps, ApiCall::Get("/books?sort=newest&limit=" + std::to_string(kHomeBooks)), "/");
+    const ApiCall call = ApiCall::Get("/books?sort=newest&limit=" + std::to_string(kHomeBooks)).AfterLogin("/");
+    const auto result = co_await CallApi(ctx, deps, call);
     json::object data;
     if (result.ok()) {
       data["books"] = BookViews(result.body, SessionOf(ctx));
@@ -159,7 +159,8 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     api_params.emplace_back("sort", query.sort);
     api_params.emplace_back("limit", std::to_string(kPageSize));
     api_params.emplace_back("offset", std::to_string((query.page - 1) * kPageSize));
-    const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/books?" + EncodeQuery(api_params)), CurrentPath(ctx));
+    const ApiCall call = ApiCall::Get("/books?" + EncodeQuery(api_params)).AfterLogin(CurrentPath(ctx));
+    const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok() && result.status != 400) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     json::object data = CatalogData(query, result, SessionOf(ctx));
     data["heading"] = CatalogHeading(query);
@@ -174,7 +175,8 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
 
   server.Get("/books/{id}", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::int64_t id = ctx.IdParam("id");
-    const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/books/" + std::to_string(id)), CurrentPath(ctx));
+    const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
+    const auto result = co_await CallApi(ctx, deps, call);
     if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
     if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     json::object book = BookView(result.body, SessionOf(ctx));

@@ -36,7 +36,8 @@ struct LoadedBook {
 };
 
 http::Awaitable<LoadedBook> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/books/" + std::to_string(id)), "/cart");
+  const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin("/cart");
+  const auto result = co_await CallApi(ctx, deps, call);
   if (!result.ok() && result.status != 404) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
   co_return LoadedBook{result.status, result.body};
 }
@@ -191,7 +192,8 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     for (const auto& line : cart) items.push_back(json::object{{"book_id", line.book_id}, {"quantity", line.quantity}});
     ApiCall call = ApiCall::Post("/orders", JsonText(json::object{{"items", std::move(items)}}))
                        .WithIdempotencyKey(CheckoutKey(PostedForm(ctx).Text("checkout_key")));
-    const auto result = co_await CallApi(ctx, deps, std::move(call), "/cart");
+    call.next = "/cart";
+    const auto result = co_await CallApi(ctx, deps, call);
     const std::int64_t order_id = IntMember(result.body, "id");
     if (!result.ok() || order_id <= 0) {
       SetFlash(ctx, FlashKind::kError, "Your order could not be placed: " + result.ErrorMessage());

@@ -132,15 +132,16 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
   return response;
 }
 
-http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiCall call, std::string next) {
+http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, const ApiCall& call) {
   const bool logged_in = SessionOf(ctx).LoggedIn();
-  if (logged_in && call.token.empty()) call.token = SessionOf(ctx).token;
-  ApiResult result = co_await deps.api.Call(std::move(call), ctx);
+  ApiCall with_token = call;
+  if (logged_in && with_token.token.empty()) with_token.token = SessionOf(ctx).token;
+  ApiResult result = co_await deps.api.Call(with_token, ctx);
   if (result.status == 401 && logged_in) {
     LogOut(MutableSession(ctx), std::chrono::duration_cast<std::chrono::seconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count());
-    throw LoginRequired(std::move(next), true);
+    throw LoginRequired(call.next, true);
   }
   co_return result;
 }

@@ -80,8 +80,9 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
 http::Response Redirect(std::string_view location);
 
 // A gateway call with the session's token. A 401 for a logged-in session means the token expired or was
-// revoked: the session is logged out and LoginRequired is thrown (`next` is where to come back).
-http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, ApiCall call, std::string next);
+// revoked: the session is logged out and LoginRequired is thrown (back to call.next after the login).
+// `call` must outlive the call (a named variable of the caller).
+http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, const ApiCall& call);
 
 // A book of the API as the templates show it (formatted price, stock label, cover colour...).
 boost::json::object BookView(const boost::json::value& book, const Session& session);

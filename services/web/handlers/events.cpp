@@ -11,10 +11,14 @@ void AddEventStream(http::Server& server, const WebDeps& deps) {
   server.Get("/events", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const Session& session = SessionOf(ctx);
     const std::string client = ClientAddress(ctx);
-    auto upstream = co_await deps.api.OpenEvents(session.LoggedIn() ? session.token : std::string(), ctx, client);
-    if (upstream.head().result() == http::Status::unauthorized && session.LoggedIn()) {
+    // Named variables, not temporaries, as the coroutine's arguments: g++ 12 mishandles a temporary made
+    // by a conditional expression when it is moved into a coroutine frame.
+    const std::string anonymous;
+    const std::string& token = session.LoggedIn() ? session.token : anonymous;
+    auto upstream = co_await deps.api.OpenEvents(token, ctx, client);
+    if (upstream.head().result() == http::Status::unauthorized && !token.empty()) {
       // The token expired or was revoked: public events still flow; the next page view logs out.
-      upstream = co_await deps.api.OpenEvents(std::string(), ctx, client);
+      upstream = co_await deps.api.OpenEvents(anonymous, ctx, client);
     }
     if (upstream.head().result() != http::Status::ok) {
       log::Warn("gateway refused the event stream",

@@ -143,7 +143,8 @@ json::object OrderView(const json::value& order) {
 }
 
 http::Awaitable<json::value> LoadOrder(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/orders/" + std::to_string(id)), CurrentPath(ctx));
+  const ApiCall call = ApiCall::Get("/orders/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
+  const auto result = co_await CallApi(ctx, deps, call);
   if (result.status == 404) throw http::NotFound("There is no such order.");
   if (result.status == 403) throw http::Forbidden("This order belongs to someone else.");
   if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
@@ -169,7 +170,8 @@ std::string IdempotencyKey(const std::string& submitted) {
 void AddOrderPages(http::Server& server, const WebDeps& deps) {
   server.Get("/orders", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     RequireLogin(ctx, "/orders");
-    const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/orders"), "/orders");
+    const ApiCall call = ApiCall::Get("/orders").AfterLogin("/orders");
+    const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     std::vector<json::object> orders;
     if (const auto* list = result.body.if_array()) {
@@ -202,7 +204,8 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
       data["pay_key"] = RandomToken();
     }
     if (status == "paid") {
-      const auto providers = co_await CallApi(ctx, deps, ApiCall::Get("/delivery-providers"), OrderPath(id));
+      const ApiCall call = ApiCall::Get("/delivery-providers").AfterLogin(OrderPath(id));
+      const auto providers = co_await CallApi(ctx, deps, call);
       json::array list;
       if (const auto* items = providers.body.if_array(); providers.ok() && items != nullptr) {
         bool first = true;
@@ -237,7 +240,8 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
     }
     ApiCall call = ApiCall::Post(OrderPath(id) + "/pay", JsonText(json::object{{"method", method}}))
                        .WithIdempotencyKey(IdempotencyKey(form.Text("pay_key")));
-    const auto result = co_await CallApi(ctx, deps, std::move(call), OrderPath(id));
+    call.next = OrderPath(id);
+    const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
       SetFlash(ctx, FlashKind::kSuccess, "Payment of " + Money(result.body, "amount") +
                                              " received. Now choose how your order should be delivered.");
@@ -256,7 +260,8 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
       co_return Redirect(OrderPath(id));
     }
     ApiCall call = ApiCall::Post(OrderPath(id) + "/delivery", JsonText(json::object{{"provider_id", *provider}}));
-    const auto result = co_await CallApi(ctx, deps, std::move(call), OrderPath(id));
+    call.next = OrderPath(id);
+    const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
       SetFlash(ctx, FlashKind::kSuccess, "Your order is on its way with " + StringMember(result.body, "provider") +
                                              ". Tracking number: " + StringMember(result.body, "tracking_number") +
@@ -270,8 +275,8 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
   server.Post("/orders/{id}/cancel", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::int64_t id = ctx.IdParam("id");
     RequireLogin(ctx, OrderPath(id));
-    const auto result =
-        co_await CallApi(ctx, deps, ApiCall::Post(OrderPath(id) + "/cancel"), OrderPath(id));
+    const ApiCall call = ApiCall::Post(OrderPath(id) + "/cancel").AfterLogin(OrderPath(id));
+    const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
       SetFlash(ctx, FlashKind::kSuccess, "Order #" + std::to_string(id) + " was cancelled.");
     } else {

@@ -66,7 +66,8 @@ http::Status FormStatus(int api_status) {
 
 // The book, when the session may change it (its seller, or an admin); throws an error page otherwise.
 http::Awaitable<json::value> LoadOwnBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  const auto result = co_await CallApi(ctx, deps, ApiCall::Get("/books/" + std::to_string(id)), CurrentPath(ctx));
+  const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
+  const auto result = co_await CallApi(ctx, deps, call);
   if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
   if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
   const Session& session = SessionOf(ctx);
@@ -89,8 +90,8 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     FieldErrors errors;
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
     if (!errors.empty()) co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, 0);
-    const auto result =
-        co_await CallApi(ctx, deps, ApiCall::Post("/books", book.body), "/sell");
+    const ApiCall call = ApiCall::Post("/books", book.body).AfterLogin("/sell");
+    const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok()) {
       errors.AddApiError(result, kBookFields);
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), 0);
@@ -102,9 +103,9 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
   server.Get("/my/books", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     RequireLogin(ctx, "/my/books");
     const Session& session = SessionOf(ctx);
-    const auto result = co_await CallApi(
-        ctx, deps, ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id)),
-        "/my/books");
+    const ApiCall call =
+        ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id)).AfterLogin("/my/books");
+    const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     json::array books;
     if (const auto* list = result.body.if_array()) {
@@ -135,8 +136,8 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     FieldErrors errors;
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
     if (!errors.empty()) co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, id);
-    const auto result = co_await CallApi(
-        ctx, deps, ApiCall::Put("/books/" + std::to_string(id), book.body), path);
+    const ApiCall call = ApiCall::Put("/books/" + std::to_string(id), book.body).AfterLogin(path);
+    const auto result = co_await CallApi(ctx, deps, call);
     if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
     if (!result.ok()) {
       errors.AddApiError(result, kBookFields);
@@ -149,8 +150,8 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
   server.Post("/my/books/{id}/delete", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::int64_t id = ctx.IdParam("id");
     RequireLogin(ctx, "/my/books");
-    const auto result = co_await CallApi(
-        ctx, deps, ApiCall::Delete("/books/" + std::to_string(id)), "/my/books");
+    const ApiCall call = ApiCall::Delete("/books/" + std::to_string(id)).AfterLogin("/my/books");
+    const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
       SetFlash(ctx, FlashKind::kSuccess, "The book was taken off sale.");
     } else {

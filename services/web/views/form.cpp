@@ -2,7 +2,6 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/encoding_opts.hpp>
-#include <boost/url/params_view.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
@@ -12,13 +11,15 @@ namespace bookstore::web {
 std::optional<Form> Form::Parse(std::string_view body) {
   Form form;
   if (body.empty()) return form;
-  auto parsed = boost::urls::parse_query(body);
+  // A copy of its own: Boost.URL 1.81 may read the last value past the end of a view (see libs/http).
+  const std::string text(body);
+  const auto parsed = boost::urls::parse_query(boost::urls::string_view(text.data(), text.size()));
   if (!parsed) return std::nullopt;
   boost::urls::encoding_opts options;
   options.space_as_plus = true;
-  const boost::urls::params_view params(*parsed, options);
-  for (const auto& param : params) {
-    form.fields_.emplace_back(param.key, param.has_value ? param.value : std::string());
+  for (const auto param : *parsed) {
+    if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
+    form.fields_.emplace_back(param.key.decode(options), param.has_value ? param.value.decode(options) : std::string());
   }
   return form;
 }

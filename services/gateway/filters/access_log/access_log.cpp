@@ -1,7 +1,6 @@
 #include "filters/access_log/access_log.h"
 
 #include <boost/system/system_error.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <exception>

@@ -24,7 +24,7 @@ struct IpAddress {
 
 // One range: "10.0.0.0/8", "fd00::/8", or a single address ("192.168.1.10" = /32, "::1" = /128).
 struct CidrRange {
-  IpAddress network;  // with the host bits cleared
+  IpAddress network;    // with the host bits cleared
   int prefix_bits = 0;  // counted on the 128-bit form (an IPv4 /8 is stored as /104)
 
   // nullopt when malformed (bad address, prefix out of range, host bits of an IPv4 range...).

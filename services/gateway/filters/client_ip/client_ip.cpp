@@ -51,7 +51,8 @@ std::string ResolveClientIp(std::string_view peer, std::string_view forwarded_fo
   return client;
 }
 
-std::string ForwardedForUpstream(std::string_view peer, std::string_view forwarded_for, const CidrSet& trusted) {
+std::string ForwardedForUpstream(std::string_view peer, std::string_view forwarded_for,
+                                 const CidrSet& trusted) {
   if (forwarded_for.empty() || !trusted.Contains(peer)) return std::string(peer);
   std::string chain;
   chain.reserve(forwarded_for.size() + 2 + peer.size());

@@ -19,7 +19,8 @@ namespace bookstore::gateway {
 std::string ResolveClientIp(std::string_view peer, std::string_view forwarded_for, const CidrSet& trusted);
 
 // The X-Forwarded-For value to send upstream.
-std::string ForwardedForUpstream(std::string_view peer, std::string_view forwarded_for, const CidrSet& trusted);
+std::string ForwardedForUpstream(std::string_view peer, std::string_view forwarded_for,
+                                 const CidrSet& trusted);
 
 // Stores the client address in the request state (filters/request_state.h). `trusted` must outlive the
 // server.

@@ -1,8 +1,7 @@
 #include "filters/rate_limit/rate_limit.h"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
+#include <boost/json/parse.hpp>
 
 #include "bookstore/http/error.h"
 #include "bookstore/http/metrics.h"
@@ -39,9 +38,8 @@ std::string LoginEmail(std::string_view body) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   std::string key(text.substr(0, kMaxEmailKey));
-  std::transform(key.begin(), key.end(), key.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
   return key;
 }
 

@@ -1,8 +1,7 @@
 #include "filters/router/router.h"
 
-#include <boost/beast/http/rfc7230.hpp>
-
 #include <array>
+#include <boost/beast/http/rfc7230.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +17,8 @@ using http::Field;
 constexpr std::size_t kMaxAttempts = 8;
 constexpr std::string_view kRequestIdHeader = "X-Request-ID";
 
-constexpr std::array kProxiedMethods{http::Verb::get,    http::Verb::post,   http::Verb::put,
-                                     http::Verb::patch,  http::Verb::delete_, http::Verb::options};
+constexpr std::array kProxiedMethods{http::Verb::get,   http::Verb::post,    http::Verb::put,
+                                     http::Verb::patch, http::Verb::delete_, http::Verb::options};
 
 struct RouteEntry {
   std::string_view pattern;
@@ -69,9 +68,12 @@ Outcome OutcomeOf(unsigned status) {
 
 Outcome OutcomeOf(const http::UpstreamError& error) {
   switch (error.kind()) {
-    case http::UpstreamError::Kind::kConnect: return Outcome::kConnectFailure;
-    case http::UpstreamError::Kind::kTimeout: return Outcome::kTimeout;
-    case http::UpstreamError::Kind::kBroken: return Outcome::kBroken;
+    case http::UpstreamError::Kind::kConnect:
+      return Outcome::kConnectFailure;
+    case http::UpstreamError::Kind::kTimeout:
+      return Outcome::kTimeout;
+    case http::UpstreamError::Kind::kBroken:
+      return Outcome::kBroken;
   }
   return Outcome::kBroken;
 }
@@ -80,9 +82,12 @@ bool IsRetriableStatus(unsigned status) { return status == 502 || status == 503 
 
 [[noreturn]] void ThrowFor(Outcome outcome, const Cluster& cluster) {
   switch (outcome) {
-    case Outcome::kTimeout: throw http::GatewayTimeout(cluster.name() + " did not answer in time");
-    case Outcome::kBroken: throw http::BadGateway(cluster.name() + " connection failed");
-    default: throw http::ServiceUnavailable(cluster.name() + " is unavailable");
+    case Outcome::kTimeout:
+      throw http::GatewayTimeout(cluster.name() + " did not answer in time");
+    case Outcome::kBroken:
+      throw http::BadGateway(cluster.name() + " connection failed");
+    default:
+      throw http::ServiceUnavailable(cluster.name() + " is unavailable");
   }
 }
 
@@ -94,8 +99,10 @@ bool IsIdempotent(http::Verb method) {
     case http::Verb::head:
     case http::Verb::put:
     case http::Verb::delete_:
-    case http::Verb::options: return true;
-    default: return false;
+    case http::Verb::options:
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -12,8 +12,8 @@
 //   authn::Authenticator authenticator(authn::Authenticator::Options::From(authn_settings), keys);
 //   http::Server server(options);
 //   server.AddReadinessCheck("auth_keys", [&] { return keys.Ready(); });
-//   server.Start();
-//   keys.Start(server.io_context());                     // fetches the JWKS, retrying until auth answers
+//   keys.Start(server.io_context());  // queued: fetches once the server runs, retrying until auth answers
+//   server.Run();  // no server.Start() before it: Run() handles SIGTERM only when it starts the server
 //
 //   // a handler
 //   server.Post("/books", [&](http::Context& ctx) -> http::Awaitable<http::Response> {
@@ -22,7 +22,7 @@
 //   });
 //
 // Verification (libs/auth TokenVerifier): algorithm pinned to EdDSA, signature by a key of auth's JWKS
-// (looked up by kid), iss == JWT_ISSUER, aud contains JWT_AUDIENCE, exp/nbf/iat with 30 s leeway; results
+// (looked up by kid), iss == JWT_ISSUER, aud contains JWT_AUDIENCE, exp/nbf/iat with JWT_LEEWAY; results
 // are cached (VerifiedTokenCache) and the jti is checked against Revocations() on every request (hit or
 // miss), then against the optional Options::is_revoked hook.
 //
@@ -31,8 +31,8 @@
 // So after auth rotates its keys (a new line appended to JWT_KEYS), the first token with the new kid
 // costs one JWKS fetch here and every later one nothing.
 
-#include <boost/json/object.hpp>
 #include <atomic>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -88,7 +88,7 @@ struct Identity {
   std::int64_t user_id = 0;  // sub, a positive integer
   std::string name;          // the display name at the time of login
   auth::Role role = auth::Role::kUser;
-  std::string jti;                  // token id; what logout revokes
+  std::string jti;                 // token id; what logout revokes
   std::chrono::sys_seconds exp{};  // when the token expires
 
   static Identity FromClaims(const auth::Claims& claims);
@@ -139,9 +139,9 @@ class KeySource {
   KeySource(const KeySource&) = delete;
   KeySource& operator=(const KeySource&) = delete;
 
-  // Starts the background fetching on `io` (a network thread's io_context of the server, after
-  // server.Start()): the first fetch, retried until it succeeds, then the periodic refresh. Does nothing
-  // for a fixed key set. Call once.
+  // Starts the background fetching on `io` (an io_context of the server; it may be called before the
+  // server runs: the work waits in the queue): the first fetch, retried until it succeeds, then the
+  // periodic refresh. Does nothing for a fixed key set. Later calls do nothing.
   void Start(boost::asio::io_context& io);
 
   // True once keys are loaded (a readiness check: "not ready until keys are loaded").
@@ -222,7 +222,7 @@ class Authenticator {
   Options options_;
   KeySource& keys_;
   auth::TokenVerifier verifier_;
-  std::mutex sync_mutex_;                       // serialises SetKeys calls
+  std::mutex sync_mutex_;                         // serialises SetKeys calls
   std::atomic<std::uint64_t> synced_version_{0};  // the KeySource version the verifier holds
 };
 
