@@ -84,13 +84,14 @@ int Run(const Settings& settings) {
   // server is gone.
   events::EventHandlers handlers(settings.payment_timeout, notifier);
   bus::InboxConsumer consumer(
-      pool, settings.bus, "orders", [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); },
-      &relay);
+      pool, settings.bus, "orders",
+      [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); }, &relay);
   jobs::PaymentSweeper sweeper(pool, relay, settings.sweep_interval);
 
   // Not auth's keys: GET /delivery-providers goes on while auth is away (the rest then answers 503).
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
-  server.AddReadinessCheck("broker", [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
+  server.AddReadinessCheck("broker",
+                           [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
 
   server.Start();
   keys.Start(server.io_context(0));

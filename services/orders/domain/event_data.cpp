@@ -19,7 +19,8 @@ const json::object& RequireObject(const json::value& value, const std::string& w
   return *object;
 }
 
-std::int64_t RequireInt(const json::object& object, std::string_view field, std::int64_t min, std::int64_t max) {
+std::int64_t RequireInt(const json::object& object, std::string_view field, std::int64_t min,
+                        std::int64_t max) {
   const json::value* value = object.if_contains(field);
   if (value == nullptr || !value->is_int64() || value->get_int64() < min || value->get_int64() > max) {
     throw MalformedEvent(std::string(field) + " must be an integer from " + std::to_string(min) + " to " +
@@ -63,7 +64,8 @@ StockReserved ParseStockReserved(const json::value& data) {
     const json::object& item = RequireObject(element, "an item");
     event.items.push_back(ReservedItem{RequireInt(item, "book_id", 1, kMaxId), OptionalString(item, "title"),
                                        RequireInt(item, "seller_id", 1, kMaxId),
-                                       RequireInt(item, "quantity", 1, kMaxId), RequireAmount(item, "unit_price")});
+                                       RequireInt(item, "quantity", 1, kMaxId),
+                                       RequireAmount(item, "unit_price")});
   }
   if (event.items.empty()) throw MalformedEvent("items must not be empty");
   event.total_cents = RequireAmount(object, "total_price");
@@ -81,7 +83,8 @@ StockRejected ParseStockRejected(const json::value& data) {
   }
   for (const json::value& element : RequireItems(object)) {
     const json::object& item = RequireObject(element, "an item");
-    event.items.push_back(Shortfall{RequireInt(item, "book_id", 1, kMaxId), RequireInt(item, "requested", 0, kMaxId),
+    event.items.push_back(Shortfall{RequireInt(item, "book_id", 1, kMaxId),
+                                    RequireInt(item, "requested", 0, kMaxId),
                                     RequireInt(item, "available", 0, kMaxId)});
   }
   return event;
@@ -102,7 +105,8 @@ BookSnapshot ParseBookEvent(const json::value& data, bool deleted_event) {
   return book;
 }
 
-json::object OrderPlacedData(std::int64_t order_id, std::int64_t user_id, const std::vector<RequestedItem>& items) {
+json::object OrderPlacedData(std::int64_t order_id, std::int64_t user_id,
+                             const std::vector<RequestedItem>& items) {
   json::array list;
   for (const RequestedItem& item : items) {
     list.push_back(json::object{{"book_id", item.book_id}, {"quantity", item.quantity}});

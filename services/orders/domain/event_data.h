@@ -62,12 +62,14 @@ BookSnapshot ParseBookEvent(const boost::json::value& data, bool deleted_event);
 boost::json::object OrderPlacedData(std::int64_t order_id, std::int64_t user_id,
                                     const std::vector<RequestedItem>& items);
 // order.cancelled {order_id, user_id, reason}
-boost::json::object OrderCancelledData(std::int64_t order_id, std::int64_t user_id, const std::string& reason);
+boost::json::object OrderCancelledData(std::int64_t order_id, std::int64_t user_id,
+                                       const std::string& reason);
 // order.paid {order_id, user_id, payment_id, amount, method}
 boost::json::object OrderPaidData(std::int64_t order_id, std::int64_t user_id, std::int64_t payment_id,
                                   std::int64_t amount_cents, const std::string& method);
 // order.delivery_assigned {order_id, user_id, provider, cost, tracking_number}
-boost::json::object DeliveryAssignedData(std::int64_t order_id, std::int64_t user_id, const std::string& provider,
-                                         std::int64_t cost_cents, const std::string& tracking_number);
+boost::json::object DeliveryAssignedData(std::int64_t order_id, std::int64_t user_id,
+                                         const std::string& provider, std::int64_t cost_cents,
+                                         const std::string& tracking_number);
 
 }  // namespace bookstore::orders

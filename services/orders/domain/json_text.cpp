@@ -16,7 +16,8 @@ void AppendDouble(std::string& out, double value) {
     return;
   }
   std::array<char, 400> buffer{};  // enough for any double in fixed notation
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed);
+  const auto result =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed);
   out.append(buffer.data(), result.ptr);
 }
 

@@ -15,10 +15,10 @@ namespace bookstore::orders {
 struct OrderItem {
   std::int64_t book_id = 0;
   std::int64_t quantity = 0;
-  std::optional<std::string> title;     // from the book read model, then from order.stock_reserved
+  std::optional<std::string> title;  // from the book read model, then from order.stock_reserved
   std::optional<std::int64_t> seller_id;
   std::optional<std::int64_t> unit_price_cents;  // from order.stock_reserved only
-  std::optional<std::int64_t> available;  // a rejected order's short items: what catalog had
+  std::optional<std::int64_t> available;         // a rejected order's short items: what catalog had
 };
 
 struct Order {
@@ -27,10 +27,10 @@ struct Order {
   OrderStatus status = OrderStatus::kPending;
   // cancelled: user, admin, payment_timeout, book_deleted; rejected: insufficient_stock, book_not_found.
   std::optional<std::string> reason;
-  std::vector<OrderItem> items;  // in the order the client gave them
-  std::optional<std::int64_t> total_cents;  // from order.stock_reserved
+  std::vector<OrderItem> items;               // in the order the client gave them
+  std::optional<std::int64_t> total_cents;    // from order.stock_reserved
   std::optional<std::string> payment_due_at;  // RFC 3339; while awaiting payment
-  std::string created_at;  // RFC 3339 UTC
+  std::string created_at;                     // RFC 3339 UTC
   std::string updated_at;
 };
 

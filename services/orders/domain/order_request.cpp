@@ -75,7 +75,8 @@ OrderRequest ParseOrderRequest(const json::object& body) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string prefix = "items[" + std::to_string(i) + "].";
     const json::object* object = list[i].if_object();
-    if (object == nullptr) throw ValidationError("items", "items[" + std::to_string(i) + "] must be an object");
+    if (object == nullptr)
+      throw ValidationError("items", "items[" + std::to_string(i) + "] must be an object");
     AddMerged(request.items, ReadItem(*object, prefix, /*quantity_optional=*/false), prefix + "quantity");
   }
   return request;
@@ -87,7 +88,8 @@ std::optional<std::string> ParseIdempotencyKey(std::optional<std::string_view> h
   const bool printable =
       std::all_of(key.begin(), key.end(), [](char ch) { return ch >= 0x21 && ch <= 0x7e; });
   if (key.empty() || key.size() > kMaxIdempotencyKey || !printable) {
-    throw ValidationError("Idempotency-Key", "Idempotency-Key must be 1 to " + std::to_string(kMaxIdempotencyKey) +
+    throw ValidationError("Idempotency-Key", "Idempotency-Key must be 1 to " +
+                                                 std::to_string(kMaxIdempotencyKey) +
                                                  " printable ASCII characters without spaces");
   }
   return std::string(key);

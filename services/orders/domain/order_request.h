@@ -12,8 +12,8 @@
 
 namespace bookstore::orders {
 
-inline constexpr std::int64_t kMaxQuantity = 1000;    // copies of one book in one order
-inline constexpr std::size_t kMaxItems = 50;          // different books in one order
+inline constexpr std::int64_t kMaxQuantity = 1000;  // copies of one book in one order
+inline constexpr std::size_t kMaxItems = 50;        // different books in one order
 inline constexpr std::size_t kMaxIdempotencyKey = 255;
 
 struct RequestedItem {
@@ -22,7 +22,7 @@ struct RequestedItem {
 };
 
 struct OrderRequest {
-  std::vector<RequestedItem> items;  // one per book, in the order first given
+  std::vector<RequestedItem> items;     // one per book, in the order first given
   std::optional<std::int64_t> user_id;  // as given in the body; the handler compares it with the caller
 };
 

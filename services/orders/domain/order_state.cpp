@@ -28,16 +28,23 @@ Transition Refuse(OrderStatus current, std::string_view why) {
 Transition FromPending(Trigger trigger) {
   constexpr auto kSelf = OrderStatus::kPending;
   switch (trigger) {
-    case Trigger::kStockReserved: return Apply(OrderStatus::kAwaitingPayment);
-    case Trigger::kStockRejected: return Apply(OrderStatus::kRejected);
-    case Trigger::kPay: return Refuse(kSelf, "the order is still waiting for its stock to be confirmed");
-    case Trigger::kAssignDelivery: return Refuse(kSelf, "the order is not paid");
+    case Trigger::kStockReserved:
+      return Apply(OrderStatus::kAwaitingPayment);
+    case Trigger::kStockRejected:
+      return Apply(OrderStatus::kRejected);
+    case Trigger::kPay:
+      return Refuse(kSelf, "the order is still waiting for its stock to be confirmed");
+    case Trigger::kAssignDelivery:
+      return Refuse(kSelf, "the order is not paid");
     // Catalog may not have seen order.placed yet: its saga row makes the later order.placed reserve
     // nothing, and if it already reserved, this releases it.
-    case Trigger::kCancel: return Apply(OrderStatus::kCancelled, Effect::kEmitCancelled);
+    case Trigger::kCancel:
+      return Apply(OrderStatus::kCancelled, Effect::kEmitCancelled);
     // The payment clock starts when the order is reserved; a pending order waits for catalog.
-    case Trigger::kPaymentTimeout: return Noop(kSelf);
-    case Trigger::kBookDeleted: return Apply(OrderStatus::kCancelled, Effect::kEmitCancelled);
+    case Trigger::kPaymentTimeout:
+      return Noop(kSelf);
+    case Trigger::kBookDeleted:
+      return Apply(OrderStatus::kCancelled, Effect::kEmitCancelled);
   }
   return Noop(kSelf);
 }
@@ -45,13 +52,18 @@ Transition FromPending(Trigger trigger) {
 Transition FromAwaitingPayment(Trigger trigger) {
   constexpr auto kSelf = OrderStatus::kAwaitingPayment;
   switch (trigger) {
-    case Trigger::kStockReserved: return Noop(kSelf);  // a second answer for the same order
-    case Trigger::kStockRejected: return Noop(kSelf);  // impossible: catalog answers once per order
-    case Trigger::kPay: return Apply(OrderStatus::kPaid, Effect::kEmitPaid);
-    case Trigger::kAssignDelivery: return Refuse(kSelf, "the order is not paid");
+    case Trigger::kStockReserved:
+      return Noop(kSelf);  // a second answer for the same order
+    case Trigger::kStockRejected:
+      return Noop(kSelf);  // impossible: catalog answers once per order
+    case Trigger::kPay:
+      return Apply(OrderStatus::kPaid, Effect::kEmitPaid);
+    case Trigger::kAssignDelivery:
+      return Refuse(kSelf, "the order is not paid");
     case Trigger::kCancel:
     case Trigger::kPaymentTimeout:
-    case Trigger::kBookDeleted: return Apply(OrderStatus::kCancelled, Effect::kEmitCancelled);
+    case Trigger::kBookDeleted:
+      return Apply(OrderStatus::kCancelled, Effect::kEmitCancelled);
   }
   return Noop(kSelf);
 }
@@ -59,14 +71,18 @@ Transition FromAwaitingPayment(Trigger trigger) {
 Transition FromPaid(Trigger trigger) {
   constexpr auto kSelf = OrderStatus::kPaid;
   switch (trigger) {
-    case Trigger::kPay: return Refuse(kSelf, "the order is already paid");
-    case Trigger::kAssignDelivery: return Apply(OrderStatus::kShipped, Effect::kEmitDeliveryAssigned);
-    case Trigger::kCancel: return Refuse(kSelf, "the order is already paid");
+    case Trigger::kPay:
+      return Refuse(kSelf, "the order is already paid");
+    case Trigger::kAssignDelivery:
+      return Apply(OrderStatus::kShipped, Effect::kEmitDeliveryAssigned);
+    case Trigger::kCancel:
+      return Refuse(kSelf, "the order is already paid");
     // A paid order keeps its copies, even when the book is withdrawn afterwards.
     case Trigger::kStockReserved:
     case Trigger::kStockRejected:
     case Trigger::kPaymentTimeout:
-    case Trigger::kBookDeleted: return Noop(kSelf);
+    case Trigger::kBookDeleted:
+      return Noop(kSelf);
   }
   return Noop(kSelf);
 }
@@ -74,13 +90,17 @@ Transition FromPaid(Trigger trigger) {
 Transition FromShipped(Trigger trigger) {
   constexpr auto kSelf = OrderStatus::kShipped;
   switch (trigger) {
-    case Trigger::kPay: return Refuse(kSelf, "the order is already paid");
-    case Trigger::kAssignDelivery: return Refuse(kSelf, "the order is already shipped");
-    case Trigger::kCancel: return Refuse(kSelf, "the order is already shipped");
+    case Trigger::kPay:
+      return Refuse(kSelf, "the order is already paid");
+    case Trigger::kAssignDelivery:
+      return Refuse(kSelf, "the order is already shipped");
+    case Trigger::kCancel:
+      return Refuse(kSelf, "the order is already shipped");
     case Trigger::kStockReserved:
     case Trigger::kStockRejected:
     case Trigger::kPaymentTimeout:
-    case Trigger::kBookDeleted: return Noop(kSelf);
+    case Trigger::kBookDeleted:
+      return Noop(kSelf);
   }
   return Noop(kSelf);
 }
@@ -91,13 +111,19 @@ Transition FromCancelled(Trigger trigger) {
     // Cancelled while pending, and catalog reserved anyway (it handled order.placed before our
     // order.cancelled): announce the cancellation again. Catalog releases at most once per order, so
     // whichever order.cancelled it handles after the reservation gives the stock back, the other nothing.
-    case Trigger::kStockReserved: return Noop(kSelf, Effect::kEmitCancelled);
-    case Trigger::kStockRejected: return Noop(kSelf);  // nothing was reserved: nothing to give back
-    case Trigger::kPay: return Refuse(kSelf, "the order is cancelled");
-    case Trigger::kAssignDelivery: return Refuse(kSelf, "the order is not paid");
-    case Trigger::kCancel: return Noop(kSelf);  // idempotent: 200 again, no second order.cancelled
+    case Trigger::kStockReserved:
+      return Noop(kSelf, Effect::kEmitCancelled);
+    case Trigger::kStockRejected:
+      return Noop(kSelf);  // nothing was reserved: nothing to give back
+    case Trigger::kPay:
+      return Refuse(kSelf, "the order is cancelled");
+    case Trigger::kAssignDelivery:
+      return Refuse(kSelf, "the order is not paid");
+    case Trigger::kCancel:
+      return Noop(kSelf);  // idempotent: 200 again, no second order.cancelled
     case Trigger::kPaymentTimeout:
-    case Trigger::kBookDeleted: return Noop(kSelf);
+    case Trigger::kBookDeleted:
+      return Noop(kSelf);
   }
   return Noop(kSelf);
 }
@@ -105,14 +131,18 @@ Transition FromCancelled(Trigger trigger) {
 Transition FromRejected(Trigger trigger) {
   constexpr auto kSelf = OrderStatus::kRejected;
   switch (trigger) {
-    case Trigger::kPay: return Refuse(kSelf, "the order was rejected");
-    case Trigger::kAssignDelivery: return Refuse(kSelf, "the order is not paid");
-    case Trigger::kCancel: return Refuse(kSelf, "the order was rejected; there is nothing to cancel");
+    case Trigger::kPay:
+      return Refuse(kSelf, "the order was rejected");
+    case Trigger::kAssignDelivery:
+      return Refuse(kSelf, "the order is not paid");
+    case Trigger::kCancel:
+      return Refuse(kSelf, "the order was rejected; there is nothing to cancel");
     // A reservation after a rejection cannot happen (catalog answers each order once); it is logged.
     case Trigger::kStockReserved:
     case Trigger::kStockRejected:
     case Trigger::kPaymentTimeout:
-    case Trigger::kBookDeleted: return Noop(kSelf);
+    case Trigger::kBookDeleted:
+      return Noop(kSelf);
   }
   return Noop(kSelf);
 }
@@ -140,12 +170,18 @@ bool HoldsStock(OrderStatus status) {
 
 Transition Decide(OrderStatus current, Trigger trigger) {
   switch (current) {
-    case OrderStatus::kPending: return FromPending(trigger);
-    case OrderStatus::kAwaitingPayment: return FromAwaitingPayment(trigger);
-    case OrderStatus::kPaid: return FromPaid(trigger);
-    case OrderStatus::kShipped: return FromShipped(trigger);
-    case OrderStatus::kCancelled: return FromCancelled(trigger);
-    case OrderStatus::kRejected: return FromRejected(trigger);
+    case OrderStatus::kPending:
+      return FromPending(trigger);
+    case OrderStatus::kAwaitingPayment:
+      return FromAwaitingPayment(trigger);
+    case OrderStatus::kPaid:
+      return FromPaid(trigger);
+    case OrderStatus::kShipped:
+      return FromShipped(trigger);
+    case OrderStatus::kCancelled:
+      return FromCancelled(trigger);
+    case OrderStatus::kRejected:
+      return FromRejected(trigger);
   }
   return Noop(current);
 }

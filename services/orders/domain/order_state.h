@@ -48,9 +48,9 @@ enum class Verdict {
 // The event the trigger's transaction writes to the outbox.
 enum class Effect {
   kNone,
-  kEmitCancelled,          // order.cancelled: catalog gives the stock back (idempotent per order there)
-  kEmitPaid,               // order.paid
-  kEmitDeliveryAssigned,   // order.delivery_assigned
+  kEmitCancelled,         // order.cancelled: catalog gives the stock back (idempotent per order there)
+  kEmitPaid,              // order.paid
+  kEmitDeliveryAssigned,  // order.delivery_assigned
 };
 
 struct Transition {

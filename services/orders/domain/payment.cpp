@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 3> kMethods{"credit_card", "paypal", "ban
 std::optional<std::string> ReadString(const json::object& body, std::string_view field) {
   const json::value* value = body.if_contains(field);
   if (value == nullptr || value->is_null()) return std::nullopt;
-  if (!value->is_string()) throw ValidationError(std::string(field), std::string(field) + " must be a string");
+  if (!value->is_string())
+    throw ValidationError(std::string(field), std::string(field) + " must be a string");
   return std::string(value->get_string());
 }
 

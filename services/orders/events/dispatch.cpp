@@ -58,7 +58,8 @@ void EventHandlers::HandleStockReserved(const bus::Event& event, db::Connection&
     log::Info("late reservation of a cancelled order; announcing the cancellation again",
               {{"order_id", order->id}, {"event_id", event.id}});
   } else if (order->status == OrderStatus::kRejected) {
-    log::Error("catalog reserved an order it had rejected", {{"order_id", order->id}, {"event_id", event.id}});
+    log::Error("catalog reserved an order it had rejected",
+               {{"order_id", order->id}, {"event_id", event.id}});
   } else {
     log::Info("order.stock_reserved for an order already past it; nothing to do",
               {{"order_id", order->id}, {"status", StatusName(order->status)}, {"event_id", event.id}});
@@ -76,7 +77,8 @@ void EventHandlers::HandleStockRejected(const bus::Event& event, db::Connection&
   }
   if (Decide(order->status, Trigger::kStockRejected).verdict == Verdict::kApply) {
     repository::MarkRejected(c, rejected);
-    log::Info("order rejected", {{"order_id", order->id}, {"reason", rejected.reason}, {"event_id", event.id}});
+    log::Info("order rejected",
+              {{"order_id", order->id}, {"reason", rejected.reason}, {"event_id", event.id}});
   } else {
     log::Info("order.stock_rejected for an order already past it; nothing to do",
               {{"order_id", order->id}, {"status", StatusName(order->status)}, {"event_id", event.id}});

@@ -31,11 +31,11 @@ void EmitPaid(db::Connection& c, std::int64_t order_id, std::int64_t user_id, st
   Emit(c, "order.paid", OrderPaidData(order_id, user_id, payment_id, amount_cents, method), traceparent);
 }
 
-void EmitDeliveryAssigned(db::Connection& c, std::int64_t order_id, std::int64_t user_id, const std::string& provider,
-                          std::int64_t cost_cents, const std::string& tracking_number,
-                          const std::string& traceparent) {
-  Emit(c, "order.delivery_assigned", DeliveryAssignedData(order_id, user_id, provider, cost_cents, tracking_number),
-       traceparent);
+void EmitDeliveryAssigned(db::Connection& c, std::int64_t order_id, std::int64_t user_id,
+                          const std::string& provider, std::int64_t cost_cents,
+                          const std::string& tracking_number, const std::string& traceparent) {
+  Emit(c, "order.delivery_assigned",
+       DeliveryAssignedData(order_id, user_id, provider, cost_cents, tracking_number), traceparent);
 }
 
 Transition CancelOrder(db::Connection& c, const repository::OrderRef& order, Trigger trigger,
@@ -46,10 +46,10 @@ Transition CancelOrder(db::Connection& c, const repository::OrderRef& order, Tri
   if (!repository::ChangeStatus(c, order.id, order.status, transition.next, reason)) {
     throw std::logic_error("order " + std::to_string(order.id) + " changed under its row lock");
   }
-  if (transition.effect == Effect::kEmitCancelled) EmitCancelled(c, order.id, order.user_id, reason, traceparent);
-  log::Info("order cancelled", {{"order_id", order.id},
-                                {"from", StatusName(order.status)},
-                                {"reason", reason}});
+  if (transition.effect == Effect::kEmitCancelled)
+    EmitCancelled(c, order.id, order.user_id, reason, traceparent);
+  log::Info("order cancelled",
+            {{"order_id", order.id}, {"from", StatusName(order.status)}, {"reason", reason}});
   return transition;
 }
 

@@ -23,9 +23,9 @@ void EmitCancelled(db::Connection& c, std::int64_t order_id, std::int64_t user_i
                    const std::string& traceparent);
 void EmitPaid(db::Connection& c, std::int64_t order_id, std::int64_t user_id, std::int64_t payment_id,
               std::int64_t amount_cents, const std::string& method, const std::string& traceparent);
-void EmitDeliveryAssigned(db::Connection& c, std::int64_t order_id, std::int64_t user_id, const std::string& provider,
-                          std::int64_t cost_cents, const std::string& tracking_number,
-                          const std::string& traceparent);
+void EmitDeliveryAssigned(db::Connection& c, std::int64_t order_id, std::int64_t user_id,
+                          const std::string& provider, std::int64_t cost_cents,
+                          const std::string& tracking_number, const std::string& traceparent);
 
 // Cancels `order` (locked by the caller, its status as read under that lock) for `trigger` (kCancel,
 // kPaymentTimeout or kBookDeleted) with `reason`, when the state machine allows it, writing

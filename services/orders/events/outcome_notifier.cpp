@@ -33,7 +33,8 @@ http::Awaitable<bool> OutcomeNotifier::Subscription::Wait(std::chrono::milliseco
   co_return std::exchange(waiter_->notified, false);
 }
 
-http::Awaitable<std::unique_ptr<OutcomeNotifier::Subscription>> OutcomeNotifier::Subscribe(std::int64_t order_id) {
+http::Awaitable<std::unique_ptr<OutcomeNotifier::Subscription>> OutcomeNotifier::Subscribe(
+    std::int64_t order_id) {
   auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
   {
     std::lock_guard lock(mutex_);

@@ -10,7 +10,8 @@ http::Response ExactJson(const boost::json::value& body, http::Status status) {
   return http::TextResponse(SerializeJson(body), status, http::kJsonContentType);
 }
 
-http::Response ExactProblem(http::Status status, const std::string& detail, const boost::json::object& extra) {
+http::Response ExactProblem(http::Status status, const std::string& detail,
+                            const boost::json::object& extra) {
   const auto title = boost::beast::http::obsolete_reason(status);
   boost::json::object body{{"type", "about:blank"},
                            {"title", std::string_view(title.data(), title.size())},

@@ -16,7 +16,8 @@ namespace bookstore::orders::handlers {
 http::Response ExactJson(const boost::json::value& body, http::Status status = http::Status::ok);
 
 // A problem+json response (the shape of http::Error's, DESIGN §2) with exact amounts in `extra`.
-http::Response ExactProblem(http::Status status, const std::string& detail, const boost::json::object& extra = {});
+http::Response ExactProblem(http::Status status, const std::string& detail,
+                            const boost::json::object& extra = {});
 
 // The header's value, or nullopt when the request does not have it.
 std::optional<std::string_view> OptionalHeader(const http::Context& ctx, std::string_view name);

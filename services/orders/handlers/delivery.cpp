@@ -35,7 +35,8 @@ class DeliveryRoutes {
   explicit DeliveryRoutes(const Deps& deps) : deps_(deps) {}
 
   http::Awaitable<http::Response> Providers(http::Context& /*ctx*/) {
-    const auto providers = co_await deps_.pool.Run([](db::Connection& c) { return repository::ListProviders(c); });
+    const auto providers =
+        co_await deps_.pool.Run([](db::Connection& c) { return repository::ListProviders(c); });
     json::array body;
     for (const DeliveryProvider& provider : providers) body.push_back(ProviderToJson(provider));
     co_return ExactJson(body);

@@ -1,7 +1,8 @@
+#include "domain/errors.h"
+
 #include "bookstore/db/db.h"
 #include "bookstore/http/error.h"
 #include "bookstore/log/log.h"
-#include "domain/errors.h"
 #include "handlers/routes.h"
 
 namespace bookstore::orders::handlers {

@@ -77,9 +77,10 @@ http::Response Replayed(http::Response response, bool replayed) {
 http::Response PlacementResponse(const Order& order, bool replayed) {
   if (order.status == OrderStatus::kRejected) {
     const bool missing = order.reason && *order.reason == "book_not_found";
-    return Replayed(ExactProblem(missing ? http::Status::not_found : http::Status::conflict, RejectionDetail(order),
-                                 json::object{{"order_id", order.id}, {"order", OrderToJson(order)}}),
-                    replayed);
+    return Replayed(
+        ExactProblem(missing ? http::Status::not_found : http::Status::conflict, RejectionDetail(order),
+                     json::object{{"order_id", order.id}, {"order", OrderToJson(order)}}),
+        replayed);
   }
   const auto status = order.status == OrderStatus::kPending ? http::Status::accepted : http::Status::created;
   http::Response response = ExactJson(OrderToJson(order), status);
@@ -116,13 +117,16 @@ class OrderRoutes {
       same_key_raced = true;
     }
     if (same_key_raced) {
-      placement = co_await deps_.pool.Run([&](db::Connection& c) { return FindReplay(c, caller.user_id, *key, fingerprint); });
+      placement = co_await deps_.pool.Run(
+          [&](db::Connection& c) { return FindReplay(c, caller.user_id, *key, fingerprint); });
       if (!placement) throw http::ServiceUnavailable("the order could not be placed, try again");
     }
     if (!placement->replayed) {
       deps_.relay.Notify();
-      log::Info("order placed", {{"order_id", placement->order_id}, {"user_id", caller.user_id},
-                                 {"items", request.items.size()}, {"request_id", ctx.request_id()}});
+      log::Info("order placed", {{"order_id", placement->order_id},
+                                 {"user_id", caller.user_id},
+                                 {"items", request.items.size()},
+                                 {"request_id", ctx.request_id()}});
     }
     const Order order = co_await AwaitOutcome(placement->order_id);
     co_return PlacementResponse(order, placement->replayed);
@@ -134,8 +138,8 @@ class OrderRoutes {
     if (const auto status = ctx.Query("status"); status && !status->empty()) {
       filter.status = ParseStatus(*status);
       if (!filter.status) {
-        throw http::BadRequest("status must be one of pending, awaiting_payment, paid, shipped, cancelled, rejected",
-                               "status");
+        throw http::BadRequest(
+            "status must be one of pending, awaiting_payment, paid, shipped, cancelled, rejected", "status");
       }
     }
     const bool all = ctx.QueryBool("all", false);
@@ -143,7 +147,8 @@ class OrderRoutes {
     if (!all) filter.user_id = caller.user_id;
     filter.limit = ctx.QueryInt("limit", kDefaultLimit, 1, kMaxLimit);
     filter.offset = ctx.QueryInt("offset", 0, 0, std::numeric_limits<std::int32_t>::max());
-    const auto page = co_await deps_.pool.Run([&](db::Connection& c) { return repository::ListOrders(c, filter); });
+    const auto page =
+        co_await deps_.pool.Run([&](db::Connection& c) { return repository::ListOrders(c, filter); });
     json::array orders;
     orders.reserve(page.orders.size());
     for (const Order& order : page.orders) orders.push_back(OrderToJson(order));
@@ -163,10 +168,12 @@ class OrderRoutes {
     const auto found = co_await deps_.pool.Run([&](db::Connection& c) -> std::optional<Found> {
       auto order = repository::LoadOrder(c, id);
       if (!order) return std::nullopt;
-      return Found{std::move(*order), repository::FindCompletedPayment(c, id), repository::FindDelivery(c, id)};
+      return Found{std::move(*order), repository::FindCompletedPayment(c, id),
+                   repository::FindDelivery(c, id)};
     });
     if (!found) throw http::NotFound("order not found");
-    if (!caller.IsSelfOrAdmin(found->order.user_id)) throw http::Forbidden("this order belongs to someone else");
+    if (!caller.IsSelfOrAdmin(found->order.user_id))
+      throw http::Forbidden("this order belongs to someone else");
     json::object body = OrderToJson(found->order);
     body["payment"] = found->payment ? json::value(PaymentToJson(*found->payment)) : json::value(nullptr);
     body["delivery"] = found->delivery ? json::value(DeliveryToJson(*found->delivery)) : json::value(nullptr);
@@ -183,7 +190,8 @@ class OrderRoutes {
       cancelled_now = false;  // the transaction may be rerun after a deadlock
       auto current = repository::LoadOrder(c, id, repository::Lock::kUpdate);
       if (!current) throw http::NotFound("order not found");
-      if (!caller.IsSelfOrAdmin(current->user_id)) throw http::Forbidden("this order belongs to someone else");
+      if (!caller.IsSelfOrAdmin(current->user_id))
+        throw http::Forbidden("this order belongs to someone else");
       const std::string reason = caller.user_id == current->user_id ? "user" : "admin";
       const repository::OrderRef ref{current->id, current->user_id, current->status, current->reason};
       const Transition transition = events::CancelOrder(c, ref, Trigger::kCancel, reason, traceparent);

@@ -71,9 +71,9 @@ class PaymentRoutes {
     if (key) {
       if (auto earlier = repository::FindPaymentByKey(c, id, *key)) {
         if (earlier->method != request.method) {
-          throw http::UnprocessableEntity("this Idempotency-Key was already used for a " + earlier->method +
-                                              " payment of this order",
-                                          "Idempotency-Key");
+          throw http::UnprocessableEntity(
+              "this Idempotency-Key was already used for a " + earlier->method + " payment of this order",
+              "Idempotency-Key");
         }
         return PayOutcome{std::move(*earlier), true};
       }

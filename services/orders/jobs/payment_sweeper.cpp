@@ -12,7 +12,10 @@ constexpr std::int64_t kBatch = 100;
 }  // namespace
 
 PaymentSweeper::PaymentSweeper(db::Pool& pool, bus::Relay& relay, std::chrono::milliseconds interval)
-    : pool_(pool), relay_(relay), interval_(interval), thread_([this](const std::stop_token& stop) { Run(stop); }) {}
+    : pool_(pool),
+      relay_(relay),
+      interval_(interval),
+      thread_([this](const std::stop_token& stop) { Run(stop); }) {}
 
 PaymentSweeper::~PaymentSweeper() {
   thread_.request_stop();

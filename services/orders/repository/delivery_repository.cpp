@@ -14,7 +14,8 @@ DeliveryProvider ProviderFromRow(const db::Row& row, std::size_t first) {
 
 std::vector<DeliveryProvider> ListProviders(db::Connection& c) {
   std::vector<DeliveryProvider> providers;
-  for (const db::Row& row : c.Query("SELECT id, name, coverage_area, cost FROM delivery_providers ORDER BY id")) {
+  for (const db::Row& row :
+       c.Query("SELECT id, name, coverage_area, cost FROM delivery_providers ORDER BY id")) {
     providers.push_back(ProviderFromRow(row, 0));
   }
   return providers;
@@ -28,9 +29,10 @@ std::optional<DeliveryProvider> FindProvider(db::Connection& c, std::int64_t id)
 
 Delivery InsertDelivery(db::Connection& c, std::int64_t order_id, const DeliveryProvider& provider,
                         const std::string& tracking_number) {
-  c.Execute("INSERT INTO deliveries (order_id, provider_id, cost, tracking_number, created_at) "
-            "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))",
-            {order_id, provider.id, db::Decimal{CentsToDecimal(provider.cost_cents)}, tracking_number});
+  c.Execute(
+      "INSERT INTO deliveries (order_id, provider_id, cost, tracking_number, created_at) "
+      "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))",
+      {order_id, provider.id, db::Decimal{CentsToDecimal(provider.cost_cents)}, tracking_number});
   return *FindDelivery(c, order_id);
 }
 

@@ -12,9 +12,12 @@ constexpr std::string_view kOrderColumns =
 
 std::string LockClause(Lock lock) {
   switch (lock) {
-    case Lock::kNone: return "";
-    case Lock::kShare: return " LOCK IN SHARE MODE";
-    case Lock::kUpdate: return " FOR UPDATE";
+    case Lock::kNone:
+      return "";
+    case Lock::kShare:
+      return " LOCK IN SHARE MODE";
+    case Lock::kUpdate:
+      return " FOR UPDATE";
   }
   return "";
 }
@@ -65,9 +68,9 @@ constexpr std::string_view kItemColumns = "book_id, quantity, title, seller_id, 
 
 std::vector<OrderItem> LoadItems(db::Connection& c, std::int64_t order_id) {
   std::vector<OrderItem> items;
-  for (const db::Row& row : c.Query("SELECT " + std::string(kItemColumns) +
-                                        " FROM order_items WHERE order_id = ? ORDER BY position",
-                                    {order_id})) {
+  for (const db::Row& row : c.Query(
+           "SELECT " + std::string(kItemColumns) + " FROM order_items WHERE order_id = ? ORDER BY position",
+           {order_id})) {
     items.push_back(ItemFromRow(row, 0));
   }
   return items;
@@ -76,18 +79,20 @@ std::vector<OrderItem> LoadItems(db::Connection& c, std::int64_t order_id) {
 std::vector<OrderRef> RefsFromRows(const std::vector<db::Row>& rows) {
   std::vector<OrderRef> refs;
   refs.reserve(rows.size());
-  for (const db::Row& row : rows) refs.push_back(OrderRef{row.Int(0), row.Int(1), StatusOf(row, 2), row.OptString(3)});
+  for (const db::Row& row : rows)
+    refs.push_back(OrderRef{row.Int(0), row.Int(1), StatusOf(row, 2), row.OptString(3)});
   return refs;
 }
 
 }  // namespace
 
 std::int64_t InsertOrder(db::Connection& c, const NewOrder& order) {
-  const auto id = static_cast<std::int64_t>(
-      c.Execute("INSERT INTO orders (user_id, status, idempotency_key, request_fingerprint, created_at, updated_at) "
-                "VALUES (?, 'pending', ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
-                {order.user_id, order.idempotency_key, order.fingerprint})
-          .insert_id);
+  const auto id =
+      static_cast<std::int64_t>(c.Execute("INSERT INTO orders (user_id, status, idempotency_key, "
+                                          "request_fingerprint, created_at, updated_at) "
+                                          "VALUES (?, 'pending', ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+                                          {order.user_id, order.idempotency_key, order.fingerprint})
+                                    .insert_id);
   std::int64_t position = 0;
   for (const RequestedItem& item : order.items) {
     const auto known = order.titles.find(item.book_id);
@@ -97,22 +102,24 @@ std::int64_t InsertOrder(db::Connection& c, const NewOrder& order) {
       title = known->second.title;
       seller_id = known->second.seller_id;
     }
-    c.Execute("INSERT INTO order_items (order_id, book_id, position, quantity, title, seller_id) "
-              "VALUES (?, ?, ?, ?, ?, ?)",
-              {id, item.book_id, position++, item.quantity, title, seller_id});
+    c.Execute(
+        "INSERT INTO order_items (order_id, book_id, position, quantity, title, seller_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {id, item.book_id, position++, item.quantity, title, seller_id});
   }
   return id;
 }
 
 std::optional<KeyedOrder> FindOrderByKey(db::Connection& c, std::int64_t user_id, const std::string& key) {
-  auto row = c.QueryOne("SELECT id, request_fingerprint FROM orders WHERE user_id = ? AND idempotency_key = ?",
-                        {user_id, key});
+  auto row = c.QueryOne(
+      "SELECT id, request_fingerprint FROM orders WHERE user_id = ? AND idempotency_key = ?", {user_id, key});
   if (!row) return std::nullopt;
   return KeyedOrder{row->Int(0), row->String(1)};
 }
 
 std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock) {
-  auto row = c.QueryOne("SELECT " + std::string(kOrderColumns) + " FROM orders WHERE id = ?" + LockClause(lock), {id});
+  auto row = c.QueryOne(
+      "SELECT " + std::string(kOrderColumns) + " FROM orders WHERE id = ?" + LockClause(lock), {id});
   if (!row) return std::nullopt;
   Order order = OrderFromRow(*row);
   order.items = LoadItems(c, id);
@@ -136,9 +143,9 @@ OrderPage ListOrders(db::Connection& c, const OrderFilter& filter) {
   page_params.Add(filter.limit);
   page_params.Add(filter.offset);
   std::map<std::int64_t, std::size_t> index;
-  for (const db::Row& row :
-       c.Query("SELECT " + std::string(kOrderColumns) + " FROM orders" + where + " ORDER BY id DESC LIMIT ? OFFSET ?",
-               page_params)) {
+  for (const db::Row& row : c.Query("SELECT " + std::string(kOrderColumns) + " FROM orders" + where +
+                                        " ORDER BY id DESC LIMIT ? OFFSET ?",
+                                    page_params)) {
     index[row.Int(0)] = page.orders.size();
     page.orders.push_back(OrderFromRow(row));
   }
@@ -149,9 +156,10 @@ OrderPage ListOrders(db::Connection& c, const OrderFilter& filter) {
     ids += ids.empty() ? "?" : ", ?";
     id_params.Add(order.id);
   }
-  for (const db::Row& row : c.Query("SELECT order_id, " + std::string(kItemColumns) + " FROM order_items WHERE order_id IN (" +
-                                        ids + ") ORDER BY order_id, position",
-                                    id_params)) {
+  for (const db::Row& row :
+       c.Query("SELECT order_id, " + std::string(kItemColumns) + " FROM order_items WHERE order_id IN (" +
+                   ids + ") ORDER BY order_id, position",
+               id_params)) {
     page.orders[index.at(row.Int(0))].items.push_back(ItemFromRow(row, 1));
   }
   return page;
@@ -159,26 +167,30 @@ OrderPage ListOrders(db::Connection& c, const OrderFilter& filter) {
 
 bool MarkReserved(db::Connection& c, const StockReserved& event, std::chrono::milliseconds payment_timeout) {
   const auto changed =
-      c.Execute("UPDATE orders SET status = 'awaiting_payment', total_price = ?, "
-                "payment_due_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(3) "
-                "WHERE id = ? AND status = 'pending'",
-                {db::Decimal{CentsToDecimal(event.total_cents)}, static_cast<std::int64_t>(payment_timeout.count()) * 1000,
-                 event.order_id})
+      c.Execute(
+           "UPDATE orders SET status = 'awaiting_payment', total_price = ?, "
+           "payment_due_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(3) "
+           "WHERE id = ? AND status = 'pending'",
+           {db::Decimal{CentsToDecimal(event.total_cents)},
+            static_cast<std::int64_t>(payment_timeout.count()) * 1000, event.order_id})
           .affected_rows;
   if (changed == 0) return false;
   for (const ReservedItem& item : event.items) {
-    c.Execute("UPDATE order_items SET title = ?, seller_id = ?, unit_price = ? WHERE order_id = ? AND book_id = ?",
-              {item.title, item.seller_id, db::Decimal{CentsToDecimal(item.unit_price_cents)}, event.order_id,
-               item.book_id});
+    c.Execute(
+        "UPDATE order_items SET title = ?, seller_id = ?, unit_price = ? WHERE order_id = ? AND book_id = ?",
+        {item.title, item.seller_id, db::Decimal{CentsToDecimal(item.unit_price_cents)}, event.order_id,
+         item.book_id});
   }
   return true;
 }
 
 bool MarkRejected(db::Connection& c, const StockRejected& event) {
-  const auto changed = c.Execute("UPDATE orders SET status = 'rejected', reason = ?, updated_at = UTC_TIMESTAMP(3) "
-                                 "WHERE id = ? AND status = 'pending'",
-                                 {event.reason, event.order_id})
-                           .affected_rows;
+  const auto changed =
+      c.Execute(
+           "UPDATE orders SET status = 'rejected', reason = ?, updated_at = UTC_TIMESTAMP(3) "
+           "WHERE id = ? AND status = 'pending'",
+           {event.reason, event.order_id})
+          .affected_rows;
   if (changed == 0) return false;
   for (const Shortfall& item : event.items) {
     c.Execute("UPDATE order_items SET available = ? WHERE order_id = ? AND book_id = ?",
@@ -189,9 +201,11 @@ bool MarkRejected(db::Connection& c, const StockRejected& event) {
 
 bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderStatus to,
                   const std::optional<std::string>& reason) {
-  return c.Execute("UPDATE orders SET status = ?, reason = ?, payment_due_at = NULL, updated_at = UTC_TIMESTAMP(3) "
-                   "WHERE id = ? AND status = ?",
-                   {std::string(StatusName(to)), reason, id, std::string(StatusName(from))})
+  return c.Execute(
+              "UPDATE orders SET status = ?, reason = ?, payment_due_at = NULL, updated_at = "
+              "UTC_TIMESTAMP(3) "
+              "WHERE id = ? AND status = ?",
+              {std::string(StatusName(to)), reason, id, std::string(StatusName(from))})
              .affected_rows == 1;
 }
 
@@ -203,11 +217,11 @@ std::vector<OrderRef> LockUnpaidOrdersWithBook(db::Connection& c, std::int64_t b
 }
 
 std::vector<OrderRef> LockOverdueOrders(db::Connection& c, std::int64_t limit) {
-  return RefsFromRows(c.Query(
-      "SELECT id, user_id, status, reason FROM orders "
-      "WHERE status = 'awaiting_payment' AND payment_due_at <= UTC_TIMESTAMP(3) "
-      "ORDER BY payment_due_at LIMIT ? FOR UPDATE SKIP LOCKED",
-      {limit}));
+  return RefsFromRows(
+      c.Query("SELECT id, user_id, status, reason FROM orders "
+              "WHERE status = 'awaiting_payment' AND payment_due_at <= UTC_TIMESTAMP(3) "
+              "ORDER BY payment_due_at LIMIT ? FOR UPDATE SKIP LOCKED",
+              {limit}));
 }
 
 }  // namespace bookstore::orders::repository

@@ -37,12 +37,14 @@ std::optional<Payment> FindCompletedPayment(db::Connection& c, std::int64_t orde
   return FindOne(c, "WHERE completed_order_id = ?", {order_id});
 }
 
-Payment InsertPayment(db::Connection& c, const Payment& payment, const std::optional<std::string>& idempotency_key) {
+Payment InsertPayment(db::Connection& c, const Payment& payment,
+                      const std::optional<std::string>& idempotency_key) {
   const auto id = static_cast<std::int64_t>(
-      c.Execute("INSERT INTO payments (order_id, amount, method, status, decline_reason, reference, idempotency_key, "
+      c.Execute("INSERT INTO payments (order_id, amount, method, status, decline_reason, reference, "
+                "idempotency_key, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
-                {payment.order_id, db::Decimal{CentsToDecimal(payment.amount_cents)}, payment.method, payment.status,
-                 payment.decline_reason, payment.reference, idempotency_key})
+                {payment.order_id, db::Decimal{CentsToDecimal(payment.amount_cents)}, payment.method,
+                 payment.status, payment.decline_reason, payment.reference, idempotency_key})
           .insert_id);
   return *FindOne(c, "WHERE id = ?", {id});
 }

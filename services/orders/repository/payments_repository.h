@@ -17,6 +17,7 @@ std::optional<Payment> FindPaymentByKey(db::Connection& c, std::int64_t order_id
 std::optional<Payment> FindCompletedPayment(db::Connection& c, std::int64_t order_id);
 
 // Records an attempt (payment.id is ignored) and returns it as stored.
-Payment InsertPayment(db::Connection& c, const Payment& payment, const std::optional<std::string>& idempotency_key);
+Payment InsertPayment(db::Connection& c, const Payment& payment,
+                      const std::optional<std::string>& idempotency_key);
 
 }  // namespace bookstore::orders::repository

@@ -31,12 +31,14 @@ TEST(EventDataTest, RefusesMalformedStockReserved) {
   EXPECT_THROW(ParseStockReserved(json::parse(R"([])")), MalformedEvent);
   EXPECT_THROW(ParseStockReserved(json::parse(R"({"order_id":5,"user_id":2,"items":[],"total_price":1})")),
                MalformedEvent);
-  EXPECT_THROW(ParseStockReserved(json::parse(
-                   R"({"order_id":5,"user_id":2,"items":[{"book_id":3,"seller_id":9,"quantity":2,"unit_price":1.234}],"total_price":1})")),
-               MalformedEvent);
-  EXPECT_THROW(ParseStockReserved(json::parse(
-                   R"({"order_id":"5","user_id":2,"items":[{"book_id":3,"seller_id":9,"quantity":2,"unit_price":1}],"total_price":2})")),
-               MalformedEvent);
+  EXPECT_THROW(
+      ParseStockReserved(json::parse(
+          R"({"order_id":5,"user_id":2,"items":[{"book_id":3,"seller_id":9,"quantity":2,"unit_price":1.234}],"total_price":1})")),
+      MalformedEvent);
+  EXPECT_THROW(
+      ParseStockReserved(json::parse(
+          R"({"order_id":"5","user_id":2,"items":[{"book_id":3,"seller_id":9,"quantity":2,"unit_price":1}],"total_price":2})")),
+      MalformedEvent);
 }
 
 TEST(EventDataTest, ParsesStockRejected) {

@@ -65,7 +65,8 @@ TEST(MoneyTest, AmountsPrintAsTheirDecimalText) {
 }
 
 TEST(JsonTextTest, SerializesLikeBoostJsonButWithFixedDoubles) {
-  const json::value value{{"a", 1}, {"b", json::array{true, nullptr, "x\"y"}}, {"c", 12.5}, {"d", json::object{}}};
+  const json::value value{
+      {"a", 1}, {"b", json::array{true, nullptr, "x\"y"}}, {"c", 12.5}, {"d", json::object{}}};
   EXPECT_EQ(SerializeJson(value), R"({"a":1,"b":[true,null,"x\"y"],"c":12.5,"d":{}})");
   EXPECT_EQ(SerializeJson(json::value(std::numeric_limits<double>::infinity())), "null");
 }

@@ -38,12 +38,13 @@ TEST(OrderRequestTest, ReadsTheSingleBookShapeWithQuantityOneByDefault) {
 }
 
 TEST(OrderRequestTest, MergesTheSameBookNamedTwice) {
-  const OrderRequest request =
-      Parse(R"({"items":[{"book_id":3,"quantity":2},{"book_id":4,"quantity":1},{"book_id":3,"quantity":5}]})");
+  const OrderRequest request = Parse(
+      R"({"items":[{"book_id":3,"quantity":2},{"book_id":4,"quantity":1},{"book_id":3,"quantity":5}]})");
   ASSERT_EQ(request.items.size(), 2U);
   EXPECT_EQ(request.items[0].book_id, 3);
   EXPECT_EQ(request.items[0].quantity, 7);
-  EXPECT_EQ(FieldOf(R"({"items":[{"book_id":3,"quantity":600},{"book_id":3,"quantity":401}]})"), "items[1].quantity");
+  EXPECT_EQ(FieldOf(R"({"items":[{"book_id":3,"quantity":600},{"book_id":3,"quantity":401}]})"),
+            "items[1].quantity");
 }
 
 TEST(OrderRequestTest, RefusesBadInputNamingTheField) {
@@ -68,7 +69,8 @@ TEST(OrderRequestTest, RefusesBadInputNamingTheField) {
 TEST(OrderRequestTest, LimitsTheNumberOfItems) {
   std::string items;
   for (std::size_t i = 1; i <= kMaxItems + 1; ++i) {
-    items += (items.empty() ? "" : ",") + std::string(R"({"book_id":)") + std::to_string(i) + R"(,"quantity":1})";
+    items +=
+        (items.empty() ? "" : ",") + std::string(R"({"book_id":)") + std::to_string(i) + R"(,"quantity":1})";
   }
   EXPECT_EQ(FieldOf(R"({"items":[)" + items + "]}"), "items");
 }
@@ -90,7 +92,8 @@ TEST(OrderRequestTest, FingerprintIgnoresTheOrderOfItemsButNotQuantities) {
   EXPECT_EQ(Fingerprint(a), "12x1,40x3");
   EXPECT_EQ(Fingerprint(a), Fingerprint(b));
   EXPECT_NE(Fingerprint(a), Fingerprint(c));
-  EXPECT_EQ(Fingerprint(Parse(R"({"book_id":12})")), Fingerprint(Parse(R"({"items":[{"book_id":12,"quantity":1}]})")));
+  EXPECT_EQ(Fingerprint(Parse(R"({"book_id":12})")),
+            Fingerprint(Parse(R"({"items":[{"book_id":12,"quantity":1}]})")));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ namespace bookstore::orders {
 namespace {
 
 constexpr std::array kStatuses{OrderStatus::kPending, OrderStatus::kAwaitingPayment, OrderStatus::kPaid,
-                               OrderStatus::kShipped, OrderStatus::kCancelled, OrderStatus::kRejected};
+                               OrderStatus::kShipped, OrderStatus::kCancelled,       OrderStatus::kRejected};
 constexpr std::array kTriggers{Trigger::kStockReserved,  Trigger::kStockRejected, Trigger::kPay,
                                Trigger::kAssignDelivery, Trigger::kCancel,        Trigger::kPaymentTimeout,
                                Trigger::kBookDeleted};
@@ -41,26 +41,36 @@ struct Expected {
 
 // Every (status, trigger) pair, spelled out: a change here is a change of the saga (domain/SAGA.md).
 constexpr Expected kTable[] = {
-    {OrderStatus::kPending, Trigger::kStockReserved, Verdict::kApply, OrderStatus::kAwaitingPayment, Effect::kNone},
+    {OrderStatus::kPending, Trigger::kStockReserved, Verdict::kApply, OrderStatus::kAwaitingPayment,
+     Effect::kNone},
     {OrderStatus::kPending, Trigger::kStockRejected, Verdict::kApply, OrderStatus::kRejected, Effect::kNone},
     {OrderStatus::kPending, Trigger::kPay, Verdict::kRefuse, OrderStatus::kPending, Effect::kNone},
     {OrderStatus::kPending, Trigger::kAssignDelivery, Verdict::kRefuse, OrderStatus::kPending, Effect::kNone},
-    {OrderStatus::kPending, Trigger::kCancel, Verdict::kApply, OrderStatus::kCancelled, Effect::kEmitCancelled},
+    {OrderStatus::kPending, Trigger::kCancel, Verdict::kApply, OrderStatus::kCancelled,
+     Effect::kEmitCancelled},
     {OrderStatus::kPending, Trigger::kPaymentTimeout, Verdict::kNoop, OrderStatus::kPending, Effect::kNone},
-    {OrderStatus::kPending, Trigger::kBookDeleted, Verdict::kApply, OrderStatus::kCancelled, Effect::kEmitCancelled},
+    {OrderStatus::kPending, Trigger::kBookDeleted, Verdict::kApply, OrderStatus::kCancelled,
+     Effect::kEmitCancelled},
 
-    {OrderStatus::kAwaitingPayment, Trigger::kStockReserved, Verdict::kNoop, OrderStatus::kAwaitingPayment, Effect::kNone},
-    {OrderStatus::kAwaitingPayment, Trigger::kStockRejected, Verdict::kNoop, OrderStatus::kAwaitingPayment, Effect::kNone},
+    {OrderStatus::kAwaitingPayment, Trigger::kStockReserved, Verdict::kNoop, OrderStatus::kAwaitingPayment,
+     Effect::kNone},
+    {OrderStatus::kAwaitingPayment, Trigger::kStockRejected, Verdict::kNoop, OrderStatus::kAwaitingPayment,
+     Effect::kNone},
     {OrderStatus::kAwaitingPayment, Trigger::kPay, Verdict::kApply, OrderStatus::kPaid, Effect::kEmitPaid},
-    {OrderStatus::kAwaitingPayment, Trigger::kAssignDelivery, Verdict::kRefuse, OrderStatus::kAwaitingPayment, Effect::kNone},
-    {OrderStatus::kAwaitingPayment, Trigger::kCancel, Verdict::kApply, OrderStatus::kCancelled, Effect::kEmitCancelled},
-    {OrderStatus::kAwaitingPayment, Trigger::kPaymentTimeout, Verdict::kApply, OrderStatus::kCancelled, Effect::kEmitCancelled},
-    {OrderStatus::kAwaitingPayment, Trigger::kBookDeleted, Verdict::kApply, OrderStatus::kCancelled, Effect::kEmitCancelled},
+    {OrderStatus::kAwaitingPayment, Trigger::kAssignDelivery, Verdict::kRefuse, OrderStatus::kAwaitingPayment,
+     Effect::kNone},
+    {OrderStatus::kAwaitingPayment, Trigger::kCancel, Verdict::kApply, OrderStatus::kCancelled,
+     Effect::kEmitCancelled},
+    {OrderStatus::kAwaitingPayment, Trigger::kPaymentTimeout, Verdict::kApply, OrderStatus::kCancelled,
+     Effect::kEmitCancelled},
+    {OrderStatus::kAwaitingPayment, Trigger::kBookDeleted, Verdict::kApply, OrderStatus::kCancelled,
+     Effect::kEmitCancelled},
 
     {OrderStatus::kPaid, Trigger::kStockReserved, Verdict::kNoop, OrderStatus::kPaid, Effect::kNone},
     {OrderStatus::kPaid, Trigger::kStockRejected, Verdict::kNoop, OrderStatus::kPaid, Effect::kNone},
     {OrderStatus::kPaid, Trigger::kPay, Verdict::kRefuse, OrderStatus::kPaid, Effect::kNone},
-    {OrderStatus::kPaid, Trigger::kAssignDelivery, Verdict::kApply, OrderStatus::kShipped, Effect::kEmitDeliveryAssigned},
+    {OrderStatus::kPaid, Trigger::kAssignDelivery, Verdict::kApply, OrderStatus::kShipped,
+     Effect::kEmitDeliveryAssigned},
     {OrderStatus::kPaid, Trigger::kCancel, Verdict::kRefuse, OrderStatus::kPaid, Effect::kNone},
     {OrderStatus::kPaid, Trigger::kPaymentTimeout, Verdict::kNoop, OrderStatus::kPaid, Effect::kNone},
     {OrderStatus::kPaid, Trigger::kBookDeleted, Verdict::kNoop, OrderStatus::kPaid, Effect::kNone},
@@ -73,18 +83,23 @@ constexpr Expected kTable[] = {
     {OrderStatus::kShipped, Trigger::kPaymentTimeout, Verdict::kNoop, OrderStatus::kShipped, Effect::kNone},
     {OrderStatus::kShipped, Trigger::kBookDeleted, Verdict::kNoop, OrderStatus::kShipped, Effect::kNone},
 
-    {OrderStatus::kCancelled, Trigger::kStockReserved, Verdict::kNoop, OrderStatus::kCancelled, Effect::kEmitCancelled},
-    {OrderStatus::kCancelled, Trigger::kStockRejected, Verdict::kNoop, OrderStatus::kCancelled, Effect::kNone},
+    {OrderStatus::kCancelled, Trigger::kStockReserved, Verdict::kNoop, OrderStatus::kCancelled,
+     Effect::kEmitCancelled},
+    {OrderStatus::kCancelled, Trigger::kStockRejected, Verdict::kNoop, OrderStatus::kCancelled,
+     Effect::kNone},
     {OrderStatus::kCancelled, Trigger::kPay, Verdict::kRefuse, OrderStatus::kCancelled, Effect::kNone},
-    {OrderStatus::kCancelled, Trigger::kAssignDelivery, Verdict::kRefuse, OrderStatus::kCancelled, Effect::kNone},
+    {OrderStatus::kCancelled, Trigger::kAssignDelivery, Verdict::kRefuse, OrderStatus::kCancelled,
+     Effect::kNone},
     {OrderStatus::kCancelled, Trigger::kCancel, Verdict::kNoop, OrderStatus::kCancelled, Effect::kNone},
-    {OrderStatus::kCancelled, Trigger::kPaymentTimeout, Verdict::kNoop, OrderStatus::kCancelled, Effect::kNone},
+    {OrderStatus::kCancelled, Trigger::kPaymentTimeout, Verdict::kNoop, OrderStatus::kCancelled,
+     Effect::kNone},
     {OrderStatus::kCancelled, Trigger::kBookDeleted, Verdict::kNoop, OrderStatus::kCancelled, Effect::kNone},
 
     {OrderStatus::kRejected, Trigger::kStockReserved, Verdict::kNoop, OrderStatus::kRejected, Effect::kNone},
     {OrderStatus::kRejected, Trigger::kStockRejected, Verdict::kNoop, OrderStatus::kRejected, Effect::kNone},
     {OrderStatus::kRejected, Trigger::kPay, Verdict::kRefuse, OrderStatus::kRejected, Effect::kNone},
-    {OrderStatus::kRejected, Trigger::kAssignDelivery, Verdict::kRefuse, OrderStatus::kRejected, Effect::kNone},
+    {OrderStatus::kRejected, Trigger::kAssignDelivery, Verdict::kRefuse, OrderStatus::kRejected,
+     Effect::kNone},
     {OrderStatus::kRejected, Trigger::kCancel, Verdict::kRefuse, OrderStatus::kRejected, Effect::kNone},
     {OrderStatus::kRejected, Trigger::kPaymentTimeout, Verdict::kNoop, OrderStatus::kRejected, Effect::kNone},
     {OrderStatus::kRejected, Trigger::kBookDeleted, Verdict::kNoop, OrderStatus::kRejected, Effect::kNone},
@@ -99,7 +114,8 @@ TEST(OrderStateTest, EveryTransitionIsAsSpecified) {
     EXPECT_EQ(t.verdict, row.verdict) << where;
     EXPECT_EQ(t.next, row.next) << where;
     EXPECT_EQ(t.effect, row.effect) << where;
-    EXPECT_EQ(t.verdict == Verdict::kRefuse, !t.refusal.empty()) << where << ": a refusal says why, nothing else does";
+    EXPECT_EQ(t.verdict == Verdict::kRefuse, !t.refusal.empty())
+        << where << ": a refusal says why, nothing else does";
   }
 }
 
@@ -124,7 +140,8 @@ TEST(OrderStateTest, FinalStatusesNeverMoveAgain) {
 
 TEST(OrderStateTest, OnlyAnOrderAwaitingPaymentCanBePaid) {
   for (OrderStatus status : kStatuses) {
-    EXPECT_EQ(Decide(status, Trigger::kPay).verdict == Verdict::kApply, status == OrderStatus::kAwaitingPayment)
+    EXPECT_EQ(Decide(status, Trigger::kPay).verdict == Verdict::kApply,
+              status == OrderStatus::kAwaitingPayment)
         << StatusName(status);
   }
 }

@@ -76,21 +76,36 @@ void CatalogHandle(World& w, Message message) {
 
 void OrdersReceive(World& w, Message message) {
   switch (message) {
-    case Message::kStockReserved: OrdersHandle(w, Trigger::kStockReserved); break;
-    case Message::kStockRejected: OrdersHandle(w, Trigger::kStockRejected); break;
-    case Message::kBookDeleted: OrdersHandle(w, Trigger::kBookDeleted); break;
-    default: break;
+    case Message::kStockReserved:
+      OrdersHandle(w, Trigger::kStockReserved);
+      break;
+    case Message::kStockRejected:
+      OrdersHandle(w, Trigger::kStockRejected);
+      break;
+    case Message::kBookDeleted:
+      OrdersHandle(w, Trigger::kBookDeleted);
+      break;
+    default:
+      break;
   }
 }
 
 void Perform(World& w, Action action) {
   switch (action) {
     case Action::kCancel:
-    case Action::kCancelAgain: OrdersHandle(w, Trigger::kCancel); break;
-    case Action::kPay: OrdersHandle(w, Trigger::kPay); break;
-    case Action::kDeliver: OrdersHandle(w, Trigger::kAssignDelivery); break;
+    case Action::kCancelAgain:
+      OrdersHandle(w, Trigger::kCancel);
+      break;
+    case Action::kPay:
+      OrdersHandle(w, Trigger::kPay);
+      break;
+    case Action::kDeliver:
+      OrdersHandle(w, Trigger::kAssignDelivery);
+      break;
     // The sweeper only picks orders awaiting payment; Decide refuses the others anyway.
-    case Action::kPaymentTimeout: OrdersHandle(w, Trigger::kPaymentTimeout); break;
+    case Action::kPaymentTimeout:
+      OrdersHandle(w, Trigger::kPaymentTimeout);
+      break;
     case Action::kDeleteBook:
       // Catalog deletes the book (a later order.placed finds it gone) and announces it to orders.
       w.book_deleted_in_catalog = true;
@@ -157,7 +172,7 @@ void Explore(const World& w, Stats& stats) {
     World next = w;
     const Message m = next.to_orders[i];
     next.to_orders.erase(next.to_orders.begin() + static_cast<std::ptrdiff_t>(i));
-    next.trace += m == Message::kStockReserved ? " orders:reserved"
+    next.trace += m == Message::kStockReserved   ? " orders:reserved"
                   : m == Message::kStockRejected ? " orders:rejected"
                                                  : " orders:book_deleted";
     OrdersReceive(next, m);
@@ -177,8 +192,8 @@ void Explore(const World& w, Stats& stats) {
 
 // Every subset of the triggers, in each order that makes sense, with enough stock or not.
 std::vector<std::vector<Action>> Scenarios() {
-  const std::vector<Action> all{Action::kCancel, Action::kCancelAgain, Action::kPay, Action::kDeliver,
-                                Action::kPaymentTimeout, Action::kDeleteBook};
+  const std::vector<Action> all{Action::kCancel,  Action::kCancelAgain,    Action::kPay,
+                                Action::kDeliver, Action::kPaymentTimeout, Action::kDeleteBook};
   std::vector<std::vector<Action>> scenarios;
   for (unsigned mask = 0; mask < (1U << all.size()); ++mask) {
     std::vector<Action> chosen;
@@ -214,7 +229,8 @@ TEST(SagaModelTest, EveryInterleavingSettlesWithTheStockWhereItBelongs) {
   // of intermediate states.
   EXPECT_GE(stats.terminal_states, 12) << "distinct outcomes";
   EXPECT_GT(stats.visited, 5000) << "distinct states explored";
-  std::cout << "saga model: " << stats.visited << " states, " << stats.terminal_states << " distinct outcomes\n";
+  std::cout << "saga model: " << stats.visited << " states, " << stats.terminal_states
+            << " distinct outcomes\n";
   for (const std::string& failure : stats.failures) ADD_FAILURE() << failure;
 }
 
@@ -223,10 +239,10 @@ TEST(SagaModelTest, CancelledWhilePendingAndReservedLateIsReleasedOnce) {
   // reservation reaches orders late, orders announces the cancellation again, and of the two
   // order.cancelled catalog then handles, the first releases and the second finds nothing to release.
   World w;
-  Perform(w, Action::kCancel);                       // pending -> cancelled, order.cancelled #1 in flight
-  CatalogHandle(w, Message::kPlaced);                // catalog reserves (it had not seen #1)
-  w.to_catalog.erase(w.to_catalog.begin());          // (placed consumed)
-  OrdersReceive(w, Message::kStockReserved);         // late reservation: order.cancelled #2
+  Perform(w, Action::kCancel);                // pending -> cancelled, order.cancelled #1 in flight
+  CatalogHandle(w, Message::kPlaced);         // catalog reserves (it had not seen #1)
+  w.to_catalog.erase(w.to_catalog.begin());   // (placed consumed)
+  OrdersReceive(w, Message::kStockReserved);  // late reservation: order.cancelled #2
   ASSERT_EQ(w.to_catalog.size(), 2U);
   CatalogHandle(w, Message::kCancelled);
   CatalogHandle(w, Message::kCancelled);
