@@ -166,6 +166,9 @@ done
 
 # ------------------------------------------------------------------------------- servers and stack
 
+# Whatever an interrupted earlier run left (found through its pid files) goes first.
+stack_stop_all
+nginx_stop
 for name in "${BS_COMPONENTS[@]}"; do
   port_open "${STACK_PORT[$name]}" && die "port ${STACK_PORT[$name]} for $name is taken (BOOKSTORE_BENCH_${name^^}_PORT chooses another)"
 done

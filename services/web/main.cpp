@@ -23,8 +23,9 @@ std::vector<SessionKey> SessionKeys(const Settings& settings) {
   std::vector<SessionKey> keys;
   for (const auto& text : settings.session_keys) keys.push_back(ParseSessionKey(text));
   if (keys.empty()) {
-    log::Warn("WEB_SESSION_KEY is not set: using a random session key; sessions end when this process stops "
-              "and are not shared with other web replicas");
+    log::Warn(
+        "WEB_SESSION_KEY is not set: using a random session key; sessions end when this process stops "
+        "and are not shared with other web replicas");
     keys.push_back(RandomSessionKey());
   }
   return keys;

@@ -84,8 +84,8 @@ describe('buying across sellers with live updates', { timeout: 180_000 }, () => 
     assert(total === '$33.00', `the order's total comes from the server: ${total}`);
     await screenshot(buyerPage, 'order-payment');
 
-    await sellerPage.getByText('3 in stock').waitFor();  // no reload on the seller's page
-    assert(await sellerStock.innerText() === '3 in stock', 'stock after the sale');
+    await sellerPage.getByText('Only 3 left').waitFor();  // no reload on the seller's page
+    assert(await sellerStock.innerText() === 'Only 3 left', 'stock after the sale');
     await screenshot(sellerPage, 'my-books');
 
     await buyerPage.getByLabel(/PayPal/).check();
@@ -137,7 +137,7 @@ describe('buying across sellers with live updates', { timeout: 180_000 }, () => 
       buyerPage.getByRole('button', { name: 'Add to cart' }).click(),
     ]);
     assert(response.status() === 403, `refused with 403, got ${response.status()}`);
-    await buyerPage.getByRole('heading', { name: "You can't do that" }).waitFor();
+    await buyerPage.getByRole('heading', { name: 'This form has expired' }).waitFor();
     await screenshot(buyerPage, 'csrf-refused');
     await buyerPage.goto('/cart');
     assert(await buyerPage.locator('.cart-count').innerText() === cartBefore, 'the cart did not change');

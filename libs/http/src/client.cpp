@@ -255,7 +255,7 @@ Awaitable<std::optional<std::string>> ResponseStream::Next() {
 
 Client::Client(ClientOptions options) : options_(options) {}
 
-Awaitable<Response> Client::Send(const Upstream& upstream, Request request, std::chrono::milliseconds timeout) {
+Awaitable<Response> Client::Send(Upstream upstream, Request request, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   const auto ex = co_await net::this_coro::executor;
   auto& pool = net::use_service<PoolService>(net::query(ex, net::execution::context));
@@ -278,7 +278,7 @@ Awaitable<Response> Client::Send(const Upstream& upstream, Request request, std:
   }
 }
 
-Awaitable<ResponseStream> Client::OpenStream(const Upstream& upstream, Request request,
+Awaitable<ResponseStream> Client::OpenStream(Upstream upstream, Request request,
                                              std::chrono::milliseconds head_timeout) {
   const auto deadline = Clock::now() + head_timeout;
   auto impl = std::make_unique<ResponseStream::Impl>();

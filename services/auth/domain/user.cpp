@@ -1,5 +1,6 @@
 #include "domain/user.h"
 
+#include <array>
 #include <cstdio>
 
 namespace bookstore::auth_service {
@@ -18,12 +19,12 @@ std::string Format(std::chrono::sys_seconds time, const char* pattern) {
   auto days = std::chrono::floor<std::chrono::days>(time);
   std::chrono::year_month_day date{days};
   std::chrono::hh_mm_ss clock{time - days};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, pattern, static_cast<int>(date.year()),
+  std::array<char, 32> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), pattern, static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
                 static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
                 static_cast<int>(clock.seconds().count()));
-  return buffer;
+  return buffer.data();
 }
 
 }  // namespace

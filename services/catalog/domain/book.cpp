@@ -16,18 +16,26 @@ namespace json = boost::json;
 
 const json::value* Member(const json::object& body, std::string_view field) {
   const json::value* value = body.if_contains(field);
-  if (value == nullptr || value->is_null()) return nullptr;  // null means "not given"
+  if (value == nullptr || value->is_null()) {
+    return nullptr;  // null means "not given"
+  }
   return value;
 }
 
 std::optional<std::string> ReadText(const json::object& body, std::string_view field, std::size_t min_chars,
                                     std::size_t max_chars, bool trim) {
   const json::value* value = Member(body, field);
-  if (value == nullptr) return std::nullopt;
+  if (value == nullptr) {
+    return std::nullopt;
+  }
   const std::string name(field);
-  if (!value->is_string()) throw ValidationError(name, name + " must be a string");
+  if (!value->is_string()) {
+    throw ValidationError(name, name + " must be a string");
+  }
   std::string_view text(value->get_string());
-  if (trim) text = TrimSpaces(text);
+  if (trim) {
+    text = TrimSpaces(text);
+  }
   RequireText(field, text, min_chars, max_chars);
   return std::string(text);
 }
@@ -36,25 +44,37 @@ std::optional<std::string> ReadText(const json::object& body, std::string_view f
 std::optional<std::int64_t> ReadWholeNumber(const json::object& body, std::string_view field,
                                             std::int64_t min, std::int64_t max, std::string_view what) {
   const json::value* value = Member(body, field);
-  if (value == nullptr) return std::nullopt;
+  if (value == nullptr) {
+    return std::nullopt;
+  }
   const std::string name(field);
   const std::string range_message = name + " must be " + std::string(what);
   if (value->is_int64()) {
     const std::int64_t n = value->get_int64();
-    if (n < min || n > max) throw ValidationError(name, range_message);
+    if (n < min || n > max) {
+      throw ValidationError(name, range_message);
+    }
     return n;
   }
-  if (value->is_uint64()) throw ValidationError(name, range_message);  // above INT64_MAX
+  if (value->is_uint64()) {
+    throw ValidationError(name, range_message);  // above INT64_MAX
+  }
   throw ValidationError(name, name + " must be a whole number");
 }
 
 std::optional<std::int64_t> ReadPrice(const json::object& body, std::string_view raw_body) {
   const json::value* value = Member(body, "price");
-  if (value == nullptr) return std::nullopt;
-  if (!value->is_number()) throw ValidationError("price", "price must be a number");
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_number()) {
+    throw ValidationError("price", "price must be a number");
+  }
   const auto texts = TopLevelNumberTexts(raw_body);
   const auto text = texts.find("price");
-  if (text == texts.end()) throw ValidationError("price", "price must be a number");
+  if (text == texts.end()) {
+    throw ValidationError("price", "price must be a number");
+  }
   return ParsePriceCents(text->second);
 }
 
@@ -78,16 +98,22 @@ json::object BookToJson(const Book& book) {
 json::object BookEventData(const Book& book) {
   json::object data = BookToJson(book);
   data["version"] = book.version;
-  if (book.deleted) data["deleted"] = true;
+  if (book.deleted) {
+    data["deleted"] = true;
+  }
   return data;
 }
 
 BookInput ParseBookInput(std::string_view body) {
   boost::system::error_code ec;
   json::value parsed = json::parse(body, ec);
-  if (ec) throw ValidationError("", "request body is not valid JSON");
+  if (ec) {
+    throw ValidationError("", "request body is not valid JSON");
+  }
   const json::object* object = parsed.if_object();
-  if (object == nullptr) throw ValidationError("", "request body must be a JSON object");
+  if (object == nullptr) {
+    throw ValidationError("", "request body must be a JSON object");
+  }
 
   BookInput input;
   input.title = ReadText(*object, "title", 1, kMaxTitleChars, /*trim=*/true);
@@ -101,10 +127,18 @@ BookInput ParseBookInput(std::string_view body) {
 }
 
 void RequireCompleteBook(const BookInput& input) {
-  if (!input.title) throw ValidationError("title", "title is required");
-  if (!input.author) throw ValidationError("author", "author is required");
-  if (!input.price_cents) throw ValidationError("price", "price is required");
-  if (!input.stock) throw ValidationError("stock", "stock is required");
+  if (!input.title) {
+    throw ValidationError("title", "title is required");
+  }
+  if (!input.author) {
+    throw ValidationError("author", "author is required");
+  }
+  if (!input.price_cents) {
+    throw ValidationError("price", "price is required");
+  }
+  if (!input.stock) {
+    throw ValidationError("stock", "stock is required");
+  }
 }
 
 BookChange ApplyBookInput(const Book& current, const BookInput& input) {
@@ -137,7 +171,9 @@ std::string_view UpdateEventType(const BookChange& change) {
 
 std::string DatabaseTimeToRfc3339(std::string_view datetime) {
   std::string text(datetime);
-  if (text.size() > 10 && text[10] == ' ') text[10] = 'T';
+  if (text.size() > 10 && text[10] == ' ') {
+    text[10] = 'T';
+  }
   text += 'Z';
   return text;
 }

@@ -14,16 +14,17 @@ namespace {
 namespace json = boost::json;
 using boost::system::error_code;
 
-// A basic_parser handler that records only what TopLevelNumberTexts needs.
+// A basic_parser handler that records only what TopLevelNumberTexts needs. Boost.JSON fixes the names of
+// its members.
+// NOLINTBEGIN(readability-identifier-naming)
 class NumberTextHandler {
  public:
-  static constexpr std::size_t max_object_size = std::numeric_limits<std::size_t>::max();  // NOLINT
-  static constexpr std::size_t max_array_size = std::numeric_limits<std::size_t>::max();   // NOLINT
-  static constexpr std::size_t max_key_size = std::numeric_limits<std::size_t>::max();     // NOLINT
-  static constexpr std::size_t max_string_size = std::numeric_limits<std::size_t>::max();  // NOLINT
+  static constexpr std::size_t max_object_size = std::numeric_limits<std::size_t>::max();
+  static constexpr std::size_t max_array_size = std::numeric_limits<std::size_t>::max();
+  static constexpr std::size_t max_key_size = std::numeric_limits<std::size_t>::max();
+  static constexpr std::size_t max_string_size = std::numeric_limits<std::size_t>::max();
 
-  std::map<std::string, std::string, std::less<>>
-      numbers;  // NOLINT(misc-non-private-member-variables-in-classes)
+  std::map<std::string, std::string, std::less<>> numbers;  // the result
 
   bool on_document_begin(error_code& /*ec*/) { return true; }
   bool on_document_end(error_code& /*ec*/) { return true; }
@@ -32,7 +33,9 @@ class NumberTextHandler {
   bool on_array_begin(error_code& /*ec*/) { return Enter(); }
   bool on_array_end(std::size_t /*n*/, error_code& /*ec*/) { return Leave(); }
   bool on_key_part(std::string_view s, std::size_t /*n*/, error_code& /*ec*/) {
-    if (depth_ == 1) key_.append(s);
+    if (depth_ == 1) {
+      key_.append(s);
+    }
     return true;
   }
   bool on_key(std::string_view s, std::size_t /*n*/, error_code& /*ec*/) {
@@ -68,7 +71,9 @@ class NumberTextHandler {
   }
   bool Number(std::string_view last_part) {
     number_.append(last_part);
-    if (depth_ == 1) numbers[current_key_] = number_;
+    if (depth_ == 1) {
+      numbers[current_key_] = number_;
+    }
     number_.clear();
     return true;
   }
@@ -78,6 +83,7 @@ class NumberTextHandler {
   std::string current_key_;
   std::string number_;
 };
+// NOLINTEND(readability-identifier-naming)
 
 void Write(const json::value& value, std::string& out);
 
@@ -101,9 +107,11 @@ void Write(const json::value& value, std::string& out) {
       out += '{';
       bool first = true;
       for (const auto& member : value.get_object()) {
-        if (!first) out += ',';
+        if (!first) {
+          out += ',';
+        }
         first = false;
-        out += json::serialize(json::string_view(member.key()));
+        out += json::serialize(member.key());
         out += ':';
         Write(member.value(), out);
       }
@@ -114,7 +122,9 @@ void Write(const json::value& value, std::string& out) {
       out += '[';
       bool first = true;
       for (const auto& element : value.get_array()) {
-        if (!first) out += ',';
+        if (!first) {
+          out += ',';
+        }
         first = false;
         Write(element, out);
       }
@@ -136,7 +146,9 @@ std::map<std::string, std::string, std::less<>> TopLevelNumberTexts(std::string_
   json::basic_parser<NumberTextHandler> parser{json::parse_options{}};
   error_code ec;
   parser.write_some(false, json_text.data(), json_text.size(), ec);
-  if (ec) return {};
+  if (ec) {
+    return {};
+  }
   return std::move(parser.handler().numbers);
 }
 

@@ -29,15 +29,23 @@ DecimalParts SplitNumber(std::string_view text) {
     ++i;
   }
   std::size_t int_begin = i;
-  while (i < text.size() && IsDigit(text[i])) ++i;
-  if (i == int_begin) PriceError("price must be a number");
+  while (i < text.size() && IsDigit(text[i])) {
+    ++i;
+  }
+  if (i == int_begin) {
+    PriceError("price must be a number");
+  }
   std::string digits(text.substr(int_begin, i - int_begin));
   std::int64_t exponent = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
     std::size_t frac_begin = i;
-    while (i < text.size() && IsDigit(text[i])) ++i;
-    if (i == frac_begin) PriceError("price must be a number");
+    while (i < text.size() && IsDigit(text[i])) {
+      ++i;
+    }
+    if (i == frac_begin) {
+      PriceError("price must be a number");
+    }
     digits.append(text.substr(frac_begin, i - frac_begin));
     exponent -= static_cast<std::int64_t>(i - frac_begin);
   }
@@ -49,10 +57,16 @@ DecimalParts SplitNumber(std::string_view text) {
       ++i;
     }
     std::size_t exp_begin = i;
-    while (i < text.size() && text[i] == '0') ++i;  // leading zeros say nothing
+    while (i < text.size() && text[i] == '0') {
+      ++i;  // leading zeros say nothing
+    }
     std::size_t significant_begin = i;
-    while (i < text.size() && IsDigit(text[i])) ++i;
-    if (i == exp_begin) PriceError("price must be a number");
+    while (i < text.size() && IsDigit(text[i])) {
+      ++i;
+    }
+    if (i == exp_begin) {
+      PriceError("price must be a number");
+    }
     if (i - significant_begin > kMaxExponentDigits) {
       // 1e-9999999 has too many decimals; 1e9999999 is too large (0e9999999 is zero: handled below).
       exponent += exp_negative ? -1'000'000'000LL : 1'000'000'000LL;
@@ -61,7 +75,9 @@ DecimalParts SplitNumber(std::string_view text) {
       exponent += exp_negative ? -value : value;
     }
   }
-  if (i != text.size()) PriceError("price must be a number");
+  if (i != text.size()) {
+    PriceError("price must be a number");
+  }
   std::size_t first_nonzero = digits.find_first_not_of('0');
   parts.digits = first_nonzero == std::string::npos ? std::string() : digits.substr(first_nonzero);
   parts.exponent = exponent;
@@ -77,14 +93,24 @@ std::int64_t ParsePriceCents(std::string_view json_number) {
     parts.digits.pop_back();
     ++parts.exponent;
   }
-  if (parts.digits.empty() || parts.negative) PriceError("price must be above 0");
-  if (parts.exponent < -2) PriceError("price must have at most two decimals");
+  if (parts.digits.empty() || parts.negative) {
+    PriceError("price must be above 0");
+  }
+  if (parts.exponent < -2) {
+    PriceError("price must have at most two decimals");
+  }
   // cents = digits * 10^(exponent + 2); kMaxPriceCents has 9 digits.
   const std::int64_t cents_digits = static_cast<std::int64_t>(parts.digits.size()) + parts.exponent + 2;
-  if (cents_digits > 9) PriceError("price must be at most 1000000");
+  if (cents_digits > 9) {
+    PriceError("price must be at most 1000000");
+  }
   std::int64_t cents = std::stoll(parts.digits);
-  for (std::int64_t k = 0; k < parts.exponent + 2; ++k) cents *= 10;
-  if (cents > kMaxPriceCents) PriceError("price must be at most 1000000");
+  for (std::int64_t k = 0; k < parts.exponent + 2; ++k) {
+    cents *= 10;
+  }
+  if (cents > kMaxPriceCents) {
+    PriceError("price must be at most 1000000");
+  }
   return cents;
 }
 
@@ -94,7 +120,9 @@ std::string CentsToDecimal(std::int64_t cents) {
   const std::uint64_t magnitude =
       negative ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
   std::string fraction = std::to_string(magnitude % 100);
-  if (fraction.size() < 2) fraction.insert(0, "0");
+  if (fraction.size() < 2) {
+    fraction.insert(0, "0");
+  }
   return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;
 }
 
@@ -110,7 +138,9 @@ std::int64_t DecimalToCents(std::string_view text) {
   std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
   auto all_digits = [](std::string_view s) {
     for (char ch : s) {
-      if (!IsDigit(ch)) return false;
+      if (!IsDigit(ch)) {
+        return false;
+      }
     }
     return true;
   };
@@ -119,7 +149,9 @@ std::int64_t DecimalToCents(std::string_view text) {
     throw std::invalid_argument("not a DECIMAL with at most two decimals: " + std::string(text));
   }
   std::int64_t cents = std::stoll(std::string(whole)) * 100;
-  if (!fraction.empty()) cents += (fraction[0] - '0') * 10 + (fraction.size() > 1 ? fraction[1] - '0' : 0);
+  if (!fraction.empty()) {
+    cents += (fraction[0] - '0') * 10 + (fraction.size() > 1 ? fraction[1] - '0' : 0);
+  }
   return negative ? -cents : cents;
 }
 

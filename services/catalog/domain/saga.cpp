@@ -13,7 +13,9 @@ namespace json = boost::json;
 
 const json::object& RequireObject(const json::value& value, const std::string& what) {
   const json::object* object = value.if_object();
-  if (object == nullptr) throw MalformedEvent(what + " is not a JSON object");
+  if (object == nullptr) {
+    throw MalformedEvent(what + " is not a JSON object");
+  }
   return *object;
 }
 
@@ -45,10 +47,13 @@ PlacedOrder ParseOrderPlaced(const json::value& data) {
     const std::int64_t quantity = RequirePositive(fields, "quantity", kMaxItemQuantity);
     std::int64_t& total = quantities[book_id];
     total += quantity;
-    if (total > kMaxItemQuantity)
+    if (total > kMaxItemQuantity) {
       throw MalformedEvent("quantity of one book above " + std::to_string(kMaxItemQuantity));
+    }
   }
-  for (const auto& [book_id, quantity] : quantities) order.items.push_back({book_id, quantity});
+  for (const auto& [book_id, quantity] : quantities) {
+    order.items.push_back({book_id, quantity});
+  }
   return order;
 }
 

@@ -13,7 +13,7 @@ class ValidationError : public std::runtime_error {
       : std::runtime_error(message), field_(std::move(field)) {}
 
   // The JSON field or query parameter at fault; empty when the body as a whole is wrong.
-  [[nodiscard]] const std::string& field() const noexcept { return field_; }
+  [[nodiscard]] const std::string& Field() const noexcept { return field_; }
 
  private:
   std::string field_;

@@ -24,7 +24,9 @@ void AddOrderEvent(db::Connection& c, std::string type, boost::json::object data
 std::map<std::int64_t, Book> LockBooks(db::Connection& c, const PlacedOrder& order) {
   std::map<std::int64_t, Book> books;
   for (const OrderItem& item : order.items) {
-    if (auto book = repository::LockBook(c, item.book_id)) books.emplace(item.book_id, std::move(*book));
+    if (auto book = repository::LockBook(c, item.book_id)) {
+      books.emplace(item.book_id, std::move(*book));
+    }
   }
   return books;
 }
@@ -85,7 +87,9 @@ void HandleOrderCancelled(const bus::Event& event, db::Connection& c) {
     const auto book = repository::LockBook(c, item.book_id);
     // A deleted book's stock still goes back (the stock invariant holds for it too), but announcing it
     // would bring the book back to life in other services' read models.
-    if (book && !book->deleted) AddBookEvent(c, "book.stock_changed", *book, event.traceparent);
+    if (book && !book->deleted) {
+      AddBookEvent(c, "book.stock_changed", *book, event.traceparent);
+    }
   }
   repository::MarkReleased(c, order.order_id);
   repository::SetSagaOrderState(c, order.order_id, SagaState::kReleased);

@@ -10,7 +10,9 @@ namespace bookstore::catalog::events {
 
 void HandleUserRegistered(const bus::Event& event, db::Connection& c) {
   const boost::json::object* data = event.data.if_object();
-  if (data == nullptr) throw MalformedEvent("user.registered data is not a JSON object");
+  if (data == nullptr) {
+    throw MalformedEvent("user.registered data is not a JSON object");
+  }
   const boost::json::value* user_id = data->if_contains("user_id");
   const boost::json::value* name = data->if_contains("name");
   if (user_id == nullptr || !user_id->is_int64() || user_id->get_int64() <= 0) {

@@ -25,11 +25,15 @@ http::Response ExactJsonResponse(const json::value& body, http::Status status = 
 // The W3C trace context of the request, when it has the right shape, for the events it causes.
 std::string TraceParent(const http::Context& ctx) {
   const auto header = ctx.request()["traceparent"];
-  if (header.size() != 55) return {};
+  if (header.size() != 55) {
+    return {};
+  }
   for (std::size_t i = 0; i < header.size(); ++i) {
     const char ch = header[i];
     const bool dash = i == 2 || i == 35 || i == 52;
-    if (dash ? ch != '-' : !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return {};
+    if (dash ? ch != '-' : !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+      return {};
+    }
   }
   return std::string(header);
 }
@@ -44,7 +48,9 @@ SearchQuery ReadSearchQuery(const http::Context& ctx) {
   }
   query.author = ReadSearchText("author", ctx.Query("author"));
   const std::int64_t seller_id = ctx.QueryInt("seller_id", 0, 1, std::numeric_limits<std::int64_t>::max());
-  if (seller_id > 0) query.seller_id = seller_id;
+  if (seller_id > 0) {
+    query.seller_id = seller_id;
+  }
   query.in_stock = ctx.QueryBool("in_stock", false);
   const auto sort = ctx.Query("sort");
   query.sort = ParseSortOrder(sort ? std::optional<std::string_view>(*sort) : std::nullopt);
@@ -63,7 +69,9 @@ class BookRoutes {
         co_await deps_.pool.Run([&](db::Connection& c) { return repository::SearchBooks(c, query); });
     json::array books;
     books.reserve(result.books.size());
-    for (const Book& book : result.books) books.push_back(BookToJson(book));
+    for (const Book& book : result.books) {
+      books.push_back(BookToJson(book));
+    }
     http::Response response = ExactJsonResponse(books);
     response.set("X-Total-Count", std::to_string(result.total));
     co_return response;
@@ -72,7 +80,9 @@ class BookRoutes {
   http::Awaitable<http::Response> Get(http::Context& ctx) {
     const std::int64_t id = ctx.IdParam("id");
     const auto book = co_await deps_.pool.Run([&](db::Connection& c) { return repository::FindBook(c, id); });
-    if (!book) throw http::NotFound("book not found");
+    if (!book) {
+      throw http::NotFound("book not found");
+    }
     co_return ExactJsonResponse(BookToJson(*book));
   }
 
@@ -112,19 +122,23 @@ class BookRoutes {
     const std::string traceparent = TraceParent(ctx);
     bool changed = false;
     const Book updated = co_await deps_.pool.Transact([&](db::Connection& c) {
-      const Book current = LockOwnedBook(c, id, caller);
+      Book current = LockOwnedBook(c, id, caller);
       if (input.seller_id && *input.seller_id != current.seller_id) {
         throw http::Forbidden("seller_id cannot be changed");
       }
       const BookChange change = ApplyBookInput(current, input);
       changed = change.changed;
-      if (!change.changed) return current;  // nothing to write, no version, no event
+      if (!change.changed) {
+        return current;  // nothing to write, no version, no event
+      }
       repository::UpdateBook(c, change.after);
       Book stored = *repository::LockBook(c, id);
       events::AddBookEvent(c, UpdateEventType(change), stored, traceparent);
       return stored;
     });
-    if (changed) deps_.relay.Notify();
+    if (changed) {
+      deps_.relay.Notify();
+    }
     co_return ExactJsonResponse(BookToJson(updated));
   }
 
@@ -145,9 +159,12 @@ class BookRoutes {
   // The book, locked, if it exists, is not deleted, and the caller owns it or is an admin.
   static Book LockOwnedBook(db::Connection& c, std::int64_t id, const authn::Identity& caller) {
     auto book = repository::LockBook(c, id);
-    if (!book || book->deleted) throw http::NotFound("book not found");
-    if (!caller.IsSelfOrAdmin(book->seller_id))
+    if (!book || book->deleted) {
+      throw http::NotFound("book not found");
+    }
+    if (!caller.IsSelfOrAdmin(book->seller_id)) {
       throw http::Forbidden("only the seller or an admin may change this book");
+    }
     return std::move(*book);
   }
 

@@ -30,7 +30,9 @@ Book BookFromRow(const db::Row& row) {
   book.updated_at = DatabaseTimeToRfc3339(row.String(9));
   book.version = row.Int(10);
   book.deleted = row.Bool(11);
-  if (row.Size() > kSellerNameColumn) book.seller_name = row.OptString(kSellerNameColumn).value_or("");
+  if (row.Size() > kSellerNameColumn) {
+    book.seller_name = row.OptString(kSellerNameColumn).value_or("");
+  }
   return book;
 }
 
@@ -86,7 +88,9 @@ std::string SearchConditions(const SearchQuery& query, db::ParamList& params) {
     where += " AND b.seller_id = ?";
     params.Add(*query.seller_id);
   }
-  if (query.in_stock) where += " AND b.stock > 0";
+  if (query.in_stock) {
+    where += " AND b.stock > 0";
+  }
   return where;
 }
 
@@ -94,7 +98,9 @@ std::string SearchConditions(const SearchQuery& query, db::ParamList& params) {
 
 std::optional<Book> FindBook(db::Connection& c, std::int64_t id) {
   auto row = c.QueryOne(SelectBooksWithSeller() + " WHERE b.id = ? AND b.deleted_at IS NULL", {id});
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   return BookFromRow(*row);
 }
 
@@ -103,7 +109,9 @@ std::optional<Book> LockBook(db::Connection& c, std::int64_t id) {
   // books in different orders could deadlock.
   auto row =
       c.QueryOne("SELECT " + std::string(kBookColumns) + " FROM books b WHERE b.id = ? FOR UPDATE", {id});
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   Book book = BookFromRow(*row);
   book.seller_name = FindSellerName(c, book.seller_id).value_or("");
   return book;
@@ -156,7 +164,9 @@ SearchResult SearchBooks(db::Connection& c, const SearchQuery& query) {
   SearchResult result;
   auto count = c.QueryOne("SELECT COUNT(*) FROM books b" + where, params);
   result.total = count ? count->Int(0) : 0;
-  if (result.total <= query.offset) return result;  // nothing on this page: skip the second query
+  if (result.total <= query.offset) {
+    return result;  // nothing on this page: skip the second query
+  }
   params.Add(query.limit);
   params.Add(query.offset);
   for (const auto& row :
@@ -183,7 +193,9 @@ void UpsertSellerFromEvent(db::Connection& c, std::int64_t user_id, std::string_
 
 std::optional<std::string> FindSellerName(db::Connection& c, std::int64_t user_id) {
   auto row = c.QueryOne("SELECT name FROM sellers WHERE user_id = ?", {user_id});
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   return row->String(0);
 }
 

@@ -30,11 +30,21 @@ std::optional<SagaState> ClaimSagaOrder(db::Connection& c, std::int64_t order_id
       {order_id, user_id});
   const std::string state =
       c.QueryOne("SELECT state FROM saga_orders WHERE order_id = ? FOR UPDATE", {order_id})->String(0);
-  if (state == "pending") return std::nullopt;  // inserted just now: pending is never committed
-  if (state == "reserved") return SagaState::kReserved;
-  if (state == "rejected") return SagaState::kRejected;
-  if (state == "released") return SagaState::kReleased;
-  if (state == "cancelled") return SagaState::kCancelled;
+  if (state == "pending") {
+    return std::nullopt;  // inserted just now: pending is never committed
+  }
+  if (state == "reserved") {
+    return SagaState::kReserved;
+  }
+  if (state == "rejected") {
+    return SagaState::kRejected;
+  }
+  if (state == "released") {
+    return SagaState::kReleased;
+  }
+  if (state == "cancelled") {
+    return SagaState::kCancelled;
+  }
   throw std::logic_error("unknown saga state '" + state + "' of order " + std::to_string(order_id));
 }
 

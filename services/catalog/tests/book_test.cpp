@@ -15,7 +15,7 @@ std::string RefusedField(const std::string& body) {
   try {
     ParseBookInput(body);
   } catch (const ValidationError& e) {
-    return e.field().empty() ? "(body)" : e.field();
+    return e.Field().empty() ? "(body)" : e.Field();
   }
   return "accepted";
 }
@@ -48,9 +48,6 @@ struct Case {
 class ValidationTable : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ValidationTable, NamesTheFieldAtFault) { EXPECT_EQ(RefusedField(GetParam().body), GetParam().field); }
-
-const std::string k200(200, 'x');
-const std::string k201(201, 'x');
 
 INSTANTIATE_TEST_SUITE_P(
     Book, ValidationTable,
@@ -95,7 +92,7 @@ TEST(RequireCompleteBook, NamesTheFirstMissingField) {
     try {
       RequireCompleteBook(ParseBookInput(body));
     } catch (const ValidationError& e) {
-      return e.field();
+      return e.Field();
     }
     return std::string("complete");
   };

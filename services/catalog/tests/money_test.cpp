@@ -16,7 +16,7 @@ std::string PriceError(std::string_view text) {
   try {
     ParsePriceCents(text);
   } catch (const ValidationError& e) {
-    EXPECT_EQ(e.field(), "price");
+    EXPECT_EQ(e.Field(), "price");
     return e.what();
   }
   return "accepted";
@@ -101,8 +101,12 @@ TEST(DecimalToCents, ReadsWhatMariaDbPrints) {
 // The canonical text of an amount without trailing zeros: what SerializeJson must print.
 std::string Expected(std::int64_t cents) {
   std::string text = CentsToDecimal(cents);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
+  while (text.back() == '0') {
+    text.pop_back();
+  }
+  if (text.back() == '.') {
+    text.pop_back();
+  }
   return text;
 }
 

@@ -20,7 +20,7 @@ TEST(ParseSortOrder, KnowsTheFourOrders) {
     ParseSortOrder("cheapest");
     FAIL() << "accepted";
   } catch (const ValidationError& e) {
-    EXPECT_EQ(e.field(), "sort");
+    EXPECT_EQ(e.Field(), "sort");
   }
 }
 
@@ -63,7 +63,7 @@ TEST(ReadSearchText, TrimsAndValidates) {
       ReadSearchText("author", bad);
       ADD_FAILURE() << "accepted " << bad;
     } catch (const ValidationError& e) {
-      EXPECT_EQ(e.field(), "author");
+      EXPECT_EQ(e.Field(), "author");
     }
   }
 }

@@ -56,7 +56,9 @@ bus::Options BusOptions() {
 
 int Publish(const std::string& type, const std::string& data, const std::string& id) {
   bus::Event event = bus::MakeEvent(type, "catalog-test", json::parse(data));
-  if (!id.empty()) event.id = id;
+  if (!id.empty()) {
+    event.id = id;
+  }
   bus::Publisher publisher(BusOptions(), "test publisher");
   publisher.PublishConfirmed(std::vector<bus::Event>{event});
   std::cout << event.id << "\n";
@@ -78,7 +80,9 @@ int Take(const std::string& queue, std::chrono::milliseconds wait) {
                 << "\n";
       continue;
     }
-    if (any || std::chrono::steady_clock::now() >= deadline) return 0;
+    if (any || std::chrono::steady_clock::now() >= deadline) {
+      return 0;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -116,10 +120,15 @@ int main(int argc, char** argv) {
     if ((args.size() == 3 || args.size() == 4) && args[0] == "publish") {
       return Publish(args[1], args[2], args.size() == 4 ? args[3] : "");
     }
-    if (args.size() == 3 && args[0] == "take")
+    if (args.size() == 3 && args[0] == "take") {
       return Take(args[1], std::chrono::milliseconds(std::stoll(args[2])));
-    if (args.size() == 3 && args[0] == "sign") return Sign(args[1], args[2]);
-    if (args.size() == 1 && args[0] == "delete-topology") return DeleteTopology();
+    }
+    if (args.size() == 3 && args[0] == "sign") {
+      return Sign(args[1], args[2]);
+    }
+    if (args.size() == 1 && args[0] == "delete-topology") {
+      return DeleteTopology();
+    }
   } catch (const std::exception& e) {
     std::cerr << "catalog-test-tool: " << e.what() << "\n";
     return 1;

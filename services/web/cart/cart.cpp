@@ -6,7 +6,8 @@ namespace bookstore::web {
 namespace {
 
 std::vector<CartLine>::iterator FindLine(std::vector<CartLine>& cart, std::int64_t book_id) {
-  return std::find_if(cart.begin(), cart.end(), [book_id](const CartLine& line) { return line.book_id == book_id; });
+  return std::find_if(cart.begin(), cart.end(),
+                      [book_id](const CartLine& line) { return line.book_id == book_id; });
 }
 
 }  // namespace

@@ -16,13 +16,20 @@ namespace json = boost::json;
 
 std::string GenericMessage(int status) {
   switch (status) {
-    case 400: return "Some of the information you entered is not valid.";
-    case 401: return "Please log in to continue.";
-    case 403: return "You are not allowed to do that.";
-    case 404: return "We could not find what you were looking for.";
-    case 409: return "That could not be done in the current state.";
-    case 429: return "Too many attempts. Please wait a moment and try again.";
-    default: break;
+    case 400:
+      return "Some of the information you entered is not valid.";
+    case 401:
+      return "Please log in to continue.";
+    case 403:
+      return "You are not allowed to do that.";
+    case 404:
+      return "We could not find what you were looking for.";
+    case 409:
+      return "That could not be done in the current state.";
+    case 429:
+      return "Too many attempts. Please wait a moment and try again.";
+    default:
+      break;
   }
   if (status >= 500) return "The store is having trouble right now. Please try again in a moment.";
   return "Something went wrong. Please try again.";
@@ -46,21 +53,25 @@ std::string StringMember(const json::value& body, std::string_view key) {
 }  // namespace
 
 std::string ApiResult::ErrorMessage() const {
-  if (auto error = StringMember(body, "error"); !error.empty()) return error;
-  if (auto detail = StringMember(body, "detail"); !detail.empty()) return detail;
-  return GenericMessage(status);
+  std::string message = StringMember(body, "error");
+  if (message.empty()) message = StringMember(body, "detail");
+  if (message.empty()) return GenericMessage(status);
+  // Services write messages as fragments ("insufficient stock"); pages show sentences.
+  if (message[0] >= 'a' && message[0] <= 'z') message[0] = static_cast<char>(message[0] - 'a' + 'A');
+  if (message.back() != '.' && message.back() != '!' && message.back() != '?' && message.back() != ')')
+    message += '.';
+  return message;
 }
 
-std::string ApiResult::ErrorField() const {
-  return StringMember(body, "field");
-}
+std::string ApiResult::ErrorField() const { return StringMember(body, "field"); }
 
 std::string ClientAddress(const http::Context& ctx) {
   if (const auto* address = ctx.Get<std::string>("client_address")) return *address;
   return std::string(ctx.remote_address());
 }
 
-GatewayApi::GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout)
+GatewayApi::GatewayApi(http::Client& client, const std::vector<std::string>& urls,
+                       std::chrono::milliseconds timeout)
     : client_(client), timeout_(timeout) {
   for (const auto& url : urls) upstreams_.push_back(http::Upstream::Parse(url));
   if (upstreams_.empty()) throw std::invalid_argument("GATEWAY_URLS must name at least one gateway");
@@ -70,7 +81,8 @@ std::vector<const http::Upstream*> GatewayApi::Rotation() const {
   const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
   std::vector<const http::Upstream*> order;
   order.reserve(upstreams_.size());
-  for (std::size_t i = 0; i < upstreams_.size(); ++i) order.push_back(&upstreams_[(start + i) % upstreams_.size()]);
+  for (std::size_t i = 0; i < upstreams_.size(); ++i)
+    order.push_back(&upstreams_[(start + i) % upstreams_.size()]);
   return order;
 }
 
@@ -109,7 +121,8 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
   }
 }
 
-http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& token, const http::Context& ctx,
+http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& token,
+                                                             const http::Context& ctx,
                                                              const std::string& client_address) {
   const auto replicas = Rotation();
   for (std::size_t attempt = 0;; ++attempt) {
@@ -130,8 +143,8 @@ bool GatewayApi::Healthy(boost::asio::io_context& io) const {
   for (const auto* upstream : Rotation()) {
     try {
       http::Request request{http::Verb::get, "/healthz", 11};
-      auto answer = boost::asio::co_spawn(io, client_.Send(*upstream, std::move(request), std::chrono::seconds(2)),
-                                          boost::asio::use_future);
+      auto answer = boost::asio::co_spawn(
+          io, client_.Send(*upstream, std::move(request), std::chrono::seconds(2)), boost::asio::use_future);
       if (answer.get().result_int() == 200) return true;
     } catch (const std::exception&) {
       // try the next replica

@@ -70,7 +70,7 @@ class ApiCall {
 
 struct ApiResult {
   int status = 0;
-  boost::json::value body;       // the parsed JSON body; null when there is none or it is not JSON
+  boost::json::value body;        // the parsed JSON body; null when there is none or it is not JSON
   std::int64_t total_count = -1;  // X-Total-Count, when present
 
   [[nodiscard]] bool ok() const { return status >= 200 && status < 300; }

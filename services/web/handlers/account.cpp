@@ -16,8 +16,8 @@ std::int64_t NowSeconds() {
       .count();
 }
 
-http::Response LoginPage(http::Context& ctx, const WebDeps& deps, const std::string& email, const std::string& next,
-                         const FieldErrors& errors, http::Status status) {
+http::Response LoginPage(http::Context& ctx, const WebDeps& deps, const std::string& email,
+                         const std::string& next, const FieldErrors& errors, http::Status status) {
   json::object data{{"values", json::object{{"email", email}}}, {"next", next}};
   data["register_url"] = next == "/" ? "/register" : "/register?" + EncodeQuery({{"next", next}});
   errors.Into(data);
@@ -30,12 +30,14 @@ http::Response RegisterPage(http::Context& ctx, const WebDeps& deps, const json:
   json::object data{{"values", values}, {"next", next}};
   data["login_url"] = next == "/" ? "/login" : "/login?" + EncodeQuery({{"next", next}});
   errors.Into(data);
-  return RenderPage(ctx, deps, {.page = "register", .title = "Create your account", .nav = "register", .status = status},
+  return RenderPage(ctx, deps,
+                    {.page = "register", .title = "Create your account", .nav = "register", .status = status},
                     std::move(data));
 }
 
 http::Status FormStatus(int api_status) {
-  return api_status >= 400 && api_status < 500 ? static_cast<http::Status>(api_status) : http::Status::bad_gateway;
+  return api_status >= 400 && api_status < 500 ? static_cast<http::Status>(api_status)
+                                               : http::Status::bad_gateway;
 }
 
 // Logs in through the gateway; on success the session holds the token. Returns the failed result
@@ -69,7 +71,8 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
     FieldErrors errors;
     if (email.empty()) errors.Add("email", "Enter your email address.");
     if (password.empty()) errors.Add("password", "Enter your password.");
-    if (!errors.empty()) co_return LoginPage(ctx, deps, email, next, errors, http::Status::unprocessable_entity);
+    if (!errors.empty())
+      co_return LoginPage(ctx, deps, email, next, errors, http::Status::unprocessable_entity);
     const ApiResult result = co_await LogInThroughApi(ctx, deps, email, password);
     if (!result.ok()) {
       errors.AddApiError(result, {"email", "password"});
@@ -96,7 +99,8 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
     if (name.empty()) errors.Add("name", "Enter your name.");
     if (email.empty()) errors.Add("email", "Enter your email address.");
     if (password.size() < 8) errors.Add("password", "Use at least 8 characters.");
-    if (!errors.empty()) co_return RegisterPage(ctx, deps, values, next, errors, http::Status::unprocessable_entity);
+    if (!errors.empty())
+      co_return RegisterPage(ctx, deps, values, next, errors, http::Status::unprocessable_entity);
 
     const json::object body{{"name", name}, {"email", email}, {"password", password}};
     const ApiCall call = ApiCall::Post("/auth/register", JsonText(body));
@@ -113,7 +117,8 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
       SetFlash(ctx, FlashKind::kInfo, "Your account is ready. Please log in.");
       co_return Redirect("/login?" + EncodeQuery({{"next", next}}));
     }
-    SetFlash(ctx, FlashKind::kSuccess, "Welcome to BookStore, " + SessionOf(ctx).name + "! Your account is ready.");
+    SetFlash(ctx, FlashKind::kSuccess,
+             "Welcome to BookStore, " + SessionOf(ctx).name + "! Your account is ready.");
     co_return Redirect(next);
   });
 
@@ -123,7 +128,8 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
       const ApiCall call = ApiCall::Post("/auth/logout").WithToken(session.token);
       const ApiResult result = co_await deps.api.Call(call, ctx);
       if (!result.ok() && result.status != 401) {
-        log::Warn("logout was not confirmed by auth", {{"status", result.status}, {"request_id", ctx.request_id()}});
+        log::Warn("logout was not confirmed by auth",
+                  {{"status", result.status}, {"request_id", ctx.request_id()}});
       }
     }
     LogOut(MutableSession(ctx), NowSeconds());

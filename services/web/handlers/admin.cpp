@@ -27,7 +27,8 @@ void AddAdminPages(http::Server& server, const WebDeps& deps) {
       }
     }
     boost::json::object data{{"count", users.size()}, {"users", std::move(users)}};
-    co_return RenderPage(ctx, deps, {.page = "admin_users", .title = "Users", .nav = "admin"}, std::move(data));
+    co_return RenderPage(ctx, deps, {.page = "admin_users", .title = "Users", .nav = "admin"},
+                         std::move(data));
   });
 }
 

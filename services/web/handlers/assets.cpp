@@ -15,7 +15,8 @@ http::Response ServeAsset(const http::Context& ctx, const Asset& asset, bool imm
   }
   auto response = http::TextResponse(std::string(asset.content), http::Status::ok, asset.content_type);
   response.set(http::Field::etag, asset.etag);
-  response.set(http::Field::cache_control, immutable ? "public, max-age=31536000, immutable" : "public, no-cache");
+  response.set(http::Field::cache_control,
+               immutable ? "public, max-age=31536000, immutable" : "public, no-cache");
   return response;
 }
 

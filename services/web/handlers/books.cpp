@@ -1,9 +1,9 @@
 // The shop window: GET / (newest books), GET /books (search, author and stock filters, sort, pages) and
 // GET /books/{id}. All public; stock on these pages follows book.* events live (live.js).
 
-#include <boost/json/array.hpp>
 #include <algorithm>
 #include <array>
+#include <boost/json/array.hpp>
 
 #include "bookstore/http/error.h"
 #include "handlers/routes.h"
@@ -14,7 +14,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::int64_t kPageSize = 12;
-constexpr std::int64_t kHomeBooks = 8;
+constexpr std::int64_t kHomeBooks = 10;  // two full rows of the widest grid
 constexpr std::int64_t kMaxPage = 10'000;
 
 struct SortOption {
@@ -81,7 +81,8 @@ json::array PageLinks(const CatalogQuery& query, std::int64_t pages) {
   for (std::int64_t page = 1; page <= pages; ++page) {
     if (page != 1 && page != pages && std::abs(page - query.page) > 2) continue;
     if (previous != 0 && page > previous + 1) links.push_back(json::object{{"gap", true}});
-    links.push_back(json::object{{"number", page}, {"url", CatalogUrl(query, page)}, {"current", page == query.page}});
+    links.push_back(
+        json::object{{"number", page}, {"url", CatalogUrl(query, page)}, {"current", page == query.page}});
     previous = page;
   }
   return links;
@@ -91,8 +92,8 @@ json::object CatalogData(const CatalogQuery& query, const ApiResult& result, con
   json::object data;
   json::array sort_options;
   for (const auto& option : kSortOptions) {
-    sort_options.push_back(
-        json::object{{"value", option.value}, {"label", option.label}, {"selected", option.value == query.sort}});
+    sort_options.push_back(json::object{
+        {"value", option.value}, {"label", option.label}, {"selected", option.value == query.sort}});
   }
   data["query"] = json::object{{"q", query.q},
                                {"author", query.author},
@@ -107,7 +108,8 @@ json::object CatalogData(const CatalogQuery& query, const ApiResult& result, con
     return data;
   }
   const json::array books = BookViews(result.body, session);
-  const std::int64_t total = result.total_count >= 0 ? result.total_count : static_cast<std::int64_t>(books.size());
+  const std::int64_t total =
+      result.total_count >= 0 ? result.total_count : static_cast<std::int64_t>(books.size());
   const std::int64_t pages = std::max<std::int64_t>(1, (total + kPageSize - 1) / kPageSize);
   const std::int64_t first = (query.page - 1) * kPageSize + 1;
   data["has_books"] = !books.empty();
@@ -120,7 +122,8 @@ json::object CatalogData(const CatalogQuery& query, const ApiResult& result, con
     data["pagination"] = json::object{
         {"pages", PageLinks(query, pages)},
         {"prev_url", query.page > 1 ? json::value(CatalogUrl(query, query.page - 1)) : json::value(nullptr)},
-        {"next_url", query.page < pages ? json::value(CatalogUrl(query, query.page + 1)) : json::value(nullptr)}};
+        {"next_url",
+         query.page < pages ? json::value(CatalogUrl(query, query.page + 1)) : json::value(nullptr)}};
   }
   data["beyond_last_page"] = books.empty() && total > 0;
   return data;
@@ -136,7 +139,8 @@ std::string CatalogHeading(const CatalogQuery& query) {
 
 void AddBookPages(http::Server& server, const WebDeps& deps) {
   server.Get("/", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const ApiCall call = ApiCall::Get("/books?sort=newest&limit=" + std::to_string(kHomeBooks)).AfterLogin("/");
+    const ApiCall call =
+        ApiCall::Get("/books?sort=newest&limit=" + std::to_string(kHomeBooks)).AfterLogin("/");
     const auto result = co_await CallApi(ctx, deps, call);
     json::object data;
     if (result.ok()) {
@@ -146,7 +150,8 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     } else {
       data["load_error"] = result.ErrorMessage();
     }
-    co_return RenderPage(ctx, deps, {.page = "home", .title = "Second-hand books", .nav = "home", .live = "books"},
+    co_return RenderPage(ctx, deps,
+                         {.page = "home", .title = "Second-hand books", .nav = "home", .live = "books"},
                          std::move(data));
   });
 
@@ -161,7 +166,8 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     api_params.emplace_back("offset", std::to_string((query.page - 1) * kPageSize));
     const ApiCall call = ApiCall::Get("/books?" + EncodeQuery(api_params)).AfterLogin(CurrentPath(ctx));
     const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok() && result.status != 400) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    if (!result.ok() && result.status != 400)
+      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     json::object data = CatalogData(query, result, SessionOf(ctx));
     data["heading"] = CatalogHeading(query);
     co_return RenderPage(ctx, deps,
@@ -181,9 +187,11 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     json::object book = BookView(result.body, SessionOf(ctx));
     std::string title = std::string(book["title"].as_string());
-    json::object data{{"book", std::move(book)},
-                      {"author_url", "/books?" + EncodeQuery({{"author", StringMember(result.body, "author")}})}};
-    co_return RenderPage(ctx, deps, {.page = "book", .title = std::move(title), .nav = "catalog", .live = "book"},
+    json::object data{
+        {"book", std::move(book)},
+        {"author_url", "/books?" + EncodeQuery({{"author", StringMember(result.body, "author")}})}};
+    co_return RenderPage(ctx, deps,
+                         {.page = "book", .title = std::move(title), .nav = "catalog", .live = "book"},
                          std::move(data));
   });
 }

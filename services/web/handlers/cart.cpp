@@ -2,11 +2,12 @@
 // which turns the whole cart into one order (books of several sellers). Lines are shown with the
 // catalog's current title, seller, price and stock; the order's total comes from the orders service.
 
+#include "cart/cart.h"
+
 #include <boost/json/array.hpp>
 #include <map>
 
 #include "bookstore/http/error.h"
-#include "cart/cart.h"
 #include "handlers/routes.h"
 #include "views/money.h"
 
@@ -38,11 +39,14 @@ struct LoadedBook {
 http::Awaitable<LoadedBook> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
   const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin("/cart");
   const auto result = co_await CallApi(ctx, deps, call);
-  if (!result.ok() && result.status != 404) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  if (!result.ok() && result.status != 404)
+    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
   co_return LoadedBook{result.status, result.body};
 }
 
-std::optional<std::int64_t> BookIdField(const Form& form) { return ParseInteger(form.Text("book_id"), 1, INT64_MAX); }
+std::optional<std::int64_t> BookIdField(const Form& form) {
+  return ParseInteger(form.Text("book_id"), 1, INT64_MAX);
+}
 
 // Where to go back after adding from a page: a local path, else the cart.
 std::string ReturnPath(const Form& form) { return SafeLocalPath(form.Text("next"), "/cart"); }
@@ -89,8 +93,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     json::array sellers;
     for (const auto& seller : seller_order) {
       auto& group = groups[seller];
-      sellers.push_back(json::object{
-          {"seller_name", seller}, {"lines", std::move(group.first)}, {"subtotal", FormatCents(group.second)}});
+      sellers.push_back(json::object{{"seller_name", seller},
+                                     {"lines", std::move(group.first)},
+                                     {"subtotal", FormatCents(group.second)}});
     }
     const std::int64_t copies = CartCopies(SessionOf(ctx).cart);
     json::object data{{"sellers", std::move(sellers)},
@@ -107,11 +112,13 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
   server.Post("/cart/add", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const Form& form = PostedForm(ctx);
     const auto book_id = BookIdField(form);
-    const auto quantity = ParseInteger(form.Text("quantity").empty() ? "1" : form.Text("quantity"), 1, kMaxCartQuantity);
+    const auto quantity =
+        ParseInteger(form.Text("quantity").empty() ? "1" : form.Text("quantity"), 1, kMaxCartQuantity);
     const std::string back = ReturnPath(form);
     if (!book_id) throw http::BadRequest("No book was chosen.");
     if (!quantity) {
-      SetFlash(ctx, FlashKind::kError, "Choose a quantity from 1 to " + std::to_string(kMaxCartQuantity) + ".");
+      SetFlash(ctx, FlashKind::kError,
+               "Choose a quantity from 1 to " + std::to_string(kMaxCartQuantity) + ".");
       co_return Redirect(back);
     }
     const LoadedBook loaded = co_await LoadBook(ctx, deps, *book_id);
@@ -127,8 +134,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
       co_return Redirect(back);
     }
     if (wanted > stock) {
-      SetFlash(ctx, FlashKind::kError, "Only " + Copies(stock) + " of “" + title + "” " +
-                                           (stock == 1 ? "is" : "are") + " available.");
+      SetFlash(
+          ctx, FlashKind::kError,
+          "Only " + Copies(stock) + " of “" + title + "” " + (stock == 1 ? "is" : "are") + " available.");
       co_return Redirect(back);
     }
     switch (AddToCart(MutableSession(ctx).cart, *book_id, *quantity)) {
@@ -136,11 +144,12 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
         SetFlash(ctx, FlashKind::kError, "Your cart is full. Check out or remove a book first.");
         break;
       case CartChange::kCapped:
-        SetFlash(ctx, FlashKind::kInfo, "You can buy at most " + std::to_string(kMaxCartQuantity) +
-                                            " copies of a book at once.");
+        SetFlash(ctx, FlashKind::kInfo,
+                 "You can buy at most " + std::to_string(kMaxCartQuantity) + " copies of a book at once.");
         break;
       default:
-        SetFlash(ctx, FlashKind::kSuccess, "Added " + Copies(*quantity) + " of “" + title + "” to your cart.");
+        SetFlash(ctx, FlashKind::kSuccess,
+                 "Added " + Copies(*quantity) + " of “" + title + "” to your cart.");
         break;
     }
     co_return Redirect(back);
@@ -152,22 +161,24 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     const auto quantity = ParseInteger(form.Text("quantity"), 0, kMaxCartQuantity);
     if (!book_id) throw http::BadRequest("No book was chosen.");
     if (!quantity) {
-      SetFlash(ctx, FlashKind::kError, "Choose a quantity from 0 to " + std::to_string(kMaxCartQuantity) + ".");
+      SetFlash(ctx, FlashKind::kError,
+               "Choose a quantity from 0 to " + std::to_string(kMaxCartQuantity) + ".");
       co_return Redirect("/cart");
     }
     if (*quantity > 0) {
       const LoadedBook loaded = co_await LoadBook(ctx, deps, *book_id);
       const std::int64_t stock = loaded.status == 404 ? 0 : IntMember(loaded.book, "stock");
       if (*quantity > stock) {
-        SetFlash(ctx, FlashKind::kError, stock <= 0 ? "Sorry, “" + StringMember(loaded.book, "title") + "” is sold out."
-                                                    : "Only " + Copies(stock) + " of “" +
-                                                          StringMember(loaded.book, "title") + "” " +
-                                                          (stock == 1 ? "is" : "are") + " available.");
+        SetFlash(ctx, FlashKind::kError,
+                 stock <= 0 ? "Sorry, “" + StringMember(loaded.book, "title") + "” is sold out."
+                            : "Only " + Copies(stock) + " of “" + StringMember(loaded.book, "title") + "” " +
+                                  (stock == 1 ? "is" : "are") + " available.");
         co_return Redirect("/cart");
       }
     }
     if (SetCartQuantity(MutableSession(ctx).cart, *book_id, *quantity) == CartChange::kDone) {
-      SetFlash(ctx, FlashKind::kSuccess, *quantity == 0 ? "The book was removed from your cart." : "Your cart was updated.");
+      SetFlash(ctx, FlashKind::kSuccess,
+               *quantity == 0 ? "The book was removed from your cart." : "Your cart was updated.");
     }
     co_return Redirect("/cart");
   });
@@ -189,7 +200,8 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
       co_return Redirect("/cart");
     }
     json::array items;
-    for (const auto& line : cart) items.push_back(json::object{{"book_id", line.book_id}, {"quantity", line.quantity}});
+    for (const auto& line : cart)
+      items.push_back(json::object{{"book_id", line.book_id}, {"quantity", line.quantity}});
     ApiCall call = ApiCall::Post("/orders", JsonText(json::object{{"items", std::move(items)}}))
                        .WithIdempotencyKey(CheckoutKey(PostedForm(ctx).Text("checkout_key")));
     call.next = "/cart";
@@ -201,10 +213,12 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     }
     MutableSession(ctx).cart.clear();
     if (result.status == 202 || StringMember(result.body, "status") == "pending") {
-      SetFlash(ctx, FlashKind::kInfo, "Order #" + std::to_string(order_id) +
-                                          " received. We are checking that every book is still available.");
+      SetFlash(ctx, FlashKind::kInfo,
+               "Order #" + std::to_string(order_id) +
+                   " received. We are checking that every book is still available.");
     } else {
-      SetFlash(ctx, FlashKind::kSuccess, "Order #" + std::to_string(order_id) + " placed. Please choose how to pay.");
+      SetFlash(ctx, FlashKind::kSuccess,
+               "Order #" + std::to_string(order_id) + " placed. Please choose how to pay.");
     }
     co_return Redirect("/orders/" + std::to_string(order_id));
   });

@@ -1,8 +1,8 @@
 #include "handlers/common.h"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 #include <array>
+#include <boost/json/serialize.hpp>
 #include <memory>
 #include <stdexcept>
 
@@ -21,9 +21,12 @@ constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr"
 
 std::string_view FlashKindName(FlashKind kind) {
   switch (kind) {
-    case FlashKind::kSuccess: return "success";
-    case FlashKind::kError: return "error";
-    case FlashKind::kInfo: break;
+    case FlashKind::kSuccess:
+      return "success";
+    case FlashKind::kError:
+      return "error";
+    case FlashKind::kInfo:
+      break;
   }
   return "info";
 }
@@ -110,7 +113,8 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
   data["csrf"] = session.csrf;
   data["logged_in"] = session.LoggedIn();
   if (session.LoggedIn()) {
-    data["user"] = json::object{{"name", session.name}, {"id", session.user_id}, {"is_admin", session.IsAdmin()}};
+    data["user"] =
+        json::object{{"name", session.name}, {"id", session.user_id}, {"is_admin", session.IsAdmin()}};
   }
   const auto copies = CartCopies(session.cart);
   data["cart_count"] = copies;
@@ -124,8 +128,8 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
                                  {"is_error", session.flash->kind == FlashKind::kError}};
     MutableSession(ctx).flash.reset();
   }
-  auto response = http::TextResponse(deps.renderer.RenderPage(spec.page, data), spec.status,
-                                     "text/html; charset=utf-8");
+  auto response =
+      http::TextResponse(deps.renderer.RenderPage(spec.page, data), spec.status, "text/html; charset=utf-8");
   // Pages hold the user's data and a CSRF token: never stored by a shared or back-forward cache.
   response.set(http::Field::cache_control, "no-store");
   response.set(http::Field::vary, "Cookie");
@@ -221,7 +225,8 @@ void FieldErrors::AddApiError(const ApiResult& result, const std::vector<std::st
 void FieldErrors::Into(json::object& data) const {
   data["errors"] = errors_;
   data["has_errors"] = !errors_.empty() || !message_.empty();
-  if (!message_.empty()) data["flash"] = json::object{{"kind", "error"}, {"text", message_}, {"is_error", true}};
+  if (!message_.empty())
+    data["flash"] = json::object{{"kind", "error"}, {"text", message_}, {"is_error", true}};
 }
 
 }  // namespace bookstore::web

@@ -6,9 +6,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <exception>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bookstore/http/context.h"
 #include "bookstore/http/message.h"
@@ -74,7 +74,8 @@ struct PageSpec {
 };
 
 // The page inside the layout, with what the layout needs (user, cart size, CSRF token, flash, assets).
-http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpec& spec, boost::json::object data);
+http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpec& spec,
+                          boost::json::object data);
 
 // 303 See Other: the "redirect" of POST-redirect-GET.
 http::Response Redirect(std::string_view location);

@@ -23,7 +23,8 @@ void AddEventStream(http::Server& server, const WebDeps& deps) {
     if (upstream.head().result() != http::Status::ok) {
       log::Warn("gateway refused the event stream",
                 {{"status", upstream.head().result_int()}, {"request_id", ctx.request_id()}});
-      http::Response refused = http::TextResponse("live updates are unavailable\n", http::Status::service_unavailable);
+      http::Response refused =
+          http::TextResponse("live updates are unavailable\n", http::Status::service_unavailable);
       refused.set(http::Field::retry_after, "5");
       co_return refused;
     }

@@ -48,17 +48,31 @@ std::string UrlEncode(std::string_view text) {
 
 std::string_view Title(http::Status status) {
   switch (status) {
-    case http::Status::bad_request: return "That request didn't look right";
-    case http::Status::forbidden: return "You can't do that";
-    case http::Status::not_found: return "Page not found";
-    case http::Status::method_not_allowed: return "That page can't be used this way";
-    case http::Status::too_many_requests: return "Slow down a little";
-    case http::Status::service_unavailable: return "We'll be right back";
-    case http::Status::gateway_timeout: return "This is taking too long";
-    default: break;
+    case http::Status::bad_request:
+      return "That request didn't look right";
+    case http::Status::forbidden:
+      return "You can't do that";
+    case http::Status::not_found:
+      return "Page not found";
+    case http::Status::method_not_allowed:
+      return "That page can't be used this way";
+    case http::Status::too_many_requests:
+      return "Slow down a little";
+    case http::Status::service_unavailable:
+      return "We'll be right back";
+    case http::Status::gateway_timeout:
+      return "This is taking too long";
+    default:
+      break;
   }
   return "Something went wrong";
 }
+
+// A POST whose CSRF token is missing or wrong.
+class CsrfRejected : public std::exception {
+ public:
+  [[nodiscard]] const char* what() const noexcept override { return "csrf token rejected"; }
+};
 
 }  // namespace
 
@@ -67,7 +81,8 @@ struct TrustedProxies::Ranges {
   std::vector<ip::network_v6> v6;
 };
 
-TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) : ranges_(std::make_unique<Ranges>()) {
+TrustedProxies::TrustedProxies(const std::vector<std::string>& entries)
+    : ranges_(std::make_unique<Ranges>()) {
   for (const auto& entry : entries) {
     try {
       const bool has_prefix = entry.find('/') != std::string::npos;
@@ -92,7 +107,8 @@ bool TrustedProxies::Contains(std::string_view address) const {
   boost::system::error_code ec;
   auto parsed = ip::make_address(std::string(address), ec);
   if (ec) return false;
-  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped()) parsed = ip::make_address_v4(ip::v4_mapped, parsed.to_v6());
+  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped())
+    parsed = ip::make_address_v4(ip::v4_mapped, parsed.to_v6());
   if (parsed.is_v4()) {
     for (const auto& range : ranges_->v4) {
       if (ip::network_v4(parsed.to_v4(), range.prefix_length()).network() == range.network()) return true;
@@ -105,10 +121,12 @@ bool TrustedProxies::Contains(std::string_view address) const {
   return false;
 }
 
-http::Response ErrorPage(http::Context& ctx, const WebDeps& deps, http::Status status, std::string message) {
+http::Response ErrorPage(http::Context& ctx, const WebDeps& deps, http::Status status, std::string message,
+                         std::string title) {
   json::object data{{"status", static_cast<int>(status)}, {"message", std::move(message)}};
   data["is_not_found"] = status == http::Status::not_found;
-  return RenderPage(ctx, deps, PageSpec{.page = "error", .title = std::string(Title(status)), .status = status},
+  if (title.empty()) title = Title(status);
+  return RenderPage(ctx, deps, PageSpec{.page = "error", .title = std::move(title), .status = status},
                     std::move(data));
 }
 
@@ -136,7 +154,8 @@ http::Middleware Sessions(const WebDeps& deps, const TrustedProxies& proxies, bo
     std::string client(ctx.remote_address());
     state.secure = tls;
     if (proxies.Contains(ctx.remote_address())) {
-      if (const auto forwarded = request["X-Forwarded-For"]; !forwarded.empty()) client = LastForwardedFor(forwarded);
+      if (const auto forwarded = request["X-Forwarded-For"]; !forwarded.empty())
+        client = LastForwardedFor(forwarded);
       if (request["X-Forwarded-Proto"] == "https") state.secure = true;
     }
     ctx.Set("client_address", client);
@@ -170,10 +189,13 @@ http::Middleware ErrorPages(const WebDeps& deps) {
     // No co_await inside a catch block: remember what happened, answer after it.
     std::optional<LoginRequired> login;
     std::optional<std::pair<http::Status, std::string>> failure;
+    bool csrf_rejected = false;
     try {
       co_return co_await next(ctx);
     } catch (const LoginRequired& e) {
       login = e;
+    } catch (const CsrfRejected&) {
+      csrf_rejected = true;
     } catch (const http::Error& e) {
       failure.emplace(e.status(), e.detail());
     } catch (const http::UpstreamError& e) {
@@ -186,14 +208,22 @@ http::Middleware ErrorPages(const WebDeps& deps) {
                         "We could not confirm whether that went through. Please check your orders or books "
                         "before trying again.");
       } else {
-        failure.emplace(http::Status::gateway_timeout, "The store took too long to answer. Please try again.");
+        failure.emplace(http::Status::gateway_timeout,
+                        "The store took too long to answer. Please try again.");
       }
     }
     if (login) {
-      SetFlash(ctx, login->expired() ? FlashKind::kError : FlashKind::kInfo,
-               login->expired() ? "Your session has expired. Please log in again."
-                                : "Please log in to continue.");
+      SetFlash(
+          ctx, login->expired() ? FlashKind::kError : FlashKind::kInfo,
+          login->expired() ? "Your session has expired. Please log in again." : "Please log in to continue.");
       co_return Redirect("/login?next=" + UrlEncode(SafeLocalPath(login->next(), "/")));
+    }
+    if (csrf_rejected) {
+      co_return ErrorPage(
+          ctx, deps, http::Status::forbidden,
+          "This form has expired or was not sent from this site, so nothing was changed. Go back, "
+          "reload the page and try again.",
+          "This form has expired");
     }
     co_return ErrorPage(ctx, deps, failure->first, failure->second);
   };
@@ -205,14 +235,14 @@ http::Middleware CsrfCheck() {
       auto& state = State(ctx);
       const auto content_type = ctx.request()[http::Field::content_type];
       std::optional<Form> form = Form();
-      if (content_type.starts_with("application/x-www-form-urlencoded")) form = Form::Parse(ctx.request().body());
+      if (content_type.starts_with("application/x-www-form-urlencoded"))
+        form = Form::Parse(ctx.request().body());
       if (!form) throw http::BadRequest("The form could not be read. Please go back and try again.");
       state.form = std::move(*form);
       if (!CsrfTokenValid(state.session, state.form.Get(kCsrfField))) {
-        log::Info("csrf token rejected", {{"request_id", ctx.request_id()}, {"path", std::string(ctx.path())}});
-        throw http::Forbidden(
-            "This form has expired or was not sent from this site, so nothing was changed. Go back, reload "
-            "the page and try again.");
+        log::Info("csrf token rejected",
+                  {{"request_id", ctx.request_id()}, {"path", std::string(ctx.path())}});
+        throw CsrfRejected();
       }
     }
     co_return co_await next(ctx);

@@ -37,6 +37,7 @@ http::Middleware ErrorPages(const WebDeps& deps);
 http::Middleware CsrfCheck();
 
 // The error page for a status (also used by handlers that answer with an error page directly).
-http::Response ErrorPage(http::Context& ctx, const WebDeps& deps, http::Status status, std::string message);
+http::Response ErrorPage(http::Context& ctx, const WebDeps& deps, http::Status status, std::string message,
+                         std::string title = {});
 
 }  // namespace bookstore::web

@@ -2,9 +2,9 @@
 // steps of DESIGN §4 as forms on that page: POST /orders/{id}/pay, /orders/{id}/delivery,
 // /orders/{id}/cancel.
 
-#include <boost/json/array.hpp>
 #include <algorithm>
 #include <array>
+#include <boost/json/array.hpp>
 
 #include "bookstore/http/error.h"
 #include "handlers/routes.h"
@@ -44,7 +44,8 @@ std::string_view MethodLabel(std::string_view method) {
 }
 
 std::string ReasonText(std::string_view reason) {
-  if (reason == "insufficient_stock") return "Some books were no longer available in the quantity you asked for.";
+  if (reason == "insufficient_stock")
+    return "Some books were no longer available in the quantity you asked for.";
   if (reason == "book_not_found") return "A book in this order is no longer for sale.";
   if (reason == "payment_timeout") return "The order was not paid in time.";
   if (reason == "user") return "You cancelled this order.";
@@ -177,11 +178,13 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
     if (const auto* list = result.body.if_array()) {
       for (const auto& order : *list) orders.push_back(OrderView(order));
     }
-    std::sort(orders.begin(), orders.end(),
-              [](const json::object& a, const json::object& b) { return a.at("id").as_int64() > b.at("id").as_int64(); });
+    std::sort(orders.begin(), orders.end(), [](const json::object& a, const json::object& b) {
+      return a.at("id").as_int64() > b.at("id").as_int64();
+    });
     json::array views(orders.begin(), orders.end());
     json::object data{{"has_orders", !views.empty()}, {"orders", std::move(views)}};
-    co_return RenderPage(ctx, deps, {.page = "orders", .title = "My orders", .nav = "orders", .live = "orders"},
+    co_return RenderPage(ctx, deps,
+                         {.page = "orders", .title = "My orders", .nav = "orders", .live = "orders"},
                          std::move(data));
   });
 
@@ -222,9 +225,10 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
       data["providers"] = std::move(list);
     }
     data["order"] = std::move(view);
-    co_return RenderPage(ctx, deps,
-                         {.page = "order", .title = "Order #" + std::to_string(id), .nav = "orders", .live = "order"},
-                         std::move(data));
+    co_return RenderPage(
+        ctx, deps,
+        {.page = "order", .title = "Order #" + std::to_string(id), .nav = "orders", .live = "order"},
+        std::move(data));
   });
 
   server.Post("/orders/{id}/pay", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
@@ -243,8 +247,9 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
     call.next = OrderPath(id);
     const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
-      SetFlash(ctx, FlashKind::kSuccess, "Payment of " + Money(result.body, "amount") +
-                                             " received. Now choose how your order should be delivered.");
+      SetFlash(ctx, FlashKind::kSuccess,
+               "Payment of " + Money(result.body, "amount") +
+                   " received. Now choose how your order should be delivered.");
     } else {
       SetFlash(ctx, FlashKind::kError, "The payment did not go through: " + result.ErrorMessage());
     }
@@ -259,13 +264,14 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
       SetFlash(ctx, FlashKind::kError, "Choose a delivery provider.");
       co_return Redirect(OrderPath(id));
     }
-    ApiCall call = ApiCall::Post(OrderPath(id) + "/delivery", JsonText(json::object{{"provider_id", *provider}}));
+    ApiCall call =
+        ApiCall::Post(OrderPath(id) + "/delivery", JsonText(json::object{{"provider_id", *provider}}));
     call.next = OrderPath(id);
     const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
-      SetFlash(ctx, FlashKind::kSuccess, "Your order is on its way with " + StringMember(result.body, "provider") +
-                                             ". Tracking number: " + StringMember(result.body, "tracking_number") +
-                                             ".");
+      SetFlash(ctx, FlashKind::kSuccess,
+               "Your order is on its way with " + StringMember(result.body, "provider") +
+                   ". Tracking number: " + StringMember(result.body, "tracking_number") + ".");
     } else {
       SetFlash(ctx, FlashKind::kError, "The delivery could not be arranged: " + result.ErrorMessage());
     }

@@ -61,7 +61,8 @@ http::Response BookFormPage(http::Context& ctx, const WebDeps& deps, const json:
 }
 
 http::Status FormStatus(int api_status) {
-  return api_status >= 400 && api_status < 500 ? static_cast<http::Status>(api_status) : http::Status::bad_gateway;
+  return api_status >= 400 && api_status < 500 ? static_cast<http::Status>(api_status)
+                                               : http::Status::bad_gateway;
 }
 
 // The book, when the session may change it (its seller, or an admin); throws an error page otherwise.
@@ -89,7 +90,8 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, "/sell");
     FieldErrors errors;
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
-    if (!errors.empty()) co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, 0);
+    if (!errors.empty())
+      co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, 0);
     const ApiCall call = ApiCall::Post("/books", book.body).AfterLogin("/sell");
     const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok()) {
@@ -104,15 +106,18 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, "/my/books");
     const Session& session = SessionOf(ctx);
     const ApiCall call =
-        ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id)).AfterLogin("/my/books");
+        ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id))
+            .AfterLogin("/my/books");
     const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     json::array books;
     if (const auto* list = result.body.if_array()) {
       for (const auto& book : *list) books.push_back(BookView(book, session));
     }
-    json::object data{{"has_books", !books.empty()}, {"books", std::move(books)}, {"total", result.total_count}};
-    co_return RenderPage(ctx, deps, {.page = "my_books", .title = "My books", .nav = "mybooks", .live = "books"},
+    json::object data{
+        {"has_books", !books.empty()}, {"books", std::move(books)}, {"total", result.total_count}};
+    co_return RenderPage(ctx, deps,
+                         {.page = "my_books", .title = "My books", .nav = "mybooks", .live = "books"},
                          std::move(data));
   });
 
@@ -135,7 +140,8 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, path);
     FieldErrors errors;
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
-    if (!errors.empty()) co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, id);
+    if (!errors.empty())
+      co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, id);
     const ApiCall call = ApiCall::Put("/books/" + std::to_string(id), book.body).AfterLogin(path);
     const auto result = co_await CallApi(ctx, deps, call);
     if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
@@ -143,7 +149,8 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
       errors.AddApiError(result, kBookFields);
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), id);
     }
-    SetFlash(ctx, FlashKind::kSuccess, "Your changes to “" + StringMember(result.body, "title") + "” are saved.");
+    SetFlash(ctx, FlashKind::kSuccess,
+             "Your changes to “" + StringMember(result.body, "title") + "” are saved.");
     co_return Redirect("/my/books");
   });
 

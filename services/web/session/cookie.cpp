@@ -27,7 +27,8 @@ std::optional<std::string_view> FindCookie(std::string_view cookie_header, std::
     const auto equals = pair.find('=');
     if (equals != std::string_view::npos && TrimSpaces(pair.substr(0, equals)) == name) {
       std::string_view value = TrimSpaces(pair.substr(equals + 1));
-      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
       return value;
     }
     if (end == std::string_view::npos) break;

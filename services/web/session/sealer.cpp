@@ -14,7 +14,8 @@ constexpr std::size_t kMaxCookieChars = 8192;
 std::optional<std::vector<unsigned char>> DecodeBase64(std::string_view text, int variant) {
   std::vector<unsigned char> out(text.size());
   std::size_t length = 0;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr, variant) != 0) {
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr,
+                        variant) != 0) {
     return std::nullopt;
   }
   out.resize(length);
@@ -41,8 +42,10 @@ std::string EncodeBase64(const std::vector<unsigned char>& bytes) {
 }
 
 std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r'))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -96,7 +99,8 @@ std::string SessionSealer::Seal(const Session& session) const {
 std::optional<Session> SessionSealer::Open(std::string_view cookie_value, std::int64_t now) const {
   if (cookie_value.size() > kMaxCookieChars) return std::nullopt;
   const auto sealed = DecodeBase64(cookie_value, kBase64);
-  if (!sealed || sealed->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
+  if (!sealed || sealed->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+    return std::nullopt;
   const unsigned char* nonce = sealed->data();
   const unsigned char* cipher = sealed->data() + crypto_secretbox_NONCEBYTES;
   const std::size_t cipher_size = sealed->size() - crypto_secretbox_NONCEBYTES;

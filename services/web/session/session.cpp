@@ -20,9 +20,12 @@ constexpr std::size_t kMaxTextChars = 4096;
 
 std::string_view FlashKindName(FlashKind kind) {
   switch (kind) {
-    case FlashKind::kSuccess: return "success";
-    case FlashKind::kError: return "error";
-    case FlashKind::kInfo: break;
+    case FlashKind::kSuccess:
+      return "success";
+    case FlashKind::kError:
+      return "error";
+    case FlashKind::kInfo:
+      break;
   }
   return "info";
 }
@@ -34,7 +37,9 @@ std::optional<FlashKind> ParseFlashKind(std::string_view name) {
   return std::nullopt;
 }
 
-const json::value* Member(const json::object& object, std::string_view key) { return object.if_contains(key); }
+const json::value* Member(const json::object& object, std::string_view key) {
+  return object.if_contains(key);
+}
 
 bool ReadString(const json::object& object, std::string_view key, std::string& out) {
   const auto* value = Member(object, key);
@@ -94,7 +99,8 @@ std::string RandomToken() {
   std::array<unsigned char, 32> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
 }

@@ -27,7 +27,8 @@ TEST(FormTest, ParsesBoundedIntegers) {
 }
 
 TEST(FormTest, EncodesQueries) {
-  EXPECT_EQ(EncodeQuery({{"q", "a b&c"}, {"author", "Gabriel García"}}), "q=a%20b%26c&author=Gabriel%20Garc%C3%ADa");
+  EXPECT_EQ(EncodeQuery({{"q", "a b&c"}, {"author", "Gabriel García"}}),
+            "q=a%20b%26c&author=Gabriel%20Garc%C3%ADa");
 }
 
 TEST(SafeLocalPathTest, KeepsLocalPathsOnly) {

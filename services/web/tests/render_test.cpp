@@ -1,5 +1,3 @@
-#include "views/renderer.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json/array.hpp>
@@ -8,6 +6,7 @@
 
 #include "views/assets.h"
 #include "views/embedded.h"
+#include "views/renderer.h"
 
 namespace bookstore::web {
 namespace {
@@ -18,21 +17,30 @@ constexpr std::string_view kEvil = R"(<script>alert("x")</script>' onmouseover='
 
 json::object BaseData() {
   const AssetCatalog assets;
-  return json::object{{"page_title", "Test"},
-                      {"assets", assets.TemplateUrls()},
-                      {"csrf", "CSRF-TOKEN-123"},
-                      {"return_to", "/books"},
-                      {"logged_in", true},
-                      {"user", json::object{{"name", kEvil}, {"id", 1}, {"is_admin", true}}},
-                      {"cart_count", 2},
-                      {"cart_has_items", true}};
+  return json::object{
+      {"page_title", "Test"},     {"assets", assets.TemplateUrls()},
+      {"csrf", "CSRF-TOKEN-123"}, {"return_to", "/books"},
+      {"logged_in", true},        {"user", json::object{{"name", kEvil}, {"id", 1}, {"is_admin", true}}},
+      {"cart_count", 2},          {"cart_has_items", true}};
 }
 
 json::object EvilBook() {
-  return json::object{{"id", 5},         {"url", "/books/5"},  {"title", kEvil},       {"author", kEvil},
-                      {"description", kEvil}, {"has_description", true}, {"price", "$12.50"}, {"seller_name", kEvil},
-                      {"stock", 3},       {"stock_label", "Only 3 left"}, {"in_stock", true}, {"low_stock", true},
-                      {"sold_out", false}, {"cover", "cover-5"}, {"initial", "<"},       {"max_quantity", 3},
+  return json::object{{"id", 5},
+                      {"url", "/books/5"},
+                      {"title", kEvil},
+                      {"author", kEvil},
+                      {"description", kEvil},
+                      {"has_description", true},
+                      {"price", "$12.50"},
+                      {"seller_name", kEvil},
+                      {"stock", 3},
+                      {"stock_label", "Only 3 left"},
+                      {"in_stock", true},
+                      {"low_stock", true},
+                      {"sold_out", false},
+                      {"cover", "cover-5"},
+                      {"initial", "<"},
+                      {"max_quantity", 3},
                       {"listed", "1 Mar 2026"}};
 }
 
@@ -86,8 +94,10 @@ TEST(RendererTest, FieldErrorsAreTiedToTheirFields) {
   data["action"] = "/sell";
   const std::string html = renderer.RenderPage("sell", data);
   ExpectNoRawEvil(html);
-  EXPECT_NE(html.find(R"(aria-describedby="price-hint price-error" aria-invalid="true")"), std::string::npos) << html;
-  EXPECT_NE(html.find(R"(<p class="field-error" id="price-error">Enter a price such as 12.50.</p>)"), std::string::npos);
+  EXPECT_NE(html.find(R"(aria-describedby="price-hint price-error" aria-invalid="true")"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find(R"(<p class="field-error" id="price-error">Enter a price such as 12.50.</p>)"),
+            std::string::npos);
   EXPECT_EQ(html.find("title-error"), std::string::npos) << "no error on a valid field";
 }
 
@@ -116,7 +126,10 @@ TEST(RendererTest, EveryPostFormCarriesTheCsrfToken) {
   data["has_items"] = true;
   data["sellers"] = json::array{json::object{{"seller_name", "s"}, {"lines", json::array{EvilBook()}}}};
   data["has_orders"] = true;
-  json::object order{{"id", 3}, {"status", "awaiting_payment"}, {"is_awaiting_payment", true}, {"can_cancel", true},
+  json::object order{{"id", 3},
+                     {"status", "awaiting_payment"},
+                     {"is_awaiting_payment", true},
+                     {"can_cancel", true},
                      {"items", json::array{}}};
   data["order"] = order;
   data["payment_methods"] = json::array{json::object{{"value", "paypal"}, {"label", "PayPal"}}};
@@ -127,7 +140,8 @@ TEST(RendererTest, EveryPostFormCarriesTheCsrfToken) {
     if (!name.starts_with("pages/")) continue;
     name = name.substr(6, name.size() - 6 - std::string_view(".mustache").size());
     const std::string html = renderer.RenderPage(name, data);
-    for (auto it = std::sregex_iterator(html.begin(), html.end(), post_form); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), post_form); it != std::sregex_iterator();
+         ++it) {
       ++forms;
       EXPECT_NE((*it)[1].str().find(R"(name="_csrf" value="CSRF-TOKEN-123")"), std::string::npos)
           << name << ": " << (*it)[0].str();

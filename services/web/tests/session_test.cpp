@@ -1,10 +1,8 @@
-#include "session/sealer.h"
-
 #include <gtest/gtest.h>
-
 #include <sodium.h>
 
 #include "session/cookie.h"
+#include "session/sealer.h"
 
 namespace bookstore::web {
 namespace {
@@ -90,7 +88,8 @@ TEST(SessionSealerTest, AuthenticJsonOfTheWrongShapeIsRefused) {
   EXPECT_FALSE(SessionFromJson(R"({"v":2,"e":5,"x":"t"})")) << "unknown version";
   EXPECT_FALSE(SessionFromJson(R"({"v":1,"e":5,"x":"t","c":[[1,0]]})")) << "zero quantity";
   EXPECT_FALSE(SessionFromJson(R"({"v":1,"e":5,"x":"t","c":[[1,"2"]]})")) << "string quantity";
-  EXPECT_FALSE(SessionFromJson(R"({"v":1,"e":5,"x":"t","f":{"k":"shout","m":"hi"}})")) << "unknown flash kind";
+  EXPECT_FALSE(SessionFromJson(R"({"v":1,"e":5,"x":"t","f":{"k":"shout","m":"hi"}})"))
+      << "unknown flash kind";
   EXPECT_FALSE(SessionFromJson(R"({"v":1,"e":"5","x":"t"})")) << "string expiry";
   EXPECT_FALSE(SessionFromJson("[1,2]"));
   EXPECT_TRUE(SessionFromJson(R"({"v":1,"e":5,"x":"t"})"));

@@ -11,8 +11,8 @@
 namespace bookstore::web {
 
 struct Asset {
-  std::string path;          // "store.css"
-  std::string hashed_path;   // "store.0123456789ab.css"
+  std::string path;         // "store.css"
+  std::string hashed_path;  // "store.0123456789ab.css"
   std::string_view content;
   std::string content_type;  // "text/css; charset=utf-8"
   std::string etag;          // "\"0123456789ab\""

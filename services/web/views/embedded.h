@@ -8,9 +8,9 @@
 namespace bookstore::web {
 
 struct EmbeddedFile {
-  std::string_view path;     // relative to its folder, e.g. "pages/home.mustache", "store.css"
+  std::string_view path;  // relative to its folder, e.g. "pages/home.mustache", "store.css"
   std::string_view content;
-  std::string_view hash;     // first 12 hex digits of the content's SHA-256
+  std::string_view hash;  // first 12 hex digits of the content's SHA-256
 };
 
 // services/web/templates/**/*.mustache

@@ -19,7 +19,8 @@ std::optional<Form> Form::Parse(std::string_view body) {
   options.space_as_plus = true;
   for (const auto param : *parsed) {
     if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
-    form.fields_.emplace_back(param.key.decode(options), param.has_value ? param.value.decode(options) : std::string());
+    form.fields_.emplace_back(param.key.decode(options),
+                              param.has_value ? param.value.decode(options) : std::string());
   }
   return form;
 }
@@ -65,7 +66,8 @@ std::string EncodeQuery(const std::vector<std::pair<std::string, std::string>>& 
 }
 
 std::string SafeLocalPath(std::string_view next, std::string_view fallback) {
-  const bool local = next.size() >= 1 && next.front() == '/' && (next.size() == 1 || (next[1] != '/' && next[1] != '\\'));
+  const bool local =
+      next.size() >= 1 && next.front() == '/' && (next.size() == 1 || (next[1] != '/' && next[1] != '\\'));
   if (!local) return std::string(fallback);
   for (const char c : next) {
     // Control characters could split headers; a backslash is read as '/' by some browsers.

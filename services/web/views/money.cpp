@@ -58,7 +58,8 @@ std::optional<std::int64_t> CentsFromJson(const boost::json::value& amount) {
 
 std::string FormatCents(std::int64_t cents) {
   const bool negative = cents < 0;
-  const std::uint64_t magnitude = negative ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
+  const std::uint64_t magnitude =
+      negative ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
   const std::string whole = std::to_string(magnitude / 100);
   std::string grouped;
   for (std::size_t i = 0; i < whole.size(); ++i) {

@@ -2,7 +2,6 @@
 
 #include <boost/json/serialize.hpp>
 #include <kainjow/mustache.hpp>
-
 #include <stdexcept>
 
 #include "views/embedded.h"
@@ -19,12 +18,18 @@ constexpr std::string_view kPartialsDir = "partials/";
 
 Data ToData(const json::value& value) {
   switch (value.kind()) {
-    case json::kind::null: return Data(false);
-    case json::kind::bool_: return Data(value.get_bool());
-    case json::kind::int64: return Data(std::to_string(value.get_int64()));
-    case json::kind::uint64: return Data(std::to_string(value.get_uint64()));
-    case json::kind::double_: return Data(json::serialize(value));
-    case json::kind::string: return Data(std::string(value.get_string()));
+    case json::kind::null:
+      return Data(false);
+    case json::kind::bool_:
+      return Data(value.get_bool());
+    case json::kind::int64:
+      return Data(std::to_string(value.get_int64()));
+    case json::kind::uint64:
+      return Data(std::to_string(value.get_uint64()));
+    case json::kind::double_:
+      return Data(json::serialize(value));
+    case json::kind::string:
+      return Data(std::string(value.get_string()));
     case json::kind::array: {
       Data list(Data::type::list);
       for (const auto& item : value.get_array()) list.push_back(ToData(item));
@@ -55,7 +60,8 @@ Renderer::Renderer() {
     std::string text(file.content);
     RefuseUnescaped(name, text);
     const Mustache parsed(text);
-    if (!parsed.is_valid()) throw std::runtime_error("template " + name + " is broken: " + parsed.error_message());
+    if (!parsed.is_valid())
+      throw std::runtime_error("template " + name + " is broken: " + parsed.error_message());
     templates_.emplace(std::move(name), std::move(text));
   }
   (void)Template("layout");  // throws when missing
@@ -72,13 +78,15 @@ std::string Renderer::Expand(std::string_view name, const json::object& data, co
   for (const auto& [path, text] : templates_) {
     if (path.starts_with(kPartialsDir)) {
       const std::string* body = &text;
-      context.set(path.substr(kPartialsDir.size()), Data(kainjow::mustache::partial([body] { return *body; })));
+      context.set(path.substr(kPartialsDir.size()),
+                  Data(kainjow::mustache::partial([body] { return *body; })));
     }
   }
   if (page != nullptr) context.set("page", Data(kainjow::mustache::partial([page] { return *page; })));
   Mustache view(Template(name));
   std::string out = view.render(context);
-  if (!view.is_valid()) throw std::runtime_error("rendering " + std::string(name) + " failed: " + view.error_message());
+  if (!view.is_valid())
+    throw std::runtime_error("rendering " + std::string(name) + " failed: " + view.error_message());
   return out;
 }
 

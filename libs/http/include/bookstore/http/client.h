@@ -107,12 +107,12 @@ class Client {
 
   // Sends the request and reads the whole response, all within `timeout` (connecting included).
   // Any status is a normal result; only transport failures throw UpstreamError.
-  Awaitable<Response> Send(const Upstream& upstream, Request request, std::chrono::milliseconds timeout);
+  // Arguments are taken by value, so the call may outlive the caller's objects (e.g. under co_spawn).
+  Awaitable<Response> Send(Upstream upstream, Request request, std::chrono::milliseconds timeout);
 
   // Sends the request on a fresh connection and returns once the response head arrived (within
   // `head_timeout`); the body is then read with ResponseStream::Next.
-  Awaitable<ResponseStream> OpenStream(const Upstream& upstream, Request request,
-                                       std::chrono::milliseconds head_timeout);
+  Awaitable<ResponseStream> OpenStream(Upstream upstream, Request request, std::chrono::milliseconds head_timeout);
 
   [[nodiscard]] const ClientOptions& options() const { return options_; }
 
