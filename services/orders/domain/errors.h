@@ -11,7 +11,7 @@ class ValidationError : public std::invalid_argument {
  public:
   ValidationError(std::string field, const std::string& message)
       : std::invalid_argument(message), field_(std::move(field)) {}
-  [[nodiscard]] const std::string& field() const noexcept { return field_; }
+  [[nodiscard]] const std::string& Field() const noexcept { return field_; }
 
  private:
   std::string field_;  // the JSON field or header at fault; "" for the body as a whole

@@ -15,7 +15,9 @@ constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
 
 const json::object& RequireObject(const json::value& value, const std::string& what) {
   const json::object* object = value.if_object();
-  if (object == nullptr) throw MalformedEvent(what + " is not a JSON object");
+  if (object == nullptr) {
+    throw MalformedEvent(what + " is not a JSON object");
+  }
   return *object;
 }
 
@@ -31,7 +33,9 @@ std::int64_t RequireInt(const json::object& object, std::string_view field, std:
 
 std::string RequireString(const json::object& object, std::string_view field) {
   const json::value* value = object.if_contains(field);
-  if (value == nullptr || !value->is_string()) throw MalformedEvent(std::string(field) + " must be a string");
+  if (value == nullptr || !value->is_string()) {
+    throw MalformedEvent(std::string(field) + " must be a string");
+  }
   return std::string(value->get_string());
 }
 
@@ -43,13 +47,17 @@ std::string OptionalString(const json::object& object, std::string_view field) {
 std::int64_t RequireAmount(const json::object& object, std::string_view field) {
   const json::value* value = object.if_contains(field);
   const auto cents = value != nullptr ? JsonToCents(*value) : std::nullopt;
-  if (!cents) throw MalformedEvent(std::string(field) + " must be an amount with at most two decimals");
+  if (!cents) {
+    throw MalformedEvent(std::string(field) + " must be an amount with at most two decimals");
+  }
   return *cents;
 }
 
 const json::array& RequireItems(const json::object& object) {
   const json::value* items = object.if_contains("items");
-  if (items == nullptr || !items->is_array()) throw MalformedEvent("items must be an array");
+  if (items == nullptr || !items->is_array()) {
+    throw MalformedEvent("items must be an array");
+  }
   return items->get_array();
 }
 
@@ -67,7 +75,9 @@ StockReserved ParseStockReserved(const json::value& data) {
                                        RequireInt(item, "quantity", 1, kMaxId),
                                        RequireAmount(item, "unit_price")});
   }
-  if (event.items.empty()) throw MalformedEvent("items must not be empty");
+  if (event.items.empty()) {
+    throw MalformedEvent("items must not be empty");
+  }
   event.total_cents = RequireAmount(object, "total_price");
   return event;
 }

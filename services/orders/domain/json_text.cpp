@@ -27,9 +27,11 @@ void Append(std::string& out, const json::value& value) {
       out += '{';
       bool first = true;
       for (const auto& member : value.get_object()) {
-        if (!first) out += ',';
+        if (!first) {
+          out += ',';
+        }
         first = false;
-        out += json::serialize(json::string_view(member.key()));
+        out += json::serialize(member.key());
         out += ':';
         Append(out, member.value());
       }
@@ -40,7 +42,9 @@ void Append(std::string& out, const json::value& value) {
       out += '[';
       bool first = true;
       for (const auto& element : value.get_array()) {
-        if (!first) out += ',';
+        if (!first) {
+          out += ',';
+        }
         first = false;
         Append(out, element);
       }

@@ -12,7 +12,9 @@ std::string CentsToDecimal(std::int64_t cents) {
   const std::uint64_t magnitude =
       negative ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
   std::string fraction = std::to_string(magnitude % 100);
-  if (fraction.size() < 2) fraction.insert(0, "0");
+  if (fraction.size() < 2) {
+    fraction.insert(0, "0");
+  }
   return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;
 }
 
@@ -37,7 +39,9 @@ std::int64_t DecimalToCents(std::string_view text) {
   std::int64_t cents = 0;
   for (std::size_t i = 0; i < 2; ++i) {
     const char digit = i < fraction.size() ? fraction[i] : '0';
-    if (digit < '0' || digit > '9') throw std::invalid_argument("not a DECIMAL amount: " + original);
+    if (digit < '0' || digit > '9') {
+      throw std::invalid_argument("not a DECIMAL amount: " + original);
+    }
     cents = cents * 10 + (digit - '0');
   }
   const std::int64_t total = units * 100 + cents;
@@ -47,27 +51,43 @@ std::int64_t DecimalToCents(std::string_view text) {
 std::optional<std::int64_t> JsonToCents(const boost::json::value& value) {
   if (value.is_int64()) {
     const std::int64_t units = value.get_int64();
-    if (units < 0 || units > kMaxCents / 100) return std::nullopt;
+    if (units < 0 || units > kMaxCents / 100) {
+      return std::nullopt;
+    }
     return units * 100;
   }
   if (value.is_uint64()) {
     const std::uint64_t units = value.get_uint64();
-    if (units > static_cast<std::uint64_t>(kMaxCents / 100)) return std::nullopt;
+    if (units > static_cast<std::uint64_t>(kMaxCents / 100)) {
+      return std::nullopt;
+    }
     return static_cast<std::int64_t>(units) * 100;
   }
-  if (!value.is_double()) return std::nullopt;
+  if (!value.is_double()) {
+    return std::nullopt;
+  }
   const double scaled = value.get_double() * 100.0;
-  if (!std::isfinite(scaled) || scaled < 0 || scaled > static_cast<double>(kMaxCents)) return std::nullopt;
+  if (!std::isfinite(scaled) || scaled < 0 || scaled > static_cast<double>(kMaxCents)) {
+    return std::nullopt;
+  }
   const double rounded = std::round(scaled);
   // The double nearest to an amount with two decimals is within a tiny fraction of a cent of it; a
   // third decimal is not.
-  if (std::fabs(scaled - rounded) > 1e-3) return std::nullopt;
+  if (std::fabs(scaled - rounded) > 1e-3) {
+    return std::nullopt;
+  }
   return static_cast<std::int64_t>(rounded);
 }
 
 boost::json::value CentsToJson(std::int64_t cents) {
-  if (cents % 100 == 0) return boost::json::value(cents / 100);
-  return boost::json::value(static_cast<double>(cents) / 100.0);
+  // Not `return {...}`: a braced json::value is an array.
+  boost::json::value amount;
+  if (cents % 100 == 0) {
+    amount = cents / 100;
+  } else {
+    amount = static_cast<double>(cents) / 100.0;
+  }
+  return amount;
 }
 
 }  // namespace bookstore::orders

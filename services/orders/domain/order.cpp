@@ -25,12 +25,16 @@ json::object ItemToJson(const OrderItem& item, bool rejected) {
                    {"seller_id", Optional(item.seller_id)},
                    {"quantity", item.quantity},
                    {"unit_price", OptionalAmount(item.unit_price_cents)}};
-  if (rejected && item.available) out["available"] = *item.available;
+  if (rejected && item.available) {
+    out["available"] = *item.available;
+  }
   return out;
 }
 
 std::string BookLabel(const OrderItem& item) {
-  if (item.title) return "\"" + *item.title + "\"";
+  if (item.title) {
+    return "\"" + *item.title + "\"";
+  }
   return "book " + std::to_string(item.book_id);
 }
 
@@ -40,7 +44,9 @@ json::object OrderToJson(const Order& order) {
   const bool rejected = order.status == OrderStatus::kRejected;
   json::array items;
   items.reserve(order.items.size());
-  for (const OrderItem& item : order.items) items.push_back(ItemToJson(item, rejected));
+  for (const OrderItem& item : order.items) {
+    items.push_back(ItemToJson(item, rejected));
+  }
   json::object out{{"id", order.id},
                    {"user_id", order.user_id},
                    {"status", StatusName(order.status)},
@@ -64,7 +70,9 @@ json::object PaymentToJson(const Payment& payment) {
                    {"status", payment.status},
                    {"reference", payment.reference},
                    {"created_at", payment.created_at}};
-  if (payment.decline_reason) out["decline_reason"] = *payment.decline_reason;
+  if (payment.decline_reason) {
+    out["decline_reason"] = *payment.decline_reason;
+  }
   return out;
 }
 
@@ -89,8 +97,12 @@ std::string RejectionDetail(const Order& order) {
   std::string detail = missing ? "book not found: " : "insufficient stock for ";
   bool first = true;
   for (const OrderItem& item : order.items) {
-    if (!item.available) continue;
-    if (!first) detail += ", ";
+    if (!item.available) {
+      continue;
+    }
+    if (!first) {
+      detail += ", ";
+    }
     first = false;
     if (missing) {
       detail += std::to_string(item.book_id);
@@ -99,13 +111,17 @@ std::string RejectionDetail(const Order& order) {
                 std::to_string(*item.available) + " available)";
     }
   }
-  if (first) detail += "one of the books";  // catalog named none (not expected)
+  if (first) {
+    detail += "one of the books";  // catalog named none (not expected)
+  }
   return detail;
 }
 
 std::string DatabaseTimeToRfc3339(std::string_view datetime) {
   std::string out(datetime);
-  if (out.size() > 10 && out[10] == ' ') out[10] = 'T';
+  if (out.size() > 10 && out[10] == ' ') {
+    out[10] = 'T';
+  }
   out += 'Z';
   return out;
 }

@@ -13,7 +13,9 @@ namespace json = boost::json;
 std::int64_t ReadInteger(const json::object& object, std::string_view name, const std::string& field,
                          std::int64_t min, std::int64_t max, const std::string& what) {
   const json::value* value = object.if_contains(name);
-  if (value == nullptr || value->is_null()) throw ValidationError(field, field + " is required");
+  if (value == nullptr || value->is_null()) {
+    throw ValidationError(field, field + " is required");
+  }
   if (!value->is_int64() || value->get_int64() < min || value->get_int64() > max) {
     throw ValidationError(field, field + " must be " + what);
   }
@@ -21,7 +23,7 @@ std::int64_t ReadInteger(const json::object& object, std::string_view name, cons
 }
 
 constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
-const std::string kQuantityRule = "an integer from 1 to " + std::to_string(kMaxQuantity);
+std::string QuantityRule() { return "an integer from 1 to " + std::to_string(kMaxQuantity); }
 
 RequestedItem ReadItem(const json::object& object, const std::string& prefix, bool quantity_optional) {
   RequestedItem item;
@@ -30,7 +32,7 @@ RequestedItem ReadItem(const json::object& object, const std::string& prefix, bo
   if (quantity_optional && (quantity == nullptr || quantity->is_null())) {
     item.quantity = 1;
   } else {
-    item.quantity = ReadInteger(object, "quantity", prefix + "quantity", 1, kMaxQuantity, kQuantityRule);
+    item.quantity = ReadInteger(object, "quantity", prefix + "quantity", 1, kMaxQuantity, QuantityRule());
   }
   return item;
 }
@@ -75,15 +77,18 @@ OrderRequest ParseOrderRequest(const json::object& body) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string prefix = "items[" + std::to_string(i) + "].";
     const json::object* object = list[i].if_object();
-    if (object == nullptr)
+    if (object == nullptr) {
       throw ValidationError("items", "items[" + std::to_string(i) + "] must be an object");
+    }
     AddMerged(request.items, ReadItem(*object, prefix, /*quantity_optional=*/false), prefix + "quantity");
   }
   return request;
 }
 
 std::optional<std::string> ParseIdempotencyKey(std::optional<std::string_view> header) {
-  if (!header) return std::nullopt;
+  if (!header) {
+    return std::nullopt;
+  }
   const std::string_view key = *header;
   const bool printable =
       std::all_of(key.begin(), key.end(), [](char ch) { return ch >= 0x21 && ch <= 0x7e; });
@@ -101,7 +106,9 @@ std::string Fingerprint(const OrderRequest& request) {
             [](const RequestedItem& a, const RequestedItem& b) { return a.book_id < b.book_id; });
   std::string out;
   for (const RequestedItem& item : sorted) {
-    if (!out.empty()) out += ',';
+    if (!out.empty()) {
+      out += ',';
+    }
     out += std::to_string(item.book_id) + "x" + std::to_string(item.quantity);
   }
   return out;

@@ -52,10 +52,11 @@ Transition FromPending(Trigger trigger) {
 Transition FromAwaitingPayment(Trigger trigger) {
   constexpr auto kSelf = OrderStatus::kAwaitingPayment;
   switch (trigger) {
+    // A second reservation for the same order changes nothing; a rejection after the reservation
+    // cannot happen (catalog answers each order once).
     case Trigger::kStockReserved:
-      return Noop(kSelf);  // a second answer for the same order
     case Trigger::kStockRejected:
-      return Noop(kSelf);  // impossible: catalog answers once per order
+      return Noop(kSelf);
     case Trigger::kPay:
       return Apply(OrderStatus::kPaid, Effect::kEmitPaid);
     case Trigger::kAssignDelivery:
@@ -93,7 +94,6 @@ Transition FromShipped(Trigger trigger) {
     case Trigger::kPay:
       return Refuse(kSelf, "the order is already paid");
     case Trigger::kAssignDelivery:
-      return Refuse(kSelf, "the order is already shipped");
     case Trigger::kCancel:
       return Refuse(kSelf, "the order is already shipped");
     case Trigger::kStockReserved:
@@ -113,14 +113,14 @@ Transition FromCancelled(Trigger trigger) {
     // whichever order.cancelled it handles after the reservation gives the stock back, the other nothing.
     case Trigger::kStockReserved:
       return Noop(kSelf, Effect::kEmitCancelled);
-    case Trigger::kStockRejected:
-      return Noop(kSelf);  // nothing was reserved: nothing to give back
     case Trigger::kPay:
       return Refuse(kSelf, "the order is cancelled");
     case Trigger::kAssignDelivery:
       return Refuse(kSelf, "the order is not paid");
+    // A rejection: nothing was reserved, nothing to give back. Cancel: idempotent, 200 again and no
+    // second order.cancelled.
+    case Trigger::kStockRejected:
     case Trigger::kCancel:
-      return Noop(kSelf);  // idempotent: 200 again, no second order.cancelled
     case Trigger::kPaymentTimeout:
     case Trigger::kBookDeleted:
       return Noop(kSelf);
@@ -151,14 +151,18 @@ Transition FromRejected(Trigger trigger) {
 
 std::string_view StatusName(OrderStatus status) {
   for (const auto& [value, name] : kNames) {
-    if (value == status) return name;
+    if (value == status) {
+      return name;
+    }
   }
   return "unknown";
 }
 
 std::optional<OrderStatus> ParseStatus(std::string_view name) {
   for (const auto& [value, known] : kNames) {
-    if (known == name) return value;
+    if (known == name) {
+      return value;
+    }
   }
   return std::nullopt;
 }

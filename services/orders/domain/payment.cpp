@@ -16,9 +16,12 @@ constexpr std::array<std::string_view, 3> kMethods{"credit_card", "paypal", "ban
 
 std::optional<std::string> ReadString(const json::object& body, std::string_view field) {
   const json::value* value = body.if_contains(field);
-  if (value == nullptr || value->is_null()) return std::nullopt;
-  if (!value->is_string())
+  if (value == nullptr || value->is_null()) {
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
     throw ValidationError(std::string(field), std::string(field) + " must be a string");
+  }
   return std::string(value->get_string());
 }
 
@@ -28,7 +31,9 @@ class SimulatedPaymentProvider final : public PaymentProvider {
     ChargeResult result;
     result.reference = "sim_" + RandomHex();
     result.approved = !request.simulate_decline;
-    if (!result.approved) result.decline_reason = "the card was declined (simulated)";
+    if (!result.approved) {
+      result.decline_reason = "the card was declined (simulated)";
+    }
     return result;
   }
 
@@ -39,7 +44,9 @@ class SimulatedPaymentProvider final : public PaymentProvider {
     std::array<char, 17> text{};
     constexpr std::string_view kDigits = "0123456789abcdef";
     std::uint64_t value = any(random_);
-    for (std::size_t i = 0; i < 16; ++i, value >>= 4U) text.at(i) = kDigits[value & 0xFU];
+    for (std::size_t i = 0; i < 16; ++i, value >>= 4U) {
+      text.at(i) = kDigits[value & 0xFU];
+    }
     return std::string(text.data(), 16);
   }
 
@@ -52,10 +59,16 @@ class SimulatedPaymentProvider final : public PaymentProvider {
 PayRequest ParsePayRequest(const json::object& body) {
   PayRequest request;
   const auto method = ReadString(body, "method");
-  if (!method) throw ValidationError("method", "method is required: credit_card, paypal or bank_transfer");
+  if (!method) {
+    throw ValidationError("method", "method is required: credit_card, paypal or bank_transfer");
+  }
   bool known = false;
-  for (std::string_view candidate : kMethods) known = known || candidate == *method;
-  if (!known) throw ValidationError("method", "method must be credit_card, paypal or bank_transfer");
+  for (std::string_view candidate : kMethods) {
+    known = known || candidate == *method;
+  }
+  if (!known) {
+    throw ValidationError("method", "method must be credit_card, paypal or bank_transfer");
+  }
   request.method = *method;
   const auto simulate = ReadString(body, "simulate");
   if (simulate && *simulate != "approve" && *simulate != "decline") {
@@ -76,12 +89,18 @@ std::string MakeTrackingNumber(std::string_view provider_name, std::int64_t orde
       prefix += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     }
   }
-  if (prefix.empty()) prefix = "TRK";
+  if (prefix.empty()) {
+    prefix = "TRK";
+  }
   std::string id = std::to_string(order_id);
-  if (id.size() < 6) id.insert(0, 6 - id.size(), '0');
+  if (id.size() < 6) {
+    id.insert(0, 6 - id.size(), '0');
+  }
   constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // no I or O
   std::string suffix;
-  for (int i = 0; i < 6; ++i, random /= kAlphabet.size()) suffix += kAlphabet[random % kAlphabet.size()];
+  for (int i = 0; i < 6; ++i, random /= kAlphabet.size()) {
+    suffix += kAlphabet[random % kAlphabet.size()];
+  }
   return prefix + "-" + id + "-" + suffix;
 }
 

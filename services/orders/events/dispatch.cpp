@@ -29,7 +29,9 @@ void EventHandlers::HandleBook(const bus::Event& event, db::Connection& c) {
     log::Debug("book event not newer than the read model; ignored",
                {{"book_id", book.id}, {"version", book.version}, {"event_id", event.id}});
   }
-  if (!book.deleted) return;
+  if (!book.deleted) {
+    return;
+  }
   // Whatever the version: a deleted book stays deleted, and cancelling is idempotent (only unpaid
   // orders are touched), so a redelivered or late book.deleted does no harm.
   for (const repository::OrderRef& order : repository::LockUnpaidOrdersWithBook(c, book.id)) {

@@ -41,13 +41,16 @@ void EmitDeliveryAssigned(db::Connection& c, std::int64_t order_id, std::int64_t
 Transition CancelOrder(db::Connection& c, const repository::OrderRef& order, Trigger trigger,
                        const std::string& reason, const std::string& traceparent) {
   const Transition transition = Decide(order.status, trigger);
-  if (transition.verdict != Verdict::kApply) return transition;
+  if (transition.verdict != Verdict::kApply) {
+    return transition;
+  }
   // The caller holds the row lock, so the status cannot have moved since it was read.
   if (!repository::ChangeStatus(c, order.id, order.status, transition.next, reason)) {
     throw std::logic_error("order " + std::to_string(order.id) + " changed under its row lock");
   }
-  if (transition.effect == Effect::kEmitCancelled)
+  if (transition.effect == Effect::kEmitCancelled) {
     EmitCancelled(c, order.id, order.user_id, reason, traceparent);
+  }
   log::Info("order cancelled",
             {{"order_id", order.id}, {"from", StatusName(order.status)}, {"reason", reason}});
   return transition;

@@ -48,7 +48,9 @@ void OutcomeNotifier::Notify(std::int64_t order_id) {
   {
     std::lock_guard lock(mutex_);
     auto [first, last] = waiters_.equal_range(order_id);
-    for (auto it = first; it != last; ++it) woken.push_back(it->second);
+    for (auto it = first; it != last; ++it) {
+      woken.push_back(it->second);
+    }
   }
   for (auto& waiter : woken) {
     // The shared_ptr keeps the waiter alive until the posted step ran, even if its request ended.

@@ -38,7 +38,9 @@ class DeliveryRoutes {
     const auto providers =
         co_await deps_.pool.Run([](db::Connection& c) { return repository::ListProviders(c); });
     json::array body;
-    for (const DeliveryProvider& provider : providers) body.push_back(ProviderToJson(provider));
+    for (const DeliveryProvider& provider : providers) {
+      body.push_back(ProviderToJson(provider));
+    }
     co_return ExactJson(body);
   }
 
@@ -47,17 +49,27 @@ class DeliveryRoutes {
     const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
     const json::object body = http::ParseJsonObject(ctx.request());
     const std::int64_t provider_id = http::RequiredInt(body, "provider_id");
-    if (provider_id <= 0) throw http::BadRequest("provider_id must be a positive integer", "provider_id");
+    if (provider_id <= 0) {
+      throw http::BadRequest("provider_id must be a positive integer", "provider_id");
+    }
     const std::string traceparent = TraceParent(ctx);
     const std::uint64_t random = RandomNumber();
     const Delivery delivery = co_await deps_.pool.Transact([&](db::Connection& c) {
       const auto order = repository::LoadOrder(c, id, repository::Lock::kUpdate);
-      if (!order) throw http::NotFound("order not found");
-      if (order->user_id != caller.user_id) throw http::Forbidden("only the buyer may choose the delivery");
+      if (!order) {
+        throw http::NotFound("order not found");
+      }
+      if (order->user_id != caller.user_id) {
+        throw http::Forbidden("only the buyer may choose the delivery");
+      }
       const auto provider = repository::FindProvider(c, provider_id);
-      if (!provider) throw http::NotFound("unknown delivery provider " + std::to_string(provider_id));
+      if (!provider) {
+        throw http::NotFound("unknown delivery provider " + std::to_string(provider_id));
+      }
       const Transition transition = Decide(order->status, Trigger::kAssignDelivery);
-      if (transition.verdict != Verdict::kApply) throw http::Conflict(std::string(transition.refusal));
+      if (transition.verdict != Verdict::kApply) {
+        throw http::Conflict(std::string(transition.refusal));
+      }
       Delivery stored =
           repository::InsertDelivery(c, id, *provider, MakeTrackingNumber(provider->name, id, random));
       if (!repository::ChangeStatus(c, id, order->status, transition.next)) {

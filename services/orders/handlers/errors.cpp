@@ -12,9 +12,11 @@ http::Middleware MapDomainErrors() {
     try {
       co_return co_await next(ctx);
     } catch (const ValidationError& e) {
-      throw http::BadRequest(e.what(), e.field());
+      throw http::BadRequest(e.what(), e.Field());
     } catch (const db::Error& e) {
-      if (!e.IsConnectionLost()) throw;
+      if (!e.IsConnectionLost()) {
+        throw;
+      }
       log::Warn("database unavailable", {{"request_id", ctx.request_id()}, {"error", e.what()}});
       throw http::ServiceUnavailable("database unavailable, try again shortly");
     }

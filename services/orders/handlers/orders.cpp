@@ -51,7 +51,9 @@ std::string OrderPath(std::int64_t id) { return "/orders/" + std::to_string(id);
 std::optional<Placement> FindReplay(db::Connection& c, std::int64_t user_id, const std::string& key,
                                     const std::string& fingerprint) {
   const auto existing = repository::FindOrderByKey(c, user_id, key);
-  if (!existing) return std::nullopt;
+  if (!existing) {
+    return std::nullopt;
+  }
   if (existing->fingerprint != fingerprint) {
     throw http::UnprocessableEntity(
         "this Idempotency-Key was already used for an order with other books or quantities (order " +
@@ -64,12 +66,16 @@ std::optional<Placement> FindReplay(db::Connection& c, std::int64_t user_id, con
 std::vector<std::int64_t> BookIds(const OrderRequest& request) {
   std::vector<std::int64_t> ids;
   ids.reserve(request.items.size());
-  for (const RequestedItem& item : request.items) ids.push_back(item.book_id);
+  for (const RequestedItem& item : request.items) {
+    ids.push_back(item.book_id);
+  }
   return ids;
 }
 
 http::Response Replayed(http::Response response, bool replayed) {
-  if (replayed) response.set(kReplayedHeader, "true");
+  if (replayed) {
+    response.set(kReplayedHeader, "true");
+  }
   return response;
 }
 
@@ -107,19 +113,25 @@ class OrderRoutes {
     try {
       placement = co_await deps_.pool.Transact([&](db::Connection& c) -> Placement {
         if (key) {
-          if (auto replay = FindReplay(c, caller.user_id, *key, fingerprint)) return *replay;
+          if (auto replay = FindReplay(c, caller.user_id, *key, fingerprint)) {
+            return *replay;
+          }
         }
         return Insert(c, caller, request, key, fingerprint, traceparent);
       });
     } catch (const db::Error& e) {
       // Two requests with the same key at once: the unique index let one insert; this is the other.
-      if (!key || !e.IsDuplicateKey()) throw;
+      if (!key || !e.IsDuplicateKey()) {
+        throw;
+      }
       same_key_raced = true;
     }
     if (same_key_raced) {
       placement = co_await deps_.pool.Run(
           [&](db::Connection& c) { return FindReplay(c, caller.user_id, *key, fingerprint); });
-      if (!placement) throw http::ServiceUnavailable("the order could not be placed, try again");
+      if (!placement) {
+        throw http::ServiceUnavailable("the order could not be placed, try again");
+      }
     }
     if (!placement->replayed) {
       deps_.relay.Notify();
@@ -143,15 +155,21 @@ class OrderRoutes {
       }
     }
     const bool all = ctx.QueryBool("all", false);
-    if (all && !caller.IsAdmin()) throw http::Forbidden("only an admin may list everyone's orders");
-    if (!all) filter.user_id = caller.user_id;
+    if (all && !caller.IsAdmin()) {
+      throw http::Forbidden("only an admin may list everyone's orders");
+    }
+    if (!all) {
+      filter.user_id = caller.user_id;
+    }
     filter.limit = ctx.QueryInt("limit", kDefaultLimit, 1, kMaxLimit);
     filter.offset = ctx.QueryInt("offset", 0, 0, std::numeric_limits<std::int32_t>::max());
     const auto page =
         co_await deps_.pool.Run([&](db::Connection& c) { return repository::ListOrders(c, filter); });
     json::array orders;
     orders.reserve(page.orders.size());
-    for (const Order& order : page.orders) orders.push_back(OrderToJson(order));
+    for (const Order& order : page.orders) {
+      orders.push_back(OrderToJson(order));
+    }
     http::Response response = ExactJson(orders);
     response.set("X-Total-Count", std::to_string(page.total));
     co_return response;
@@ -167,13 +185,18 @@ class OrderRoutes {
     };
     const auto found = co_await deps_.pool.Run([&](db::Connection& c) -> std::optional<Found> {
       auto order = repository::LoadOrder(c, id);
-      if (!order) return std::nullopt;
+      if (!order) {
+        return std::nullopt;
+      }
       return Found{std::move(*order), repository::FindCompletedPayment(c, id),
                    repository::FindDelivery(c, id)};
     });
-    if (!found) throw http::NotFound("order not found");
-    if (!caller.IsSelfOrAdmin(found->order.user_id))
+    if (!found) {
+      throw http::NotFound("order not found");
+    }
+    if (!caller.IsSelfOrAdmin(found->order.user_id)) {
       throw http::Forbidden("this order belongs to someone else");
+    }
     json::object body = OrderToJson(found->order);
     body["payment"] = found->payment ? json::value(PaymentToJson(*found->payment)) : json::value(nullptr);
     body["delivery"] = found->delivery ? json::value(DeliveryToJson(*found->delivery)) : json::value(nullptr);
@@ -189,17 +212,24 @@ class OrderRoutes {
     const Order order = co_await deps_.pool.Transact([&](db::Connection& c) -> Order {
       cancelled_now = false;  // the transaction may be rerun after a deadlock
       auto current = repository::LoadOrder(c, id, repository::Lock::kUpdate);
-      if (!current) throw http::NotFound("order not found");
-      if (!caller.IsSelfOrAdmin(current->user_id))
+      if (!current) {
+        throw http::NotFound("order not found");
+      }
+      if (!caller.IsSelfOrAdmin(current->user_id)) {
         throw http::Forbidden("this order belongs to someone else");
+      }
       const std::string reason = caller.user_id == current->user_id ? "user" : "admin";
       const repository::OrderRef ref{current->id, current->user_id, current->status, current->reason};
       const Transition transition = events::CancelOrder(c, ref, Trigger::kCancel, reason, traceparent);
-      if (transition.verdict == Verdict::kRefuse) throw http::Conflict(std::string(transition.refusal));
+      if (transition.verdict == Verdict::kRefuse) {
+        throw http::Conflict(std::string(transition.refusal));
+      }
       cancelled_now = transition.verdict == Verdict::kApply;
       return cancelled_now ? *repository::LoadOrder(c, id) : std::move(*current);
     });
-    if (cancelled_now) deps_.relay.Notify();
+    if (cancelled_now) {
+      deps_.relay.Notify();
+    }
     co_return ExactJson(OrderToJson(order));
   }
 
@@ -214,13 +244,19 @@ class OrderRoutes {
     std::vector<std::string> deleted;
     for (const RequestedItem& item : request.items) {
       const auto book = known.find(item.book_id);
-      if (book == known.end()) continue;
-      if (book->second.deleted) deleted.push_back(std::to_string(item.book_id));
+      if (book == known.end()) {
+        continue;
+      }
+      if (book->second.deleted) {
+        deleted.push_back(std::to_string(item.book_id));
+      }
       order.titles.emplace(item.book_id, repository::KnownTitle{book->second.title, book->second.seller_id});
     }
     if (!deleted.empty()) {
       std::string list;
-      for (const std::string& id : deleted) list += (list.empty() ? "" : ", ") + id;
+      for (const std::string& id : deleted) {
+        list += (list.empty() ? "" : ", ") + id;
+      }
       throw http::NotFound("book not found: " + list);
     }
     const std::int64_t id = repository::InsertOrder(c, order);
@@ -237,9 +273,13 @@ class OrderRoutes {
       // LOCK IN SHARE MODE: when the consumer has just notified, this waits for its commit.
       auto order = co_await deps_.pool.Run(
           [&](db::Connection& c) { return repository::LoadOrder(c, order_id, repository::Lock::kShare); });
-      if (!order) throw http::InternalError("the order vanished");
+      if (!order) {
+        throw http::InternalError("the order vanished");
+      }
       const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (order->status != OrderStatus::kPending || left <= milliseconds::zero()) co_return std::move(*order);
+      if (order->status != OrderStatus::kPending || left <= milliseconds::zero()) {
+        co_return std::move(*order);
+      }
       co_await subscription->Wait(std::min(poll, left));
       poll = std::min(poll * 2, kMaxPoll);
     }

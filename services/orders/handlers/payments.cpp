@@ -49,13 +49,17 @@ class PaymentRoutes {
     const PayOutcome outcome = co_await deps_.pool.Transact(
         [&](db::Connection& c) { return PayInTransaction(c, id, caller, request, key, traceparent); });
     const bool completed = outcome.payment.status == kCompleted;
-    if (completed && !outcome.replayed) deps_.relay.Notify();
+    if (completed && !outcome.replayed) {
+      deps_.relay.Notify();
+    }
     http::Response response =
         completed ? ExactJson(PaymentToJson(outcome.payment))
                   : ExactProblem(http::Status::payment_required,
                                  "payment declined: " + outcome.payment.decline_reason.value_or("declined"),
                                  json::object{{"payment", PaymentToJson(outcome.payment)}});
-    if (outcome.replayed) response.set(kReplayedHeader, "true");
+    if (outcome.replayed) {
+      response.set(kReplayedHeader, "true");
+    }
     co_return response;
   }
 
@@ -66,8 +70,12 @@ class PaymentRoutes {
                               const PayRequest& request, const std::optional<std::string>& key,
                               const std::string& traceparent) {
     const auto order = repository::LoadOrder(c, id, repository::Lock::kUpdate);
-    if (!order) throw http::NotFound("order not found");
-    if (order->user_id != caller.user_id) throw http::Forbidden("only the buyer may pay for an order");
+    if (!order) {
+      throw http::NotFound("order not found");
+    }
+    if (order->user_id != caller.user_id) {
+      throw http::Forbidden("only the buyer may pay for an order");
+    }
     if (key) {
       if (auto earlier = repository::FindPaymentByKey(c, id, *key)) {
         if (earlier->method != request.method) {
@@ -79,8 +87,12 @@ class PaymentRoutes {
       }
     }
     const Transition transition = Decide(order->status, Trigger::kPay);
-    if (transition.verdict != Verdict::kApply) throw http::Conflict(std::string(transition.refusal));
-    if (!order->total_cents) throw std::logic_error("an order awaiting payment without a total");
+    if (transition.verdict != Verdict::kApply) {
+      throw http::Conflict(std::string(transition.refusal));
+    }
+    if (!order->total_cents) {
+      throw std::logic_error("an order awaiting payment without a total");
+    }
 
     const ChargeResult charge = deps_.payments.Charge(
         ChargeRequest{id, *order->total_cents, request.method, key.value_or(""), request.simulate_decline});
@@ -89,7 +101,9 @@ class PaymentRoutes {
     attempt.amount_cents = *order->total_cents;
     attempt.method = request.method;
     attempt.status = charge.approved ? kCompleted : kDeclined;
-    if (!charge.approved) attempt.decline_reason = charge.decline_reason;
+    if (!charge.approved) {
+      attempt.decline_reason = charge.decline_reason;
+    }
     attempt.reference = charge.reference;
     Payment stored = repository::InsertPayment(c, attempt, key);
     if (charge.approved) {

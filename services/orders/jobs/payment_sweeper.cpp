@@ -32,13 +32,19 @@ std::int64_t PaymentSweeper::SweepOnce() {
       }
       return static_cast<std::int64_t>(overdue.size());
     });
-    if (claimed == 0) break;
+    if (claimed == 0) {
+      break;
+    }
     total += claimed;
     cancelled_ += static_cast<std::uint64_t>(claimed);
     relay_.Notify();
-    if (claimed < kBatch) break;
+    if (claimed < kBatch) {
+      break;
+    }
   }
-  if (total > 0) log::Info("cancelled orders left unpaid", {{"count", total}});
+  if (total > 0) {
+    log::Info("cancelled orders left unpaid", {{"count", total}});
+  }
   return total;
 }
 

@@ -17,7 +17,9 @@ bool UpsertBook(db::Connection& c, const BookSnapshot& book) {
          book.version});
     return true;
   }
-  if (current->Int(0) >= book.version) return false;
+  if (current->Int(0) >= book.version) {
+    return false;
+  }
   c.Execute(
       "UPDATE books SET title = ?, price = ?, stock = ?, seller_id = ?, seller_name = ?, deleted = ?, "
       "version = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
@@ -27,7 +29,9 @@ bool UpsertBook(db::Connection& c, const BookSnapshot& book) {
 
 std::map<std::int64_t, KnownBook> FindBooks(db::Connection& c, const std::vector<std::int64_t>& ids) {
   std::map<std::int64_t, KnownBook> books;
-  if (ids.empty()) return books;
+  if (ids.empty()) {
+    return books;
+  }
   std::string placeholders;
   db::ParamList params;
   for (std::int64_t id : ids) {

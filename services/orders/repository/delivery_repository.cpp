@@ -23,7 +23,9 @@ std::vector<DeliveryProvider> ListProviders(db::Connection& c) {
 
 std::optional<DeliveryProvider> FindProvider(db::Connection& c, std::int64_t id) {
   auto row = c.QueryOne("SELECT id, name, coverage_area, cost FROM delivery_providers WHERE id = ?", {id});
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   return ProviderFromRow(*row, 0);
 }
 
@@ -42,7 +44,9 @@ std::optional<Delivery> FindDelivery(db::Connection& c, std::int64_t order_id) {
       "SELECT d.order_id, p.id, p.name, p.coverage_area, d.cost, d.tracking_number, d.created_at "
       "FROM deliveries d JOIN delivery_providers p ON p.id = d.provider_id WHERE d.order_id = ?",
       {order_id});
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   Delivery delivery;
   delivery.order_id = row->Int(0);
   delivery.provider = ProviderFromRow(*row, 1);

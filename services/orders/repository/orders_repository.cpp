@@ -25,17 +25,23 @@ std::string LockClause(Lock lock) {
 OrderStatus StatusOf(const db::Row& row, std::size_t column) {
   const std::string name = row.String(column);
   const auto status = ParseStatus(name);
-  if (!status) throw std::runtime_error("unknown order status in the database: " + name);
+  if (!status) {
+    throw std::runtime_error("unknown order status in the database: " + name);
+  }
   return *status;
 }
 
 std::optional<std::int64_t> OptionalCents(const db::Row& row, std::size_t column) {
-  if (row.IsNull(column)) return std::nullopt;
+  if (row.IsNull(column)) {
+    return std::nullopt;
+  }
   return DecimalToCents(row.String(column));
 }
 
 std::optional<std::string> OptionalTime(const db::Row& row, std::size_t column) {
-  if (row.IsNull(column)) return std::nullopt;
+  if (row.IsNull(column)) {
+    return std::nullopt;
+  }
   return DatabaseTimeToRfc3339(row.String(column));
 }
 
@@ -79,8 +85,9 @@ std::vector<OrderItem> LoadItems(db::Connection& c, std::int64_t order_id) {
 std::vector<OrderRef> RefsFromRows(const std::vector<db::Row>& rows) {
   std::vector<OrderRef> refs;
   refs.reserve(rows.size());
-  for (const db::Row& row : rows)
+  for (const db::Row& row : rows) {
     refs.push_back(OrderRef{row.Int(0), row.Int(1), StatusOf(row, 2), row.OptString(3)});
+  }
   return refs;
 }
 
@@ -113,14 +120,18 @@ std::int64_t InsertOrder(db::Connection& c, const NewOrder& order) {
 std::optional<KeyedOrder> FindOrderByKey(db::Connection& c, std::int64_t user_id, const std::string& key) {
   auto row = c.QueryOne(
       "SELECT id, request_fingerprint FROM orders WHERE user_id = ? AND idempotency_key = ?", {user_id, key});
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   return KeyedOrder{row->Int(0), row->String(1)};
 }
 
 std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock) {
   auto row = c.QueryOne(
       "SELECT " + std::string(kOrderColumns) + " FROM orders WHERE id = ?" + LockClause(lock), {id});
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   Order order = OrderFromRow(*row);
   order.items = LoadItems(c, id);
   return order;
@@ -149,7 +160,9 @@ OrderPage ListOrders(db::Connection& c, const OrderFilter& filter) {
     index[row.Int(0)] = page.orders.size();
     page.orders.push_back(OrderFromRow(row));
   }
-  if (page.orders.empty()) return page;
+  if (page.orders.empty()) {
+    return page;
+  }
   std::string ids;
   db::ParamList id_params;
   for (const Order& order : page.orders) {
@@ -174,7 +187,9 @@ bool MarkReserved(db::Connection& c, const StockReserved& event, std::chrono::mi
            {db::Decimal{CentsToDecimal(event.total_cents)},
             static_cast<std::int64_t>(payment_timeout.count()) * 1000, event.order_id})
           .affected_rows;
-  if (changed == 0) return false;
+  if (changed == 0) {
+    return false;
+  }
   for (const ReservedItem& item : event.items) {
     c.Execute(
         "UPDATE order_items SET title = ?, seller_id = ?, unit_price = ? WHERE order_id = ? AND book_id = ?",
@@ -191,7 +206,9 @@ bool MarkRejected(db::Connection& c, const StockRejected& event) {
            "WHERE id = ? AND status = 'pending'",
            {event.reason, event.order_id})
           .affected_rows;
-  if (changed == 0) return false;
+  if (changed == 0) {
+    return false;
+  }
   for (const Shortfall& item : event.items) {
     c.Execute("UPDATE order_items SET available = ? WHERE order_id = ? AND book_id = ?",
               {item.available, event.order_id, item.book_id});

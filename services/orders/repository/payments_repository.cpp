@@ -23,7 +23,9 @@ Payment FromRow(const db::Row& row) {
 
 std::optional<Payment> FindOne(db::Connection& c, const std::string& where, const db::ParamList& params) {
   auto row = c.QueryOne(std::string(kColumns) + where, params);
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   return FromRow(*row);
 }
 

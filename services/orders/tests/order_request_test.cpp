@@ -15,7 +15,7 @@ std::string FieldOf(std::string_view text) {
   try {
     Parse(text);
   } catch (const ValidationError& e) {
-    return e.field();
+    return e.Field();
   }
   return "(accepted)";
 }

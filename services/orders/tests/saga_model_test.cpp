@@ -48,13 +48,19 @@ struct World {
 // orders applying a trigger; the emitted order.cancelled goes to catalog.
 void OrdersHandle(World& w, Trigger trigger) {
   const Transition t = Decide(w.status, trigger);
-  if (t.verdict == Verdict::kApply) w.status = t.next;
-  if (t.effect == Effect::kEmitCancelled) w.to_catalog.push_back(Message::kCancelled);
+  if (t.verdict == Verdict::kApply) {
+    w.status = t.next;
+  }
+  if (t.effect == Effect::kEmitCancelled) {
+    w.to_catalog.push_back(Message::kCancelled);
+  }
 }
 
 void CatalogHandle(World& w, Message message) {
   if (message == Message::kPlaced) {
-    if (w.saga != CatalogSaga::kNone) return;  // handled (or cancelled) before: nothing
+    if (w.saga != CatalogSaga::kNone) {
+      return;  // handled (or cancelled) before: nothing
+    }
     if (w.enough_stock && !w.book_deleted_in_catalog) {
       w.saga = CatalogSaga::kReserved;
       ++w.holds;
@@ -133,28 +139,44 @@ std::string Key(const World& w) {
     key += std::to_string(value) + ",";
   }
   key += "|";
-  for (Message m : to_catalog) key += std::to_string(static_cast<int>(m));
+  for (Message m : to_catalog) {
+    key += std::to_string(static_cast<int>(m));
+  }
   key += "|";
-  for (Message m : to_orders) key += std::to_string(static_cast<int>(m));
+  for (Message m : to_orders) {
+    key += std::to_string(static_cast<int>(m));
+  }
   key += "|";
-  for (Action a : w.actions) key += std::to_string(static_cast<int>(a));
+  for (Action a : w.actions) {
+    key += std::to_string(static_cast<int>(a));
+  }
   return key;
 }
 
 void CheckQuiescent(const World& w, Stats& stats) {
   ++stats.terminal_states;
   std::string problem;
-  if (w.holds != (HoldsStock(w.status) ? 1 : 0)) problem += " holds=" + std::to_string(w.holds);
-  if (w.holds < 0 || w.holds > 1) problem += " holds out of range";
-  if (w.releases > 1) problem += " released " + std::to_string(w.releases) + " times";
-  if (w.status == OrderStatus::kPending) problem += " left pending";
+  if (w.holds != (HoldsStock(w.status) ? 1 : 0)) {
+    problem += " holds=" + std::to_string(w.holds);
+  }
+  if (w.holds < 0 || w.holds > 1) {
+    problem += " holds out of range";
+  }
+  if (w.releases > 1) {
+    problem += " released " + std::to_string(w.releases) + " times";
+  }
+  if (w.status == OrderStatus::kPending) {
+    problem += " left pending";
+  }
   if (!problem.empty() && stats.failures.size() < 20) {
     stats.failures.push_back(std::string(StatusName(w.status)) + ":" + problem + " after" + w.trace);
   }
 }
 
 void Explore(const World& w, Stats& stats) {
-  if (!stats.seen.insert(Key(w)).second) return;
+  if (!stats.seen.insert(Key(w)).second) {
+    return;
+  }
   ++stats.visited;
   if (w.to_catalog.empty() && w.to_orders.empty() && w.actions.empty()) {
     CheckQuiescent(w, stats);
@@ -198,7 +220,9 @@ std::vector<std::vector<Action>> Scenarios() {
   for (unsigned mask = 0; mask < (1U << all.size()); ++mask) {
     std::vector<Action> chosen;
     for (std::size_t i = 0; i < all.size(); ++i) {
-      if ((mask & (1U << i)) != 0U) chosen.push_back(all[i]);
+      if ((mask & (1U << i)) != 0U) {
+        chosen.push_back(all[i]);
+      }
     }
     if (std::find(chosen.begin(), chosen.end(), Action::kCancelAgain) != chosen.end() &&
         std::find(chosen.begin(), chosen.end(), Action::kCancel) == chosen.end()) {
@@ -208,7 +232,9 @@ std::vector<std::vector<Action>> Scenarios() {
     do {
       const auto first = std::find(chosen.begin(), chosen.end(), Action::kCancel);
       const auto again = std::find(chosen.begin(), chosen.end(), Action::kCancelAgain);
-      if (again != chosen.end() && again < first) continue;
+      if (again != chosen.end() && again < first) {
+        continue;
+      }
       scenarios.push_back(chosen);
     } while (std::next_permutation(chosen.begin(), chosen.end()));
   }
@@ -231,7 +257,9 @@ TEST(SagaModelTest, EveryInterleavingSettlesWithTheStockWhereItBelongs) {
   EXPECT_GT(stats.visited, 5000) << "distinct states explored";
   std::cout << "saga model: " << stats.visited << " states, " << stats.terminal_states
             << " distinct outcomes\n";
-  for (const std::string& failure : stats.failures) ADD_FAILURE() << failure;
+  for (const std::string& failure : stats.failures) {
+    ADD_FAILURE() << failure;
+  }
 }
 
 TEST(SagaModelTest, CancelledWhilePendingAndReservedLateIsReleasedOnce) {

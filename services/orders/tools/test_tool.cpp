@@ -55,8 +55,12 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(
       argv + 1, argv + argc);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
   try {
-    if (args.size() == 4 && args[0] == "publish-raw") return PublishRaw(args[1], args[2], args[3]);
-    if (args.size() == 1 && args[0] == "delete-topology") return DeleteTopology();
+    if (args.size() == 4 && args[0] == "publish-raw") {
+      return PublishRaw(args[1], args[2], args[3]);
+    }
+    if (args.size() == 1 && args[0] == "delete-topology") {
+      return DeleteTopology();
+    }
   } catch (const std::exception& e) {
     std::cerr << "orders-test-tool: " << e.what() << "\n";
     return 1;
