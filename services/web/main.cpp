@@ -21,7 +21,9 @@ namespace {
 
 std::vector<SessionKey> SessionKeys(const Settings& settings) {
   std::vector<SessionKey> keys;
-  for (const auto& text : settings.session_keys) keys.push_back(ParseSessionKey(text));
+  for (const auto& text : settings.session_keys) {
+    keys.push_back(ParseSessionKey(text));
+  }
   if (keys.empty()) {
     log::Warn(
         "WEB_SESSION_KEY is not set: using a random session key; sessions end when this process stops "

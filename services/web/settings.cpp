@@ -23,13 +23,17 @@ Settings ReadSettings(config::Env& env) {
   std::string current;
   for (const char c : keys) {
     if (c == ',') {
-      if (!current.empty()) s.session_keys.push_back(current);
+      if (!current.empty()) {
+        s.session_keys.push_back(current);
+      }
       current.clear();
     } else if (c != ' ' && c != '\n' && c != '\r') {
       current += c;
     }
   }
-  if (!current.empty()) s.session_keys.push_back(current);
+  if (!current.empty()) {
+    s.session_keys.push_back(current);
+  }
   s.trusted_proxies = env.List("TRUSTED_PROXIES", "",
                                "IPs or CIDR ranges of proxies in front of web whose X-Forwarded-For and "
                                "X-Forwarded-Proto (https: Secure cookies) are believed");

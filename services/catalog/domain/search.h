@@ -34,7 +34,8 @@ struct SearchTerms {
 };
 
 // Splits q into words at ASCII characters other than letters and digits (which includes every operator
-// of the FULLTEXT boolean syntax); non-ASCII characters belong to words.
+// of the FULLTEXT boolean syntax); non-ASCII characters belong to words. A q of only such characters
+// ("%!") is one substring as it is.
 SearchTerms SplitSearchText(std::string_view q);
 
 // "+word1* +word2*" for MATCH ... AGAINST (... IN BOOLEAN MODE).

@@ -13,10 +13,14 @@ std::vector<CartLine>::iterator FindLine(std::vector<CartLine>& cart, std::int64
 }  // namespace
 
 CartChange AddToCart(std::vector<CartLine>& cart, std::int64_t book_id, std::int64_t quantity) {
-  if (book_id <= 0 || quantity < 1 || quantity > kMaxCartQuantity) return CartChange::kInvalidQuantity;
+  if (book_id <= 0 || quantity < 1 || quantity > kMaxCartQuantity) {
+    return CartChange::kInvalidQuantity;
+  }
   auto line = FindLine(cart, book_id);
   if (line == cart.end()) {
-    if (cart.size() >= kMaxCartLines) return CartChange::kTooManyLines;
+    if (cart.size() >= kMaxCartLines) {
+      return CartChange::kTooManyLines;
+    }
     cart.push_back(CartLine{book_id, quantity});
     return CartChange::kDone;
   }
@@ -29,9 +33,13 @@ CartChange AddToCart(std::vector<CartLine>& cart, std::int64_t book_id, std::int
 }
 
 CartChange SetCartQuantity(std::vector<CartLine>& cart, std::int64_t book_id, std::int64_t quantity) {
-  if (quantity < 0 || quantity > kMaxCartQuantity) return CartChange::kInvalidQuantity;
+  if (quantity < 0 || quantity > kMaxCartQuantity) {
+    return CartChange::kInvalidQuantity;
+  }
   auto line = FindLine(cart, book_id);
-  if (line == cart.end()) return CartChange::kNotInCart;
+  if (line == cart.end()) {
+    return CartChange::kNotInCart;
+  }
   if (quantity == 0) {
     cart.erase(line);
   } else {
@@ -42,20 +50,26 @@ CartChange SetCartQuantity(std::vector<CartLine>& cart, std::int64_t book_id, st
 
 CartChange RemoveFromCart(std::vector<CartLine>& cart, std::int64_t book_id) {
   auto line = FindLine(cart, book_id);
-  if (line == cart.end()) return CartChange::kNotInCart;
+  if (line == cart.end()) {
+    return CartChange::kNotInCart;
+  }
   cart.erase(line);
   return CartChange::kDone;
 }
 
 std::int64_t CartCopies(const std::vector<CartLine>& cart) {
   std::int64_t copies = 0;
-  for (const auto& line : cart) copies += line.quantity;
+  for (const auto& line : cart) {
+    copies += line.quantity;
+  }
   return copies;
 }
 
 std::int64_t QuantityInCart(const std::vector<CartLine>& cart, std::int64_t book_id) {
   for (const auto& line : cart) {
-    if (line.book_id == book_id) return line.quantity;
+    if (line.book_id == book_id) {
+      return line.quantity;
+    }
   }
   return 0;
 }

@@ -31,7 +31,9 @@ std::string GenericMessage(int status) {
     default:
       break;
   }
-  if (status >= 500) return "The store is having trouble right now. Please try again in a moment.";
+  if (status >= 500) {
+    return "The store is having trouble right now. Please try again in a moment.";
+  }
   return "Something went wrong. Please try again.";
 }
 
@@ -44,9 +46,13 @@ std::int64_t ParseTotalCount(std::string_view text) {
 // A non-empty string member of a JSON object, or "".
 std::string StringMember(const json::value& body, std::string_view key) {
   const auto* object = body.if_object();
-  if (object == nullptr) return {};
+  if (object == nullptr) {
+    return {};
+  }
   const auto* value = object->if_contains(key);
-  if (value == nullptr || !value->is_string()) return {};
+  if (value == nullptr || !value->is_string()) {
+    return {};
+  }
   return std::string(value->as_string());
 }
 
@@ -54,35 +60,49 @@ std::string StringMember(const json::value& body, std::string_view key) {
 
 std::string ApiResult::ErrorMessage() const {
   std::string message = StringMember(body, "error");
-  if (message.empty()) message = StringMember(body, "detail");
-  if (message.empty()) return GenericMessage(status);
+  if (message.empty()) {
+    message = StringMember(body, "detail");
+  }
+  if (message.empty()) {
+    return GenericMessage(status);
+  }
   // Services write messages as fragments ("insufficient stock"); pages show sentences.
-  if (message[0] >= 'a' && message[0] <= 'z') message[0] = static_cast<char>(message[0] - 'a' + 'A');
-  if (message.back() != '.' && message.back() != '!' && message.back() != '?' && message.back() != ')')
+  if (message[0] >= 'a' && message[0] <= 'z') {
+    message[0] = static_cast<char>(message[0] - 'a' + 'A');
+  }
+  if (message.back() != '.' && message.back() != '!' && message.back() != '?' && message.back() != ')') {
     message += '.';
+  }
   return message;
 }
 
 std::string ApiResult::ErrorField() const { return StringMember(body, "field"); }
 
 std::string ClientAddress(const http::Context& ctx) {
-  if (const auto* address = ctx.Get<std::string>("client_address")) return *address;
+  if (const auto* address = ctx.Get<std::string>("client_address")) {
+    return *address;
+  }
   return std::string(ctx.remote_address());
 }
 
 GatewayApi::GatewayApi(http::Client& client, const std::vector<std::string>& urls,
                        std::chrono::milliseconds timeout)
     : client_(client), timeout_(timeout) {
-  for (const auto& url : urls) upstreams_.push_back(http::Upstream::Parse(url));
-  if (upstreams_.empty()) throw std::invalid_argument("GATEWAY_URLS must name at least one gateway");
+  for (const auto& url : urls) {
+    upstreams_.push_back(http::Upstream::Parse(url));
+  }
+  if (upstreams_.empty()) {
+    throw std::invalid_argument("GATEWAY_URLS must name at least one gateway");
+  }
 }
 
 std::vector<const http::Upstream*> GatewayApi::Rotation() const {
   const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
   std::vector<const http::Upstream*> order;
   order.reserve(upstreams_.size());
-  for (std::size_t i = 0; i < upstreams_.size(); ++i)
+  for (std::size_t i = 0; i < upstreams_.size(); ++i) {
     order.push_back(&upstreams_[(start + i) % upstreams_.size()]);
+  }
   return order;
 }
 
@@ -93,8 +113,12 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
     request.set(http::Field::accept, "application/json");
     request.set("X-Request-ID", ctx.request_id());
     request.set("X-Forwarded-For", ClientAddress(ctx));
-    if (!call.token.empty()) request.set(http::Field::authorization, "Bearer " + call.token);
-    if (!call.idempotency_key.empty()) request.set("Idempotency-Key", call.idempotency_key);
+    if (!call.token.empty()) {
+      request.set(http::Field::authorization, "Bearer " + call.token);
+    }
+    if (!call.idempotency_key.empty()) {
+      request.set("Idempotency-Key", call.idempotency_key);
+    }
     if (!call.body.empty()) {
       request.set(http::Field::content_type, "application/json");
       request.body() = call.body;
@@ -106,7 +130,9 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
       if (!response.body().empty()) {
         boost::system::error_code ec;
         result.body = json::parse(response.body(), ec);
-        if (ec) result.body = nullptr;
+        if (ec) {
+          result.body = nullptr;
+        }
       }
       if (const auto total = response.find("X-Total-Count"); total != response.end()) {
         result.total_count = ParseTotalCount(total->value());
@@ -114,7 +140,9 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
       co_return result;
     } catch (const http::UpstreamError& e) {
       // A request that never left may go to another replica, whatever its method.
-      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) throw;
+      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) {
+        throw;
+      }
       log::Warn("gateway replica unreachable, trying the next",
                 {{"upstream", replicas[attempt]->Authority()}, {"request_id", ctx.request_id()}});
     }
@@ -130,11 +158,15 @@ http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& 
     request.set(http::Field::accept, "text/event-stream");
     request.set("X-Request-ID", ctx.request_id());
     request.set("X-Forwarded-For", client_address);
-    if (!token.empty()) request.set(http::Field::authorization, "Bearer " + token);
+    if (!token.empty()) {
+      request.set(http::Field::authorization, "Bearer " + token);
+    }
     try {
       co_return co_await client_.OpenStream(*replicas[attempt], std::move(request), timeout_);
     } catch (const http::UpstreamError& e) {
-      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) throw;
+      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) {
+        throw;
+      }
     }
   }
 }
@@ -145,7 +177,9 @@ bool GatewayApi::Healthy(boost::asio::io_context& io) const {
       http::Request request{http::Verb::get, "/healthz", 11};
       auto answer = boost::asio::co_spawn(
           io, client_.Send(*upstream, std::move(request), std::chrono::seconds(2)), boost::asio::use_future);
-      if (answer.get().result_int() == 200) return true;
+      if (answer.get().result_int() == 200) {
+        return true;
+      }
     } catch (const std::exception&) {
       // try the next replica
     }

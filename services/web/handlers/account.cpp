@@ -47,7 +47,9 @@ http::Awaitable<ApiResult> LogInThroughApi(http::Context& ctx, const WebDeps& de
   const json::object body{{"email", email}, {"password", password}};
   const ApiCall call = ApiCall::Post("/auth/login", JsonText(body));
   ApiResult result = co_await deps.api.Call(call, ctx);
-  if (!result.ok()) co_return result;
+  if (!result.ok()) {
+    co_return result;
+  }
   const std::int64_t expires_in = std::max<std::int64_t>(IntMember(result.body, "expires_in", 3600), 1);
   LogIn(MutableSession(ctx), StringMember(result.body, "token"), IntMember(result.body, "user_id"),
         StringMember(result.body, "name"), StringMember(result.body, "role"), NowSeconds() + expires_in);
@@ -59,7 +61,9 @@ http::Awaitable<ApiResult> LogInThroughApi(http::Context& ctx, const WebDeps& de
 void AddAccountPages(http::Server& server, const WebDeps& deps) {
   server.Get("/login", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::string next = SafeLocalPath(ctx.Query("next").value_or("/"));
-    if (SessionOf(ctx).LoggedIn()) co_return Redirect(next);
+    if (SessionOf(ctx).LoggedIn()) {
+      co_return Redirect(next);
+    }
     co_return LoginPage(ctx, deps, "", next, FieldErrors(), http::Status::ok);
   });
 
@@ -69,10 +73,15 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
     const std::string password = form.Get("password").value_or("");
     const std::string next = SafeLocalPath(form.Text("next"));
     FieldErrors errors;
-    if (email.empty()) errors.Add("email", "Enter your email address.");
-    if (password.empty()) errors.Add("password", "Enter your password.");
-    if (!errors.empty())
+    if (email.empty()) {
+      errors.Add("email", "Enter your email address.");
+    }
+    if (password.empty()) {
+      errors.Add("password", "Enter your password.");
+    }
+    if (!errors.empty()) {
       co_return LoginPage(ctx, deps, email, next, errors, http::Status::unprocessable_entity);
+    }
     const ApiResult result = co_await LogInThroughApi(ctx, deps, email, password);
     if (!result.ok()) {
       errors.AddApiError(result, {"email", "password"});
@@ -84,7 +93,9 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
 
   server.Get("/register", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::string next = SafeLocalPath(ctx.Query("next").value_or("/"));
-    if (SessionOf(ctx).LoggedIn()) co_return Redirect(next);
+    if (SessionOf(ctx).LoggedIn()) {
+      co_return Redirect(next);
+    }
     co_return RegisterPage(ctx, deps, json::object{}, next, FieldErrors(), http::Status::ok);
   });
 
@@ -96,11 +107,18 @@ void AddAccountPages(http::Server& server, const WebDeps& deps) {
     const std::string next = SafeLocalPath(form.Text("next"));
     const json::object values{{"name", name}, {"email", email}};
     FieldErrors errors;
-    if (name.empty()) errors.Add("name", "Enter your name.");
-    if (email.empty()) errors.Add("email", "Enter your email address.");
-    if (password.size() < 8) errors.Add("password", "Use at least 8 characters.");
-    if (!errors.empty())
+    if (name.empty()) {
+      errors.Add("name", "Enter your name.");
+    }
+    if (email.empty()) {
+      errors.Add("email", "Enter your email address.");
+    }
+    if (password.size() < 8) {
+      errors.Add("password", "Use at least 8 characters.");
+    }
+    if (!errors.empty()) {
       co_return RegisterPage(ctx, deps, values, next, errors, http::Status::unprocessable_entity);
+    }
 
     const json::object body{{"name", name}, {"email", email}, {"password", password}};
     const ApiCall call = ApiCall::Post("/auth/register", JsonText(body));

@@ -12,8 +12,12 @@ void AddAdminPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, "/admin/users");
     const ApiCall call = ApiCall::Get("/users").AfterLogin("/admin/users");
     const auto result = co_await CallApi(ctx, deps, call);
-    if (result.status == 403) throw http::Forbidden("Only administrators can see the list of users.");
-    if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    if (result.status == 403) {
+      throw http::Forbidden("Only administrators can see the list of users.");
+    }
+    if (!result.ok()) {
+      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    }
     boost::json::array users;
     if (const auto* list = result.body.if_array()) {
       for (const auto& user : *list) {

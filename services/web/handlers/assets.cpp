@@ -26,7 +26,9 @@ void AddAssetRoutes(http::Server& server, const AssetCatalog& assets) {
   server.Get("/static/{name}", [&assets](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::string name = ctx.Param("name");
     const Asset* asset = assets.Find(name);
-    if (asset == nullptr) throw http::NotFound("There is no such file.");
+    if (asset == nullptr) {
+      throw http::NotFound("There is no such file.");
+    }
     co_return ServeAsset(ctx, *asset, asset->hashed_path == name);
   });
   server.Get("/favicon.ico", [&assets](http::Context& ctx) -> http::Awaitable<http::Response> {

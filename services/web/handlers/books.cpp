@@ -36,10 +36,18 @@ struct CatalogQuery {
   // The query of this page's URL, without the page number.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> Params() const {
     std::vector<std::pair<std::string, std::string>> params;
-    if (!q.empty()) params.emplace_back("q", q);
-    if (!author.empty()) params.emplace_back("author", author);
-    if (in_stock) params.emplace_back("in_stock", "1");
-    if (sort != "newest") params.emplace_back("sort", sort);
+    if (!q.empty()) {
+      params.emplace_back("q", q);
+    }
+    if (!author.empty()) {
+      params.emplace_back("author", author);
+    }
+    if (in_stock) {
+      params.emplace_back("in_stock", "1");
+    }
+    if (sort != "newest") {
+      params.emplace_back("sort", sort);
+    }
     return params;
   }
   [[nodiscard]] bool Filtered() const { return !q.empty() || !author.empty() || in_stock; }
@@ -53,7 +61,9 @@ CatalogQuery ReadCatalogQuery(const http::Context& ctx) {
   query.in_stock = in_stock == "1" || in_stock == "on" || in_stock == "true";
   const auto sort = ctx.Query("sort").value_or("newest");
   for (const auto& option : kSortOptions) {
-    if (option.value == sort) query.sort = sort;
+    if (option.value == sort) {
+      query.sort = sort;
+    }
   }
   query.page = ParseInteger(ctx.Query("page").value_or("1"), 1, kMaxPage).value_or(1);
   return query;
@@ -61,7 +71,9 @@ CatalogQuery ReadCatalogQuery(const http::Context& ctx) {
 
 std::string CatalogUrl(const CatalogQuery& query, std::int64_t page) {
   auto params = query.Params();
-  if (page > 1) params.emplace_back("page", std::to_string(page));
+  if (page > 1) {
+    params.emplace_back("page", std::to_string(page));
+  }
   const std::string encoded = EncodeQuery(params);
   return encoded.empty() ? "/books" : "/books?" + encoded;
 }
@@ -69,7 +81,9 @@ std::string CatalogUrl(const CatalogQuery& query, std::int64_t page) {
 json::array BookViews(const json::value& books, const Session& session) {
   json::array out;
   if (const auto* list = books.if_array()) {
-    for (const auto& book : *list) out.push_back(BookView(book, session));
+    for (const auto& book : *list) {
+      out.push_back(BookView(book, session));
+    }
   }
   return out;
 }
@@ -79,8 +93,12 @@ json::array PageLinks(const CatalogQuery& query, std::int64_t pages) {
   json::array links;
   std::int64_t previous = 0;
   for (std::int64_t page = 1; page <= pages; ++page) {
-    if (page != 1 && page != pages && std::abs(page - query.page) > 2) continue;
-    if (previous != 0 && page > previous + 1) links.push_back(json::object{{"gap", true}});
+    if (page != 1 && page != pages && std::abs(page - query.page) > 2) {
+      continue;
+    }
+    if (previous != 0 && page > previous + 1) {
+      links.push_back(json::object{{"gap", true}});
+    }
     links.push_back(
         json::object{{"number", page}, {"url", CatalogUrl(query, page)}, {"current", page == query.page}});
     previous = page;
@@ -130,8 +148,12 @@ json::object CatalogData(const CatalogQuery& query, const ApiResult& result, con
 }
 
 std::string CatalogHeading(const CatalogQuery& query) {
-  if (!query.q.empty()) return "Results for “" + query.q + "”";
-  if (!query.author.empty()) return "Books by " + query.author;
+  if (!query.q.empty()) {
+    return "Results for “" + query.q + "”";
+  }
+  if (!query.author.empty()) {
+    return "Books by " + query.author;
+  }
   return "All books";
 }
 
@@ -158,16 +180,23 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
   server.Get("/books", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const CatalogQuery query = ReadCatalogQuery(ctx);
     std::vector<std::pair<std::string, std::string>> api_params;
-    if (!query.q.empty()) api_params.emplace_back("q", query.q);
-    if (!query.author.empty()) api_params.emplace_back("author", query.author);
-    if (query.in_stock) api_params.emplace_back("in_stock", "true");
+    if (!query.q.empty()) {
+      api_params.emplace_back("q", query.q);
+    }
+    if (!query.author.empty()) {
+      api_params.emplace_back("author", query.author);
+    }
+    if (query.in_stock) {
+      api_params.emplace_back("in_stock", "true");
+    }
     api_params.emplace_back("sort", query.sort);
     api_params.emplace_back("limit", std::to_string(kPageSize));
     api_params.emplace_back("offset", std::to_string((query.page - 1) * kPageSize));
     const ApiCall call = ApiCall::Get("/books?" + EncodeQuery(api_params)).AfterLogin(CurrentPath(ctx));
     const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok() && result.status != 400)
+    if (!result.ok() && result.status != 400) {
       throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    }
     json::object data = CatalogData(query, result, SessionOf(ctx));
     data["heading"] = CatalogHeading(query);
     co_return RenderPage(ctx, deps,
@@ -183,8 +212,12 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     const std::int64_t id = ctx.IdParam("id");
     const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
     const auto result = co_await CallApi(ctx, deps, call);
-    if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
-    if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    if (result.status == 404) {
+      throw http::NotFound("This book is not for sale (any more).");
+    }
+    if (!result.ok()) {
+      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    }
     json::object book = BookView(result.body, SessionOf(ctx));
     std::string title = std::string(book["title"].as_string());
     json::object data{

@@ -22,9 +22,13 @@ bool IsKeyCharacter(char c) {
 
 // The form's idempotency key when it looks like one of ours, else a fresh one.
 std::string CheckoutKey(const std::string& submitted) {
-  if (submitted.size() < 16 || submitted.size() > 64) return RandomToken();
+  if (submitted.size() < 16 || submitted.size() > 64) {
+    return RandomToken();
+  }
   for (const char c : submitted) {
-    if (!IsKeyCharacter(c)) return RandomToken();
+    if (!IsKeyCharacter(c)) {
+      return RandomToken();
+    }
   }
   return submitted;
 }
@@ -39,8 +43,9 @@ struct LoadedBook {
 http::Awaitable<LoadedBook> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
   const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin("/cart");
   const auto result = co_await CallApi(ctx, deps, call);
-  if (!result.ok() && result.status != 404)
+  if (!result.ok() && result.status != 404) {
     throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  }
   co_return LoadedBook{result.status, result.body};
 }
 
@@ -77,7 +82,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
       view["over_stock"] = line.quantity > stock;
       over_stock = over_stock || line.quantity > stock;
       const std::string seller = StringMember(loaded.book, "seller_name");
-      if (!groups.contains(seller)) seller_order.push_back(seller);
+      if (!groups.contains(seller)) {
+        seller_order.push_back(seller);
+      }
       auto& group = groups[seller];
       group.first.push_back(std::move(view));
       group.second += unit * line.quantity;
@@ -85,7 +92,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     }
     if (!gone.empty()) {
       auto& session = MutableSession(ctx);
-      for (const auto id : gone) RemoveFromCart(session.cart, id);
+      for (const auto id : gone) {
+        RemoveFromCart(session.cart, id);
+      }
       SetFlash(ctx, FlashKind::kInfo,
                gone.size() == 1 ? "A book in your cart is no longer for sale and was removed."
                                 : "Some books in your cart are no longer for sale and were removed.");
@@ -115,7 +124,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     const auto quantity =
         ParseInteger(form.Text("quantity").empty() ? "1" : form.Text("quantity"), 1, kMaxCartQuantity);
     const std::string back = ReturnPath(form);
-    if (!book_id) throw http::BadRequest("No book was chosen.");
+    if (!book_id) {
+      throw http::BadRequest("No book was chosen.");
+    }
     if (!quantity) {
       SetFlash(ctx, FlashKind::kError,
                "Choose a quantity from 1 to " + std::to_string(kMaxCartQuantity) + ".");
@@ -159,7 +170,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     const Form& form = PostedForm(ctx);
     const auto book_id = BookIdField(form);
     const auto quantity = ParseInteger(form.Text("quantity"), 0, kMaxCartQuantity);
-    if (!book_id) throw http::BadRequest("No book was chosen.");
+    if (!book_id) {
+      throw http::BadRequest("No book was chosen.");
+    }
     if (!quantity) {
       SetFlash(ctx, FlashKind::kError,
                "Choose a quantity from 0 to " + std::to_string(kMaxCartQuantity) + ".");
@@ -185,7 +198,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
 
   server.Post("/cart/remove", [](http::Context& ctx) -> http::Awaitable<http::Response> {
     const auto book_id = BookIdField(PostedForm(ctx));
-    if (!book_id) throw http::BadRequest("No book was chosen.");
+    if (!book_id) {
+      throw http::BadRequest("No book was chosen.");
+    }
     if (RemoveFromCart(MutableSession(ctx).cart, *book_id) == CartChange::kDone) {
       SetFlash(ctx, FlashKind::kSuccess, "The book was removed from your cart.");
     }
@@ -200,8 +215,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
       co_return Redirect("/cart");
     }
     json::array items;
-    for (const auto& line : cart)
+    for (const auto& line : cart) {
       items.push_back(json::object{{"book_id", line.book_id}, {"quantity", line.quantity}});
+    }
     ApiCall call = ApiCall::Post("/orders", JsonText(json::object{{"items", std::move(items)}}))
                        .WithIdempotencyKey(CheckoutKey(PostedForm(ctx).Text("checkout_key")));
     call.next = "/cart";

@@ -33,7 +33,9 @@ std::string_view FlashKindName(FlashKind kind) {
 
 // First letter (or UTF-8 character) of a title, for the drawn cover.
 std::string Initial(std::string_view title) {
-  if (title.empty()) return "?";
+  if (title.empty()) {
+    return "?";
+  }
   std::size_t length = 1;
   const auto lead = static_cast<unsigned char>(title[0]);
   if (lead >= 0xF0) {
@@ -44,7 +46,9 @@ std::string Initial(std::string_view title) {
     length = 2;
   }
   std::string out(title.substr(0, std::min(length, title.size())));
-  if (out.size() == 1 && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  if (out.size() == 1 && out[0] >= 'a' && out[0] <= 'z') {
+    out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  }
   return out;
 }
 
@@ -88,12 +92,16 @@ const Form& PostedForm(http::Context& ctx) { return State(ctx).form; }
 
 void SetFlash(http::Context& ctx, FlashKind kind, std::string text) {
   constexpr std::size_t kMaxFlashChars = 500;
-  if (text.size() > kMaxFlashChars) text.resize(kMaxFlashChars);
+  if (text.size() > kMaxFlashChars) {
+    text.resize(kMaxFlashChars);
+  }
   MutableSession(ctx).flash = Flash{kind, std::move(text)};
 }
 
 void RequireLogin(http::Context& ctx, std::string_view next) {
-  if (!SessionOf(ctx).LoggedIn()) throw LoginRequired(std::string(next), false);
+  if (!SessionOf(ctx).LoggedIn()) {
+    throw LoginRequired(std::string(next), false);
+  }
 }
 
 std::string CurrentPath(const http::Context& ctx) { return SafeLocalPath(ctx.target(), "/"); }
@@ -119,7 +127,9 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
   const auto copies = CartCopies(session.cart);
   data["cart_count"] = copies;
   data["cart_has_items"] = copies > 0;
-  if (!spec.nav.empty()) data["nav_" + std::string(spec.nav)] = true;
+  if (!spec.nav.empty()) {
+    data["nav_" + std::string(spec.nav)] = true;
+  }
   data["live"] = spec.live;
   data["return_to"] = CurrentPath(ctx);
   if (!state.live_refresh && session.flash && !data.contains("flash")) {
@@ -139,7 +149,9 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
 http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, const ApiCall& call) {
   const bool logged_in = SessionOf(ctx).LoggedIn();
   ApiCall with_token = call;
-  if (logged_in && with_token.token.empty()) with_token.token = SessionOf(ctx).token;
+  if (logged_in && with_token.token.empty()) {
+    with_token.token = SessionOf(ctx).token;
+  }
   ApiResult result = co_await deps.api.Call(with_token, ctx);
   if (result.status == 401 && logged_in) {
     LogOut(MutableSession(ctx), std::chrono::duration_cast<std::chrono::seconds>(
@@ -154,26 +166,38 @@ std::string JsonText(const json::object& object) { return json::serialize(object
 
 std::int64_t IntMember(const json::value& value, std::string_view key, std::int64_t fallback) {
   const auto* object = value.if_object();
-  if (object == nullptr) return fallback;
+  if (object == nullptr) {
+    return fallback;
+  }
   const auto* member = object->if_contains(key);
-  if (member == nullptr || !member->is_int64()) return fallback;
+  if (member == nullptr || !member->is_int64()) {
+    return fallback;
+  }
   return member->as_int64();
 }
 
 std::string StringMember(const json::value& value, std::string_view key) {
   const auto* object = value.if_object();
-  if (object == nullptr) return {};
+  if (object == nullptr) {
+    return {};
+  }
   const auto* member = object->if_contains(key);
-  if (member == nullptr || !member->is_string()) return {};
+  if (member == nullptr || !member->is_string()) {
+    return {};
+  }
   return std::string(member->as_string());
 }
 
 std::string FormatDate(std::string_view rfc3339) {
   // "2026-03-07T..." -> "7 Mar 2026"
-  if (rfc3339.size() < 10 || rfc3339[4] != '-' || rfc3339[7] != '-') return std::string(rfc3339);
+  if (rfc3339.size() < 10 || rfc3339[4] != '-' || rfc3339[7] != '-') {
+    return std::string(rfc3339);
+  }
   const auto month = ParseInteger(rfc3339.substr(5, 2), 1, 12);
   const auto day = ParseInteger(rfc3339.substr(8, 2), 1, 31);
-  if (!month || !day) return std::string(rfc3339);
+  if (!month || !day) {
+    return std::string(rfc3339);
+  }
   return std::to_string(*day) + " " + std::string(kMonths[static_cast<std::size_t>(*month - 1)]) + " " +
          std::string(rfc3339.substr(0, 4));
 }
@@ -206,8 +230,12 @@ json::object BookView(const json::value& book, const Session& session) {
 }
 
 void FieldErrors::Add(std::string field, std::string message) {
-  if (message_.empty()) message_ = "Please check the highlighted fields.";
-  if (!errors_.contains(field)) errors_[field] = std::move(message);
+  if (message_.empty()) {
+    message_ = "Please check the highlighted fields.";
+  }
+  if (!errors_.contains(field)) {
+    errors_[field] = std::move(message);
+  }
 }
 
 void FieldErrors::AddApiError(const ApiResult& result, const std::vector<std::string_view>& fields) {
@@ -215,7 +243,9 @@ void FieldErrors::AddApiError(const ApiResult& result, const std::vector<std::st
   const std::string message = result.ErrorMessage();
   for (const auto known : fields) {
     if (!field.empty() && field == known) {
-      if (!errors_.contains(field)) errors_[field] = message;
+      if (!errors_.contains(field)) {
+        errors_[field] = message;
+      }
       break;
     }
   }
@@ -225,8 +255,9 @@ void FieldErrors::AddApiError(const ApiResult& result, const std::vector<std::st
 void FieldErrors::Into(json::object& data) const {
   data["errors"] = errors_;
   data["has_errors"] = !errors_.empty() || !message_.empty();
-  if (!message_.empty())
+  if (!message_.empty()) {
     data["flash"] = json::object{{"kind", "error"}, {"text", message_}, {"is_error", true}};
+  }
 }
 
 }  // namespace bookstore::web

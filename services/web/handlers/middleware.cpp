@@ -31,8 +31,12 @@ std::int64_t NowSeconds() {
 }
 
 std::string_view Trimmed(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ') {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.remove_suffix(1);
+  }
   return text;
 }
 
@@ -106,17 +110,24 @@ TrustedProxies& TrustedProxies::operator=(TrustedProxies&&) noexcept = default;
 bool TrustedProxies::Contains(std::string_view address) const {
   boost::system::error_code ec;
   auto parsed = ip::make_address(std::string(address), ec);
-  if (ec) return false;
-  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped())
+  if (ec) {
+    return false;
+  }
+  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped()) {
     parsed = ip::make_address_v4(ip::v4_mapped, parsed.to_v6());
+  }
   if (parsed.is_v4()) {
     for (const auto& range : ranges_->v4) {
-      if (ip::network_v4(parsed.to_v4(), range.prefix_length()).network() == range.network()) return true;
+      if (ip::network_v4(parsed.to_v4(), range.prefix_length()).network() == range.network()) {
+        return true;
+      }
     }
     return false;
   }
   for (const auto& range : ranges_->v6) {
-    if (ip::network_v6(parsed.to_v6(), range.prefix_length()).network() == range.network()) return true;
+    if (ip::network_v6(parsed.to_v6(), range.prefix_length()).network() == range.network()) {
+      return true;
+    }
   }
   return false;
 }
@@ -125,7 +136,9 @@ http::Response ErrorPage(http::Context& ctx, const WebDeps& deps, http::Status s
                          std::string title) {
   json::object data{{"status", static_cast<int>(status)}, {"message", std::move(message)}};
   data["is_not_found"] = status == http::Status::not_found;
-  if (title.empty()) title = Title(status);
+  if (title.empty()) {
+    title = Title(status);
+  }
   return RenderPage(ctx, deps, PageSpec{.page = "error", .title = std::move(title), .status = status},
                     std::move(data));
 }
@@ -154,9 +167,12 @@ http::Middleware Sessions(const WebDeps& deps, const TrustedProxies& proxies, bo
     std::string client(ctx.remote_address());
     state.secure = tls;
     if (proxies.Contains(ctx.remote_address())) {
-      if (const auto forwarded = request["X-Forwarded-For"]; !forwarded.empty())
+      if (const auto forwarded = request["X-Forwarded-For"]; !forwarded.empty()) {
         client = LastForwardedFor(forwarded);
-      if (request["X-Forwarded-Proto"] == "https") state.secure = true;
+      }
+      if (request["X-Forwarded-Proto"] == "https") {
+        state.secure = true;
+      }
     }
     ctx.Set("client_address", client);
     state.live_refresh = request["X-Live-Refresh"] == "1";
@@ -176,7 +192,9 @@ http::Middleware Sessions(const WebDeps& deps, const TrustedProxies& proxies, bo
     http::Response response = co_await next(ctx);
     if (state.dirty && !ctx.streaming()) {
       Session& session = state.session;
-      if (!session.LoggedIn()) session.expires_at = now + kAnonymousSessionSeconds;
+      if (!session.LoggedIn()) {
+        session.expires_at = now + kAnonymousSessionSeconds;
+      }
       response.set(http::Field::set_cookie,
                    SessionCookie(deps.sealer.Seal(session), session.expires_at - now, state.secure));
     }
@@ -235,9 +253,12 @@ http::Middleware CsrfCheck() {
       auto& state = State(ctx);
       const auto content_type = ctx.request()[http::Field::content_type];
       std::optional<Form> form = Form();
-      if (content_type.starts_with("application/x-www-form-urlencoded"))
+      if (content_type.starts_with("application/x-www-form-urlencoded")) {
         form = Form::Parse(ctx.request().body());
-      if (!form) throw http::BadRequest("The form could not be read. Please go back and try again.");
+      }
+      if (!form) {
+        throw http::BadRequest("The form could not be read. Please go back and try again.");
+      }
       state.form = std::move(*form);
       if (!CsrfTokenValid(state.session, state.form.Get(kCsrfField))) {
         log::Info("csrf token rejected",

@@ -27,30 +27,55 @@ constexpr std::array<PaymentMethod, 3> kPaymentMethods = {{
 }};
 
 std::string_view StatusLabel(std::string_view status) {
-  if (status == "pending") return "Confirming availability";
-  if (status == "awaiting_payment") return "Awaiting payment";
-  if (status == "paid") return "Paid";
-  if (status == "shipped") return "Shipped";
-  if (status == "cancelled") return "Cancelled";
-  if (status == "rejected") return "Not available";
+  if (status == "pending") {
+    return "Confirming availability";
+  }
+  if (status == "awaiting_payment") {
+    return "Awaiting payment";
+  }
+  if (status == "paid") {
+    return "Paid";
+  }
+  if (status == "shipped") {
+    return "Shipped";
+  }
+  if (status == "cancelled") {
+    return "Cancelled";
+  }
+  if (status == "rejected") {
+    return "Not available";
+  }
   return status;
 }
 
 std::string_view MethodLabel(std::string_view method) {
   for (const auto& known : kPaymentMethods) {
-    if (known.value == method) return known.label;
+    if (known.value == method) {
+      return known.label;
+    }
   }
   return method;
 }
 
 std::string ReasonText(std::string_view reason) {
-  if (reason == "insufficient_stock")
+  if (reason == "insufficient_stock") {
     return "Some books were no longer available in the quantity you asked for.";
-  if (reason == "book_not_found") return "A book in this order is no longer for sale.";
-  if (reason == "payment_timeout") return "The order was not paid in time.";
-  if (reason == "user") return "You cancelled this order.";
-  if (reason == "admin") return "The order was cancelled by the store.";
-  if (reason == "book_deleted") return "A book in this order was taken off sale.";
+  }
+  if (reason == "book_not_found") {
+    return "A book in this order is no longer for sale.";
+  }
+  if (reason == "payment_timeout") {
+    return "The order was not paid in time.";
+  }
+  if (reason == "user") {
+    return "You cancelled this order.";
+  }
+  if (reason == "admin") {
+    return "The order was cancelled by the store.";
+  }
+  if (reason == "book_deleted") {
+    return "A book in this order was taken off sale.";
+  }
   return std::string(reason);
 }
 
@@ -63,7 +88,9 @@ std::string Money(const json::value& value, std::string_view key) {
 
 // "2026-03-07T14:05:09Z" -> "7 Mar 2026, 14:05 UTC"
 std::string FormatDateTime(std::string_view rfc3339) {
-  if (rfc3339.size() < 16 || rfc3339[10] != 'T') return FormatDate(rfc3339);
+  if (rfc3339.size() < 16 || rfc3339[10] != 'T') {
+    return FormatDate(rfc3339);
+  }
   return FormatDate(rfc3339) + ", " + std::string(rfc3339.substr(11, 5)) + " UTC";
 }
 
@@ -71,9 +98,15 @@ json::array Steps(std::string_view status) {
   const std::array<std::pair<std::string_view, std::string_view>, 4> steps = {
       {{"placed", "Placed"}, {"awaiting_payment", "Payment"}, {"paid", "Delivery"}, {"shipped", "Shipped"}}};
   int reached = 0;
-  if (status == "awaiting_payment") reached = 1;
-  if (status == "paid") reached = 2;
-  if (status == "shipped") reached = 3;
+  if (status == "awaiting_payment") {
+    reached = 1;
+  }
+  if (status == "paid") {
+    reached = 2;
+  }
+  if (status == "shipped") {
+    reached = 3;
+  }
   json::array out;
   for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
     out.push_back(json::object{{"label", steps[static_cast<std::size_t>(i)].second},
@@ -115,14 +148,18 @@ json::object OrderView(const json::value& order) {
                           {"quantity", quantity},
                           {"unit_price", unit_cents ? FormatCents(*unit_cents) : "—"},
                           {"line_total", unit_cents ? FormatCents(*unit_cents * quantity) : "—"}};
-        if (item.as_object().contains("available")) line["available"] = IntMember(item, "available");
+        if (item.as_object().contains("available")) {
+          line["available"] = IntMember(item, "available");
+        }
         items.push_back(std::move(line));
       }
     }
   }
   out["items"] = std::move(items);
   out["copies"] = copies == 1 ? "1 book" : std::to_string(copies) + " books";
-  if (const auto reason = StringMember(order, "reason"); !reason.empty()) out["reason"] = ReasonText(reason);
+  if (const auto reason = StringMember(order, "reason"); !reason.empty()) {
+    out["reason"] = ReasonText(reason);
+  }
   if (const auto due = StringMember(order, "payment_due_at"); !due.empty() && status == "awaiting_payment") {
     out["payment_due"] = FormatDateTime(due);
   }
@@ -146,9 +183,15 @@ json::object OrderView(const json::value& order) {
 http::Awaitable<json::value> LoadOrder(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
   const ApiCall call = ApiCall::Get("/orders/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
   const auto result = co_await CallApi(ctx, deps, call);
-  if (result.status == 404) throw http::NotFound("There is no such order.");
-  if (result.status == 403) throw http::Forbidden("This order belongs to someone else.");
-  if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  if (result.status == 404) {
+    throw http::NotFound("There is no such order.");
+  }
+  if (result.status == 403) {
+    throw http::Forbidden("This order belongs to someone else.");
+  }
+  if (!result.ok()) {
+    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  }
   co_return result.body;
 }
 
@@ -173,10 +216,14 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, "/orders");
     const ApiCall call = ApiCall::Get("/orders").AfterLogin("/orders");
     const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    if (!result.ok()) {
+      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    }
     std::vector<json::object> orders;
     if (const auto* list = result.body.if_array()) {
-      for (const auto& order : *list) orders.push_back(OrderView(order));
+      for (const auto& order : *list) {
+        orders.push_back(OrderView(order));
+      }
     }
     std::sort(orders.begin(), orders.end(), [](const json::object& a, const json::object& b) {
       return a.at("id").as_int64() > b.at("id").as_int64();

@@ -31,13 +31,23 @@ BookForm ReadBookForm(const Form& form, FieldErrors& errors) {
   const std::string stock = form.Text("stock");
   out.values = json::object{
       {"title", title}, {"author", author}, {"description", description}, {"price", price}, {"stock", stock}};
-  if (title.empty()) errors.Add("title", "Enter the book's title.");
-  if (author.empty()) errors.Add("author", "Enter the author's name.");
+  if (title.empty()) {
+    errors.Add("title", "Enter the book's title.");
+  }
+  if (author.empty()) {
+    errors.Add("author", "Enter the author's name.");
+  }
   const auto price_text = NormalizePriceInput(price);
-  if (!price_text || *price_text == "0.00") errors.Add("price", "Enter a price such as 12.50.");
+  if (!price_text || *price_text == "0.00") {
+    errors.Add("price", "Enter a price such as 12.50.");
+  }
   const auto copies = ParseInteger(stock, 0, kMaxStock);
-  if (!copies) errors.Add("stock", "Enter how many copies you have, from 0 to 1,000,000.");
-  if (!errors.empty()) return out;
+  if (!copies) {
+    errors.Add("stock", "Enter how many copies you have, from 0 to 1,000,000.");
+  }
+  if (!errors.empty()) {
+    return out;
+  }
   json::object body{{"title", title}, {"author", author}, {"description", description}, {"stock", *copies}};
   out.body = json::serialize(body);
   out.body.insert(1, "\"price\":" + *price_text + ",");
@@ -69,8 +79,12 @@ http::Status FormStatus(int api_status) {
 http::Awaitable<json::value> LoadOwnBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
   const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
   const auto result = co_await CallApi(ctx, deps, call);
-  if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
-  if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  if (result.status == 404) {
+    throw http::NotFound("This book is not for sale (any more).");
+  }
+  if (!result.ok()) {
+    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  }
   const Session& session = SessionOf(ctx);
   if (IntMember(result.body, "seller_id") != session.user_id && !session.IsAdmin()) {
     throw http::Forbidden("Only the seller of this book can change it.");
@@ -90,8 +104,9 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, "/sell");
     FieldErrors errors;
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
-    if (!errors.empty())
+    if (!errors.empty()) {
       co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, 0);
+    }
     const ApiCall call = ApiCall::Post("/books", book.body).AfterLogin("/sell");
     const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok()) {
@@ -109,10 +124,14 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
         ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id))
             .AfterLogin("/my/books");
     const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok()) throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    if (!result.ok()) {
+      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+    }
     json::array books;
     if (const auto* list = result.body.if_array()) {
-      for (const auto& book : *list) books.push_back(BookView(book, session));
+      for (const auto& book : *list) {
+        books.push_back(BookView(book, session));
+      }
     }
     json::object data{
         {"has_books", !books.empty()}, {"books", std::move(books)}, {"total", result.total_count}};
@@ -140,11 +159,14 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     RequireLogin(ctx, path);
     FieldErrors errors;
     const BookForm book = ReadBookForm(PostedForm(ctx), errors);
-    if (!errors.empty())
+    if (!errors.empty()) {
       co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, id);
+    }
     const ApiCall call = ApiCall::Put("/books/" + std::to_string(id), book.body).AfterLogin(path);
     const auto result = co_await CallApi(ctx, deps, call);
-    if (result.status == 404) throw http::NotFound("This book is not for sale (any more).");
+    if (result.status == 404) {
+      throw http::NotFound("This book is not for sale (any more).");
+    }
     if (!result.ok()) {
       errors.AddApiError(result, kBookFields);
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), id);

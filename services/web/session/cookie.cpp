@@ -6,15 +6,21 @@ namespace bookstore::web {
 namespace {
 
 std::string_view TrimSpaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
   return text;
 }
 
 std::string Attributes(std::int64_t max_age_seconds, bool secure) {
   std::string out = "; Path=/; Max-Age=" + std::to_string(std::max<std::int64_t>(max_age_seconds, 0));
   out += "; HttpOnly; SameSite=Lax";
-  if (secure) out += "; Secure";
+  if (secure) {
+    out += "; Secure";
+  }
   return out;
 }
 
@@ -27,11 +33,14 @@ std::optional<std::string_view> FindCookie(std::string_view cookie_header, std::
     const auto equals = pair.find('=');
     if (equals != std::string_view::npos && TrimSpaces(pair.substr(0, equals)) == name) {
       std::string_view value = TrimSpaces(pair.substr(equals + 1));
-      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
+      }
       return value;
     }
-    if (end == std::string_view::npos) break;
+    if (end == std::string_view::npos) {
+      break;
+    }
     cookie_header.remove_prefix(end + 1);
   }
   return std::nullopt;

@@ -42,10 +42,12 @@ std::string EncodeBase64(const std::vector<unsigned char>& bytes) {
 }
 
 std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r'))
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r')) {
     text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r'))
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r')) {
     text.remove_suffix(1);
+  }
   return text;
 }
 
@@ -55,10 +57,14 @@ SessionKey ParseSessionKey(std::string_view text) {
   EnsureSodium();
   text = Trim(text);
   std::optional<std::vector<unsigned char>> bytes;
-  if (text.size() == 64) bytes = DecodeHex(text);
+  if (text.size() == 64) {
+    bytes = DecodeHex(text);
+  }
   for (const int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
                             sodium_base64_VARIANT_URLSAFE, sodium_base64_VARIANT_URLSAFE_NO_PADDING}) {
-    if (bytes && bytes->size() == 32) break;
+    if (bytes && bytes->size() == 32) {
+      break;
+    }
     bytes = DecodeBase64(text, variant);
   }
   if (!bytes || bytes->size() != 32) {
@@ -78,11 +84,15 @@ SessionKey RandomSessionKey() {
 
 SessionSealer::SessionSealer(std::vector<SessionKey> keys) : keys_(std::move(keys)) {
   EnsureSodium();
-  if (keys_.empty()) throw std::invalid_argument("at least one session key is needed");
+  if (keys_.empty()) {
+    throw std::invalid_argument("at least one session key is needed");
+  }
 }
 
 SessionSealer::~SessionSealer() {
-  for (auto& key : keys_) sodium_memzero(key.data(), key.size());
+  for (auto& key : keys_) {
+    sodium_memzero(key.data(), key.size());
+  }
 }
 
 std::string SessionSealer::Seal(const Session& session) const {
@@ -97,10 +107,13 @@ std::string SessionSealer::Seal(const Session& session) const {
 }
 
 std::optional<Session> SessionSealer::Open(std::string_view cookie_value, std::int64_t now) const {
-  if (cookie_value.size() > kMaxCookieChars) return std::nullopt;
-  const auto sealed = DecodeBase64(cookie_value, kBase64);
-  if (!sealed || sealed->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+  if (cookie_value.size() > kMaxCookieChars) {
     return std::nullopt;
+  }
+  const auto sealed = DecodeBase64(cookie_value, kBase64);
+  if (!sealed || sealed->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return std::nullopt;
+  }
   const unsigned char* nonce = sealed->data();
   const unsigned char* cipher = sealed->data() + crypto_secretbox_NONCEBYTES;
   const std::size_t cipher_size = sealed->size() - crypto_secretbox_NONCEBYTES;
@@ -111,7 +124,9 @@ std::optional<Session> SessionSealer::Open(std::string_view cookie_value, std::i
       continue;
     }
     auto session = SessionFromJson(plain);
-    if (!session || session->expires_at <= now) return std::nullopt;
+    if (!session || session->expires_at <= now) {
+      return std::nullopt;
+    }
     return session;
   }
   return std::nullopt;

@@ -31,9 +31,15 @@ std::string_view FlashKindName(FlashKind kind) {
 }
 
 std::optional<FlashKind> ParseFlashKind(std::string_view name) {
-  if (name == "success") return FlashKind::kSuccess;
-  if (name == "error") return FlashKind::kError;
-  if (name == "info") return FlashKind::kInfo;
+  if (name == "success") {
+    return FlashKind::kSuccess;
+  }
+  if (name == "error") {
+    return FlashKind::kError;
+  }
+  if (name == "info") {
+    return FlashKind::kInfo;
+  }
   return std::nullopt;
 }
 
@@ -43,30 +49,48 @@ const json::value* Member(const json::object& object, std::string_view key) {
 
 bool ReadString(const json::object& object, std::string_view key, std::string& out) {
   const auto* value = Member(object, key);
-  if (value == nullptr) return true;  // absent: keep the default
-  if (!value->is_string() || value->as_string().size() > kMaxTextChars) return false;
+  if (value == nullptr) {
+    return true;  // absent: keep the default
+  }
+  if (!value->is_string() || value->as_string().size() > kMaxTextChars) {
+    return false;
+  }
   out = std::string(value->as_string());
   return true;
 }
 
 bool ReadInt(const json::object& object, std::string_view key, std::int64_t& out) {
   const auto* value = Member(object, key);
-  if (value == nullptr) return true;
-  if (!value->is_int64()) return false;
+  if (value == nullptr) {
+    return true;
+  }
+  if (!value->is_int64()) {
+    return false;
+  }
   out = value->as_int64();
   return true;
 }
 
 bool ReadCart(const json::object& object, std::vector<CartLine>& out) {
   const auto* value = Member(object, "c");
-  if (value == nullptr) return true;
-  if (!value->is_array() || value->as_array().size() > kMaxCartLines) return false;
+  if (value == nullptr) {
+    return true;
+  }
+  if (!value->is_array() || value->as_array().size() > kMaxCartLines) {
+    return false;
+  }
   for (const auto& item : value->as_array()) {
-    if (!item.is_array() || item.as_array().size() != 2) return false;
+    if (!item.is_array() || item.as_array().size() != 2) {
+      return false;
+    }
     const auto& pair = item.as_array();
-    if (!pair[0].is_int64() || !pair[1].is_int64()) return false;
+    if (!pair[0].is_int64() || !pair[1].is_int64()) {
+      return false;
+    }
     const CartLine line{pair[0].as_int64(), pair[1].as_int64()};
-    if (line.book_id <= 0 || line.quantity <= 0) return false;
+    if (line.book_id <= 0 || line.quantity <= 0) {
+      return false;
+    }
     out.push_back(line);
   }
   return true;
@@ -74,14 +98,22 @@ bool ReadCart(const json::object& object, std::vector<CartLine>& out) {
 
 bool ReadFlash(const json::object& object, std::optional<Flash>& out) {
   const auto* value = Member(object, "f");
-  if (value == nullptr) return true;
-  if (!value->is_object()) return false;
+  if (value == nullptr) {
+    return true;
+  }
+  if (!value->is_object()) {
+    return false;
+  }
   const auto& flash = value->as_object();
   std::string kind;
   Flash result;
-  if (!ReadString(flash, "k", kind) || !ReadString(flash, "m", result.text)) return false;
+  if (!ReadString(flash, "k", kind) || !ReadString(flash, "m", result.text)) {
+    return false;
+  }
   const auto parsed = ParseFlashKind(kind);
-  if (!parsed) return false;
+  if (!parsed) {
+    return false;
+  }
   result.kind = *parsed;
   out = std::move(result);
   return true;
@@ -91,7 +123,9 @@ bool ReadFlash(const json::object& object, std::optional<Flash>& out) {
 
 void EnsureSodium() {
   static const int result = sodium_init();  // thread-safe, idempotent
-  if (result < 0) throw std::runtime_error("libsodium could not be initialised");
+  if (result < 0) {
+    throw std::runtime_error("libsodium could not be initialised");
+  }
 }
 
 std::string RandomToken() {
@@ -140,7 +174,9 @@ std::string SessionToJson(const Session& session) {
   out["e"] = session.expires_at;
   if (!session.cart.empty()) {
     json::array cart;
-    for (const auto& line : session.cart) cart.push_back(json::array{line.book_id, line.quantity});
+    for (const auto& line : session.cart) {
+      cart.push_back(json::array{line.book_id, line.quantity});
+    }
     out["c"] = std::move(cart);
   }
   out["x"] = session.csrf;
@@ -153,10 +189,14 @@ std::string SessionToJson(const Session& session) {
 std::optional<Session> SessionFromJson(std::string_view text) {
   boost::system::error_code ec;
   const json::value parsed = json::parse(text, ec);
-  if (ec || !parsed.is_object()) return std::nullopt;
+  if (ec || !parsed.is_object()) {
+    return std::nullopt;
+  }
   const auto& object = parsed.as_object();
   const auto* version = Member(object, "v");
-  if (version == nullptr || !version->is_int64() || version->as_int64() != 1) return std::nullopt;
+  if (version == nullptr || !version->is_int64() || version->as_int64() != 1) {
+    return std::nullopt;
+  }
   Session session;
   if (!ReadString(object, "t", session.token) || !ReadInt(object, "u", session.user_id) ||
       !ReadString(object, "n", session.name) || !ReadString(object, "r", session.role) ||
@@ -164,7 +204,9 @@ std::optional<Session> SessionFromJson(std::string_view text) {
       !ReadString(object, "x", session.csrf) || !ReadFlash(object, session.flash)) {
     return std::nullopt;
   }
-  if (session.csrf.empty()) return std::nullopt;
+  if (session.csrf.empty()) {
+    return std::nullopt;
+  }
   return session;
 }
 

@@ -32,12 +32,16 @@ Data ToData(const json::value& value) {
       return Data(std::string(value.get_string()));
     case json::kind::array: {
       Data list(Data::type::list);
-      for (const auto& item : value.get_array()) list.push_back(ToData(item));
+      for (const auto& item : value.get_array()) {
+        list.push_back(ToData(item));
+      }
       return list;
     }
     case json::kind::object: {
       Data object(Data::type::object);
-      for (const auto& [key, member] : value.get_object()) object.set(std::string(key), ToData(member));
+      for (const auto& [key, member] : value.get_object()) {
+        object.set(std::string(key), ToData(member));
+      }
       return object;
     }
   }
@@ -56,12 +60,15 @@ void RefuseUnescaped(const std::string& name, const std::string& text) {
 Renderer::Renderer() {
   for (const auto& file : EmbeddedTemplates()) {
     std::string name(file.path);
-    if (name.size() > kSuffix.size()) name.resize(name.size() - kSuffix.size());
+    if (name.size() > kSuffix.size()) {
+      name.resize(name.size() - kSuffix.size());
+    }
     std::string text(file.content);
     RefuseUnescaped(name, text);
     const Mustache parsed(text);
-    if (!parsed.is_valid())
+    if (!parsed.is_valid()) {
       throw std::runtime_error("template " + name + " is broken: " + parsed.error_message());
+    }
     templates_.emplace(std::move(name), std::move(text));
   }
   (void)Template("layout");  // throws when missing
@@ -69,7 +76,9 @@ Renderer::Renderer() {
 
 const std::string& Renderer::Template(std::string_view name) const {
   const auto found = templates_.find(name);
-  if (found == templates_.end()) throw std::runtime_error("no template " + std::string(name));
+  if (found == templates_.end()) {
+    throw std::runtime_error("no template " + std::string(name));
+  }
   return found->second;
 }
 
@@ -82,11 +91,14 @@ std::string Renderer::Expand(std::string_view name, const json::object& data, co
                   Data(kainjow::mustache::partial([body] { return *body; })));
     }
   }
-  if (page != nullptr) context.set("page", Data(kainjow::mustache::partial([page] { return *page; })));
+  if (page != nullptr) {
+    context.set("page", Data(kainjow::mustache::partial([page] { return *page; })));
+  }
   Mustache view(Template(name));
   std::string out = view.render(context);
-  if (!view.is_valid())
+  if (!view.is_valid()) {
     throw std::runtime_error("rendering " + std::string(name) + " failed: " + view.error_message());
+  }
   return out;
 }
 
