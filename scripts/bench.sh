@@ -142,13 +142,16 @@ ulimit -n "$hard" || warn "could not raise the file-descriptor limit to $hard"
 # ------------------------------------------------------------------------------------------- build
 
 # A component that does not build (others may be midway through their work) is left out, and so are
-# the scenarios needing it; an older binary of it is not run instead.
+# the scenarios needing it; an older binary of it is not run instead. With --no-build, whatever is there
+# runs.
 missing=()
+build_failed=0
 if ((build)); then
   ensure_packages
   # CMAKE_CXX_FLAGS is always given, so a flag of an earlier run never lingers in the cache.
   if ! cmake_build "$BENCH_BUILD_DIR" Release -DBOOKSTORE_BUILD_TESTS=OFF -DBOOKSTORE_BUILD_BENCH=ON \
     -DCMAKE_CXX_FLAGS="${BOOKSTORE_BENCH_CXX_FLAGS:-}"; then
+    build_failed=1
     warn "the build failed; building what can be built and leaving out the components that cannot"
     cmake --build "$BENCH_BUILD_DIR" -j "$(build_jobs)" -- -k 0 >"$BENCH_BUILD_DIR/build-keep-going.log" 2>&1 || true
   fi
@@ -156,9 +159,9 @@ fi
 for name in "${BS_COMPONENTS[@]}"; do
   if ! bin=$(component_binary "$BENCH_BUILD_DIR" "$name"); then
     missing+=("$name")
-  elif [[ -f "$BENCH_BUILD_DIR/build.ninja" ]] &&
-    ninja -C "$BENCH_BUILD_DIR" -n "$(basename "$bin")" 2>/dev/null | grep -q '^\['; then
-    warn "$name does not build (its binary is older than its sources); it is left out"
+  elif ((build_failed)) &&
+    ninja -C "$BENCH_BUILD_DIR" -n "$(basename "$bin")" 2>/dev/null | grep -qE 'Building|Linking'; then
+    warn "$name does not build (see $BENCH_BUILD_DIR/build-keep-going.log); it is left out"
     missing+=("$name")
   fi
 done

@@ -105,17 +105,35 @@ class PerfProfiler:
         except subprocess.TimeoutExpired:
             proc.kill()
             return None
-        report = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort",
-                                 "comm,dso,symbol", "--percent-limit", "0.7"],
-                                capture_output=True, text=True)
-        text = report.stdout
+        # Where the time went per process (and kernel / library), then each process's hottest functions.
+        overview = _perf_report(data, ["--sort", "comm,dso"])
+        sections = [overview]
+        comms = []
+        for line in overview.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].endswith("%") and parts[1] not in comms:
+                comms.append(parts[1])
+        for comm in comms[:6]:
+            sections.append(f"## {comm}\n" + _perf_report(data, ["--comms", comm, "--sort", "dso,symbol",
+                                                                    "--percent-limit", "0.5"]))
+        text = "\n".join(sections)
         (self.out_dir / f"{self.name}.perf.txt").write_text(text)
-        by_comm = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort",
-                                  "comm,dso"], capture_output=True, text=True).stdout
-        (self.out_dir / f"{self.name}.perf-dso.txt").write_text(by_comm)
         try:
             data.unlink()  # large; the text reports are what is kept
         except OSError:
             pass
-        top = [l.strip() for l in text.splitlines() if l.strip() and not l.startswith("#")][:25]
-        return {"report": str(self.out_dir / f"{self.name}.perf.txt"), "top": top}
+        top = [l for l in overview.splitlines() if l.strip()][:12]
+        return {"report": str(self.out_dir / f"{self.name}.perf.txt"), "by_process": top}
+
+
+def _perf_report(data: pathlib.Path, args: list) -> str:
+    """perf report as compact text: comment lines and perf's padding removed."""
+    out = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children"] + args,
+                         capture_output=True, text=True).stdout
+    lines = []
+    for line in out.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        line = " ".join(line.split())
+        lines.append(line.removesuffix(" - -"))
+    return "\n".join(lines) + "\n"

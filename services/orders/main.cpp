@@ -88,6 +88,9 @@ int Run(const Settings& settings) {
       [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); }, &relay);
   jobs::PaymentSweeper sweeper(pool, relay, settings.sweep_interval);
 
+  http::Metrics().AddGaugeFunction("orders_waiting_requests",
+                                   "POST /orders requests waiting for catalog's answer",
+                                   [&notifier] { return static_cast<double>(notifier.WaiterCount()); });
   // Not auth's keys: GET /delivery-providers goes on while auth is away (the rest then answers 503).
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
   server.AddReadinessCheck("broker",

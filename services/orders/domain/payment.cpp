@@ -47,7 +47,7 @@ class SimulatedPaymentProvider final : public PaymentProvider {
     for (std::size_t i = 0; i < 16; ++i, value >>= 4U) {
       text.at(i) = kDigits[value & 0xFU];
     }
-    return std::string(text.data(), 16);
+    return {text.data(), 16};
   }
 
   std::mutex mutex_;

@@ -94,6 +94,45 @@ http::Response PlacementResponse(const Order& order, bool replayed) {
   return Replayed(std::move(response), replayed);
 }
 
+// orders_placed_total{outcome}: how first answers to POST /orders went (replays are not counted).
+class PlacementMetrics {
+ public:
+  PlacementMetrics()
+      : created_(Add("created")),
+        pending_(Add("pending")),
+        rejected_(Add("rejected")),
+        other_(Add("other")) {}
+
+  void Count(const Order& order) {
+    switch (order.status) {
+      case OrderStatus::kAwaitingPayment:
+        created_.Inc();
+        return;
+      case OrderStatus::kPending:
+        pending_.Inc();
+        return;
+      case OrderStatus::kRejected:
+        rejected_.Inc();
+        return;
+      default:
+        other_.Inc();  // cancelled (or further) before the answer was read
+        return;
+    }
+  }
+
+ private:
+  static http::Counter& Add(const std::string& outcome) {
+    return http::Metrics().AddCounter("orders_placed_total",
+                                      "Orders placed, by the status their POST /orders answered with",
+                                      {{"outcome", outcome}});
+  }
+
+  http::Counter& created_;
+  http::Counter& pending_;
+  http::Counter& rejected_;
+  http::Counter& other_;
+};
+
 class OrderRoutes {
  public:
   explicit OrderRoutes(const Deps& deps) : deps_(deps) {}
@@ -141,6 +180,9 @@ class OrderRoutes {
                                  {"request_id", ctx.request_id()}});
     }
     const Order order = co_await AwaitOutcome(placement->order_id);
+    if (!placement->replayed) {
+      metrics_.Count(order);
+    }
     co_return PlacementResponse(order, placement->replayed);
   }
 
@@ -286,6 +328,7 @@ class OrderRoutes {
   }
 
   Deps deps_;
+  PlacementMetrics metrics_;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
 #include <set>
 #include <string>
@@ -121,8 +122,8 @@ void Perform(World& w, Action action) {
 }
 
 struct Stats {
-  long terminal_states = 0;
-  long visited = 0;
+  std::int64_t terminal_states = 0;
+  std::int64_t visited = 0;
   std::set<std::string> seen;  // states already explored (the trace aside): the same future follows
   std::vector<std::string> failures;
 };

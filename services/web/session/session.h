@@ -27,7 +27,7 @@ struct Flash {
 };
 
 // A session without a login lasts this long after its last change.
-inline constexpr std::int64_t kAnonymousSessionSeconds = 7 * 24 * 3600;
+inline constexpr std::int64_t kAnonymousSessionSeconds = std::int64_t{7} * 24 * 3600;
 
 struct Session {
   // The gateway's bearer token and who it belongs to; empty when nobody is logged in.

@@ -19,17 +19,17 @@ constexpr std::string_view kPartialsDir = "partials/";
 Data ToData(const json::value& value) {
   switch (value.kind()) {
     case json::kind::null:
-      return Data(false);
+      return {false};
     case json::kind::bool_:
-      return Data(value.get_bool());
+      return {value.get_bool()};
     case json::kind::int64:
-      return Data(std::to_string(value.get_int64()));
+      return {std::to_string(value.get_int64())};
     case json::kind::uint64:
-      return Data(std::to_string(value.get_uint64()));
+      return {std::to_string(value.get_uint64())};
     case json::kind::double_:
-      return Data(json::serialize(value));
+      return {json::serialize(value)};
     case json::kind::string:
-      return Data(std::string(value.get_string()));
+      return {std::string(value.get_string())};
     case json::kind::array: {
       Data list(Data::type::list);
       for (const auto& item : value.get_array()) {
@@ -45,7 +45,7 @@ Data ToData(const json::value& value) {
       return object;
     }
   }
-  return Data(false);
+  return {false};
 }
 
 // Triple mustaches and {{& }} insert unescaped text: no template may use them.
