@@ -20,7 +20,7 @@ class Form {
   [[nodiscard]] std::optional<std::string> Get(std::string_view name) const;
   // The first value of `name`, trimmed of surrounding whitespace; "" when absent.
   [[nodiscard]] std::string Text(std::string_view name) const;
-  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& Fields() const { return fields_; }
 
  private:
   std::vector<std::pair<std::string, std::string>> fields_;

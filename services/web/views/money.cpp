@@ -33,7 +33,7 @@ std::optional<std::int64_t> ParseDecimal(std::string_view text) {
     if (!IsDigit(fraction[0]) || (fraction.size() == 2 && !IsDigit(fraction[1]))) {
       return std::nullopt;
     }
-    cents += (fraction[0] - '0') * 10;
+    cents += static_cast<std::int64_t>(fraction[0] - '0') * 10;
     if (fraction.size() == 2) {
       cents += fraction[1] - '0';
     }
