@@ -14,4 +14,5 @@ endif()
 # g++ 12 at -O2/-O3 reports false -Wnull-dereference inside Asio's headers and false -Wrestrict on
 # `"literal" + std::string`; both are optimiser artefacts (clean in Debug, where they stay on).
 add_compile_options($<$<NOT:$<CONFIG:Debug>>:-Wno-null-dereference>
-                    $<$<NOT:$<CONFIG:Debug>>:-Wno-restrict>)
+                    $<$<NOT:$<CONFIG:Debug>>:-Wno-restrict>
+                    $<$<NOT:$<CONFIG:Debug>>:-Wno-format-truncation>)

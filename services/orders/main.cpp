@@ -96,9 +96,8 @@ int Run(const Settings& settings) {
   server.AddReadinessCheck("broker",
                            [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
 
-  server.Start();
   keys.Start(server.io_context(0));
-  server.Run();
+  server.Run();  // not Start() first: only a Run() that starts the server handles SIGTERM (drain)
   return 0;
 }
 
