@@ -68,6 +68,12 @@ def run(url: str, script: str, args: list[str] | None = None, *, connections: in
         "cpu": cpu,
         "load": procs.load_average(),
     }
+    # CPU of everything serving the requests (not wrk, not other people's work) per request: a figure the
+    # machine's load disturbs far less than throughput.
+    server = [v for k, v in cpu.items() if isinstance(v, (int, float)) and k not in
+              ("wrk", "machine_busy_pct_of_all_cores", "others_cores")]
+    if server and data["requests"]:
+        result["server_cpu_us_per_request"] = round(sum(server) / 100 * elapsed / data["requests"] * 1e6, 1)
     if profile:
         result["profile"] = profile
     return result
