@@ -210,6 +210,20 @@ describe('accounts and pages', { timeout: 120_000 }, () => {
     await phone.context().close();
   });
 
+  test('without JavaScript a visitor browses and fills a cart with plain forms', async () => {
+    const page = await newPage(browser, { javaScriptEnabled: false });
+    await page.goto('/books?in_stock=1');
+    const card = page.locator('.book-card').first();
+    const title = (await card.locator('.book-title').innerText()).trim();
+    await card.getByRole('button', { name: 'Add to cart' }).click();  // POST, then redirect back
+    await page.getByText(`Added 1 copy of “${title}” to your cart.`).waitFor();
+    await page.getByRole('link', { name: /Cart/ }).click();
+    await page.getByRole('link', { name: title }).waitFor();
+    await page.getByRole('link', { name: 'Log in to check out' }).waitFor();
+    await screenshot(page, 'cart-no-javascript');
+    await page.context().close();
+  });
+
   test('administrators see the user list', async (t) => {
     const email = process.env.BOOKSTORE_ADMIN_EMAIL;
     const password = process.env.BOOKSTORE_ADMIN_PASSWORD;

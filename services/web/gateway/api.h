@@ -31,14 +31,14 @@ namespace bookstore::web {
 // variables of the caller.
 class ApiCall {
  public:
-  static ApiCall Get(std::string target) { return ApiCall(http::Verb::get, std::move(target), {}); }
+  static ApiCall Get(std::string target) { return {http::Verb::get, std::move(target), {}}; }
   static ApiCall Post(std::string target, std::string body = {}) {
-    return ApiCall(http::Verb::post, std::move(target), std::move(body));
+    return {http::Verb::post, std::move(target), std::move(body)};
   }
   static ApiCall Put(std::string target, std::string body) {
-    return ApiCall(http::Verb::put, std::move(target), std::move(body));
+    return {http::Verb::put, std::move(target), std::move(body)};
   }
-  static ApiCall Delete(std::string target) { return ApiCall(http::Verb::delete_, std::move(target), {}); }
+  static ApiCall Delete(std::string target) { return {http::Verb::delete_, std::move(target), {}}; }
 
   // Sent as Idempotency-Key.
   ApiCall&& WithIdempotencyKey(std::string key) && {

@@ -229,12 +229,12 @@ json::object BookView(const json::value& book, const Session& session) {
   return out;
 }
 
-void FieldErrors::Add(std::string field, std::string message) {
+void FieldErrors::Add(std::string_view field, std::string_view message) {
   if (message_.empty()) {
     message_ = "Please check the highlighted fields.";
   }
   if (!errors_.contains(field)) {
-    errors_[field] = std::move(message);
+    errors_[field] = message;
   }
 }
 

@@ -103,7 +103,7 @@ std::string StringMember(const boost::json::value& value, std::string_view key);
 // next to fields) plus a flash summarising them.
 class FieldErrors {
  public:
-  void Add(std::string field, std::string message);
+  void Add(std::string_view field, std::string_view message);
   // An API error: next to its field when the problem names one of `fields`, and as the page's error
   // message in any case.
   void AddApiError(const ApiResult& result, const std::vector<std::string_view>& fields);

@@ -161,7 +161,9 @@ http::Middleware SecurityHeaders() {
 
 http::Middleware Sessions(const WebDeps& deps, const TrustedProxies& proxies, bool tls) {
   return [&deps, &proxies, tls](http::Context& ctx, http::Next next) -> http::Awaitable<http::Response> {
-    if (ctx.route().starts_with("/static/") || ctx.route() == "/favicon.ico") co_return co_await next(ctx);
+    if (ctx.route().starts_with("/static/") || ctx.route() == "/favicon.ico") {
+      co_return co_await next(ctx);
+    }
     auto& state = State(ctx);
     const auto& request = ctx.request();
     std::string client(ctx.remote_address());

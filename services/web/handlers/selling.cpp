@@ -14,7 +14,11 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::int64_t kMaxStock = 1'000'000;
-const std::vector<std::string_view> kBookFields = {"title", "author", "description", "price", "stock"};
+// The form's fields, which the catalog's problems may name.
+const std::vector<std::string_view>& BookFields() {
+  static const std::vector<std::string_view> kFields = {"title", "author", "description", "price", "stock"};
+  return kFields;
+}
 
 struct BookForm {
   json::object values;  // as typed, for showing the form again
@@ -110,7 +114,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
     const ApiCall call = ApiCall::Post("/books", book.body).AfterLogin("/sell");
     const auto result = co_await CallApi(ctx, deps, call);
     if (!result.ok()) {
-      errors.AddApiError(result, kBookFields);
+      errors.AddApiError(result, BookFields());
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), 0);
     }
     SetFlash(ctx, FlashKind::kSuccess, "“" + StringMember(result.body, "title") + "” is now for sale.");
@@ -168,7 +172,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
       throw http::NotFound("This book is not for sale (any more).");
     }
     if (!result.ok()) {
-      errors.AddApiError(result, kBookFields);
+      errors.AddApiError(result, BookFields());
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), id);
     }
     SetFlash(ctx, FlashKind::kSuccess,
