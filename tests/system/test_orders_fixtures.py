@@ -176,6 +176,12 @@ class Store:
         response = requests.delete(f"{self.catalog_url}/books/{book_id}", headers=seller.headers, timeout=15)
         assert response.status_code == 200, response.text
 
+    def wait_read_model(self, *book_ids):
+        """Until orders' read model of books (fed by book.* events) holds every one of them."""
+        ids = ", ".join(str(book_id) for book_id in book_ids)
+        wait_for(lambda: self.orders_sql(f"SELECT COUNT(*) FROM books WHERE id IN ({ids})") == [[str(len(book_ids))]],
+                 timeout=20, message=f"orders' read model has books {ids}")
+
     # ------------------------------------------------------------------------------------ orders
 
     def place(self, buyer, payload, key=None, timeout=60):

@@ -86,13 +86,15 @@ def test_an_order_whose_second_item_is_short_reserves_nothing(store):
     seller, buyer = store.user("seller"), store.user("buyer")
     plenty = store.book(seller, title="Plenty", stock=10)
     scarce = store.book(seller, title="Scarce", stock=1)
+    store.wait_read_model(plenty["id"], scarce["id"])  # so that the answer can name the books by title
 
     placed = store.place(buyer, {"items": [{"book_id": plenty["id"], "quantity": 2},
                                            {"book_id": scarce["id"], "quantity": 2}]})
     assert placed.status_code == 409, placed.text
     problem = body(placed)
     assert placed.headers["Content-Type"].startswith("application/problem+json")
-    assert "Scarce" in problem["detail"] and "Plenty" not in problem["detail"]
+    assert f'"Scarce" (book {scarce["id"]}): requested 2, 1 available' in problem["detail"]
+    assert "Plenty" not in problem["detail"]
     assert problem["error"] == problem["detail"]
     assert problem["order"]["status"] == "rejected" and problem["order"]["reason"] == "insufficient_stock"
     assert store.stock(plenty["id"]) == 10 and store.stock(scarce["id"]) == 1

@@ -52,6 +52,49 @@ def test_orders_placed_while_catalog_is_down_complete_when_it_is_back(store):
     assert store.pay(buyer, ids[0]).status_code == 200
 
 
+def test_orders_cancelled_while_pending_give_their_stock_back_once_catalog_answers(store):
+    # Cancelled before catalog saw them: catalog handles order.placed and order.cancelled in either order
+    # (C1/C2 of services/orders/domain/SAGA.md); either way nothing stays reserved.
+    store.start(ORDER_CONFIRM_TIMEOUT="500ms")
+    seller, buyer = store.user("seller"), store.user("buyer")
+    book = store.book(seller, stock=10)
+    store.catalog.stop()
+    ids = [body(store.place(buyer, {"book_id": book["id"], "quantity": 3}))["id"] for _ in range(3)]
+    for order_id in ids:
+        cancelled = store.cancel(buyer, order_id)
+        assert cancelled.status_code == 200 and body(cancelled)["status"] == "cancelled", cancelled.text
+
+    store.catalog.start()
+    store.assert_verified()
+    assert store.stock(book["id"]) == 10
+    assert [store.get_order(buyer, order_id)["status"] for order_id in ids] == ["cancelled"] * 3
+
+
+def test_the_read_model_ignores_book_events_that_are_not_newer(store):
+    store.start()
+    seller = store.user("seller")
+    book = store.book(seller, title="Original", stock=2)
+    store.wait_read_model(book["id"])
+
+    def event(version, title):
+        data = {**{k: book[k] for k in ("id", "author", "description", "stock", "seller_id", "seller_name",
+                                         "created_at", "updated_at")},
+                "title": title, "price": 10, "version": version}
+        event_id = f"test-{book['id']}-{version}-{title}"
+        return event_id, json.dumps({"specversion": "1.0", "id": event_id, "source": "test", "type": "book.updated",
+                                     "time": "2026-01-01T00:00:00.000Z", "data": data})
+
+    stale_id, stale = event(1, "Stale")
+    store.publish_raw("book.updated", stale_id, stale)
+    wait_for(lambda: store.inbox_has(store.orders_db, stale_id), timeout=20, message="orders handled the stale event")
+    assert store.orders_sql(f"SELECT title, version FROM books WHERE id = {book['id']}") == [["Original", "1"]]
+
+    fresh_id, fresh = event(50, "Fresh")
+    store.publish_raw("book.updated", fresh_id, fresh)
+    wait_for(lambda: store.orders_sql(f"SELECT title, version FROM books WHERE id = {book['id']}") == [["Fresh", "50"]],
+             timeout=20, message="orders took the newer version")
+
+
 def test_order_placed_delivered_twice_reserves_once(store):
     store.start()
     seller, buyer = store.user("seller"), store.user("buyer")

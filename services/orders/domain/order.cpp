@@ -33,7 +33,7 @@ json::object ItemToJson(const OrderItem& item, bool rejected) {
 
 std::string BookLabel(const OrderItem& item) {
   if (item.title) {
-    return "\"" + *item.title + "\"";
+    return "\"" + *item.title + "\" (book " + std::to_string(item.book_id) + ")";
   }
   return "book " + std::to_string(item.book_id);
 }
@@ -101,14 +101,14 @@ std::string RejectionDetail(const Order& order) {
       continue;
     }
     if (!first) {
-      detail += ", ";
+      detail += missing ? ", " : "; ";
     }
     first = false;
     if (missing) {
       detail += std::to_string(item.book_id);
     } else {
-      detail += BookLabel(item) + " (requested " + std::to_string(item.quantity) + ", " +
-                std::to_string(*item.available) + " available)";
+      detail += BookLabel(item) + ": requested " + std::to_string(item.quantity) + ", " +
+                std::to_string(*item.available) + " available";
     }
   }
   if (first) {

@@ -73,8 +73,9 @@ boost::json::object ProviderToJson(const DeliveryProvider& provider);
 // {order_id, provider, provider_id, cost, tracking_number, created_at}
 boost::json::object DeliveryToJson(const Delivery& delivery);
 
-// For the 409/404 answer of a rejected order: "insufficient stock for \"Dune\" (requested 3, 1
-// available), ..." or "book not found: 42, 43".
+// For the 409/404 answer of a rejected order: "insufficient stock for \"Dune\" (book 7): requested 3,
+// 1 available; book 9: requested 2, 0 available" (a title when the read model knows it) or "book not
+// found: 42, 43".
 std::string RejectionDetail(const Order& order);
 
 // "2024-01-31 12:00:00.123" (a DATETIME(3) in UTC as MariaDB prints it) -> "2024-01-31T12:00:00.123Z".

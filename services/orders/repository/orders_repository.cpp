@@ -213,6 +213,11 @@ bool MarkRejected(db::Connection& c, const StockRejected& event) {
     c.Execute("UPDATE order_items SET available = ? WHERE order_id = ? AND book_id = ?",
               {item.available, event.order_id, item.book_id});
   }
+  // Titles the read model learnt since the order was placed, for the answer naming the books short.
+  c.Execute(
+      "UPDATE order_items i JOIN books b ON b.id = i.book_id SET i.title = b.title "
+      "WHERE i.order_id = ? AND i.title IS NULL",
+      {event.order_id});
   return true;
 }
 

@@ -67,7 +67,9 @@ TEST(OrderJsonTest, RejectionDetailNamesTheBooks) {
   order.status = OrderStatus::kRejected;
   order.reason = "insufficient_stock";
   order.items = {OrderItem{3, 2, "Dune", 9, {}, {}}, OrderItem{4, 5, "Emma", 8, {}, 1}};
-  EXPECT_EQ(RejectionDetail(order), "insufficient stock for \"Emma\" (requested 5, 1 available)");
+  EXPECT_EQ(RejectionDetail(order), "insufficient stock for \"Emma\" (book 4): requested 5, 1 available");
+  order.items[1].title.reset();
+  EXPECT_EQ(RejectionDetail(order), "insufficient stock for book 4: requested 5, 1 available");
   order.reason = "book_not_found";
   order.items[1].available = 0;
   EXPECT_EQ(RejectionDetail(order), "book not found: 4");
