@@ -90,7 +90,8 @@ while (($#)); do
       ;;
     -h | --help) usage; exit 0 ;;
     -*) usage >&2; die "unknown option '$1'" ;;
-    *) run_args+=("$1") ;;
+    [1-8] | book | list | search | gateway | login | orders | events | footprint) run_args+=("$1") ;;
+    *) usage >&2; die "unknown scenario '$1'" ;;
   esac
   shift
 done

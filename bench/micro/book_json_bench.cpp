@@ -32,61 +32,67 @@ Book SampleBook(std::int64_t id) {
   return book;
 }
 
-void BM_BookToJsonText(benchmark::State& state) {
+void BookToJsonText(benchmark::State& state) {
   const Book book = SampleBook(4242);
   for (auto _ : state) {
     benchmark::DoNotOptimize(SerializeJson(BookToJson(book)));
   }
 }
-BENCHMARK(BM_BookToJsonText);
+BENCHMARK(BookToJsonText);
 
-void BM_PageOf100ToJsonText(benchmark::State& state) {
+std::vector<Book> SamplePage() {
   std::vector<Book> books;
-  for (int i = 0; i < 100; ++i) books.push_back(SampleBook(1000 + i));
+  books.reserve(100);
+  for (int i = 0; i < 100; ++i) {
+    books.push_back(SampleBook(1000 + i));
+  }
+  return books;
+}
+
+boost::json::array PageToJson(const std::vector<Book>& books) {
+  boost::json::array page;
+  page.reserve(books.size());
+  for (const Book& book : books) {
+    page.push_back(BookToJson(book));
+  }
+  return page;
+}
+
+void PageOf100ToJsonText(benchmark::State& state) {
+  const std::vector<Book> books = SamplePage();
   std::size_t bytes = 0;
   for (auto _ : state) {
-    boost::json::array page;
-    page.reserve(books.size());
-    for (const Book& book : books) page.push_back(BookToJson(book));
-    std::string text = SerializeJson(page);
+    std::string text = SerializeJson(PageToJson(books));
     bytes += text.size();
     benchmark::DoNotOptimize(text);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
-BENCHMARK(BM_PageOf100ToJsonText);
+BENCHMARK(PageOf100ToJsonText);
 
 // The same page through boost::json::serialize in one pass: not usable as is (it prints the prices in
 // exponent form, "1.009E1"), but the floor SerializeJson could get near by streaming instead of building
 // a std::string per key and per scalar.
-void BM_PageOf100BoostSerialize(benchmark::State& state) {
-  std::vector<Book> books;
-  for (int i = 0; i < 100; ++i) books.push_back(SampleBook(1000 + i));
+void PageOf100BoostSerialize(benchmark::State& state) {
+  const std::vector<Book> books = SamplePage();
   std::size_t bytes = 0;
   for (auto _ : state) {
-    boost::json::array page;
-    page.reserve(books.size());
-    for (const Book& book : books) page.push_back(BookToJson(book));
-    std::string text = boost::json::serialize(page);
+    std::string text = boost::json::serialize(PageToJson(books));
     bytes += text.size();
     benchmark::DoNotOptimize(text);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
-BENCHMARK(BM_PageOf100BoostSerialize);
+BENCHMARK(PageOf100BoostSerialize);
 
 // Building the JSON values alone (BookToJson for 100 books), without any text.
-void BM_PageOf100BuildValues(benchmark::State& state) {
-  std::vector<Book> books;
-  for (int i = 0; i < 100; ++i) books.push_back(SampleBook(1000 + i));
+void PageOf100BuildValues(benchmark::State& state) {
+  const std::vector<Book> books = SamplePage();
   for (auto _ : state) {
-    boost::json::array page;
-    page.reserve(books.size());
-    for (const Book& book : books) page.push_back(BookToJson(book));
-    benchmark::DoNotOptimize(page);
+    benchmark::DoNotOptimize(PageToJson(books));
   }
 }
-BENCHMARK(BM_PageOf100BuildValues);
+BENCHMARK(PageOf100BuildValues);
 
 }  // namespace
 }  // namespace bookstore::catalog

@@ -22,23 +22,23 @@ const std::string& StoredHash() {
   return hash;
 }
 
-void BM_HashPassword(benchmark::State& state) {
+void HashPassword(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(Hasher().Hash("Bench pass-phrase b1"));
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_HashPassword)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(HashPassword)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // A login: one verification. Threads:2 is both cores busy, as the auth service's password workers are.
-void BM_VerifyPassword(benchmark::State& state) {
+void VerifyPassword(benchmark::State& state) {
   const std::string& stored = StoredHash();
   for (auto _ : state) {
     benchmark::DoNotOptimize(Hasher().Verify("Bench pass-phrase b1", stored));
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_VerifyPassword)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(1)->Threads(2);
+BENCHMARK(VerifyPassword)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(1)->Threads(2);
 
 }  // namespace
 }  // namespace bookstore::auth

@@ -15,10 +15,10 @@ namespace {
 Router GatewayLikeRouter() {
   Router router;
   const Handler handler = [](Context&) -> Awaitable<Response> { co_return Response{}; };
-  for (const auto* pattern : {"/auth/register", "/auth/login", "/auth/logout", "/auth/me", "/users", "/books",
-                              "/books/{id}", "/orders", "/orders/{id}", "/orders/{id}/pay",
-                              "/orders/{id}/delivery", "/orders/{id}/cancel", "/delivery-providers", "/events",
-                              "/healthz", "/readyz", "/metrics"}) {
+  for (const auto* pattern :
+       {"/auth/register", "/auth/login", "/auth/logout", "/auth/me", "/users", "/books", "/books/{id}",
+        "/orders", "/orders/{id}", "/orders/{id}/pay", "/orders/{id}/delivery", "/orders/{id}/cancel",
+        "/delivery-providers", "/events", "/healthz", "/readyz", "/metrics"}) {
     router.Add(Verb::get, pattern, handler);
     router.Add(Verb::post, pattern, handler);
   }
@@ -35,14 +35,14 @@ void MatchLoop(benchmark::State& state, std::string_view target) {
   }
 }
 
-void BM_RouterBookById(benchmark::State& state) { MatchLoop(state, "/books/4242"); }
-BENCHMARK(BM_RouterBookById);
+void RouterBookById(benchmark::State& state) { MatchLoop(state, "/books/4242"); }
+BENCHMARK(RouterBookById);
 
-void BM_RouterOrderAction(benchmark::State& state) { MatchLoop(state, "/orders/17/pay"); }
-BENCHMARK(BM_RouterOrderAction);
+void RouterOrderAction(benchmark::State& state) { MatchLoop(state, "/orders/17/pay"); }
+BENCHMARK(RouterOrderAction);
 
-void BM_RouterMiss(benchmark::State& state) { MatchLoop(state, "/internal/revocations"); }
-BENCHMARK(BM_RouterMiss);
+void RouterMiss(benchmark::State& state) { MatchLoop(state, "/internal/revocations"); }
+BENCHMARK(RouterMiss);
 
 }  // namespace
 }  // namespace bookstore::http

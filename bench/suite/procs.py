@@ -35,10 +35,13 @@ def status_kib(pid: int, field: str) -> int | None:
 
 
 def memory(pid: int) -> dict:
-    """Resident memory now and at its peak, in MiB."""
-    rss, hwm = status_kib(pid, "VmRSS"), status_kib(pid, "VmHWM")
-    return {"rss_mib": None if rss is None else round(rss / 1024, 2),
-            "peak_rss_mib": None if hwm is None else round(hwm / 1024, 2)}
+    """Resident memory now and at its peak, in MiB; of it, the process's own (anonymous: heap, stacks)
+    and file-backed pages (code and libraries, shared with every process mapping the same files)."""
+    def mib(field):
+        kib = status_kib(pid, field)
+        return None if kib is None else round(kib / 1024, 2)
+    return {"rss_mib": mib("VmRSS"), "peak_rss_mib": mib("VmHWM"), "anon_mib": mib("RssAnon"),
+            "file_mib": mib("RssFile")}
 
 
 def cpu_ticks(pid: int) -> int | None:
