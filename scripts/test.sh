@@ -278,6 +278,10 @@ run_browser() {
   done
   stack_prepare_secrets "$BOOKSTORE_TEST_AMQP_URL"
   stack_create_databases
+  # An administrator for the admin pages' tests, as `up` makes one from these (stack_component_env).
+  export BOOKSTORE_ADMIN_EMAIL=admin@browser.test
+  BOOKSTORE_ADMIN_PASSWORD="browser-admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  export BOOKSTORE_ADMIN_PASSWORD
   stack_started=1
   for name in "${BS_COMPONENTS[@]}"; do
     if ! stack_start "$name" "$BOOKSTORE_TEST_DB_PORT"; then

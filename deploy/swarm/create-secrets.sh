@@ -20,5 +20,6 @@ if ! docker secret inspect bookstore_rabbitmq_password >/dev/null 2>&1; then
 fi
 seed="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
 create bookstore_jwt_keys "k$(date -u +%Y%m%d%H%M%S) ${seed}"
+create bookstore_web_session_key "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 create bookstore_admin_email "${ADMIN_EMAIL}"
 create bookstore_admin_password "${ADMIN_PASSWORD}"

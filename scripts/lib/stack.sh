@@ -103,6 +103,8 @@ stack_component_env() {
     gateway)
       COMPONENT_ENV+=(
         AUTH_URLS="$(stack_url auth)" CATALOG_URLS="$(stack_url catalog)" ORDERS_URLS="$(stack_url orders)"
+        # web calls from 127.0.0.1 and passes its user's address on in X-Forwarded-For.
+        TRUSTED_PROXIES=127.0.0.1
         AMQP_URL_FILE="$(stack_secret_file amqp_url)"
       )
       ;;
