@@ -4,6 +4,7 @@
 //   events:   events/ (book.* emitted by the handlers; order.placed, order.cancelled, user.registered
 //             consumed by events/dispatch.cpp)
 
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -32,6 +33,7 @@ struct Settings {
   db::Options db;
   bus::Options bus;
   authn::Settings tokens;
+  std::chrono::seconds shared_cache_max_age{30};
 };
 
 Settings ReadSettings(config::Env& env) {
@@ -41,6 +43,10 @@ Settings ReadSettings(config::Env& env) {
   settings.db = db::ReadOptions(env, "catalog");
   settings.bus = bus::Options::FromEnv(env, "catalog");
   settings.tokens = authn::ReadSettings(env);
+  settings.shared_cache_max_age = std::chrono::seconds(
+      env.Int("CATALOG_SHARED_CACHE_SECONDS", settings.shared_cache_max_age.count(), 0, 86'400,
+              "how long shared caches (the gateway) may keep GET /books and /books/{id} answers (s-maxage); "
+              "book.* events purge the gateway's copies sooner; 0: not at all"));
   return settings;
 }
 
@@ -58,7 +64,10 @@ int Run(const Settings& settings) {
 
   http::Server server(settings.server);
   server.Use(handlers::MapDomainErrors());
-  handlers::AddBookRoutes(server, {.pool = pool, .relay = relay, .authenticator = authenticator});
+  handlers::AddBookRoutes(server, {.pool = pool,
+                                   .relay = relay,
+                                   .authenticator = authenticator,
+                                   .shared_cache_max_age = settings.shared_cache_max_age});
   // Not auth's keys: public reads must go on while auth is away (writes then answer 503).
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
   server.AddReadinessCheck("broker",

@@ -1,6 +1,6 @@
 // The gateway: wiring only. Filters run in this order on every routed request (Envoy-style, one folder
-// each under filters/): access_log -> client_ip -> rate_limit -> authn -> router (the proxy), or the
-// gateway's own GET /events (live/). /healthz, /readyz and /metrics bypass them.
+// each under filters/): access_log -> client_ip -> rate_limit -> authn -> response_cache -> router (the
+// proxy), or the gateway's own GET /events (live/). /healthz, /readyz and /metrics bypass them.
 
 #include <iostream>
 #include <memory>
@@ -16,6 +16,7 @@
 #include "filters/client_ip/cidr.h"
 #include "filters/client_ip/client_ip.h"
 #include "filters/rate_limit/rate_limit.h"
+#include "filters/response_cache/response_cache.h"
 #include "filters/router/router.h"
 #include "live/events_endpoint.h"
 #include "live/feed.h"
@@ -90,6 +91,10 @@ int Run(const Settings& settings) {
   LiveHub hub(settings.hub);
   AddLiveGauges(hub, authenticator.get());
   RateLimiter rate_limiter(settings.limits);
+  std::unique_ptr<ResponseCache> cache;
+  if (settings.response_cache.capacity_bytes > 0) {
+    cache = std::make_unique<ResponseCache>(settings.response_cache);
+  }
   Proxy proxy(client, settings.proxy);
   EventsEndpoint events(hub, authenticator.get(), settings.events);
 
@@ -100,6 +105,7 @@ int Run(const Settings& settings) {
   server.Use(ClientIpFilter(trusted_proxies));
   server.Use(rate_limiter.Filter());
   server.Use(AuthnFilter(authenticator.get()));
+  if (cache) server.Use(cache->Filter());
   AddProxyRoutes(server, proxy, Clusters{.auth = auth, .catalog = catalog, .orders = orders});
   events.Register(server);
 
@@ -110,9 +116,11 @@ int Run(const Settings& settings) {
                                          client, authenticator->Revocations(), server.io_context(0));
   }
   // After the server: destroyed first, so no event is routed to streams of a server that is gone.
-  const LiveFeed feed(settings.bus, hub, authenticator ? &authenticator->Revocations() : nullptr,
-                      [&revocations] {
+  // After a (re)connection the cache starts empty: book events missed meanwhile are not replayed.
+  const LiveFeed feed(settings.bus, hub, authenticator ? &authenticator->Revocations() : nullptr, cache.get(),
+                      [&revocations, &cache] {
                         if (revocations) revocations->Load();
+                        if (cache) cache->Clear();
                       });
 
   // Ready once tokens can be checked (keys and revocations loaded) and live events flow; the upstreams'

@@ -71,6 +71,12 @@ Settings ReadSettings(config::Env& env) {
   s.limits.login_failures_per_ip.max_keys = max_keys;
   s.limits.registrations_per_ip.max_keys = max_keys;
 
+  s.response_cache.capacity_bytes = static_cast<std::size_t>(env.Int(
+      "RESPONSE_CACHE_BYTES", static_cast<std::int64_t>(s.response_cache.capacity_bytes), 0,
+      std::int64_t{1} << 40,
+      "memory for public GET answers kept and served again (catalog reads), least recently used dropped "
+      "first; kept fresh by book.* events; 0 turns the response cache off"));
+
   s.events.heartbeat =
       env.Duration("EVENTS_HEARTBEAT", s.events.heartbeat, "keep-alive comment interval of /events");
   s.hub.queue_limit = static_cast<std::size_t>(

@@ -11,6 +11,7 @@
 #include "bookstore/http/client.h"
 #include "bookstore/http/server.h"
 #include "filters/rate_limit/rate_limit.h"
+#include "filters/response_cache/response_cache.h"
 #include "filters/router/router.h"
 #include "live/events_endpoint.h"
 #include "live/hub.h"
@@ -41,6 +42,7 @@ struct Settings {
 
   std::vector<std::string> trusted_proxies;  // IPs and CIDR ranges allowed to set X-Forwarded-For
   RateLimits limits;
+  ResponseCacheOptions response_cache;
 
   EventsOptions events;
   LiveHub::Options hub;

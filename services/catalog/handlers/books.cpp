@@ -61,7 +61,10 @@ SearchQuery ReadSearchQuery(const http::Context& ctx) {
 
 class BookRoutes {
  public:
-  explicit BookRoutes(BookRoutesDeps deps) : deps_(deps) {}
+  explicit BookRoutes(BookRoutesDeps deps)
+      : deps_(deps),
+        public_cache_control_("public, max-age=0, s-maxage=" +
+                              std::to_string(deps.shared_cache_max_age.count())) {}
 
   http::Awaitable<http::Response> Search(http::Context& ctx) {
     const SearchQuery query = ReadSearchQuery(ctx);
@@ -74,7 +77,7 @@ class BookRoutes {
     }
     http::Response response = ExactJsonResponse(books);
     response.set("X-Total-Count", std::to_string(result.total));
-    co_return response;
+    co_return PublicRead(std::move(response));
   }
 
   http::Awaitable<http::Response> Get(http::Context& ctx) {
@@ -83,7 +86,7 @@ class BookRoutes {
     if (!book) {
       throw http::NotFound("book not found");
     }
-    co_return ExactJsonResponse(BookToJson(*book));
+    co_return PublicRead(ExactJsonResponse(BookToJson(*book)));
   }
 
   http::Awaitable<http::Response> Create(http::Context& ctx) {
@@ -156,6 +159,14 @@ class BookRoutes {
   }
 
  private:
+  // Marks a 200 answer that is the same for every caller (neither GET depends on who asks: deleted books
+  // are hidden from everyone): browsers revalidate, shared caches such as the gateway may keep it for
+  // CATALOG_SHARED_CACHE_SECONDS. Every other answer carries no Cache-Control (not cacheable).
+  http::Response PublicRead(http::Response response) const {
+    response.set(http::Field::cache_control, public_cache_control_);
+    return response;
+  }
+
   // The book, locked, if it exists, is not deleted, and the caller owns it or is an admin.
   static Book LockOwnedBook(db::Connection& c, std::int64_t id, const authn::Identity& caller) {
     auto book = repository::LockBook(c, id);
@@ -169,6 +180,7 @@ class BookRoutes {
   }
 
   BookRoutesDeps deps_;
+  std::string public_cache_control_;
 };
 
 }  // namespace

@@ -6,6 +6,11 @@
 //   403) PUT    /books/{id}   owner or admin; any subset of the fields DELETE /books/{id}   owner or admin;
 //   soft delete
 // Checks run in this order: 401 (no or bad token), 400 (body or parameters), 404, 403.
+// The 200 answers of both GETs are the same for every caller and say so: Cache-Control "public,
+// max-age=0, s-maxage=<shared_cache_max_age>" (the gateway's response cache keeps them, book.* events
+// drop them); every other answer carries no Cache-Control.
+
+#include <chrono>
 
 #include "bookstore/authn/authn.h"
 #include "bookstore/bus/outbox.h"
@@ -18,6 +23,7 @@ struct BookRoutesDeps {
   db::Pool& pool;
   bus::Relay& relay;
   authn::Authenticator& authenticator;
+  std::chrono::seconds shared_cache_max_age{30};  // CATALOG_SHARED_CACHE_SECONDS
 };
 
 void AddBookRoutes(http::Server& server, BookRoutesDeps deps);

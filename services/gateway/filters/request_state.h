@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "bookstore/http/context.h"
 
@@ -17,6 +18,7 @@ struct RequestState {
   std::string client_ip;                    // filters/client_ip
   std::shared_ptr<const Replica> upstream;  // filters/router: the replica that answered (or failed)
   int attempts = 0;                         // filters/router: replicas tried
+  std::string_view cache;                   // filters/response_cache: "hit", "miss", "bypass" ("" when off)
 };
 
 inline constexpr std::string_view kRequestStateAttribute = "gateway.state";

@@ -4,15 +4,34 @@
 #include "bookstore/log/log.h"
 
 namespace bookstore::gateway {
+namespace {
+
+// Before the hub publishes the event. A book event without a usable id still changes some listing; with
+// no way to tell which book, everything goes.
+void InvalidateBook(const bus::Event& event, ResponseCache& cache) {
+  const auto* data = event.data.if_object();
+  const auto* id = data != nullptr ? data->if_contains("id") : nullptr;
+  if (id != nullptr && id->is_int64() && id->as_int64() > 0) {
+    cache.InvalidateBook(id->as_int64());
+    return;
+  }
+  log::Warn("book event without an id: response cache cleared",
+            {{"event_id", event.id}, {"type", event.type}});
+  cache.Clear();
+}
+
+}  // namespace
 
 LiveFeed::LiveFeed(const bus::Options& options, LiveHub& hub, auth::RevocationSet* revocations,
-                   std::function<void()> on_connected)
+                   ResponseCache* cache, std::function<void()> on_connected)
     : subscriber_(
           options, {"book.*", "order.*", "auth.token_revoked"},
-          [&hub, revocations](const bus::Event& event) { Handle(event, hub, revocations); },
+          [&hub, revocations, cache](const bus::Event& event) { Handle(event, hub, revocations, cache); },
           std::move(on_connected)) {}
 
-void LiveFeed::Handle(const bus::Event& event, LiveHub& hub, auth::RevocationSet* revocations) {
+void LiveFeed::Handle(const bus::Event& event, LiveHub& hub, auth::RevocationSet* revocations,
+                      ResponseCache* cache) {
+  if (cache != nullptr && event.type.starts_with("book.")) InvalidateBook(event, *cache);
   if (event.type != "auth.token_revoked") {
     hub.Publish(event);
     return;

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <boost/json/parse.hpp>
+#include <chrono>
+#include <memory>
 #include <string>
 
 #include "bookstore/auth/revocation.h"
@@ -149,6 +151,35 @@ TEST(LiveFeedTest, BookAndOrderEventsReachTheHub) {
   Client anonymous(hub, 0);
   LiveFeed::Handle(MakeTestEvent("book.deleted", R"({"id":1,"deleted":true})"), hub, nullptr);
   EXPECT_EQ(anonymous.Received().size(), 1U);
+}
+
+// Stores `target` in `cache` as if catalog had just answered it.
+void Cache(ResponseCache& cache, const std::string& target) {
+  auto cached = std::make_shared<CachedResponse>();
+  cached->expires_at = CachedResponse::Clock::now() + std::chrono::minutes(1);
+  ASSERT_TRUE(cache.store().Put(target, cache.store().StampOf(target), cached).stored);
+}
+
+bool Cached(ResponseCache& cache, const std::string& target) {
+  return cache.store().Find(target, CachedResponse::Clock::now()) != nullptr;
+}
+
+TEST(LiveFeedTest, BookEventsInvalidateTheResponseCacheBeforeReachingTheHub) {
+  LiveHub hub({});
+  ResponseCache cache({.capacity_bytes = 1 << 20});
+  for (const char* target : {"/books/1", "/books?limit=100", "/books/2", "/orders/1"}) Cache(cache, target);
+  LiveFeed::Handle(MakeTestEvent("book.stock_changed", R"({"id":1,"stock":3})"), hub, nullptr, &cache);
+  EXPECT_FALSE(Cached(cache, "/books/1"));
+  EXPECT_FALSE(Cached(cache, "/books?limit=100"));
+  EXPECT_TRUE(Cached(cache, "/books/2"));
+
+  LiveFeed::Handle(MakeTestEvent("order.paid", R"({"id":2,"user_id":5})"), hub, nullptr, &cache);
+  EXPECT_TRUE(Cached(cache, "/books/2"));
+
+  // Without a usable id there is no telling which book changed.
+  LiveFeed::Handle(MakeTestEvent("book.updated", R"({"title":"?"})"), hub, nullptr, &cache);
+  EXPECT_FALSE(Cached(cache, "/books/2"));
+  EXPECT_FALSE(Cached(cache, "/orders/1"));
 }
 
 }  // namespace

@@ -2,13 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <optional>
 #include <string>
 
 #include "bookstore/http/error.h"
 #include "filters/request_state.h"
+#include "tests/pipeline_runner.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -45,26 +43,14 @@ class RateLimitFilterTest : public ::testing::Test {
       ++outcome.forwarded;
       co_return http::EmptyResponse(upstream_status);
     };
-    boost::asio::io_context io;
-    std::optional<http::Response> response;
-    std::exception_ptr failure;
-    boost::asio::co_spawn(io, pipeline.Begin()(ctx), [&](std::exception_ptr e, http::Response r) {
-      failure = e;
-      response = std::move(r);
-    });
-    io.run();
-    if (failure) {
-      try {
-        std::rethrow_exception(failure);
-      } catch (const http::Error& e) {
-        outcome.status = static_cast<unsigned>(e.status());
-        for (const auto& [name, value] : e.headers()) {
-          if (name == "Retry-After") outcome.retry_after = value;
-        }
+    try {
+      outcome.status = RunPipeline(pipeline, ctx).result_int();
+    } catch (const http::Error& e) {
+      outcome.status = static_cast<unsigned>(e.status());
+      for (const auto& [name, value] : e.headers()) {
+        if (name == "Retry-After") outcome.retry_after = value;
       }
-      return outcome;
     }
-    outcome.status = response->result_int();
     return outcome;
   }
 

@@ -32,6 +32,7 @@ void WriteLine(const http::Context& ctx, http::Verb method, std::string_view pat
       {"client_ip", state.client_ip},
   };
   if (state.attempts > 1) fields["attempts"] = state.attempts;
+  if (!state.cache.empty()) fields["cache"] = state.cache;
   if (const auto* identity = authn::CurrentIdentity(ctx)) fields["user_id"] = identity->user_id;
   log::Info("request", fields);
 }

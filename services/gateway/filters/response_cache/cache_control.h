@@ -1,0 +1,51 @@
+#pragma once
+// The Cache-Control directives (RFC 9111 §5.2) the response cache acts on, read from every Cache-Control
+// field of a request or a response.
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+#include "bookstore/http/message.h"
+
+namespace bookstore::gateway {
+
+struct CacheControl {
+  bool is_public = false;
+  bool is_private = false;
+  bool no_store = false;
+  bool no_cache = false;
+  // Seconds; a value that is not a non-negative integer counts as 0 (RFC 9111 §4.2.1: treat as stale).
+  std::optional<std::chrono::seconds> max_age;
+  std::optional<std::chrono::seconds> s_maxage;
+
+  // How long a shared cache may keep the answer: s-maxage, else max-age, else 0.
+  [[nodiscard]] std::chrono::seconds SharedLifetime() const;
+};
+
+// Directive names are case-insensitive; unknown directives and arguments of the flags are ignored
+// (`private="Set-Cookie"` still counts as private: when in doubt, do not store).
+CacheControl ParseCacheControl(std::string_view value);
+
+// A delta-seconds value (max-age, Age), quoted or not. Anything else is 0: a cache must not keep what it
+// cannot read a lifetime for.
+std::chrono::seconds DeltaSeconds(std::string_view text);
+
+// Every Cache-Control field of `message` combined (a message may carry several).
+template <typename Fields>
+CacheControl ReadCacheControl(const Fields& message) {
+  CacheControl combined;
+  const auto [first, last] = message.equal_range(http::Field::cache_control);
+  for (auto it = first; it != last; ++it) {
+    const CacheControl part = ParseCacheControl(it->value());
+    combined.is_public |= part.is_public;
+    combined.is_private |= part.is_private;
+    combined.no_store |= part.no_store;
+    combined.no_cache |= part.no_cache;
+    if (part.max_age) combined.max_age = part.max_age;
+    if (part.s_maxage) combined.s_maxage = part.s_maxage;
+  }
+  return combined;
+}
+
+}  // namespace bookstore::gateway

@@ -1,0 +1,29 @@
+#pragma once
+// Runs a filter chain to completion on a private io_context, for the tests of single filters.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include "bookstore/http/context.h"
+#include "bookstore/http/router.h"
+
+namespace bookstore::gateway {
+
+// The chain's response, or what it threw (rethrown here).
+inline http::Response RunPipeline(const http::detail::Pipeline& pipeline, http::Context& ctx) {
+  boost::asio::io_context io;
+  std::optional<http::Response> response;
+  std::exception_ptr failure;
+  boost::asio::co_spawn(io, pipeline.Begin()(ctx), [&](std::exception_ptr e, http::Response r) {
+    failure = e;
+    response = std::move(r);
+  });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*response);
+}
+
+}  // namespace bookstore::gateway
