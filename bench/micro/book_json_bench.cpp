@@ -1,6 +1,6 @@
 // The catalog's hot path besides the database: one book to JSON text (GET /books/{id}) and a page of
-// 100 (GET /books?limit=100), as handlers/books.cpp does it (BookToJson, then SerializeJson, which
-// prints prices exactly).
+// 100 (GET /books?limit=100), as handlers/books.cpp does it (BookToJson, then http::JsonResponse's
+// json::Serialize, which prints prices exactly).
 
 #include <benchmark/benchmark.h>
 
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bookstore/json/json.h"
 #include "domain/book.h"
-#include "domain/json_text.h"
 
 namespace bookstore::catalog {
 namespace {
@@ -35,7 +35,7 @@ Book SampleBook(std::int64_t id) {
 void BookToJsonText(benchmark::State& state) {
   const Book book = SampleBook(4242);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(SerializeJson(BookToJson(book)));
+    benchmark::DoNotOptimize(json::Serialize(BookToJson(book)));
   }
 }
 BENCHMARK(BookToJsonText);
@@ -62,7 +62,7 @@ void PageOf100ToJsonText(benchmark::State& state) {
   const std::vector<Book> books = SamplePage();
   std::size_t bytes = 0;
   for (auto _ : state) {
-    std::string text = SerializeJson(PageToJson(books));
+    std::string text = json::Serialize(PageToJson(books));
     bytes += text.size();
     benchmark::DoNotOptimize(text);
   }
@@ -71,8 +71,8 @@ void PageOf100ToJsonText(benchmark::State& state) {
 BENCHMARK(PageOf100ToJsonText);
 
 // The same page through boost::json::serialize in one pass: not usable as is (it prints the prices in
-// exponent form, "1.009E1"), but the floor SerializeJson could get near by streaming instead of building
-// a std::string per key and per scalar.
+// exponent form, "1.009E1"), but the floor json::Serialize could get near by streaming instead of building
+// a std::string per key and per string.
 void PageOf100BoostSerialize(benchmark::State& state) {
   const std::vector<Book> books = SamplePage();
   std::size_t bytes = 0;

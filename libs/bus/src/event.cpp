@@ -3,12 +3,13 @@
 #include <array>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+
+#include "bookstore/json/json.h"
 
 namespace bookstore::bus {
 namespace {
@@ -78,7 +79,7 @@ std::string Serialize(const Event& event) {
   body.emplace("type", event.type);
   body.emplace("time", event.time);
   body.emplace("data", event.data);
-  return boost::json::serialize(body);
+  return json::Serialize(body);  // amounts in data print as exact decimals, never "1.25E1"
 }
 
 Event ParseEvent(std::string_view text) {

@@ -44,6 +44,14 @@ TEST(EventTest, SerializesTheStructuredModeBodyInOrder) {
                               R"("time":"2026-11-27T17:00:00.123Z","data":{"order_id":5}})");
 }
 
+TEST(EventTest, SerializesAmountsAsExactDecimals) {
+  // Boost.JSON alone would print 12.5 as 1.25E1; docs/events.md promises plain decimals.
+  Event event{"id-1", "catalog", "book.updated", "2026-11-27T17:00:00.123Z", {{"price", 12.5}, {"stock", 3}},
+              ""};
+  EXPECT_EQ(Serialize(event), R"({"specversion":"1.0","id":"id-1","source":"catalog","type":"book.updated",)"
+                              R"("time":"2026-11-27T17:00:00.123Z","data":{"price":12.5,"stock":3}})");
+}
+
 TEST(EventTest, ParseReadsWhatSerializeWrote) {
   const Event original = MakeEvent("order.stock_reserved", "catalog",
                                    {{"order_id", 5},

@@ -1,9 +1,10 @@
+#include "bookstore/http/message.h"
+
 #include <boost/beast/http/status.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "bookstore/http/error.h"
-#include "bookstore/http/message.h"
+#include "bookstore/json/json.h"
 
 namespace bookstore::http {
 namespace {
@@ -23,7 +24,7 @@ const boost::json::value* FindField(const boost::json::object& body, std::string
 Response JsonResponse(const boost::json::value& body, Status status) {
   Response res{status, 11};
   res.set(Field::content_type, kJsonContentType);
-  res.body() = boost::json::serialize(body);
+  res.body() = json::Serialize(body);
   return res;
 }
 
@@ -146,7 +147,7 @@ Response ProblemResponse(Status status, std::string_view detail, const boost::js
   }
   Response res{status, 11};
   res.set(Field::content_type, kProblemContentType);
-  res.body() = boost::json::serialize(body);
+  res.body() = json::Serialize(body);
   return res;
 }
 

@@ -4,8 +4,9 @@
 #include <boost/json/value.hpp>
 #include <limits>
 
-#include "domain/json_text.h"
-#include "domain/money.h"
+#include "bookstore/json/json.h"
+#include "bookstore/money/money.h"
+#include "domain/price.h"
 #include "domain/text.h"
 #include "domain/validation_error.h"
 
@@ -70,7 +71,7 @@ std::optional<std::int64_t> ReadPrice(const json::object& body, std::string_view
   if (!value->is_number()) {
     throw ValidationError("price", "price must be a number");
   }
-  const auto texts = TopLevelNumberTexts(raw_body);
+  const auto texts = bookstore::json::TopLevelNumberTexts(raw_body);
   const auto text = texts.find("price");
   if (text == texts.end()) {
     throw ValidationError("price", "price must be a number");
@@ -86,7 +87,7 @@ json::object BookToJson(const Book& book) {
       {"title", book.title},
       {"author", book.author},
       {"description", book.description},
-      {"price", CentsToJsonNumber(book.price_cents)},
+      {"price", money::ToJson(book.price_cents)},
       {"stock", book.stock},
       {"seller_id", book.seller_id},
       {"seller_name", book.seller_name},

@@ -31,7 +31,8 @@ struct Book {
 };
 
 // The public representation: {id, title, author, description, price, stock, seller_id, seller_name,
-// created_at, updated_at}. Serialize it with SerializeJson (json_text.h) to keep the price exact.
+// created_at, updated_at}. The price is a money::ToJson value: json::Serialize (and so http::JsonResponse)
+// prints it exactly.
 boost::json::object BookToJson(const Book& book);
 
 // The data of a book.* event: the whole book plus "version", and "deleted": true for book.deleted

@@ -4,7 +4,7 @@
 #include <boost/json/object.hpp>
 #include <limits>
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::catalog {
 namespace {
@@ -97,12 +97,12 @@ json::object StockReservedData(const PlacedOrder& order, const std::map<std::int
                                  {"title", book.title},
                                  {"seller_id", book.seller_id},
                                  {"quantity", item.quantity},
-                                 {"unit_price", CentsToJsonNumber(book.price_cents)}});
+                                 {"unit_price", money::ToJson(book.price_cents)}});
   }
   return json::object{{"order_id", order.order_id},
                       {"user_id", order.user_id},
                       {"items", std::move(items)},
-                      {"total_price", CentsToJsonNumber(total_cents)}};
+                      {"total_price", money::ToJson(total_cents)}};
 }
 
 json::object StockRejectedData(const PlacedOrder& order, const ReservationDecision& decision) {

@@ -6,7 +6,6 @@
 
 #include "bookstore/http/error.h"
 #include "domain/book.h"
-#include "domain/json_text.h"
 #include "domain/search.h"
 #include "events/book_events.h"
 #include "repository/books_repository.h"
@@ -17,10 +16,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::size_t kMaxSearchWords = 10;
-
-http::Response ExactJsonResponse(const json::value& body, http::Status status = http::Status::ok) {
-  return http::TextResponse(SerializeJson(body), status, http::kJsonContentType);
-}
 
 // The W3C trace context of the request, when it has the right shape, for the events it causes.
 std::string TraceParent(const http::Context& ctx) {
@@ -75,7 +70,7 @@ class BookRoutes {
     for (const Book& book : result.books) {
       books.push_back(BookToJson(book));
     }
-    http::Response response = ExactJsonResponse(books);
+    http::Response response = http::JsonResponse(books);
     response.set("X-Total-Count", std::to_string(result.total));
     co_return PublicRead(std::move(response));
   }
@@ -86,7 +81,7 @@ class BookRoutes {
     if (!book) {
       throw http::NotFound("book not found");
     }
-    co_return PublicRead(ExactJsonResponse(BookToJson(*book)));
+    co_return PublicRead(http::JsonResponse(BookToJson(*book)));
   }
 
   http::Awaitable<http::Response> Create(http::Context& ctx) {
@@ -113,7 +108,7 @@ class BookRoutes {
       return stored;
     });
     deps_.relay.Notify();
-    http::Response response = ExactJsonResponse(BookToJson(created), http::Status::created);
+    http::Response response = http::JsonResponse(BookToJson(created), http::Status::created);
     response.set(http::Field::location, "/books/" + std::to_string(created.id));
     co_return response;
   }
@@ -142,7 +137,7 @@ class BookRoutes {
     if (changed) {
       deps_.relay.Notify();
     }
-    co_return ExactJsonResponse(BookToJson(updated));
+    co_return http::JsonResponse(BookToJson(updated));
   }
 
   http::Awaitable<http::Response> Delete(http::Context& ctx) {
@@ -155,7 +150,7 @@ class BookRoutes {
       events::AddBookEvent(c, "book.deleted", *repository::LockBook(c, id), traceparent);
     });
     deps_.relay.Notify();
-    co_return ExactJsonResponse(json::object{{"message", "book deleted"}});
+    co_return http::JsonResponse(json::object{{"message", "book deleted"}});
   }
 
  private:

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::catalog::repository {
 namespace {
@@ -22,7 +22,7 @@ Book BookFromRow(const db::Row& row) {
   book.title = row.String(1);
   book.author = row.String(2);
   book.description = row.String(3);
-  book.price_cents = DecimalToCents(row.String(4));
+  book.price_cents = money::FromDecimal(row.String(4));
   book.stock = row.Int(5);
   book.stock_supplied = row.Int(6);
   book.seller_id = row.Int(7);
@@ -121,7 +121,7 @@ std::int64_t InsertBook(db::Connection& c, const Book& book) {
   auto result = c.Execute(
       "INSERT INTO books (title, author, description, price, stock, stock_supplied, seller_id, version, "
       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
-      {book.title, book.author, book.description, db::Decimal{CentsToDecimal(book.price_cents)}, book.stock,
+      {book.title, book.author, book.description, db::Decimal{money::ToDecimal(book.price_cents)}, book.stock,
        book.stock, book.seller_id});
   return static_cast<std::int64_t>(result.insert_id);
 }
@@ -130,7 +130,7 @@ void UpdateBook(db::Connection& c, const Book& after) {
   c.Execute(
       "UPDATE books SET title = ?, author = ?, description = ?, price = ?, stock = ?, stock_supplied = ?, "
       "version = version + 1, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
-      {after.title, after.author, after.description, db::Decimal{CentsToDecimal(after.price_cents)},
+      {after.title, after.author, after.description, db::Decimal{money::ToDecimal(after.price_cents)},
        after.stock, after.stock_supplied, after.id});
 }
 

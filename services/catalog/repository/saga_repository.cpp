@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::catalog::repository {
 
@@ -58,7 +58,7 @@ void InsertReservation(db::Connection& c, std::int64_t order_id, std::int64_t bo
   c.Execute(
       "INSERT INTO reservations (order_id, book_id, quantity, unit_price, status, created_at) "
       "VALUES (?, ?, ?, ?, 'reserved', UTC_TIMESTAMP(3))",
-      {order_id, book_id, quantity, db::Decimal{CentsToDecimal(unit_price_cents)}});
+      {order_id, book_id, quantity, db::Decimal{money::ToDecimal(unit_price_cents)}});
 }
 
 std::vector<HeldItem> LockHeldItems(db::Connection& c, std::int64_t order_id) {

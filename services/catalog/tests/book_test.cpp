@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "domain/json_text.h"
+#include "bookstore/json/json.h"
 #include "domain/validation_error.h"
 
 namespace bookstore::catalog {
@@ -157,7 +157,7 @@ TEST(BookToJson, HasTheContractFieldsAndAnExactPrice) {
   book.created_at = "2024-01-31T12:00:00.000Z";
   book.updated_at = "2024-01-31T12:00:01.000Z";
   EXPECT_EQ(
-      SerializeJson(BookToJson(book)),
+      json::Serialize(BookToJson(book)),
       R"({"id":4,"title":"Germinal","author":"Émile Zola","description":"Mines.","price":19.99,"stock":5,)"
       R"("seller_id":9,"seller_name":"Ana","created_at":"2024-01-31T12:00:00.000Z",)"
       R"("updated_at":"2024-01-31T12:00:01.000Z"})");

@@ -4,7 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "domain/json_text.h"
+#include "bookstore/json/json.h"
 
 namespace bookstore::catalog {
 namespace {
@@ -94,7 +94,7 @@ TEST(StockReservedData, HasCatalogPricesTitlesAndAnExactTotal) {
   const std::map<std::int64_t, Book> books{{1, MakeBook(1, 5, 1999)}, {2, MakeBook(2, 5, 1)}};
   const auto data = StockReservedData(Order({{1, 3}, {2, 1}}), books);
   EXPECT_EQ(
-      SerializeJson(data),
+      bookstore::json::Serialize(data),
       R"({"order_id":77,"user_id":5,"items":[{"book_id":1,"title":"Book 1","seller_id":101,"quantity":3,)"
       R"("unit_price":19.99},{"book_id":2,"title":"Book 2","seller_id":102,"quantity":1,"unit_price":0.01}],)"
       R"("total_price":59.98})");
@@ -102,7 +102,7 @@ TEST(StockReservedData, HasCatalogPricesTitlesAndAnExactTotal) {
 
 TEST(StockRejectedData, ListsTheItemsShort) {
   ReservationDecision decision{false, "insufficient_stock", {{2, 3, 1}}};
-  EXPECT_EQ(SerializeJson(StockRejectedData(Order({{1, 1}, {2, 3}}), decision)),
+  EXPECT_EQ(bookstore::json::Serialize(StockRejectedData(Order({{1, 1}, {2, 3}}), decision)),
             R"({"order_id":77,"user_id":5,"reason":"insufficient_stock","items":[{"book_id":2,"requested":3,)"
             R"("available":1}]})");
 }

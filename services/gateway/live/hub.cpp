@@ -1,10 +1,10 @@
 #include "live/hub.h"
 
-#include <boost/json/serialize.hpp>
 #include <charconv>
 
 #include "bookstore/http/context.h"
 #include "bookstore/http/metrics.h"
+#include "bookstore/json/json.h"
 #include "bookstore/log/log.h"
 
 namespace bookstore::gateway {
@@ -155,7 +155,8 @@ LiveHub::Stats LiveHub::GetStats() const {
 }
 
 std::string FormatLiveEvent(const bus::Event& event) {
-  return http::FormatEvent(boost::json::serialize(event.data), event.type, event.id);
+  // Written like the bus writes it: prices stay plain decimals on their way to the browser.
+  return http::FormatEvent(json::Serialize(event.data), event.type, event.id);
 }
 
 std::int64_t EventUserId(const bus::Event& event) {

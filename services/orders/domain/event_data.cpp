@@ -3,8 +3,8 @@
 #include <boost/json/array.hpp>
 #include <limits>
 
+#include "bookstore/money/money.h"
 #include "domain/errors.h"
-#include "domain/money.h"
 
 namespace bookstore::orders {
 namespace {
@@ -12,6 +12,11 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
+
+// Amounts above this are refused when read from an event: far above any order (1,000 copies of 50 books
+// at catalog's maximum price of 1,000,000.00 is 5 * 10^12 cents), so a larger one is a bug upstream.
+constexpr std::int64_t kMaxCents = 1'000'000'000'000'000;  // 10^15 cents
+static_assert(kMaxCents <= money::kMaxCents);
 
 const json::object& RequireObject(const json::value& value, const std::string& what) {
   const json::object* object = value.if_object();
@@ -46,8 +51,8 @@ std::string OptionalString(const json::object& object, std::string_view field) {
 
 std::int64_t RequireAmount(const json::object& object, std::string_view field) {
   const json::value* value = object.if_contains(field);
-  const auto cents = value != nullptr ? JsonToCents(*value) : std::nullopt;
-  if (!cents) {
+  const auto cents = value != nullptr ? money::FromJson(*value) : std::nullopt;
+  if (!cents || *cents < 0 || *cents > kMaxCents) {
     throw MalformedEvent(std::string(field) + " must be an amount with at most two decimals");
   }
   return *cents;
@@ -133,7 +138,7 @@ json::object OrderPaidData(std::int64_t order_id, std::int64_t user_id, std::int
   return json::object{{"order_id", order_id},
                       {"user_id", user_id},
                       {"payment_id", payment_id},
-                      {"amount", CentsToJson(amount_cents)},
+                      {"amount", money::ToJson(amount_cents)},
                       {"method", method}};
 }
 
@@ -142,7 +147,7 @@ json::object DeliveryAssignedData(std::int64_t order_id, std::int64_t user_id, c
   return json::object{{"order_id", order_id},
                       {"user_id", user_id},
                       {"provider", provider},
-                      {"cost", CentsToJson(cost_cents)},
+                      {"cost", money::ToJson(cost_cents)},
                       {"tracking_number", tracking_number}};
 }
 

@@ -2,7 +2,7 @@
 
 #include <boost/json/array.hpp>
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::orders {
 namespace {
@@ -16,7 +16,7 @@ json::value Optional(const std::optional<std::int64_t>& number) {
   return number ? json::value(*number) : json::value(nullptr);
 }
 json::value OptionalAmount(const std::optional<std::int64_t>& cents) {
-  return cents ? CentsToJson(*cents) : json::value(nullptr);
+  return cents ? money::ToJson(*cents) : json::value(nullptr);
 }
 
 json::object ItemToJson(const OrderItem& item, bool rejected) {
@@ -65,7 +65,7 @@ json::object OrderToJson(const Order& order) {
 json::object PaymentToJson(const Payment& payment) {
   json::object out{{"id", payment.id},
                    {"order_id", payment.order_id},
-                   {"amount", CentsToJson(payment.amount_cents)},
+                   {"amount", money::ToJson(payment.amount_cents)},
                    {"method", payment.method},
                    {"status", payment.status},
                    {"reference", payment.reference},
@@ -80,14 +80,14 @@ json::object ProviderToJson(const DeliveryProvider& provider) {
   return json::object{{"id", provider.id},
                       {"name", provider.name},
                       {"coverage_area", provider.coverage_area},
-                      {"cost", CentsToJson(provider.cost_cents)}};
+                      {"cost", money::ToJson(provider.cost_cents)}};
 }
 
 json::object DeliveryToJson(const Delivery& delivery) {
   return json::object{{"order_id", delivery.order_id},
                       {"provider", delivery.provider.name},
                       {"provider_id", delivery.provider.id},
-                      {"cost", CentsToJson(delivery.provider.cost_cents)},
+                      {"cost", money::ToJson(delivery.provider.cost_cents)},
                       {"tracking_number", delivery.tracking_number},
                       {"created_at", delivery.created_at}};
 }

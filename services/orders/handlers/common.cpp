@@ -1,30 +1,6 @@
 #include "handlers/common.h"
 
-#include <boost/beast/http/status.hpp>
-
-#include "domain/json_text.h"
-
 namespace bookstore::orders::handlers {
-
-http::Response ExactJson(const boost::json::value& body, http::Status status) {
-  return http::TextResponse(SerializeJson(body), status, http::kJsonContentType);
-}
-
-http::Response ExactProblem(http::Status status, const std::string& detail,
-                            const boost::json::object& extra) {
-  const auto title = boost::beast::http::obsolete_reason(status);
-  boost::json::object body{{"type", "about:blank"},
-                           {"title", std::string_view(title.data(), title.size())},
-                           {"status", static_cast<int>(status)},
-                           {"detail", detail},
-                           {"error", detail}};
-  for (const auto& member : extra) {
-    if (!body.contains(member.key())) {
-      body[member.key()] = member.value();
-    }
-  }
-  return http::TextResponse(SerializeJson(body), status, http::kProblemContentType);
-}
 
 std::optional<std::string_view> OptionalHeader(const http::Context& ctx, std::string_view name) {
   const auto found = ctx.request().find(name);

@@ -1,8 +1,6 @@
 #pragma once
 // Small helpers shared by the handlers.
 
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,13 +9,6 @@
 #include "bookstore/http/message.h"
 
 namespace bookstore::orders::handlers {
-
-// JSON with exact amounts (domain/json_text.h).
-http::Response ExactJson(const boost::json::value& body, http::Status status = http::Status::ok);
-
-// A problem+json response (the shape of http::Error's, DESIGN §2) with exact amounts in `extra`.
-http::Response ExactProblem(http::Status status, const std::string& detail,
-                            const boost::json::object& extra = {});
 
 // The header's value, or nullopt when the request does not have it.
 std::optional<std::string_view> OptionalHeader(const http::Context& ctx, std::string_view name);

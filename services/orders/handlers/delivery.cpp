@@ -41,7 +41,7 @@ class DeliveryRoutes {
     for (const DeliveryProvider& provider : providers) {
       body.push_back(ProviderToJson(provider));
     }
-    co_return ExactJson(body);
+    co_return http::JsonResponse(body);
   }
 
   http::Awaitable<http::Response> Assign(http::Context& ctx) {
@@ -81,7 +81,7 @@ class DeliveryRoutes {
     });
     deps_.relay.Notify();
     log::Info("delivery assigned", {{"order_id", id}, {"provider", delivery.provider.name}});
-    co_return ExactJson(DeliveryToJson(delivery));
+    co_return http::JsonResponse(DeliveryToJson(delivery));
   }
 
  private:

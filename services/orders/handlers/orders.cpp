@@ -83,13 +83,13 @@ http::Response Replayed(http::Response response, bool replayed) {
 http::Response PlacementResponse(const Order& order, bool replayed) {
   if (order.status == OrderStatus::kRejected) {
     const bool missing = order.reason && *order.reason == "book_not_found";
-    return Replayed(
-        ExactProblem(missing ? http::Status::not_found : http::Status::conflict, RejectionDetail(order),
-                     json::object{{"order_id", order.id}, {"order", OrderToJson(order)}}),
-        replayed);
+    return Replayed(http::ProblemResponse(
+                        missing ? http::Status::not_found : http::Status::conflict, RejectionDetail(order),
+                        json::object{{"order_id", order.id}, {"order", OrderToJson(order)}}),
+                    replayed);
   }
   const auto status = order.status == OrderStatus::kPending ? http::Status::accepted : http::Status::created;
-  http::Response response = ExactJson(OrderToJson(order), status);
+  http::Response response = http::JsonResponse(OrderToJson(order), status);
   response.set(http::Field::location, OrderPath(order.id));
   return Replayed(std::move(response), replayed);
 }
@@ -212,7 +212,7 @@ class OrderRoutes {
     for (const Order& order : page.orders) {
       orders.push_back(OrderToJson(order));
     }
-    http::Response response = ExactJson(orders);
+    http::Response response = http::JsonResponse(orders);
     response.set("X-Total-Count", std::to_string(page.total));
     co_return response;
   }
@@ -242,7 +242,7 @@ class OrderRoutes {
     json::object body = OrderToJson(found->order);
     body["payment"] = found->payment ? json::value(PaymentToJson(*found->payment)) : json::value(nullptr);
     body["delivery"] = found->delivery ? json::value(DeliveryToJson(*found->delivery)) : json::value(nullptr);
-    co_return ExactJson(body);
+    co_return http::JsonResponse(body);
   }
 
   // Owner or admin, before payment. Cancelling a cancelled order answers 200 again and emits nothing.
@@ -272,7 +272,7 @@ class OrderRoutes {
     if (cancelled_now) {
       deps_.relay.Notify();
     }
-    co_return ExactJson(OrderToJson(order));
+    co_return http::JsonResponse(OrderToJson(order));
   }
 
  private:

@@ -53,10 +53,11 @@ class PaymentRoutes {
       deps_.relay.Notify();
     }
     http::Response response =
-        completed ? ExactJson(PaymentToJson(outcome.payment))
-                  : ExactProblem(http::Status::payment_required,
-                                 "payment declined: " + outcome.payment.decline_reason.value_or("declined"),
-                                 json::object{{"payment", PaymentToJson(outcome.payment)}});
+        completed ? http::JsonResponse(PaymentToJson(outcome.payment))
+                  : http::ProblemResponse(
+                        http::Status::payment_required,
+                        "payment declined: " + outcome.payment.decline_reason.value_or("declined"),
+                        json::object{{"payment", PaymentToJson(outcome.payment)}});
     if (outcome.replayed) {
       response.set(kReplayedHeader, "true");
     }

@@ -1,6 +1,6 @@
 #include "repository/books_repository.h"
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::orders::repository {
 
@@ -8,7 +8,7 @@ bool UpsertBook(db::Connection& c, const BookSnapshot& book) {
   // Locking the row (or the gap where it would be) first makes the version check and the write one
   // step, also when two consumers handle two events of the same book at once.
   auto current = c.QueryOne("SELECT version FROM books WHERE id = ? FOR UPDATE", {book.id});
-  const db::Param price = db::Decimal{CentsToDecimal(book.price_cents)};
+  const db::Param price = db::Decimal{money::ToDecimal(book.price_cents)};
   if (!current) {
     c.Execute(
         "INSERT INTO books (id, title, price, stock, seller_id, seller_name, deleted, version, updated_at) "

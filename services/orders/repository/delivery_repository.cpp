@@ -1,13 +1,13 @@
 #include "repository/delivery_repository.h"
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::orders::repository {
 namespace {
 
 DeliveryProvider ProviderFromRow(const db::Row& row, std::size_t first) {
   return DeliveryProvider{row.Int(first), row.String(first + 1), row.String(first + 2),
-                          DecimalToCents(row.String(first + 3))};
+                          money::FromDecimal(row.String(first + 3))};
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ Delivery InsertDelivery(db::Connection& c, std::int64_t order_id, const Delivery
   c.Execute(
       "INSERT INTO deliveries (order_id, provider_id, cost, tracking_number, created_at) "
       "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))",
-      {order_id, provider.id, db::Decimal{CentsToDecimal(provider.cost_cents)}, tracking_number});
+      {order_id, provider.id, db::Decimal{money::ToDecimal(provider.cost_cents)}, tracking_number});
   return *FindDelivery(c, order_id);
 }
 

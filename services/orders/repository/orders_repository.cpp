@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::orders::repository {
 namespace {
@@ -35,7 +35,7 @@ std::optional<std::int64_t> OptionalCents(const db::Row& row, std::size_t column
   if (row.IsNull(column)) {
     return std::nullopt;
   }
-  return DecimalToCents(row.String(column));
+  return money::FromDecimal(row.String(column));
 }
 
 std::optional<std::string> OptionalTime(const db::Row& row, std::size_t column) {
@@ -184,7 +184,7 @@ bool MarkReserved(db::Connection& c, const StockReserved& event, std::chrono::mi
            "UPDATE orders SET status = 'awaiting_payment', total_price = ?, "
            "payment_due_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(3) "
            "WHERE id = ? AND status = 'pending'",
-           {db::Decimal{CentsToDecimal(event.total_cents)},
+           {db::Decimal{money::ToDecimal(event.total_cents)},
             static_cast<std::int64_t>(payment_timeout.count()) * 1000, event.order_id})
           .affected_rows;
   if (changed == 0) {
@@ -193,7 +193,7 @@ bool MarkReserved(db::Connection& c, const StockReserved& event, std::chrono::mi
   for (const ReservedItem& item : event.items) {
     c.Execute(
         "UPDATE order_items SET title = ?, seller_id = ?, unit_price = ? WHERE order_id = ? AND book_id = ?",
-        {item.title, item.seller_id, db::Decimal{CentsToDecimal(item.unit_price_cents)}, event.order_id,
+        {item.title, item.seller_id, db::Decimal{money::ToDecimal(item.unit_price_cents)}, event.order_id,
          item.book_id});
   }
   return true;

@@ -1,6 +1,6 @@
 #include "repository/payments_repository.h"
 
-#include "domain/money.h"
+#include "bookstore/money/money.h"
 
 namespace bookstore::orders::repository {
 namespace {
@@ -12,7 +12,7 @@ Payment FromRow(const db::Row& row) {
   Payment payment;
   payment.id = row.Int(0);
   payment.order_id = row.Int(1);
-  payment.amount_cents = DecimalToCents(row.String(2));
+  payment.amount_cents = money::FromDecimal(row.String(2));
   payment.method = row.String(3);
   payment.status = row.String(4);
   payment.decline_reason = row.OptString(5);
@@ -45,7 +45,7 @@ Payment InsertPayment(db::Connection& c, const Payment& payment,
       c.Execute("INSERT INTO payments (order_id, amount, method, status, decline_reason, reference, "
                 "idempotency_key, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
-                {payment.order_id, db::Decimal{CentsToDecimal(payment.amount_cents)}, payment.method,
+                {payment.order_id, db::Decimal{money::ToDecimal(payment.amount_cents)}, payment.method,
                  payment.status, payment.decline_reason, payment.reference, idempotency_key})
           .insert_id);
   return *FindOne(c, "WHERE id = ?", {id});

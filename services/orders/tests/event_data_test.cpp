@@ -5,8 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "bookstore/json/json.h"
 #include "domain/errors.h"
-#include "domain/json_text.h"
 
 namespace bookstore::orders {
 namespace {
@@ -41,6 +41,19 @@ TEST(EventDataTest, RefusesMalformedStockReserved) {
       MalformedEvent);
 }
 
+// Orders' own rule on top of money::FromJson: an event's amount is never negative nor above 10^15 cents.
+TEST(EventDataTest, RefusesNegativeAndAbsurdAmounts) {
+  const auto with_price = [](const std::string& price) {
+    return json::parse(R"({"id":3,"title":"Dune","price":)" + price +
+                       R"(,"stock":4,"seller_id":9,"version":7})");
+  };
+  EXPECT_EQ(ParseBookEvent(with_price("0"), false).price_cents, 0);
+  EXPECT_EQ(ParseBookEvent(with_price("10000000000000"), false).price_cents, 1'000'000'000'000'000);
+  for (const char* bad : {"-1", "-0.5", "10000000000000.01", "\"12.50\"", "null"}) {
+    EXPECT_THROW(ParseBookEvent(with_price(bad), false), MalformedEvent) << bad;
+  }
+}
+
 TEST(EventDataTest, ParsesStockRejected) {
   const auto event = ParseStockRejected(json::parse(
       R"({"order_id":5,"user_id":2,"reason":"insufficient_stock","items":[{"book_id":3,"requested":4,"available":1}]})"));
@@ -69,9 +82,9 @@ TEST(EventDataTest, BuildsTheOrderEventsOfDocsEventsMd) {
             R"({"order_id":5,"user_id":2,"items":[{"book_id":3,"quantity":2},{"book_id":4,"quantity":1}]})");
   EXPECT_EQ(json::serialize(OrderCancelledData(5, 2, "payment_timeout")),
             R"({"order_id":5,"user_id":2,"reason":"payment_timeout"})");
-  EXPECT_EQ(SerializeJson(OrderPaidData(5, 2, 8, 2510, "paypal")),
+  EXPECT_EQ(bookstore::json::Serialize(OrderPaidData(5, 2, 8, 2510, "paypal")),
             R"({"order_id":5,"user_id":2,"payment_id":8,"amount":25.1,"method":"paypal"})");
-  EXPECT_EQ(SerializeJson(DeliveryAssignedData(5, 2, "DHL", 5000, "DHL-000005-ABC123")),
+  EXPECT_EQ(bookstore::json::Serialize(DeliveryAssignedData(5, 2, "DHL", 5000, "DHL-000005-ABC123")),
             R"({"order_id":5,"user_id":2,"provider":"DHL","cost":50,"tracking_number":"DHL-000005-ABC123"})");
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "bookstore/money/money.h"
 #include "cart/cart.h"
 #include "views/money.h"
 
@@ -216,7 +217,7 @@ json::object BookView(const json::value& book, const Session& session) {
   const auto* price = object != nullptr ? object->if_contains("price") : nullptr;
   const auto cents = price != nullptr ? CentsFromJson(*price) : std::nullopt;
   out["price"] = cents ? FormatCents(*cents) : "—";
-  out["price_input"] = cents ? CentsToInput(*cents) : "";
+  out["price_input"] = cents ? money::ToDecimal(*cents) : "";
   out["seller_name"] = StringMember(book, "seller_name");
   out["seller_id"] = IntMember(book, "seller_id");
   out["is_mine"] = session.LoggedIn() && IntMember(book, "seller_id") == session.user_id;

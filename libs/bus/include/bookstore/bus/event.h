@@ -38,7 +38,8 @@ class BadEvent : public std::runtime_error {
 // or not a usable routing key (1 to 255 printable ASCII characters, no spaces).
 Event MakeEvent(std::string type, std::string source, boost::json::value data, std::string traceparent = {});
 
-// The structured-mode JSON body: exactly specversion, id, source, type, time, data (in that order).
+// The structured-mode JSON body: exactly specversion, id, source, type, time, data (in that order),
+// written by json::Serialize (doubles in plain decimal notation).
 std::string Serialize(const Event& event);
 
 // Parses a structured-mode body. Unknown extension attributes are ignored; `data` may be absent (null).

@@ -36,7 +36,8 @@ using Awaitable = boost::asio::awaitable<T>;
 inline constexpr std::string_view kJsonContentType = "application/json";
 inline constexpr std::string_view kProblemContentType = "application/problem+json";
 
-// 200 (or `status`) with Content-Type application/json and the serialized value.
+// 200 (or `status`) with Content-Type application/json and the value written by json::Serialize, so
+// amounts (money::ToJson) print as exact decimals.
 Response JsonResponse(const boost::json::value& body, Status status = Status::ok);
 
 // A response with the given body and content type.

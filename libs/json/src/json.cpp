@@ -1,4 +1,4 @@
-#include "domain/json_text.h"
+#include "bookstore/json/json.h"
 
 #include <array>
 #include <boost/json/basic_parser_impl.hpp>
@@ -8,10 +8,9 @@
 #include <cstdint>
 #include <limits>
 
-namespace bookstore::catalog {
+namespace bookstore::json {
 namespace {
 
-namespace json = boost::json;
 using boost::system::error_code;
 
 // A basic_parser handler that records only what TopLevelNumberTexts needs. Boost.JSON fixes the names of
@@ -85,65 +84,93 @@ class NumberTextHandler {
 };
 // NOLINTEND(readability-identifier-naming)
 
-void Write(const json::value& value, std::string& out);
-
-void WriteDouble(double d, std::string& out) {
-  if (!std::isfinite(d)) {
-    out += "null";
-    return;
-  }
-  std::array<char, 400> buffer{};  // the longest fixed form of a double is about 330 characters
-  auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), d, std::chars_format::fixed);
-  if (ec != std::errc()) {
-    out += "null";
-    return;
-  }
-  out.append(buffer.data(), end);
+// Integers are written here rather than by boost::json::serialize only to save a string per number; the
+// text is the same.
+template <typename Integer>
+void AppendInteger(Integer number, std::string& out) {
+  std::array<char, 24> buffer{};  // 20 digits and a sign at most
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), number);
+  out.append(buffer.data(), result.ptr);
 }
 
-void Write(const json::value& value, std::string& out) {
+void AppendDouble(double number, std::string& out) {
+  if (!std::isfinite(number)) {
+    out += "null";
+    return;
+  }
+  // Without a precision, to_chars writes the shortest text that reads back as the same double; fixed
+  // keeps it out of exponent form. The longest such text (a subnormal) is about 330 characters.
+  std::array<char, 400> buffer{};
+  const auto result =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), number, std::chars_format::fixed);
+  out.append(buffer.data(), result.ptr);
+}
+
+void Append(const boost::json::value& value, std::string& out);
+
+void AppendObject(const boost::json::object& object, std::string& out) {
+  out += '{';
+  for (auto member = object.begin(); member != object.end(); ++member) {
+    if (member != object.begin()) {
+      out += ',';
+    }
+    out += boost::json::serialize(member->key());  // Boost.JSON's escaping, unchanged
+    out += ':';
+    Append(member->value(), out);
+  }
+  out += '}';
+}
+
+void AppendArray(const boost::json::array& array, std::string& out) {
+  out += '[';
+  for (auto element = array.begin(); element != array.end(); ++element) {
+    if (element != array.begin()) {
+      out += ',';
+    }
+    Append(*element, out);
+  }
+  out += ']';
+}
+
+void Append(const boost::json::value& value, std::string& out) {
   switch (value.kind()) {
-    case json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& member : value.get_object()) {
-        if (!first) {
-          out += ',';
-        }
-        first = false;
-        out += json::serialize(member.key());
-        out += ':';
-        Write(member.value(), out);
-      }
-      out += '}';
+    case boost::json::kind::object:
+      AppendObject(value.get_object(), out);
       return;
-    }
-    case json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& element : value.get_array()) {
-        if (!first) {
-          out += ',';
-        }
-        first = false;
-        Write(element, out);
-      }
-      out += ']';
+    case boost::json::kind::array:
+      AppendArray(value.get_array(), out);
       return;
-    }
-    case json::kind::double_:
-      WriteDouble(value.get_double(), out);
+    case boost::json::kind::string:
+      out += boost::json::serialize(value.get_string());
       return;
-    default:
-      out += json::serialize(value);  // strings, integers, booleans, null
+    case boost::json::kind::int64:
+      AppendInteger(value.get_int64(), out);
+      return;
+    case boost::json::kind::uint64:
+      AppendInteger(value.get_uint64(), out);
+      return;
+    case boost::json::kind::double_:
+      AppendDouble(value.get_double(), out);
+      return;
+    case boost::json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return;
+    case boost::json::kind::null:
+      out += "null";
       return;
   }
 }
 
 }  // namespace
 
+std::string Serialize(const boost::json::value& value) {
+  std::string out;
+  Append(value, out);
+  return out;
+}
+
 std::map<std::string, std::string, std::less<>> TopLevelNumberTexts(std::string_view json_text) {
-  json::basic_parser<NumberTextHandler> parser{json::parse_options{}};
+  boost::json::basic_parser<NumberTextHandler> parser{boost::json::parse_options{}};
   error_code ec;
   parser.write_some(false, json_text.data(), json_text.size(), ec);
   if (ec) {
@@ -152,10 +179,4 @@ std::map<std::string, std::string, std::less<>> TopLevelNumberTexts(std::string_
   return std::move(parser.handler().numbers);
 }
 
-std::string SerializeJson(const json::value& value) {
-  std::string out;
-  Write(value, out);
-  return out;
-}
-
-}  // namespace bookstore::catalog
+}  // namespace bookstore::json

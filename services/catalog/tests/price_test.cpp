@@ -1,12 +1,9 @@
-#include "domain/money.h"
+#include "domain/price.h"
 
 #include <gtest/gtest.h>
 
-#include <charconv>
-#include <random>
 #include <string>
 
-#include "domain/json_text.h"
 #include "domain/validation_error.h"
 
 namespace bookstore::catalog {
@@ -77,58 +74,6 @@ TEST(ParsePriceCents, RefusesWhatIsNotANumber) {
   for (const char* text : {"", "abc", "12.", ".5", "1e", "1e+", "12,50", "1 2", "+5", "0x10", "12.5.0"}) {
     EXPECT_EQ(PriceError(text), "price must be a number") << text;
   }
-}
-
-TEST(CentsToDecimal, PrintsTwoDecimals) {
-  EXPECT_EQ(CentsToDecimal(1250), "12.50");
-  EXPECT_EQ(CentsToDecimal(1), "0.01");
-  EXPECT_EQ(CentsToDecimal(0), "0.00");
-  EXPECT_EQ(CentsToDecimal(100'000'000), "1000000.00");
-  EXPECT_EQ(CentsToDecimal(-5), "-0.05");
-}
-
-TEST(DecimalToCents, ReadsWhatMariaDbPrints) {
-  EXPECT_EQ(DecimalToCents("12.50"), 1250);
-  EXPECT_EQ(DecimalToCents("0.01"), 1);
-  EXPECT_EQ(DecimalToCents("7"), 700);
-  EXPECT_EQ(DecimalToCents("3.1"), 310);
-  EXPECT_EQ(DecimalToCents("-3.10"), -310);
-  for (const char* bad : {"", "1.234", "abc", "1.", ".5", "--1"}) {
-    EXPECT_THROW(DecimalToCents(bad), std::invalid_argument) << bad;
-  }
-}
-
-// The canonical text of an amount without trailing zeros: what SerializeJson must print.
-std::string Expected(std::int64_t cents) {
-  std::string text = CentsToDecimal(cents);
-  while (text.back() == '0') {
-    text.pop_back();
-  }
-  if (text.back() == '.') {
-    text.pop_back();
-  }
-  return text;
-}
-
-TEST(CentsToJsonNumber, PrintsExactlyForEveryPriceUpToAThousand) {
-  for (std::int64_t cents = 1; cents <= 100'000; ++cents) {
-    ASSERT_EQ(SerializeJson(CentsToJsonNumber(cents)), Expected(cents)) << cents;
-  }
-}
-
-TEST(CentsToJsonNumber, PrintsExactlyForLargeAmounts) {
-  static_assert(kExactJsonCentsLimit >= 1'000'000'000'000'000);
-  std::mt19937_64 random(42);  // fixed seed: the same amounts every run
-  std::uniform_int_distribution<std::int64_t> amounts(1, kExactJsonCentsLimit);  // beyond prices: totals
-  for (int i = 0; i < 200'000; ++i) {
-    const std::int64_t cents = i < 100 ? kExactJsonCentsLimit - i : amounts(random);
-    ASSERT_EQ(SerializeJson(CentsToJsonNumber(cents)), Expected(cents)) << cents;
-  }
-}
-
-TEST(CentsToJsonNumber, LosesCentsBeyondTheLimit) {
-  // Why the limit exists: here neighbouring amounts share one double.
-  EXPECT_NE(SerializeJson(CentsToJsonNumber(7'438'947'802'221'741)), "74389478022217.41");
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
-#include "domain/money.h"
+#include "domain/price.h"
 
-#include <stdexcept>
 #include <string>
 
 #include "domain/validation_error.h"
@@ -113,48 +112,5 @@ std::int64_t ParsePriceCents(std::string_view json_number) {
   }
   return cents;
 }
-
-std::string CentsToDecimal(std::int64_t cents) {
-  const bool negative = cents < 0;
-  // Work in unsigned so that INT64_MIN does not overflow.
-  const std::uint64_t magnitude =
-      negative ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  std::string fraction = std::to_string(magnitude % 100);
-  if (fraction.size() < 2) {
-    fraction.insert(0, "0");
-  }
-  return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;
-}
-
-std::int64_t DecimalToCents(std::string_view text) {
-  std::string_view rest = text;
-  bool negative = false;
-  if (!rest.empty() && rest.front() == '-') {
-    negative = true;
-    rest.remove_prefix(1);
-  }
-  const std::size_t dot = rest.find('.');
-  std::string_view whole = rest.substr(0, dot);
-  std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
-  auto all_digits = [](std::string_view s) {
-    for (char ch : s) {
-      if (!IsDigit(ch)) {
-        return false;
-      }
-    }
-    return true;
-  };
-  if (whole.empty() || whole.size() > 16 || fraction.size() > 2 || !all_digits(whole) ||
-      !all_digits(fraction) || (dot != std::string_view::npos && fraction.empty())) {
-    throw std::invalid_argument("not a DECIMAL with at most two decimals: " + std::string(text));
-  }
-  std::int64_t cents = std::stoll(std::string(whole)) * 100;
-  if (!fraction.empty()) {
-    cents += (fraction[0] - '0') * 10 + (fraction.size() > 1 ? fraction[1] - '0' : 0);
-  }
-  return negative ? -cents : cents;
-}
-
-double CentsToJsonNumber(std::int64_t cents) { return static_cast<double>(cents) / 100.0; }
 
 }  // namespace bookstore::catalog

@@ -1,0 +1,26 @@
+#pragma once
+// JSON with exact numbers. Boost.JSON turns every non-integer into a double on parsing and prints doubles
+// in exponent form ("1.25E1"); money (DESIGN §2: a number with at most two decimals) needs neither. So:
+// - Serialize prints doubles in the shortest fixed notation that reads back as the same double ("12.5"),
+//   which for amounts made by money::ToJson is exactly their decimal text;
+// - TopLevelNumberTexts reads the literal text of the numbers of a request body, for a value that must be
+//   parsed exactly rather than through a double (catalog's price).
+
+#include <boost/json/value.hpp>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace bookstore::json {
+
+// Compact JSON like boost::json::serialize, except for doubles (see above). NaN and infinities, which JSON
+// cannot express, become null.
+std::string Serialize(const boost::json::value& value);
+
+// For a JSON text whose top level is an object: member name -> the number's text as written, for each
+// member whose value is a number (a later duplicate wins, as in boost::json::parse). Members of nested
+// objects are not included. Returns an empty map for anything that is not valid JSON.
+std::map<std::string, std::string, std::less<>> TopLevelNumberTexts(std::string_view json_text);
+
+}  // namespace bookstore::json
