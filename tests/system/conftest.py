@@ -1,5 +1,22 @@
 """Fixtures of the system tests (components started as black boxes; see support/).
 
+A test of the store's behaviour takes a Stack (support/stack.py): the components it starts share a
+private AMQP name prefix, a JWT key file and one database per service, and are stopped, their topology
+deleted and their databases dropped at the end.
+
+    def test_something(stack):                       # a Stack of this test; nothing runs yet
+        auth = stack.start_auth()
+        gateway = stack.start_gateway(catalog=stack.start_fake("catalog"))
+        alice = Client(gateway).new_user("Alice")
+
+    def test_a_book(store):                           # auth (with the admin) and catalog, one per module
+        book = store.create_book(store.signed_user("Alice"), title="Germinal")
+
+    pytestmark = pytest.mark.usefixtures("verified")  # ./bookstore verify must pass after each test
+
+A module whose store needs other settings overrides `store` with module_stack.start_store(...). The
+harness itself (a component by hand, a database, the servers):
+
     def test_catalog_survives_rabbitmq_restart(infra, fresh_database, components):
         db = fresh_database("catalog")
         catalog = components.start("catalog", env={**db.env(), **infra.amqp_env()})
@@ -15,8 +32,9 @@ import re
 
 import pytest
 
-from support import Component, Infra, MissingEnvironment, create_database, drop_database, stop_all
+from support import Components, Infra, MissingEnvironment, create_database, drop_database
 from support.infra import output_root
+from support.stack import Stack
 
 
 @pytest.fixture(scope="session")
@@ -29,35 +47,16 @@ def infra():
         pytest.fail(str(error), pytrace=False)
 
 
-@pytest.fixture
-def output_dir(request):
-    """A folder of this test's own for logs and artefacts."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.replace("::", "."))
-    path = output_root() / name
+def _folder(nodeid):
+    path = output_root() / re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.replace("::", "."))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-class Components:
-    """Starts components for one test and stops whatever still runs at its end."""
-
-    def __init__(self, log_dir):
-        self.log_dir = log_dir
-        self.started = []
-
-    def new(self, name, env=None, **kwargs):
-        """A Component not yet started (for tests that start it themselves)."""
-        kwargs.setdefault("log_dir", self.log_dir)
-        component = Component(name, env, **kwargs)
-        self.started.append(component)
-        return component
-
-    def start(self, name, env=None, ready_timeout=30.0, **kwargs):
-        """A Component started and ready."""
-        return self.new(name, env, **kwargs).start(ready_timeout)
-
-    def stop_all(self):
-        stop_all(self.started)
+@pytest.fixture
+def output_dir(request):
+    """A folder of this test's own for logs and artefacts."""
+    return _folder(request.node.nodeid)
 
 
 @pytest.fixture
@@ -80,3 +79,35 @@ def fresh_database(infra):
     yield make
     for database in made:
         drop_database(database)
+
+
+@pytest.fixture
+def stack(infra, output_dir):
+    """A Stack of this test (nothing started), closed at its end."""
+    made = Stack(infra, output_dir)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def verified(stack):
+    """After the test, waits until `./bookstore verify` finds the stack's three databases consistent (every
+    invariant of the order saga holding, events in flight settled); the test errors otherwise."""
+    yield
+    stack.assert_verified()
+
+
+@pytest.fixture(scope="module")
+def module_stack(request, infra):
+    """A Stack shared by the tests of one module (starting auth and catalog costs seconds): tests stay
+    independent by making their own users, books and orders, and by matching events on ids."""
+    made = Stack(infra, _folder(request.module.__name__))
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="module")
+def store(module_stack):
+    """auth (with the admin) and catalog of this module, running; no orders service, so the test topology's
+    orders.events collects book.* and order.stock_* events for store.events."""
+    return module_stack.start_store(orders=0)

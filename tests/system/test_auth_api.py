@@ -4,21 +4,15 @@ Contract: DESIGN §2 (auth routes), docs/events.md."""
 import re
 import subprocess
 
-import requests
-
 from support import binary_for, wait_for
-from test_auth_support import (AuthClient, auth_stack, bearer, jwt_header, jwt_payload, key_line,  # noqa: F401
-                               write_keys)
+from support.api import PASSWORD, Client, bearer, key_line, problem, token_parts, write_keys
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-PASSWORD = "correct horse battery"
 
 
 def assert_problem(response, status, field=None):
     assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
+    body = problem(response)
     assert body["error"] and body["detail"] == body["error"]
     if field is not None:
         assert body.get("field") == field, body
@@ -26,14 +20,14 @@ def assert_problem(response, status, field=None):
 
 
 def user_count(stack):
-    return int(stack.database.scalar("SELECT COUNT(*) FROM users"))
+    return int(stack.database("auth").scalar("SELECT COUNT(*) FROM users"))
 
 
 # ----------------------------------------------------------------------------------------- flows
 
 
-def test_register_login_me_logout(auth_stack):
-    auth = auth_stack.start()
+def test_register_login_me_logout(stack):
+    auth = Client(stack.start_auth())
 
     registered = auth.register("Ada Lovelace", "Ada@Example.com", PASSWORD)
     assert registered.status_code == 201, registered.text
@@ -51,7 +45,7 @@ def test_register_login_me_logout(auth_stack):
     assert body["user_id"] == user_id and body["name"] == "Ada Lovelace" and body["role"] == "user"
     assert body["expires_in"] == 3600
     token = body["token"]
-    header, claims = jwt_header(token), jwt_payload(token)
+    header, claims, _ = token_parts(token)
     assert header["alg"] == "EdDSA" and header["kid"] == "k1"
     assert claims["iss"] == "bookstore-auth" and claims["aud"] == "bookstore"
     assert claims["sub"] == str(user_id) and claims["role"] == "user" and claims["name"] == "Ada Lovelace"
@@ -77,8 +71,8 @@ def test_register_login_me_logout(auth_stack):
     assert auth.me(auth.token("ada@example.com", PASSWORD)).status_code == 200
 
 
-def test_authenticated_routes_refuse_missing_and_bad_tokens(auth_stack):
-    auth = auth_stack.start()
+def test_authenticated_routes_refuse_missing_and_bad_tokens(stack):
+    auth = Client(stack.start_auth())
     for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic YTpi"},
                     {"Authorization": "Bearer " + "a" * 9000}):
         response = auth.get("/auth/me", headers=headers)
@@ -88,8 +82,8 @@ def test_authenticated_routes_refuse_missing_and_bad_tokens(auth_stack):
     assert_problem(auth.get("/users"), 401)
 
 
-def test_login_failures_look_the_same(auth_stack):
-    auth = auth_stack.start()
+def test_login_failures_look_the_same(stack):
+    auth = Client(stack.start_auth())
     assert auth.register("Bob", "bob@example.com", PASSWORD).status_code == 201
 
     wrong_password = auth.login("bob@example.com", "not the password")
@@ -138,19 +132,19 @@ INVALID_REGISTRATIONS = [
 ]
 
 
-def test_registration_validation(auth_stack):
-    auth = auth_stack.start()
+def test_registration_validation(stack):
+    auth = Client(stack.start_auth())
     for body, field in INVALID_REGISTRATIONS:
         response = auth.post("/auth/register", body)
         assert_problem(response, 400, field)
     for raw in ("[]", '"text"', "12", "null", "{", "not json", ""):
         response = auth.post("/auth/register", data=raw, headers={"Content-Type": "application/json"})
         assert_problem(response, 400)
-    assert user_count(auth_stack) == 0, "a refused registration wrote something"
+    assert user_count(stack) == 0, "a refused registration wrote something"
 
 
-def test_registration_limits_count_characters_and_ignore_unknown_fields(auth_stack):
-    auth = auth_stack.start()
+def test_registration_limits_count_characters_and_ignore_unknown_fields(stack):
+    auth = Client(stack.start_auth())
     emoji_name = "\U0001F4DA" * 100  # 100 characters, 400 bytes
     response = auth.post("/auth/register", {"name": emoji_name, "email": "books@example.com",
                                             "password": "é" * 8, "role": "admin", "user_id": 99})
@@ -166,20 +160,20 @@ def test_registration_limits_count_characters_and_ignore_unknown_fields(auth_sta
     assert response.json()["name"] == "Trimmed" and response.json()["email"] == "trimmed@example.com"
 
 
-def test_duplicate_email_in_any_case_is_409(auth_stack):
-    auth = auth_stack.start()
+def test_duplicate_email_in_any_case_is_409(stack):
+    auth = Client(stack.start_auth())
     assert auth.register("First", "Same@Example.com").status_code == 201
     for email in ("same@example.com", "SAME@EXAMPLE.COM", "  Same@Example.com "):
         assert_problem(auth.register("Second", email), 409, "email")
-    assert user_count(auth_stack) == 1
+    assert user_count(stack) == 1
     assert auth.login("same@example.com").status_code == 200
 
 
 # ------------------------------------------------------------------------------------- admin, users
 
 
-def test_users_list_is_admin_only(auth_stack):
-    auth = auth_stack.start(ADMIN_EMAIL="root@example.com", ADMIN_PASSWORD="admin password 1")
+def test_users_list_is_admin_only(stack):
+    auth = Client(stack.start_auth(ADMIN_EMAIL="root@example.com", ADMIN_PASSWORD="admin password 1"))
     assert auth.register("Carol", "carol@example.com").status_code == 201
 
     admin_login = auth.login("root@example.com", "admin password 1")
@@ -203,30 +197,30 @@ def test_users_list_is_admin_only(auth_stack):
     assert_problem(auth.get("/users?limit=0", headers=bearer(admin_token)), 400, "limit")
 
 
-def test_bootstrap_promotes_an_existing_user_and_keeps_its_password(auth_stack):
-    first = auth_stack.new()
-    auth = AuthClient(first.start(ready_timeout=60))
+def test_bootstrap_promotes_an_existing_user_and_keeps_its_password(stack):
+    first = stack.start("auth")
+    auth = Client(first)
     assert auth.register("Dave", "dave@example.com", PASSWORD).status_code == 201
     first.stop()
 
-    restarted = auth_stack.new(ADMIN_EMAIL="DAVE@example.com", ADMIN_PASSWORD="ignored password")
-    auth = AuthClient(restarted.start(ready_timeout=60))
+    restarted = stack.start("auth", ADMIN_EMAIL="DAVE@example.com", ADMIN_PASSWORD="ignored password")
+    auth = Client(restarted)
     login = auth.login("dave@example.com", PASSWORD)
     assert login.status_code == 200 and login.json()["role"] == "admin"
     assert "promoted to admin" in restarted.log_text()
     assert_problem(auth.login("dave@example.com", "ignored password"), 401)
 
 
-def test_bad_settings_stop_the_start(auth_stack, tmp_path):
+def test_bad_settings_stop_the_start(stack, tmp_path):
     bad_keys = tmp_path / "bad_keys"
     bad_keys.write_text("k1 not-a-seed\n")
-    broken = auth_stack.components.new("auth", auth_stack.env(JWT_KEYS_FILE=bad_keys))
+    broken = stack.new("auth", JWT_KEYS_FILE=bad_keys)
     broken.start(wait=False)
     assert broken.wait_exit(30) != 0
     assert "JWT_KEYS" in broken.log_text()
     assert "not-a-seed" not in broken.log_text(), "key material must not be logged"
 
-    weak_admin = auth_stack.components.new("auth", auth_stack.env(ADMIN_EMAIL="root@example.com", ADMIN_PASSWORD="short"))
+    weak_admin = stack.new("auth", ADMIN_EMAIL="root@example.com", ADMIN_PASSWORD="short")
     weak_admin.start(wait=False)
     assert weak_admin.wait_exit(30) != 0
     assert "ADMIN_PASSWORD" in weak_admin.log_text()
@@ -243,8 +237,8 @@ def test_help_lists_the_settings():
 # ------------------------------------------------------------------------------- tokens and keys
 
 
-def test_token_expires(auth_stack):
-    auth = auth_stack.start(JWT_TTL="2s", JWT_LEEWAY="0s")
+def test_token_expires(stack):
+    auth = Client(stack.start_auth(JWT_TTL="2s", JWT_LEEWAY="0s"))
     assert auth.register("Eve", "eve@example.com").status_code == 201
     login = auth.login("eve@example.com")
     assert login.json()["expires_in"] == 2
@@ -257,20 +251,20 @@ def test_token_expires(auth_stack):
     assert expired.json()["detail"] == "token expired"
 
 
-def test_key_rotation_keeps_old_tokens_valid(auth_stack):
-    first_line = auth_stack.key_file.read_text().strip()
-    component = auth_stack.new()
-    auth = AuthClient(component.start(ready_timeout=60))
+def test_key_rotation_keeps_old_tokens_valid(stack):
+    first_line = stack.keys_file.read_text().strip()
+    component = stack.start("auth")
+    auth = Client(component)
     assert auth.register("Fay", "fay@example.com").status_code == 201
     old_token = auth.token("fay@example.com")
-    assert jwt_header(old_token)["kid"] == "k1"
+    assert token_parts(old_token)[0]["kid"] == "k1"
 
-    write_keys(auth_stack.key_file, [first_line, key_line("k2")])
+    write_keys(stack.keys_file, [first_line, key_line("k2")])
     component.restart(ready_timeout=60)
 
     assert auth.me(old_token).status_code == 200
     new_token = auth.token("fay@example.com")
-    assert jwt_header(new_token)["kid"] == "k2"
+    assert token_parts(new_token)[0]["kid"] == "k2"
     assert auth.me(new_token).status_code == 200
 
     jwks = auth.get("/.well-known/jwks.json")
@@ -282,22 +276,22 @@ def test_key_rotation_keeps_old_tokens_valid(auth_stack):
         assert "d" not in key, "a private key was published"
 
 
-def test_token_of_unknown_key_is_refused(auth_stack, tmp_path):
-    auth = auth_stack.start()
+def test_token_of_unknown_key_is_refused(stack, tmp_path):
+    auth = Client(stack.start_auth())
     assert auth.register("Gus", "gus@example.com").status_code == 201
     token = auth.token("gus@example.com")
 
     # The same user's token signed by a different auth (another key file): refused.
     other_keys = write_keys(tmp_path / "other_keys", [key_line("k1")])
-    other = AuthClient(auth_stack.new(JWT_KEYS_FILE=other_keys).start(ready_timeout=60))
+    other = Client(stack.start("auth", JWT_KEYS_FILE=other_keys))
     forged = other.token("gus@example.com")
     assert auth.me(token).status_code == 200
     assert_problem(auth.me(forged), 401)
 
 
-def test_logout_is_seen_by_every_replica(auth_stack):
-    first = auth_stack.start()
-    second = auth_stack.start()
+def test_logout_is_seen_by_every_replica(stack):
+    first = Client(stack.start_auth())
+    second = Client(stack.start_auth())
     assert first.register("Hal", "hal@example.com").status_code == 201
     token = first.token("hal@example.com")
     assert second.me(token).status_code == 200  # now cached as verified by the second replica
@@ -307,37 +301,36 @@ def test_logout_is_seen_by_every_replica(auth_stack):
 
     revocations = second.get("/internal/revocations")
     assert revocations.status_code == 200
-    claims = jwt_payload(token)
+    _, claims, _ = token_parts(token)
     assert {"jti": claims["jti"], "exp": claims["exp"]} in revocations.json()
 
 
-def test_two_replicas_bootstrap_one_admin(auth_stack):
+def test_two_replicas_bootstrap_one_admin(stack):
     admin = {"ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": "admin password 1"}
-    replicas = [auth_stack.new(**admin), auth_stack.new(**admin)]
+    replicas = [stack.new("auth", **admin), stack.new("auth", **admin)]
     for replica in replicas:
         replica.start(wait=False)
     for replica in replicas:
         replica.wait_ready(60)
 
-    rows = auth_stack.database.query("SELECT role FROM users WHERE email_normalized = 'boss@example.com'")
+    rows = stack.database("auth").query("SELECT role FROM users WHERE email_normalized = 'boss@example.com'")
     assert rows == [["admin"]]
     logs = "".join(replica.log_text() for replica in replicas)
     assert len(re.findall(r'"msg":"admin account created"', logs)) == 1, logs
     for replica in replicas:
-        assert AuthClient(replica).login("boss@example.com", "admin password 1").json()["role"] == "admin"
+        assert Client(replica).login("boss@example.com", "admin password 1").json()["role"] == "admin"
 
 
-def test_readiness_and_health(auth_stack):
-    auth = auth_stack.start()
+def test_readiness_and_health(stack):
+    auth = Client(stack.start_auth())
     ready = auth.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"db": "ok", "broker": "ok"}
     assert auth.get("/healthz").status_code == 200
 
 
-def test_sigterm_exits_cleanly(auth_stack):
-    component = auth_stack.new()
-    component.start(ready_timeout=60)
+def test_sigterm_exits_cleanly(stack):
+    component = stack.start("auth")
     assert component.stop() == 0
     assert "auth stopped" in component.log_text()
 

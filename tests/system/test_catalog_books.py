@@ -7,25 +7,19 @@ from decimal import Decimal
 
 import pytest
 
-from support import binary_for
-from test_catalog_fixtures import (  # noqa: F401  (store is a fixture)
-    ANONYMOUS,
-    exact_json,
-    problem,
-    store,
-    wait_until,
-)
+from support import binary_for, wait_for
+from support.api import ANONYMOUS, exact_json, problem
 
 BOOK_FIELDS = {"id", "title", "author", "description", "price", "stock", "seller_id", "seller_name", "created_at",
                "updated_at"}
 
 
 def test_create_read_update_delete(store):
-    alice = store.new_user("Alice Liddell")
+    alice = store.signed_user("Alice Liddell")
     created = store.create_book(alice, title="Madame Bovary", author="Gustave Flaubert",
                                 description="First edition reprint.", price=12.5, stock=3)
     assert set(created) == BOOK_FIELDS
-    assert created["seller_id"] == alice.user_id
+    assert created["seller_id"] == alice.id
     assert created["seller_name"] == "Alice Liddell"
     assert created["price"] == Decimal("12.5")
     assert created["created_at"].endswith("Z") and created["updated_at"] == created["created_at"]
@@ -48,23 +42,25 @@ def test_create_read_update_delete(store):
     assert store.request("PUT", f"/books/{created['id']}", alice, json={"price": 1}).status_code == 404
     assert store.request("DELETE", f"/books/{created['id']}", alice).status_code == 404
     # Soft delete: the row stays for reservations and history.
-    assert store.catalog_db.scalar(f"SELECT deleted_at IS NOT NULL FROM books WHERE id = {created['id']}") == "1"
+    assert store.database("catalog").scalar(
+        f"SELECT deleted_at IS NOT NULL FROM books WHERE id = {created['id']}") == "1"
 
 
 def test_post_answers_location_and_the_exact_price_text(store):
-    alice = store.new_user()
+    alice = store.signed_user()
     response = store.request("POST", "/books", alice, data=b'{"title":"T","author":"A","price":0.29,"stock":1}',
                              headers={"Content-Type": "application/json"})
     assert response.status_code == 201, response.text
     assert '"price":0.29' in response.text  # not 0.28999999999999998, not 2.9E-1
     assert response.headers["Location"] == f"/books/{response.json()['id']}"
-    assert store.catalog_db.scalar(f"SELECT price FROM books WHERE id = {response.json()['id']}") == "0.29"
+    assert store.database("catalog").scalar(f"SELECT price FROM books WHERE id = {response.json()['id']}") == "0.29"
 
 
 @pytest.mark.parametrize("who", ["owner", "other", "admin", "anonymous"])
 def test_ownership_matrix(store, who):
-    owner = store.new_user()
-    caller = {"owner": owner, "other": store.new_user(), "admin": store.admin(), "anonymous": ANONYMOUS}[who]
+    owner = store.signed_user()
+    caller = {"owner": owner, "other": store.signed_user(), "admin": store.signed_user("Admin", role="admin"),
+              "anonymous": ANONYMOUS}[who]
     book = store.create_book(owner, stock=2)
     path = f"/books/{book['id']}"
 
@@ -80,7 +76,7 @@ def test_ownership_matrix(store, who):
         problem(create)
     else:
         assert create.status_code == 201, create.text
-        assert create.json()["seller_id"] == caller.user_id
+        assert create.json()["seller_id"] == caller.id
 
     # update and delete: the owner or an admin
     expected = {"owner": 200, "admin": 200, "other": 403, "anonymous": 401}[who]
@@ -97,11 +93,12 @@ def test_ownership_matrix(store, who):
 
 
 def test_admin_edits_keep_the_seller(store):
-    owner = store.new_user("Owner")
+    owner = store.signed_user("Owner")
     book = store.create_book(owner)
-    response = store.request("PUT", f"/books/{book['id']}", store.admin(), json={"title": "Fixed title"})
+    admin = store.signed_user("Admin", role="admin")
+    response = store.request("PUT", f"/books/{book['id']}", admin, json={"title": "Fixed title"})
     assert response.status_code == 200, response.text
-    assert response.json()["seller_id"] == owner.user_id
+    assert response.json()["seller_id"] == owner.id
     assert response.json()["seller_name"] == "Owner"
 
 
@@ -114,23 +111,23 @@ def test_bad_tokens_are_401(store):
 
 
 def test_seller_id_in_the_body_must_be_the_callers(store):
-    alice, bob = store.new_user(), store.new_user()
+    alice, bob = store.signed_user(), store.signed_user()
     body = {"title": "T", "author": "A", "price": 1, "stock": 1}
-    own = store.request("POST", "/books", alice, json={**body, "seller_id": alice.user_id})
-    assert own.status_code == 201 and own.json()["seller_id"] == alice.user_id
-    other = store.request("POST", "/books", alice, json={**body, "seller_id": bob.user_id})
+    own = store.request("POST", "/books", alice, json={**body, "seller_id": alice.id})
+    assert own.status_code == 201 and own.json()["seller_id"] == alice.id
+    other = store.request("POST", "/books", alice, json={**body, "seller_id": bob.id})
     assert other.status_code == 403
     problem(other)
     # Nor can an update hand a book to someone else, even for an admin.
     book_id = own.json()["id"]
-    for user in (alice, store.admin()):
-        moved = store.request("PUT", f"/books/{book_id}", user, json={"seller_id": bob.user_id})
+    for user in (alice, store.signed_user("Admin", role="admin")):
+        moved = store.request("PUT", f"/books/{book_id}", user, json={"seller_id": bob.id})
         assert moved.status_code == 403
-    assert store.get_book(book_id)["seller_id"] == alice.user_id
+    assert store.get_book(book_id)["seller_id"] == alice.id
 
 
 def test_unknown_fields_are_ignored(store):
-    alice = store.new_user()
+    alice = store.signed_user()
     book = store.create_book(alice, colour="red", id=999999, created_at="1999-01-01T00:00:00Z", version=77)
     assert book["id"] != 999999 and not book["created_at"].startswith("1999")
     assert "colour" not in book
@@ -165,17 +162,17 @@ INVALID = [
 
 @pytest.mark.parametrize("field,change", INVALID, ids=[f"{f}-{i}" for i, (f, _) in enumerate(INVALID)])
 def test_validation_names_the_field_and_writes_nothing(store, field, change):
-    seller = store.new_user()
+    seller = store.signed_user()
     response = store.request("POST", "/books", seller, json={**VALID, **change})
     assert response.status_code == 400, response.text
     body = problem(response)
     assert body["field"] == field, body
     assert body["error"] == body["detail"]
-    assert store.catalog_db.scalar(f"SELECT COUNT(*) FROM books WHERE seller_id = {seller.user_id}") == "0"
+    assert store.database("catalog").scalar(f"SELECT COUNT(*) FROM books WHERE seller_id = {seller.id}") == "0"
 
 
 def test_limits_are_inclusive(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     book = store.create_book(seller, title="é" * 200, author="a" * 120, description="d" * 5000, price=1000000,
                              stock=1000000)
     assert len(book["title"]) == 200 and book["price"] == 1000000
@@ -184,7 +181,7 @@ def test_limits_are_inclusive(store):
 
 
 def test_put_validation_leaves_the_book_unchanged(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     book = store.create_book(seller, price=5, stock=2)
     for field, change in INVALID:
         if None in change.values():
@@ -196,7 +193,7 @@ def test_put_validation_leaves_the_book_unchanged(store):
 
 
 def test_bodies_that_are_not_json_objects(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     for raw in (b"", b"not json", b"[1,2]", b'"text"', b'{"title":"caf\xe9"}', b'{"title":"x",}'):
         response = store.request("POST", "/books", seller, data=raw, headers={"Content-Type": "application/json"})
         assert response.status_code == 400, raw
@@ -217,9 +214,10 @@ def test_seller_name_comes_from_the_token_until_user_registered_arrives(store):
     assert book["seller_name"] == "Name From Token"
 
     # Then the event arrives, and its name wins, also over later tokens.
-    store.publish("user.registered", {"user_id": ghost.user_id, "name": "Name From Event", "role": "user",
+    store.publish("user.registered", {"user_id": ghost.id, "name": "Name From Event", "role": "user",
                                       "created_at": "2024-01-01T00:00:00Z"})
-    wait_until(lambda: store.get_book(book["id"])["seller_name"] == "Name From Event", what="name from the event")
+    wait_for(lambda: store.get_book(book["id"])["seller_name"] == "Name From Event", timeout=30, interval=0.02,
+             message="name from the event")
     again = store.create_book(ghost)
     assert again["seller_name"] == "Name From Event"
 
@@ -227,11 +225,11 @@ def test_seller_name_comes_from_the_token_until_user_registered_arrives(store):
 def test_users_and_admin_of_the_real_auth(store):
     # Registered through the real auth: its user.registered feeds the read model.
     user = store.registered_user(f"Reader {secrets.token_hex(2)}")
-    wait_until(lambda: store.catalog_db.scalar(
-        f"SELECT name FROM sellers WHERE user_id = {user.user_id} AND from_event") == user.name,
-        what="user.registered stored")
+    wait_for(lambda: store.database("catalog").scalar(
+        f"SELECT name FROM sellers WHERE user_id = {user.id} AND from_event") == user.name,
+        timeout=30, interval=0.02, message="user.registered stored")
     book = store.create_book(user)
-    assert book["seller_name"] == user.name and book["seller_id"] == user.user_id
+    assert book["seller_name"] == user.name and book["seller_id"] == user.id
 
     admin = store.registered_admin()
     assert store.request("PUT", f"/books/{book['id']}", store.registered_user(), json={"stock": 3}).status_code == 403
@@ -240,7 +238,7 @@ def test_users_and_admin_of_the_real_auth(store):
 
 
 def test_text_is_stored_as_sent(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     title = "  Crime & Punishment — Преступление и наказание 📚 "
     book = store.create_book(seller, title=title, author="Фёдор Достоевский", description="line 1\nline 2\t<b>")
     assert book["title"] == title.strip()  # only leading and trailing whitespace goes
@@ -249,11 +247,11 @@ def test_text_is_stored_as_sent(store):
 
 
 def test_health_and_readiness(store):
-    assert store.request("GET", "/healthz").status_code == 200
-    ready = store.request("GET", "/readyz")
+    assert store.catalog.get("/healthz").status_code == 200
+    ready = store.catalog.get("/readyz")
     assert ready.status_code == 200
     assert set(ready.json()["checks"]) >= {"db", "broker"}
-    assert store.request("GET", "/metrics").status_code == 200
+    assert store.catalog.get("/metrics").status_code == 200
 
 
 def test_help_lists_the_settings():

@@ -5,14 +5,14 @@ import concurrent.futures
 import secrets
 from decimal import Decimal
 
-from test_catalog_fixtures import assert_stock_invariant, exact_json, store  # noqa: F401  (store is a fixture)
+from support.api import exact_json
 
 BOOK_DATA_FIELDS = {"id", "title", "author", "description", "price", "stock", "seller_id", "seller_name",
                     "created_at", "updated_at", "version"}
 
 
 def test_one_event_per_change_with_growing_versions(store):
-    seller = store.new_user("Event Seller")
+    seller = store.signed_user("Event Seller")
     book = store.create_book(seller, title="Nana", author="Émile Zola", price=7.5, stock=2)
     path = f"/books/{book['id']}"
     steps = [
@@ -48,7 +48,7 @@ def test_one_event_per_change_with_growing_versions(store):
 
 
 def test_rejected_changes_emit_nothing(store):
-    seller, other = store.new_user(), store.new_user()
+    seller, other = store.signed_user(), store.signed_user()
     book = store.create_book(seller)
     path = f"/books/{book['id']}"
     assert store.request("PUT", path, other, json={"title": "Stolen"}).status_code == 403
@@ -63,7 +63,7 @@ def test_rejected_changes_emit_nothing(store):
 
 
 def test_concurrent_updates_lose_no_event_and_never_repeat_a_version(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     book = store.create_book(seller, price=1, stock=1)
     path = f"/books/{book['id']}"
     writers = 24
@@ -89,11 +89,11 @@ def test_concurrent_updates_lose_no_event_and_never_repeat_a_version(store):
     last = dict(events[-1]["data"])
     assert last.pop("version") == writers + 1
     assert last == final
-    assert store.catalog_db.scalar(f"SELECT version FROM books WHERE id = {book['id']}") == str(writers + 1)
+    assert store.database("catalog").scalar(f"SELECT version FROM books WHERE id = {book['id']}") == str(writers + 1)
 
 
 def test_concurrent_orders_never_oversell(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     book = store.create_book(seller, price=3, stock=5)
     orders = [900_000_000 + secrets.randbelow(10**8) * 100 + i for i in range(12)]
     for order_id in orders:
@@ -107,11 +107,11 @@ def test_concurrent_orders_never_oversell(store):
         lambda e: e["type"] == "book.stock_changed" and e["data"]["id"] == book["id"], 5)
     assert sorted(event["data"]["stock"] for event in stock_events) == [0, 1, 2, 3, 4]
     assert len({event["data"]["version"] for event in stock_events}) == 5
-    assert_stock_invariant(store)
+    store.assert_stock_invariant()
 
 
 def test_exact_prices_in_events(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     response = store.request("POST", "/books", seller, data=b'{"title":"T","author":"A","price":999999.99,"stock":1}',
                              headers={"Content-Type": "application/json"})
     assert response.status_code == 201

@@ -10,14 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from test_catalog_fixtures import EventLog, Store, assert_stock_invariant, module_log_dir
-
 
 @pytest.fixture(scope="module")
-def store(request, infra):
-    made = Store(infra, module_log_dir(request), catalog_env={"AMQP_CONSUMER_WORKERS": "1"})
-    yield made
-    made.close()
+def store(module_stack):
+    """auth and a catalog consuming with one worker (see above) for this module."""
+    return module_stack.start_store(orders=0, catalog_env={"AMQP_CONSUMER_WORKERS": "1"})
 
 
 def new_order_id():
@@ -44,7 +41,7 @@ def settle(store):
 
 
 def reservations(store, order_id):
-    rows = store.catalog_db.query(
+    rows = store.database("catalog").query(
         f"SELECT book_id, quantity, unit_price, status FROM reservations WHERE order_id = {order_id} ORDER BY book_id")
     return [(int(book_id), int(quantity), Decimal(price), status) for book_id, quantity, price, status in rows]
 
@@ -55,7 +52,7 @@ def stock_events(store, book_id):
 
 @pytest.fixture
 def two_books(store):
-    seller = store.new_user("Saga Seller")
+    seller = store.signed_user("Saga Seller")
     first = store.create_book(seller, title="Ulysses", price=12.5, stock=3)
     second = store.create_book(seller, title="Dubliners", price=7.25, stock=1)
     return seller, first, second
@@ -71,9 +68,9 @@ def test_order_placed_reserves_every_item(store, two_books):
     assert outcome["data"] == {
         "order_id": order_id, "user_id": 501, "total_price": Decimal("32.25"),
         "items": [
-            {"book_id": first["id"], "title": "Ulysses", "seller_id": seller.user_id, "quantity": 2,
+            {"book_id": first["id"], "title": "Ulysses", "seller_id": seller.id, "quantity": 2,
              "unit_price": Decimal("12.5")},
-            {"book_id": second["id"], "title": "Dubliners", "seller_id": seller.user_id, "quantity": 1,
+            {"book_id": second["id"], "title": "Dubliners", "seller_id": seller.id, "quantity": 1,
              "unit_price": Decimal("7.25")},
         ]}
     assert reservations(store, order_id) == [(first["id"], 2, Decimal("12.50"), "reserved"),
@@ -84,7 +81,7 @@ def test_order_placed_reserves_every_item(store, two_books):
         changed = store.events.wait_for(lambda e, b=book: e["type"] == "book.stock_changed" and e["data"]["id"] == b["id"])
         assert [event["data"]["stock"] for event in changed] == [stock]
         assert changed[0]["data"]["version"] == 2
-    assert_stock_invariant(store)
+    store.assert_stock_invariant()
 
 
 def test_one_short_item_reserves_nothing(store, two_books):
@@ -128,7 +125,7 @@ def test_the_same_order_placed_delivered_twice_reserves_once(store, two_books):
     assert reservations(store, order_id) == [(first["id"], 1, Decimal("12.50"), "reserved")]
     assert store.get_book(first["id"])["stock"] == 2
     assert len(stock_events(store, first["id"])) == 1
-    assert_stock_invariant(store)
+    store.assert_stock_invariant()
 
 
 def test_order_cancelled_twice_releases_once(store, two_books):
@@ -148,8 +145,8 @@ def test_order_cancelled_twice_releases_once(store, two_books):
     assert [e["data"]["stock"] for e in stock_events(store, first["id"])] == [1, 3]
     assert [e["data"]["version"] for e in stock_events(store, first["id"])] == [2, 3]
     assert [e["data"]["stock"] for e in stock_events(store, second["id"])] == [0, 1]
-    assert store.catalog_db.scalar(f"SELECT state FROM saga_orders WHERE order_id = {order_id}") == "released"
-    assert_stock_invariant(store)
+    assert store.database("catalog").scalar(f"SELECT state FROM saga_orders WHERE order_id = {order_id}") == "released"
+    store.assert_stock_invariant()
 
 
 def test_cancellation_before_its_order_placed_reserves_nothing(store, two_books):
@@ -182,12 +179,12 @@ def test_a_sellers_stock_update_keeps_reserved_copies_held(store, two_books):
     # PUT stock sets what can be bought now; the 2 reserved copies stay with the order...
     response = store.request("PUT", f"/books/{first['id']}", seller, json={"stock": 5})
     assert response.status_code == 200 and response.json()["stock"] == 5
-    assert_stock_invariant(store)
+    store.assert_stock_invariant()
     # ...and come back on top of it when the order is cancelled.
     cancel(store, order_id)
     settle(store)
     assert store.get_book(first["id"])["stock"] == 7
-    assert_stock_invariant(store)
+    store.assert_stock_invariant()
 
 
 def test_stock_goes_back_to_a_deleted_book_quietly(store, two_books):
@@ -197,10 +194,10 @@ def test_stock_goes_back_to_a_deleted_book_quietly(store, two_books):
     assert store.request("DELETE", f"/books/{first['id']}", seller).status_code == 200
     cancel(store, order_id)
     settle(store)
-    assert store.catalog_db.scalar(f"SELECT stock FROM books WHERE id = {first['id']}") == "3"
+    assert store.database("catalog").scalar(f"SELECT stock FROM books WHERE id = {first['id']}") == "3"
     assert [e["type"] for e in store.events.book_events(first["id"])] == [
         "book.created", "book.stock_changed", "book.deleted"]  # no stock_changed for the deleted book
-    assert_stock_invariant(store)
+    store.assert_stock_invariant()
 
 
 def test_malformed_order_events_do_not_block_the_queue(store, two_books):
@@ -210,6 +207,6 @@ def test_malformed_order_events_do_not_block_the_queue(store, two_books):
     order_id = place(store, [(first["id"], 1)])
     assert store.events.wait_order_outcome(order_id)["type"] == "order.stock_reserved"
     # They end in catalog's dead-letter queue, for operators to look at.
-    dead = EventLog(store, "catalog.events.dead")
+    dead = store.event_log("catalog.events.dead")
     found = dead.wait_for(lambda e: e["id"] in (bad_placed, bad_cancelled), 2)
     assert sorted(event["type"] for event in found) == ["order.cancelled", "order.placed"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from test_catalog_fixtures import exact_json, problem, store  # noqa: F401  (store is a fixture)
+from support.api import exact_json, problem
 
 # (title, author, price, stock), created in this order by one seller.
 SHELF = [
@@ -20,7 +20,7 @@ SHELF = [
 @pytest.fixture(scope="module")
 def shelf(store):
     """The SHELF books, each title ending in a word of its own (tag) so searches see only them."""
-    seller = store.new_user("Shelf Seller")
+    seller = store.signed_user("Shelf Seller")
     tag = "t" + secrets.token_hex(4)
     books = [store.create_book(seller, title=f"{title} {tag}", author=author, price=float(price), stock=stock)
              for title, author, price, stock in SHELF]
@@ -71,7 +71,7 @@ def test_q_treats_search_syntax_as_text(store, shelf):
 
 
 def test_filters(store, shelf):
-    seller_id = shelf["seller"].user_id
+    seller_id = shelf["seller"].id
     books, total = search(store, seller_id=seller_id)
     assert total == 5 and len(books) == 5
     books, total = search(store, seller_id=seller_id, in_stock="true")
@@ -87,7 +87,7 @@ def test_filters(store, shelf):
 
 
 def test_sorts(store, shelf):
-    seller_id = shelf["seller"].user_id
+    seller_id = shelf["seller"].id
     by = {sort: titles(search(store, seller_id=seller_id, sort=sort)[0])
           for sort in ("newest", "price_asc", "price_desc", "title")}
     assert by["newest"] == [title for title, *_ in reversed(SHELF)]
@@ -102,7 +102,7 @@ def test_sorts(store, shelf):
 
 
 def test_pagination_with_total_count(store, shelf):
-    seller_id = shelf["seller"].user_id
+    seller_id = shelf["seller"].id
     everything, _ = search(store, seller_id=seller_id, sort="title")
     pages = []
     for offset in (0, 2, 4):
@@ -116,21 +116,21 @@ def test_pagination_with_total_count(store, shelf):
 
 
 def test_default_limit_is_20(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     for i in range(23):
         store.create_book(seller, title=f"Volume {i}")
-    books, total = search(store, seller_id=seller.user_id)
+    books, total = search(store, seller_id=seller.id)
     assert len(books) == 20 and total == 23
 
 
 def test_deleted_books_are_not_found(store):
-    seller = store.new_user()
+    seller = store.signed_user()
     tag = "d" + secrets.token_hex(4)
     book = store.create_book(seller, title=f"Gone {tag}")
     assert search(store, q=tag)[1] == 1
     assert store.request("DELETE", f"/books/{book['id']}", seller).status_code == 200
     assert search(store, q=tag) == ([], 0)
-    assert search(store, seller_id=seller.user_id) == ([], 0)
+    assert search(store, seller_id=seller.id) == ([], 0)
 
 
 @pytest.mark.parametrize("params,field", [

@@ -5,8 +5,7 @@ nothing."""
 import pathlib
 import subprocess
 
-from support import Component
-from test_catalog_fixtures import AUDIENCE, ISSUER, exact_json, store  # noqa: F401  (store is a fixture)
+from support.api import exact_json
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "services" / "catalog" / "seed" / "demo_books.tsv"
@@ -27,11 +26,7 @@ def run_seed(gateway, email):
 
 
 def test_seed_loads_the_demo_catalog_once(store):
-    gateway = Component("gateway", {**store.amqp_env(), "AUTH_URLS": store.auth.url, "CATALOG_URLS": store.url,
-                                    "ORDERS_URLS": "", "JWT_ISSUER": ISSUER,
-                                    "JWT_AUDIENCE": AUDIENCE}, log_dir=store.log_dir)
-    store.components.append(gateway)
-    gateway.start(ready_timeout=60)
+    gateway = store.start_gateway()  # in front of the store's auth and catalog; no orders
     titles = demo_titles()
     assert len(titles) >= 50 and len(set(titles)) == len(titles)
 

@@ -8,9 +8,6 @@ import time
 
 import requests
 
-from support import Component
-from test_catalog_fixtures import AUDIENCE, ISSUER, store  # noqa: F401  (store is a fixture)
-
 CLIENTS = 8
 
 
@@ -69,19 +66,12 @@ def replica_requests(gateway, replica):
 
 
 def test_sigterm_to_one_catalog_replica_mid_stream_fails_no_request(store):
-    seller = store.new_user("Drain Seller")
+    seller = store.signed_user("Drain Seller")
     for number in range(5):
         store.create_book(seller, title=f"Drain {number}", stock=3)
     # The same database and bus as the first replica, a port of its own.
-    shared = {k: v for k, v in store.catalog.env.items() if k not in ("HTTP_HOST", "HTTP_PORT")}
-    second = Component("catalog", shared, log_dir=store.log_dir)
-    store.components.append(second)
-    second.start(ready_timeout=60)
-    gateway = Component("gateway", {**store.amqp_env(), "AUTH_URLS": store.auth.url,
-                                    "CATALOG_URLS": f"{store.catalog.url},{second.url}", "ORDERS_URLS": "",
-                                    "JWT_ISSUER": ISSUER, "JWT_AUDIENCE": AUDIENCE}, log_dir=store.log_dir)
-    store.components.append(gateway)
-    gateway.start(ready_timeout=60)
+    second = store.start_catalog()
+    gateway = store.start_gateway(catalog=[store.catalog, second])
 
     with SteadyLoad(gateway.url) as load:
         start = time.monotonic()

@@ -1,35 +1,50 @@
 """The gateway in front of the real auth service: every auth flow through it, tokens verified at the edge
 (forgeries refused before any service sees them), revocations shared by every gateway replica, routing."""
 
+import hashlib
+import hmac
+import json
 import time
 
 import requests
 
 from support import wait_for
-from test_gateway_fixtures import (  # noqa: F401  (stack is a fixture)
-    ADMIN_EMAIL, bearer, hs256_with_public_key, make_token, problem, stack, token_parts)
+from support.api import (ADMIN_EMAIL, Client, b64url, b64url_decode, bearer, make_token, new_email, problem,
+                         token_parts)
+
+
+def hs256_with_public_key(token, jwks):
+    """The classic algorithm-confusion forgery: the same claims, alg HS256, HMAC keyed with auth's public
+    key (as raw bytes)."""
+    header, payload, _ = token_parts(token)
+    header = {**header, "alg": "HS256"}
+    public_key = b64url_decode(jwks["keys"][0]["x"])
+    signing_input = f"{b64url(json.dumps(header))}.{b64url(json.dumps(payload))}".encode()
+    signature = hmac.new(public_key, signing_input, hashlib.sha256).digest()
+    return signing_input.decode() + "." + b64url(signature)
 
 
 def test_register_login_me_logout_through_the_gateway(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth)
 
-    response, email = stack.register(gateway, "Alice")
+    email = new_email("Alice")
+    response = Client(gateway).register("Alice", email)
     assert response.status_code == 201, response.text
     registered = response.json()
     assert registered["email"] == email and registered["name"] == "Alice" and registered["user_id"] > 0
 
-    again, _ = stack.register(gateway, "Alice", email=email)
+    again = Client(gateway).register("Alice", email)
     assert again.status_code == 409
     problem(again)
 
-    login = stack.login(gateway, email)
+    login = Client(gateway).login(email)
     assert login.status_code == 200, login.text
     body = login.json()
     assert body["user_id"] == registered["user_id"] and body["role"] == "user" and body["expires_in"] > 0
     token = body["token"]
 
-    wrong = stack.login(gateway, email, password="not the password")
+    wrong = Client(gateway).login(email, password="not the password")
     assert wrong.status_code == 401
     problem(wrong)
 
@@ -48,16 +63,16 @@ def test_register_login_me_logout_through_the_gateway(stack):
 
 
 def test_users_is_for_admins_only(stack):
-    auth = stack.start_auth()
+    auth = stack.start_auth(admin=True)
     gateway = stack.start_gateway(auth=auth)
-    token, _, _ = stack.register_and_login(gateway, "Bob")
+    token = Client(gateway).new_user("Bob").token
 
     as_user = requests.get(gateway.url + "/users", headers=bearer(token), timeout=10)
     assert as_user.status_code == 403
     problem(as_user)
     assert requests.get(gateway.url + "/users", timeout=10).status_code == 401
 
-    as_admin = requests.get(gateway.url + "/users", headers=bearer(stack.admin_token(gateway)), timeout=10)
+    as_admin = requests.get(gateway.url + "/users", headers=bearer(Client(gateway).admin().token), timeout=10)
     assert as_admin.status_code == 200, as_admin.text
     assert ADMIN_EMAIL in {user["email"] for user in as_admin.json()}
 
@@ -67,7 +82,8 @@ def test_forged_tokens_are_refused_at_the_gateway(stack):
     # The fake catalog accepts anything: a 401 can only come from the gateway.
     catalog = stack.start_fake("catalog")
     gateway = stack.start_gateway(auth=auth, catalog=catalog)
-    token, user_id, _ = stack.register_and_login(gateway, "Carol")
+    carol = Client(gateway).new_user("Carol")
+    token, user_id = carol.token, carol.id
     books = gateway.url + "/books"
     assert requests.get(books, headers=bearer(token), timeout=10).status_code == 200
 
@@ -103,7 +119,7 @@ def test_identity_is_passed_on_unchanged(stack):
     auth = stack.start_auth()
     catalog = stack.start_fake("catalog")
     gateway = stack.start_gateway(auth=auth, catalog=catalog)
-    token, _, _ = stack.register_and_login(gateway, "Dave")
+    token = Client(gateway).new_user("Dave").token
 
     seen = requests.get(gateway.url + "/books?q=x", headers={**bearer(token), "X-Request-ID": "trace-me-42"},
                         timeout=10)
@@ -129,7 +145,7 @@ def test_logout_through_one_replica_is_refused_by_another(stack):
     catalog = stack.start_fake("catalog")
     first = stack.start_gateway(auth=auth, catalog=catalog)
     second = stack.start_gateway(auth=auth, catalog=catalog)
-    token, _, _ = stack.register_and_login(first, "Erin")
+    token = Client(first).new_user("Erin").token
     assert requests.get(second.url + "/books", headers=bearer(token), timeout=10).status_code == 200
 
     assert requests.post(first.url + "/auth/logout", headers=bearer(token), timeout=10).status_code == 204
@@ -170,13 +186,13 @@ def test_routing_covers_the_public_api_only(stack):
 
 
 def test_unconfigured_service_answers_503(stack):
-    auth = stack.start_auth()
+    auth = stack.start_auth(admin=True)
     gateway = stack.start_gateway(auth=auth)  # no CATALOG_URLS, no ORDERS_URLS
     for path in ("/books", "/books/1", "/orders", "/delivery-providers"):
         response = requests.get(gateway.url + path, timeout=10)
         assert response.status_code == 503, path
         assert "not configured" in problem(response)["detail"]
-    assert stack.login(gateway, ADMIN_EMAIL, "x").status_code == 401  # auth itself still works
+    assert Client(gateway).login(ADMIN_EMAIL, "x").status_code == 401  # auth itself still works
 
 
 def test_metrics_and_health(stack):

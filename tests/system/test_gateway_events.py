@@ -8,7 +8,8 @@ import time
 import requests
 
 from support import wait_for
-from test_gateway_fixtures import EventStream, bearer, problem, stack  # noqa: F401  (stack is a fixture)
+from support.api import Client, bearer, problem
+from support.events import EventStream
 
 
 def book(book_id, title="Dune"):
@@ -38,8 +39,9 @@ def test_anonymous_stream_gets_book_events_but_no_order_events(stack):
 def test_user_stream_gets_only_their_own_order_events(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth)
-    alice_token, alice_id, _ = stack.register_and_login(gateway, "Alice")
-    _, bob_id, _ = stack.register_and_login(gateway, "Bob")
+    account = Client(gateway).new_user("Alice")
+    alice_token, alice_id = account.token, account.id
+    bob_id = Client(gateway).new_user("Bob").id
     alice = EventStream(gateway.url + "/events", headers=bearer(alice_token))
     try:
         assert alice.status_code == 200
@@ -59,7 +61,8 @@ def test_user_stream_gets_only_their_own_order_events(stack):
 def test_token_in_the_query_for_event_source(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth)
-    token, user_id, _ = stack.register_and_login(gateway, "Ivy")
+    ivy = Client(gateway).new_user("Ivy")
+    token, user_id = ivy.token, ivy.id
     stream = EventStream(gateway.url + "/events?access_token=" + token)
     try:
         stream.wait_comment("connected")
@@ -84,7 +87,7 @@ def test_invalid_token_gets_no_stream(stack):
 def test_stream_ends_when_its_token_is_revoked(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth)
-    token, _, _ = stack.register_and_login(gateway, "Jack")
+    token = Client(gateway).new_user("Jack").token
     stream = EventStream(gateway.url + "/events", headers=bearer(token))
     try:
         stream.wait_comment("connected")
@@ -98,7 +101,7 @@ def test_stream_ends_when_its_token_is_revoked(stack):
 def test_stream_ends_when_its_token_expires(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth)
-    _, user_id, _ = stack.register_and_login(gateway, "Kim")
+    user_id = Client(gateway).new_user("Kim").id
     short_lived = stack.sign(sub=str(user_id), exp=int(time.time()) + 2)
     stream = EventStream(gateway.url + "/events", headers=bearer(short_lived))
     try:
@@ -157,7 +160,7 @@ def test_a_client_that_stops_reading_is_dropped_without_slowing_others(stack):
                  message="both streams open")
 
         count = 400  # about 13 MB: far more than the socket buffers of the stalled client hold
-        stack.publish("book.updated", {**book(1), "description": "x" * 32000}, count=count)
+        stack.publish_many("book.updated", {**book(1), "description": "x" * 32000}, count)
         last, before = reader.wait_event(lambda e: e["data"]["seq"] == count - 1, timeout=60)
         assert [e["data"]["seq"] for e in before] == list(range(count - 1))
         wait_for(lambda: re.search(r"^gateway_live_dropped_streams_total 1$", gateway.get("/metrics").text, re.M),

@@ -4,7 +4,7 @@ and which client address counts (X-Forwarded-For only from trusted proxies)."""
 import requests
 
 from support import wait_for
-from test_gateway_fixtures import PASSWORD, problem, stack  # noqa: F401  (stack is a fixture)
+from support.api import PASSWORD, Client, new_email, problem
 
 
 def assert_throttled(response):
@@ -16,41 +16,42 @@ def assert_throttled(response):
 def test_brute_force_is_throttled_while_other_accounts_log_in(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth, LOGIN_FAILURES_PER_EMAIL="5", LOGIN_FAILURES_PER_IP="50")
-    _, _, victim = stack.register_and_login(gateway, "Victim")
-    _, _, bystander = stack.register_and_login(gateway, "Bystander")
+    victim = Client(gateway).new_user("Victim").email
+    bystander = Client(gateway).new_user("Bystander").email
 
     for attempt in range(5):
-        assert stack.login(gateway, victim, password=f"guess-{attempt}").status_code == 401
-    assert_throttled(stack.login(gateway, victim, password="guess-5"))
+        assert Client(gateway).login(victim, password=f"guess-{attempt}").status_code == 401
+    assert_throttled(Client(gateway).login(victim, password="guess-5"))
     # Another spelling of the same email is the same bucket.
-    assert_throttled(stack.login(gateway, victim.upper(), password="guess-6"))
+    assert_throttled(Client(gateway).login(victim.upper(), password="guess-6"))
 
     # Someone else's failures never slow a correct login to another account (same client address).
     for _ in range(3):
-        login = stack.login(gateway, bystander)
+        login = Client(gateway).login(bystander)
         assert login.status_code == 200, login.text
 
 
 def test_failed_logins_per_address_are_throttled(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth, LOGIN_FAILURES_PER_EMAIL="100", LOGIN_FAILURES_PER_IP="4")
-    _, _, user = stack.register_and_login(gateway, "Frank")
+    user = Client(gateway).new_user("Frank").email
     for attempt in range(4):
-        assert stack.login(gateway, f"nobody{attempt}@bookstore.test", password="x").status_code == 401
-    assert_throttled(stack.login(gateway, user))
+        assert Client(gateway).login(f"nobody{attempt}@bookstore.test", password="x").status_code == 401
+    assert_throttled(Client(gateway).login(user))
 
 
 def test_registrations_per_address_are_limited(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth, REGISTRATIONS_PER_IP="3", REGISTRATIONS_PER_IP_WINDOW="1h")
     for i in range(3):
-        response, _ = stack.register(gateway, f"Spammer{i}")
+        response = Client(gateway).register(f"Spammer{i}")
         assert response.status_code == 201, response.text
-    response, email = stack.register(gateway, "Spammer3")
+    email = new_email("Spammer3")
+    response = Client(gateway).register("Spammer3", email)
     assert_throttled(response)
     assert int(response.headers["Retry-After"]) > 60  # one registration per 20 minutes
     # Nothing was created: the limit held the request back from auth.
-    assert stack.login(gateway, email).status_code == 401
+    assert Client(gateway).login(email).status_code == 401
 
 
 def test_forwarded_for_is_honoured_only_from_trusted_proxies(stack):
@@ -59,10 +60,10 @@ def test_forwarded_for_is_honoured_only_from_trusted_proxies(stack):
     limits = {"LOGIN_FAILURES_PER_EMAIL": "100", "LOGIN_FAILURES_PER_IP": "2"}
     behind_proxy = stack.start_gateway(auth=auth, catalog=catalog, TRUSTED_PROXIES="10.0.0.0/8,127.0.0.1", **limits)
     exposed = stack.start_gateway(auth=auth, catalog=catalog, TRUSTED_PROXIES="10.0.0.0/8", **limits)
-    _, _, user = stack.register_and_login(behind_proxy, "Grace")
+    user = Client(behind_proxy).new_user("Grace").email
 
     def from_client(gateway, address, email=user, password=PASSWORD):
-        return stack.login(gateway, email, password=password, headers={"X-Forwarded-For": address})
+        return Client(gateway).login(email, password=password, headers={"X-Forwarded-For": address})
 
     # Behind a trusted proxy, each forwarded client has its own failure budget.
     for _ in range(2):

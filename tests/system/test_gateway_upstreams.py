@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from test_gateway_fixtures import PASSWORD, problem, stack  # noqa: F401  (stack is a fixture)
+from support.api import PASSWORD, Client, problem
 
 
 def servers_seen(gateway, path, n, method="GET"):
@@ -94,7 +94,7 @@ def test_killing_one_auth_replica_mid_load_loses_no_login_after_the_first_failur
     first = stack.start_auth()
     second = stack.start_auth()
     gateway = stack.start_gateway(auth=[first, second], UPSTREAM_EJECT_TIME="60s", LOGIN_FAILURES_PER_IP="0")
-    _, _, email = stack.register_and_login(gateway, "Loader")
+    email = Client(gateway).new_user("Loader").email
 
     results = []  # (started, finished, status)
     lock = threading.Lock()

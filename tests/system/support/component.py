@@ -213,6 +213,28 @@ class Component:
         return f"<Component {self.name} {self.url} {state}>"
 
 
+class Components:
+    """Starts components for one test (or a Stack) and stops whatever still runs at its end."""
+
+    def __init__(self, log_dir):
+        self.log_dir = log_dir
+        self.started = []
+
+    def new(self, name, env=None, **kwargs):
+        """A Component not yet started (for tests that start it themselves)."""
+        kwargs.setdefault("log_dir", self.log_dir)
+        component = Component(name, env, **kwargs)
+        self.started.append(component)
+        return component
+
+    def start(self, name, env=None, ready_timeout=30.0, **kwargs):
+        """A Component started and ready."""
+        return self.new(name, env, **kwargs).start(ready_timeout)
+
+    def stop_all(self):
+        stop_all(self.started)
+
+
 def stop_all(components, timeout=20.0):
     """Stops every running component; the last one started first."""
     for component in reversed(components):
