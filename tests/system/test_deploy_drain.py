@@ -27,7 +27,9 @@ class SteadyLoad:
         while not self.stopping.is_set():
             sent = time.monotonic()
             try:
-                response = session.get(self.url + "/books", params={"limit": 20}, timeout=10)
+                # no-cache: past the gateway's response cache, so every request reaches a catalog replica.
+                response = session.get(self.url + "/books", params={"limit": 20}, timeout=10,
+                                       headers={"Cache-Control": "no-cache"})
                 outcome = response.status_code if response.status_code != 200 or response.json() else "empty"
             except (requests.RequestException, ValueError) as error:
                 outcome = f"{type(error).__name__}: {error}"

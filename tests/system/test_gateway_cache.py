@@ -15,9 +15,9 @@ import secrets
 import pytest
 import requests
 
-from support import Component, wait_for
-from test_catalog_fixtures import AUDIENCE, ISSUER, Store, exact_json, module_log_dir
-from test_gateway_fixtures import EventStream
+from support import wait_for
+from support.api import Client, exact_json
+from support.events import EventStream
 
 SHARED_SECONDS = 3600
 
@@ -26,21 +26,14 @@ class Gateway:
     """A gateway in front of the store's auth and catalog, with its live event stream open."""
 
     def __init__(self, store):
-        self.component = Component("gateway", {**store.amqp_env(), "AUTH_URLS": store.auth.url,
-                                               "CATALOG_URLS": store.url, "ORDERS_URLS": "",
-                                               "JWT_ISSUER": ISSUER, "JWT_AUDIENCE": AUDIENCE},
-                                   log_dir=store.log_dir)
-        store.components.append(self.component)
-        self.component.start(ready_timeout=60)
+        self.component = store.start_gateway()
         self.url = self.component.url
+        self.client = Client(self.component)
         self.events = EventStream(self.url + "/events")
         assert self.events.status_code == 200
 
     def request(self, method, path, user=None, **kwargs):
-        headers = dict(kwargs.pop("headers", {}))
-        if user is not None and user.token:
-            headers.update(user.headers)
-        return requests.request(method, self.url + path, headers=headers, timeout=20, **kwargs)
+        return self.client.request(method, path, user, **kwargs)
 
     def get(self, path, user=None, **kwargs):
         response = self.request("GET", path, user, **kwargs)
@@ -59,12 +52,13 @@ class Gateway:
 
 
 @pytest.fixture(scope="module")
-def stack(request, infra):
-    store = Store(infra, module_log_dir(request), catalog_env={"CATALOG_SHARED_CACHE_SECONDS": str(SHARED_SECONDS)})
+def stack(module_stack):
+    """auth and catalog (keeping answers for an hour in shared caches), and a gateway in front of them. The
+    store's own calls go straight to catalog (no entry gateway): changes "made elsewhere"."""
+    store = module_stack.start_store(orders=0, catalog_env={"CATALOG_SHARED_CACHE_SECONDS": str(SHARED_SECONDS)})
     gateway = Gateway(store)
     yield store, gateway
     gateway.events.close()
-    store.close()
 
 
 def new_book(store, gateway, seller, **fields):
@@ -85,7 +79,7 @@ def cached(gateway, path):
 
 def cached_book(store, gateway, title):
     """A new seller's new book, in the gateway's cache: (the seller, the book's path)."""
-    seller = store.new_user(f"Seller of {title}")
+    seller = store.signed_user(f"Seller of {title}")
     path = f"/books/{new_book(store, gateway, seller, title=title)['id']}"
     assert cached(gateway, path).json()["title"] == title
     return seller, path
@@ -93,9 +87,9 @@ def cached_book(store, gateway, title):
 
 def test_catalog_marks_only_its_public_reads_cacheable(stack):
     store, _ = stack
-    seller = store.new_user("Cache Seller")
+    seller = store.signed_user("Cache Seller")
     book = store.create_book(seller)
-    for path in (f"/books/{book['id']}", "/books?limit=5", f"/books?seller_id={seller.user_id}"):
+    for path in (f"/books/{book['id']}", "/books?limit=5", f"/books?seller_id={seller.id}"):
         response = store.request("GET", path, seller)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == f"public, max-age=0, s-maxage={SHARED_SECONDS}", path
@@ -111,7 +105,7 @@ def test_catalog_marks_only_its_public_reads_cacheable(stack):
 
 def test_a_second_get_is_a_hit_also_for_a_caller_with_a_token(stack):
     store, gateway = stack
-    seller = store.new_user("Hit Seller")
+    seller = store.signed_user("Hit Seller")
     book = new_book(store, gateway, seller)
     path = f"/books/{book['id']}"
     hits = gateway.cache_count("hit")
@@ -159,9 +153,9 @@ def test_a_change_made_elsewhere_reaches_the_gateway_by_its_event(stack):
 
 def test_listings_reflect_new_books(stack):
     store, gateway = stack
-    seller = store.new_user("Lister")
+    seller = store.signed_user("Lister")
     first = new_book(store, gateway, seller)
-    listing = f"/books?seller_id={seller.user_id}&limit=100"
+    listing = f"/books?seller_id={seller.id}&limit=100"
 
     def ids():
         return [b["id"] for b in gateway.get(listing).json()]
