@@ -23,4 +23,4 @@ target_include_directories(kainjow_mustache SYSTEM INTERFACE /usr/include/kainjo
 add_library(bookstore_asio INTERFACE)
 target_link_libraries(bookstore_asio INTERFACE Boost::headers Threads::Threads)
 target_compile_definitions(bookstore_asio INTERFACE
-  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_CONCEPTS BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_CONCEPTS)

@@ -20,12 +20,15 @@ class WrkError(RuntimeError):
 
 def run(url: str, script: str, args: list[str] | None = None, *, connections: int, threads: int,
         seconds: float, timeout_s: int = 10, meter: procs.CpuMeter | None = None,
-        profiler=None, count_statuses: bool = False) -> dict:
+        profiler=None, count_statuses: bool = False, headers: list[str] | None = None) -> dict:
     """One wrk run. Returns {"rps", "p50_ms", "p90_ms", "p99_ms", "errors", "requests", "statuses",
     "seconds", "cpu", "load"}; `errors` counts socket errors, timeouts and non-2xx/3xx answers."""
     threads = max(1, min(threads, connections))
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", f"--timeout={timeout_s}s",
-           "-s", str(WRK_DIR / script), url]
+           "-s", str(WRK_DIR / script)]
+    for header in headers or []:
+        cmd += ["-H", header]
+    cmd.append(url)
     if args:
         cmd += ["--"] + list(args)
     if meter:

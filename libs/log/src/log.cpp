@@ -4,12 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <ctime>
 #include <fmt/format.h>
 #include <memory>
 #include <mutex>
+
+#include "bookstore/json/json.h"
 
 namespace bookstore::log {
 namespace {
@@ -84,7 +85,7 @@ std::string FormatLine(Level level, std::string_view component, std::string_view
   line["component"] = component;
   line["msg"] = msg;
   for (const auto& kv : fields) line[kv.key()] = kv.value();
-  return boost::json::serialize(line);
+  return json::Serialize(line);  // durations as 38.093, not 3.8093E1
 }
 
 void Write(Level level, std::string_view msg, const boost::json::object& fields) {

@@ -21,6 +21,11 @@ TEST(LogTest, LineIsOneJsonObjectWithTheStandardFields) {
   EXPECT_EQ(time.back(), 'Z');
 }
 
+TEST(LogTest, FractionsPrintAsPlainDecimals) {
+  const auto line = FormatLine(Level::kInfo, "gateway", "request", {{"duration_ms", 38.093}});
+  EXPECT_NE(line.find("\"duration_ms\":38.093"), std::string::npos) << line;
+}
+
 TEST(LogTest, LevelFilters) {
   ASSERT_TRUE(SetLevel("error"));
   EXPECT_FALSE(Enabled(Level::kInfo));
