@@ -375,13 +375,18 @@ def scenario_3(ctx: Context) -> Result:
         System("gateway", "bookstore: gateway -> catalog", s.urls["gateway"], "search.lua", words,
                profile=("gateway", "catalog", "mariadb")),
         System("catalog", "bookstore: catalog alone", s.urls["catalog"], "search.lua", words),
+        # The suite repeats a few words, which the gateway's response cache soon holds; users type many
+        # more. The target is judged past the cache: what a search costs when nobody made it just before.
+        System("gateway_uncached", "bookstore: gateway -> catalog, Cache-Control: no-cache", s.urls["gateway"],
+               "search.lua", words, headers=["Cache-Control: no-cache"], profile=("gateway", "catalog", "mariadb")),
     ]
     m = measure(ctx, "search", systems, ctx.opt.search_connections)
-    gw = m["gateway"]["summary"]
-    r.rows = [row(f"bookstore: gateway, {ctx.opt.search_connections} connections", gw),
+    uncached = m["gateway_uncached"]["summary"]
+    r.rows = [row(f"bookstore: gateway, {ctx.opt.search_connections} connections, past its cache", uncached),
+              row("(the same words again, answered from the gateway's cache)", m["gateway"]["summary"]),
               row("(catalog alone)", m["catalog"]["summary"])]
-    r.targets = [Target(f"p99 <= 20 ms ({ctx.opt.search_connections} connections)", f"{gw['p99_ms']} ms",
-                        gw["p99_ms"] <= 20)]
+    r.targets = [Target(f"p99 <= 20 ms ({ctx.opt.search_connections} connections, past the cache)",
+                        f"{uncached['p99_ms']} ms", uncached["p99_ms"] <= 20)]
     # How many books each word matches (X-Total-Count), for the record.
     matches = {}
     client = ctx.stack.client("catalog")
