@@ -420,11 +420,11 @@ def _hash_rate(seconds: float) -> float | None:
     binary = os.environ.get("BENCH_MICRO_DIR", "") + "/bench_password"
     if not os.path.exists(binary):
         return None
-    out = subprocess.run([binary, "--benchmark_filter=BM_VerifyPassword/real_time/threads:2$",
+    out = subprocess.run([binary, "--benchmark_filter=^VerifyPassword/real_time/threads:2$",
                           "--benchmark_format=json", f"--benchmark_min_time={max(1.0, seconds):.1f}"],
                          capture_output=True, text=True)
-    if out.returncode != 0:
-        return None
+    if out.returncode != 0 or not out.stdout.strip():
+        raise RuntimeError(f"bench_password measured nothing: {out.stderr.strip() or 'no benchmark matched'}")
     for b in json.loads(out.stdout).get("benchmarks", []):
         if b["name"].endswith("threads:2"):
             return round(b["items_per_second"], 1)
