@@ -210,19 +210,12 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
 
   server.Get("/books/{id}", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::int64_t id = ctx.IdParam("id");
-    const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (result.status == 404) {
-      throw http::NotFound("This book is not for sale (any more).");
-    }
-    if (!result.ok()) {
-      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
-    }
-    json::object book = BookView(result.body, SessionOf(ctx));
+    const json::value found = co_await LoadBook(ctx, deps, id);
+    json::object book = BookView(found, SessionOf(ctx));
     std::string title = std::string(book["title"].as_string());
     json::object data{
         {"book", std::move(book)},
-        {"author_url", "/books?" + EncodeQuery({{"author", StringMember(result.body, "author")}})}};
+        {"author_url", "/books?" + EncodeQuery({{"author", StringMember(found, "author")}})}};
     co_return RenderPage(ctx, deps,
                          {.page = "book", .title = std::move(title), .nav = "catalog", .live = "book"},
                          std::move(data));

@@ -35,19 +35,8 @@ std::string CheckoutKey(const std::string& submitted) {
 
 std::string Copies(std::int64_t n) { return n == 1 ? "1 copy" : std::to_string(n) + " copies"; }
 
-struct LoadedBook {
-  int status = 0;
-  json::value book;
-};
-
-http::Awaitable<LoadedBook> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin("/cart");
-  const auto result = co_await CallApi(ctx, deps, call);
-  if (!result.ok() && result.status != 404) {
-    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
-  }
-  co_return LoadedBook{result.status, result.body};
-}
+// Every cart page returns to the cart after a login.
+constexpr std::string_view kCartPath = "/cart";
 
 std::optional<std::int64_t> BookIdField(const Form& form) {
   return ParseInteger(form.Text("book_id"), 1, INT64_MAX);
@@ -68,20 +57,20 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     bool over_stock = false;
     const std::vector<CartLine> cart = SessionOf(ctx).cart;
     for (const CartLine& line : cart) {
-      const LoadedBook loaded = co_await LoadBook(ctx, deps, line.book_id);
-      if (loaded.status == 404) {
+      const std::optional<json::value> loaded = co_await FindBook(ctx, deps, line.book_id, kCartPath);
+      if (!loaded) {
         gone.push_back(line.book_id);
         continue;
       }
-      json::object view = BookView(loaded.book, SessionOf(ctx));
-      const auto* price = loaded.book.as_object().if_contains("price");
+      json::object view = BookView(*loaded, SessionOf(ctx));
+      const auto* price = loaded->as_object().if_contains("price");
       const std::int64_t unit = price != nullptr ? CentsFromJson(*price).value_or(0) : 0;
-      const std::int64_t stock = IntMember(loaded.book, "stock");
+      const std::int64_t stock = IntMember(*loaded, "stock");
       view["quantity"] = line.quantity;
       view["line_total"] = FormatCents(unit * line.quantity);
       view["over_stock"] = line.quantity > stock;
       over_stock = over_stock || line.quantity > stock;
-      const std::string seller = StringMember(loaded.book, "seller_name");
+      const std::string seller = StringMember(*loaded, "seller_name");
       if (!groups.contains(seller)) {
         seller_order.push_back(seller);
       }
@@ -132,13 +121,13 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
                "Choose a quantity from 1 to " + std::to_string(kMaxCartQuantity) + ".");
       co_return Redirect(back);
     }
-    const LoadedBook loaded = co_await LoadBook(ctx, deps, *book_id);
-    if (loaded.status == 404) {
+    const std::optional<json::value> loaded = co_await FindBook(ctx, deps, *book_id, kCartPath);
+    if (!loaded) {
       SetFlash(ctx, FlashKind::kError, "That book is no longer for sale.");
       co_return Redirect(back);
     }
-    const std::string title = StringMember(loaded.book, "title");
-    const std::int64_t stock = IntMember(loaded.book, "stock");
+    const std::string title = StringMember(*loaded, "title");
+    const std::int64_t stock = IntMember(*loaded, "stock");
     const std::int64_t wanted = QuantityInCart(SessionOf(ctx).cart, *book_id) + *quantity;
     if (stock <= 0) {
       SetFlash(ctx, FlashKind::kError, "Sorry, “" + title + "” is sold out.");
@@ -179,12 +168,14 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
       co_return Redirect("/cart");
     }
     if (*quantity > 0) {
-      const LoadedBook loaded = co_await LoadBook(ctx, deps, *book_id);
-      const std::int64_t stock = loaded.status == 404 ? 0 : IntMember(loaded.book, "stock");
+      const std::optional<json::value> loaded = co_await FindBook(ctx, deps, *book_id, kCartPath);
+      // A book gone since it was put in the cart counts as sold out (its title then unknown).
+      const json::value book = loaded.value_or(json::value());
+      const std::int64_t stock = loaded ? IntMember(book, "stock") : 0;
       if (*quantity > stock) {
         SetFlash(ctx, FlashKind::kError,
-                 stock <= 0 ? "Sorry, “" + StringMember(loaded.book, "title") + "” is sold out."
-                            : "Only " + Copies(stock) + " of “" + StringMember(loaded.book, "title") + "” " +
+                 stock <= 0 ? "Sorry, “" + StringMember(book, "title") + "” is sold out."
+                            : "Only " + Copies(stock) + " of “" + StringMember(book, "title") + "” " +
                                   (stock == 1 ? "is" : "are") + " available.");
         co_return Redirect("/cart");
       }

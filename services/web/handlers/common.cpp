@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "bookstore/http/error.h"
 #include "bookstore/money/money.h"
 #include "cart/cart.h"
 #include "views/money.h"
@@ -19,18 +20,6 @@ constexpr std::string_view kStateKey = "web_state";
 constexpr int kCoverColours = 8;
 constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-std::string_view FlashKindName(FlashKind kind) {
-  switch (kind) {
-    case FlashKind::kSuccess:
-      return "success";
-    case FlashKind::kError:
-      return "error";
-    case FlashKind::kInfo:
-      break;
-  }
-  return "info";
-}
 
 // First letter (or UTF-8 character) of a title, for the drawn cover.
 std::string Initial(std::string_view title) {
@@ -201,6 +190,28 @@ std::string FormatDate(std::string_view rfc3339) {
   }
   return std::to_string(*day) + " " + std::string(kMonths[static_cast<std::size_t>(*month - 1)]) + " " +
          std::string(rfc3339.substr(0, 4));
+}
+
+http::Awaitable<std::optional<json::value>> FindBook(http::Context& ctx, const WebDeps& deps, std::int64_t id,
+                                                    std::string_view after_login) {
+  const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(std::string(after_login));
+  auto result = co_await CallApi(ctx, deps, call);
+  if (result.status == 404) {
+    co_return std::nullopt;
+  }
+  if (!result.ok()) {
+    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  }
+  co_return std::move(result.body);
+}
+
+http::Awaitable<json::value> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
+  const std::string here = CurrentPath(ctx);  // named: g++ 12 mishandles temporaries passed to coroutines
+  auto book = co_await FindBook(ctx, deps, id, here);
+  if (!book) {
+    throw http::NotFound("This book is not for sale (any more).");
+  }
+  co_return std::move(*book);
 }
 
 json::object BookView(const json::value& book, const Session& session) {

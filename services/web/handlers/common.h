@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,14 @@ http::Response Redirect(std::string_view location);
 // revoked: the session is logged out and LoginRequired is thrown (back to call.next after the login).
 // `call` must outlive the call (a named variable of the caller).
 http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, const ApiCall& call);
+
+// GET /books/{id} through the gateway: the book, nullopt when there is none (404); any other failure throws
+// a 502 error page. A login the call needs returns to `after_login`.
+http::Awaitable<std::optional<boost::json::value>> FindBook(http::Context& ctx, const WebDeps& deps,
+                                                            std::int64_t id, std::string_view after_login);
+
+// FindBook for a page about that book: no book is the "not for sale" page (404).
+http::Awaitable<boost::json::value> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id);
 
 // A book of the API as the templates show it (formatted price, stock label, cover colour...).
 boost::json::object BookView(const boost::json::value& book, const Session& session);

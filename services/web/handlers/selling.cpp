@@ -81,19 +81,12 @@ http::Status FormStatus(int api_status) {
 
 // The book, when the session may change it (its seller, or an admin); throws an error page otherwise.
 http::Awaitable<json::value> LoadOwnBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(CurrentPath(ctx));
-  const auto result = co_await CallApi(ctx, deps, call);
-  if (result.status == 404) {
-    throw http::NotFound("This book is not for sale (any more).");
-  }
-  if (!result.ok()) {
-    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
-  }
+  json::value book = co_await LoadBook(ctx, deps, id);
   const Session& session = SessionOf(ctx);
-  if (IntMember(result.body, "seller_id") != session.user_id && !session.IsAdmin()) {
+  if (IntMember(book, "seller_id") != session.user_id && !session.IsAdmin()) {
     throw http::Forbidden("Only the seller of this book can change it.");
   }
-  co_return result.body;
+  co_return book;
 }
 
 }  // namespace

@@ -18,18 +18,6 @@ namespace json = boost::json;
 constexpr std::size_t kMaxCartLines = 100;
 constexpr std::size_t kMaxTextChars = 4096;
 
-std::string_view FlashKindName(FlashKind kind) {
-  switch (kind) {
-    case FlashKind::kSuccess:
-      return "success";
-    case FlashKind::kError:
-      return "error";
-    case FlashKind::kInfo:
-      break;
-  }
-  return "info";
-}
-
 std::optional<FlashKind> ParseFlashKind(std::string_view name) {
   if (name == "success") {
     return FlashKind::kSuccess;
@@ -120,6 +108,18 @@ bool ReadFlash(const json::object& object, std::optional<Flash>& out) {
 }
 
 }  // namespace
+
+std::string_view FlashKindName(FlashKind kind) {
+  switch (kind) {
+    case FlashKind::kSuccess:
+      return "success";
+    case FlashKind::kError:
+      return "error";
+    case FlashKind::kInfo:
+      break;
+  }
+  return "info";
+}
 
 void EnsureSodium() {
   static const int result = sodium_init();  // thread-safe, idempotent

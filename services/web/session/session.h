@@ -19,6 +19,9 @@ struct CartLine {
 
 enum class FlashKind { kSuccess, kError, kInfo };
 
+// "success", "error", "info": the name in the cookie and the CSS class of the message.
+std::string_view FlashKindName(FlashKind kind);
+
 // A one-shot message shown on the next page rendered.
 struct Flash {
   FlashKind kind = FlashKind::kInfo;
