@@ -160,9 +160,19 @@ Awaitable<Exchange> SendAndReceive(Connection& conn, Request& request, Clock::ti
   co_return result;
 }
 
-UpstreamError Classify(const beast::error_code& ec, const Upstream& upstream) {
+// The connection ended (closed or reset) rather than carrying something unreadable.
+bool IsConnectionEnd(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == net::error::connection_aborted;
+}
+
+UpstreamError Classify(const beast::error_code& ec, bool got_response_bytes, const Upstream& upstream) {
   if (ec == beast::error::timeout) {
     return UpstreamError(UpstreamError::Kind::kTimeout, upstream.Authority() + " timed out");
+  }
+  if (!got_response_bytes && IsConnectionEnd(ec)) {
+    return UpstreamError(UpstreamError::Kind::kDropped,
+                         upstream.Authority() + " closed the connection without answering: " + ec.message());
   }
   return UpstreamError(UpstreamError::Kind::kBroken, upstream.Authority() + ": " + ec.message());
 }
@@ -274,7 +284,7 @@ Awaitable<Response> Client::Send(Upstream upstream, Request request, std::chrono
     // A pooled connection the upstream had already closed: it never saw the request.
     const bool stale = reused && attempt == 0 && !result.got_response_bytes && result.ec != beast::error::timeout;
     conn.reset();
-    if (!stale) throw Classify(result.ec, upstream);
+    if (!stale) throw Classify(result.ec, result.got_response_bytes, upstream);
   }
 }
 
@@ -287,12 +297,12 @@ Awaitable<ResponseStream> Client::OpenStream(Upstream upstream, Request request,
   impl->conn->stream.expires_at(deadline);
   auto [wec, written] = co_await bhttp::async_write(impl->conn->stream, request, kTuple);
   if (wec == net::error::operation_aborted) ThrowCancelled();
-  if (wec) throw Classify(wec, upstream);
+  if (wec) throw Classify(wec, false, upstream);
   impl->parser.header_limit(static_cast<std::uint32_t>(options_.response_header_limit));
   impl->parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   auto [rec, read] = co_await bhttp::async_read_header(impl->conn->stream, impl->conn->buffer, impl->parser, kTuple);
   if (rec == net::error::operation_aborted) ThrowCancelled();
-  if (rec) throw Classify(rec, upstream);
+  if (rec) throw Classify(rec, impl->parser.got_some() || impl->conn->buffer.size() > 0, upstream);
   co_return ResponseStream(std::move(impl));
 }
 

@@ -828,7 +828,8 @@ Response ServerCore::ProblemFor(const std::exception_ptr& failure, const Context
     switch (e.kind()) {
       case UpstreamError::Kind::kConnect: return ProblemResponse(ServiceUnavailable("upstream unavailable"));
       case UpstreamError::Kind::kTimeout: return ProblemResponse(GatewayTimeout("upstream timed out"));
-      case UpstreamError::Kind::kBroken: return ProblemResponse(BadGateway("upstream connection failed"));
+      case UpstreamError::Kind::kBroken:
+      case UpstreamError::Kind::kDropped: return ProblemResponse(BadGateway("upstream connection failed"));
     }
     return ProblemResponse(BadGateway());
   } catch (const boost::system::system_error& e) {

@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 #include <poll.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -368,6 +369,50 @@ TEST_F(ServerTest, ClientTellsConnectFailureFromTimeout) {
     EXPECT_TRUE(e.maybe_processed());
   }
   release = true;
+}
+
+// A one-shot upstream: accepts one connection, reads the request head, writes `reply` and closes.
+class OneShotUpstream {
+ public:
+  explicit OneShotUpstream(std::string reply)
+      : acceptor_(ioc_, {net::ip::make_address("127.0.0.1"), 0}), thread_([this, reply = std::move(reply)] {
+          tcp::socket socket(ioc_);
+          acceptor_.accept(socket);
+          std::string received;
+          std::array<char, 4096> chunk{};
+          boost::system::error_code ec;
+          while (received.find("\r\n\r\n") == std::string::npos && !ec) {
+            received.append(chunk.data(), socket.read_some(net::buffer(chunk), ec));
+          }
+          if (!reply.empty()) net::write(socket, net::buffer(reply), ec);
+          socket.set_option(net::socket_base::linger(true, 0), ec);  // reset, as a killed process does
+        }) {}
+  ~OneShotUpstream() { thread_.join(); }
+  OneShotUpstream(const OneShotUpstream&) = delete;
+  OneShotUpstream& operator=(const OneShotUpstream&) = delete;
+
+  [[nodiscard]] Upstream upstream() const { return {"127.0.0.1", acceptor_.local_endpoint().port()}; }
+
+ private:
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::thread thread_;
+};
+
+TEST_F(ServerTest, ClientTellsADroppedConnectionFromOneBrokenMidResponse) {
+  const auto kind_of_failure = [&](std::string reply) {
+    OneShotUpstream upstream(std::move(reply));
+    try {
+      Await(client_.Send(upstream.upstream(), MakeRequest(Verb::post, "/orders", "{}"), 5s));
+    } catch (const UpstreamError& e) {
+      EXPECT_TRUE(e.maybe_processed()) << e.what();
+      return e.kind();
+    }
+    ADD_FAILURE() << "no failure";
+    return UpstreamError::Kind::kConnect;
+  };
+  EXPECT_EQ(kind_of_failure(""), UpstreamError::Kind::kDropped);
+  EXPECT_EQ(kind_of_failure("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart"), UpstreamError::Kind::kBroken);
 }
 
 TEST_F(ServerTest, MetricsCountRequestsPerRoute) {

@@ -76,6 +76,13 @@ TEST(ClusterTest, Status503SetsAReplicaAsideAtOnce) {
   EXPECT_TRUE(draining->Ejected(kNow));
 }
 
+TEST(ClusterTest, ConnectionDroppedWithoutAnswerSetsAReplicaAsideAtOnce) {
+  auto cluster = ThreeReplicas();
+  auto dying = cluster.Pick(kNow);
+  cluster.Report(*dying, Outcome::kDropped, kNow);
+  EXPECT_TRUE(dying->Ejected(kNow));
+}
+
 TEST(ClusterTest, OtherFailuresCountInARow) {
   auto cluster = ThreeReplicas({.consecutive_failures = 3});
   auto replica = cluster.Pick(kNow);

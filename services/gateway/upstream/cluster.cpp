@@ -11,8 +11,8 @@
 namespace bookstore::gateway {
 namespace {
 
-constexpr std::array<std::string_view, 6> kOutcomeNames{"success",      "connect_error", "unavailable",
-                                                        "server_error", "timeout",       "broken"};
+constexpr std::array<std::string_view, 7> kOutcomeNames{"success", "connect_error", "unavailable", "server_error",
+                                                        "timeout", "broken",        "dropped"};
 constexpr int kMaxDoublings = 16;
 
 bool Contains(std::span<const Replica* const> list, const Replica* replica) {
@@ -105,6 +105,7 @@ void Cluster::Report(Replica& replica, Outcome outcome, SteadyClock::time_point 
       if (replica.Available(now)) replica.ejections_in_a_row_.store(0, std::memory_order_relaxed);
       return;
     case Outcome::kConnectFailure:
+    case Outcome::kDropped:
     case Outcome::kUnavailable:
       Eject(replica, now);
       return;

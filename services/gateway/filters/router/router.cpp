@@ -74,6 +74,8 @@ Outcome OutcomeOf(const http::UpstreamError& error) {
       return Outcome::kTimeout;
     case http::UpstreamError::Kind::kBroken:
       return Outcome::kBroken;
+    case http::UpstreamError::Kind::kDropped:
+      return Outcome::kDropped;
   }
   return Outcome::kBroken;
 }
@@ -85,6 +87,7 @@ bool IsRetriableStatus(unsigned status) { return status == 502 || status == 503 
     case Outcome::kTimeout:
       throw http::GatewayTimeout(cluster.name() + " did not answer in time");
     case Outcome::kBroken:
+    case Outcome::kDropped:
       throw http::BadGateway(cluster.name() + " connection failed");
     default:
       throw http::ServiceUnavailable(cluster.name() + " is unavailable");
@@ -160,7 +163,7 @@ http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, Cluster& clus
       cluster.Report(*replica, last, SteadyClock::now());
       if (!may_retry) break;
       if (last == Outcome::kConnectFailure) continue;
-      if (last == Outcome::kBroken && idempotent && !second_chance_used) {
+      if ((last == Outcome::kBroken || last == Outcome::kDropped) && idempotent && !second_chance_used) {
         second_chance_used = true;
         continue;
       }

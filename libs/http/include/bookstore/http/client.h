@@ -11,7 +11,7 @@
 //     if (e.kind() == http::UpstreamError::Kind::kConnect) { /* never reached the upstream: try another */ }
 //     else if (IsIdempotent(method)) { /* may retry */ }
 //   }
-// An UpstreamError escaping a handler becomes 503 (kConnect), 504 (kTimeout) or 502 (kBroken).
+// An UpstreamError escaping a handler becomes 503 (kConnect), 504 (kTimeout) or 502 (kBroken, kDropped).
 //
 // Connections: a pool of keep-alive connections per upstream (host:port) and per event loop (the
 // executor of the calling coroutine). A connection goes back to the pool only when the response allowed
@@ -60,7 +60,9 @@ class UpstreamError : public std::runtime_error {
   enum class Kind {
     kConnect,  // name resolution failed, connection refused or connect timed out: the request was not sent
     kTimeout,  // no complete response within the timeout: the upstream may have processed the request
-    kBroken,   // connection reset/closed after sending, or an invalid response: may have been processed
+    kBroken,   // connection broke mid-response, or an invalid response: may have been processed
+    kDropped,  // closed or reset with no byte of response: the upstream is going away or crashed; it may
+               // have processed the request
   };
   UpstreamError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   [[nodiscard]] Kind kind() const noexcept { return kind_; }
