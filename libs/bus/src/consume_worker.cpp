@@ -51,15 +51,30 @@ bool PumpFor(AmqpConnection& connection, const std::stop_token& stop, std::chron
 }
 
 ConsumeWorker::ConsumeWorker(const Options& options, std::string role, Setup setup, Process process,
-                             Tick tick)
+                             Tick tick, std::size_t max_batch)
     : options_(options),
       role_(std::move(role)),
       setup_(std::move(setup)),
       process_(std::move(process)),
       tick_(std::move(tick)),
+      max_batch_(std::max<std::size_t>(max_batch, 1)),
       thread_([this](const std::stop_token& stop) { Run(stop); }) {}
 
 ConsumeWorker::~ConsumeWorker() = default;  // jthread requests stop and joins
+
+std::vector<Delivery> ConsumeWorker::NextBatch(AmqpConnection& connection) const {
+  std::vector<Delivery> batch;
+  auto first = connection.NextDelivery(kPollInterval);
+  if (!first) return batch;
+  batch.push_back(std::move(*first));
+  // Only what has already arrived: a batch never waits for more deliveries.
+  while (batch.size() < max_batch_) {
+    auto next = connection.NextDelivery(std::chrono::milliseconds(0));
+    if (!next) break;
+    batch.push_back(std::move(*next));
+  }
+  return batch;
+}
 
 void ConsumeWorker::Run(const std::stop_token& stop) {
   auto backoff = options_.reconnect_backoff_min;
@@ -72,8 +87,7 @@ void ConsumeWorker::Run(const std::stop_token& stop) {
       if (outage.Recovered()) log::Info("consumer reconnected to RabbitMQ", {{"role", role_}});
       backoff = options_.reconnect_backoff_min;
       while (!stop.stop_requested()) {
-        if (auto delivery = connection.NextDelivery(kPollInterval))
-          process_(connection, std::move(*delivery), stop);
+        if (auto batch = NextBatch(connection); !batch.empty()) process_(connection, std::move(batch), stop);
         if (tick_) tick_();
       }
       connected_ = false;

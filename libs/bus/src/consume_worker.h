@@ -7,6 +7,7 @@
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "amqp_connection.h"
 #include "bookstore/bus/options.h"
@@ -37,13 +38,15 @@ class ConsumeWorker {
  public:
   // Declares the queue, sets the prefetch and starts consuming on a fresh connection.
   using Setup = std::function<void(AmqpConnection&)>;
-  // Handles one delivery and acknowledges it. Only BrokerError may escape (the connection is then
-  // replaced and unacknowledged deliveries return to the queue).
-  using Process = std::function<void(AmqpConnection&, Delivery&&, const std::stop_token&)>;
+  // Handles the deliveries (one, or up to max_batch that were already waiting, in delivery order) and
+  // acknowledges each. Only BrokerError may escape (the connection is then replaced and unacknowledged
+  // deliveries return to the queue).
+  using Process = std::function<void(AmqpConnection&, std::vector<Delivery>&&, const std::stop_token&)>;
   // Runs between deliveries (at least every 100 ms); must not throw.
   using Tick = std::function<void()>;
 
-  ConsumeWorker(const Options& options, std::string role, Setup setup, Process process, Tick tick = {});
+  ConsumeWorker(const Options& options, std::string role, Setup setup, Process process, Tick tick = {},
+                std::size_t max_batch = 1);
   ~ConsumeWorker();  // requests stop and joins
   ConsumeWorker(const ConsumeWorker&) = delete;
   ConsumeWorker& operator=(const ConsumeWorker&) = delete;
@@ -52,12 +55,15 @@ class ConsumeWorker {
 
  private:
   void Run(const std::stop_token& stop);
+  // The next delivery (waiting up to the poll interval) and those already waiting behind it.
+  std::vector<Delivery> NextBatch(AmqpConnection& connection) const;
 
   const Options& options_;
   std::string role_;
   Setup setup_;
   Process process_;
   Tick tick_;
+  std::size_t max_batch_;
   std::atomic<bool> connected_{false};
   std::jthread thread_;
 };

@@ -1,5 +1,9 @@
 #include <algorithm>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bookstore/bus/consumer.h"
 #include "bookstore/bus/outbox.h"
@@ -63,20 +67,129 @@ struct InboxConsumer::Shared {
   std::mutex cleanup_mutex;
   Clock::time_point next_cleanup = Clock::now();
 
-  // The inbox row and the handler's effects commit together, or neither does.
+  // Inside the caller's transaction: the inbox row and the handler's effects commit together, or
+  // neither does. A duplicate key fails only its own statement, so the transaction goes on.
+  Outcome HandleOne(db::Connection& c, const Event& event) {
+    try {
+      c.Execute("INSERT INTO bus_inbox (event_id, type) VALUES (?, ?)", {event.id, event.type});
+    } catch (const db::Error& e) {
+      if (e.IsDuplicateKey()) return Outcome::kDuplicate;  // handled before: nothing else to write
+      throw;
+    }
+    handler(event, c);
+    return Outcome::kHandled;
+  }
+
   Outcome HandleInTransaction(const Event& event) {
     return pool.WithConnection([&](db::Connection& c) {
       db::Transaction tx(c);
-      try {
-        c.Execute("INSERT INTO bus_inbox (event_id, type) VALUES (?, ?)", {event.id, event.type});
-      } catch (const db::Error& e) {
-        if (e.IsDuplicateKey()) return Outcome::kDuplicate;  // handled before: nothing else to write
-        throw;
-      }
-      handler(event, c);
+      const Outcome outcome = HandleOne(c, event);
       tx.Commit();
-      return Outcome::kHandled;
+      return outcome;
     });
+  }
+
+  void Count(Outcome outcome) {
+    if (outcome == Outcome::kHandled) {
+      ++counters.handled;
+    } else {
+      ++counters.duplicates;
+    }
+  }
+
+  using Batch = std::vector<std::pair<detail::Delivery, Event>>;
+
+  struct BatchResult {
+    bool committed = false;
+    std::vector<Outcome> outcomes;               // when committed: one per event
+    std::optional<std::size_t> failed_handler;   // else: the event whose handler threw, if that was it
+    std::string error;
+  };
+
+  // Several waiting events in one transaction: one commit (and one flush of the redo log) instead of one
+  // per event. Nothing is written unless all of them go through.
+  BatchResult RunBatch(const Batch& batch) {
+    BatchResult result;
+    std::size_t current = 0;
+    bool committing = false;
+    try {
+      pool.WithConnection([&](db::Connection& c) {
+        db::Transaction tx(c);
+        for (current = 0; current < batch.size(); ++current) {
+          result.outcomes.push_back(HandleOne(c, batch[current].second));
+        }
+        committing = true;
+        tx.Commit();
+      });
+      result.committed = true;
+    } catch (const db::Error& e) {
+      // Deadlock, outage, failed commit...: the events are handled one by one, each with its retries.
+      // A handler's own database error (a constraint, say) is that event's failure like any other.
+      if (!committing && !e.IsRetryable() && !IsDatabaseOutage(e)) result.failed_handler = current;
+      result.error = e.what();
+    } catch (const std::exception& e) {
+      if (!committing) result.failed_handler = current;
+      result.error = e.what();
+    } catch (...) {
+      if (!committing) result.failed_handler = current;
+      result.error = "unknown exception";
+    }
+    return result;
+  }
+
+  void ProcessBatch(detail::AmqpConnection& amqp, std::vector<detail::Delivery>&& deliveries,
+                    const std::stop_token& stop) {
+    Batch batch;
+    batch.reserve(deliveries.size());
+    for (auto& delivery : deliveries) {
+      if (auto event = ParseOrReject(amqp, delivery)) batch.emplace_back(std::move(delivery), std::move(*event));
+    }
+    while (batch.size() > 1) {
+      BatchResult result = RunBatch(batch);
+      if (result.committed) {
+        Acknowledge(amqp, batch, result.outcomes);
+        return;
+      }
+      if (!result.failed_handler) {
+        log::Debug("a batch of events failed; handling them one by one",
+                   {{"queue", queue.name}, {"events", batch.size()}, {"error", result.error}});
+        break;
+      }
+      // That event failed once, exactly as on its own; the others go again without it.
+      const auto failed = batch.begin() + static_cast<std::ptrdiff_t>(*result.failed_handler);
+      Fail(amqp, failed->first, failed->second, result.error);
+      batch.erase(failed);
+    }
+    for (const auto& [delivery, event] : batch) {
+      if (stop.stop_requested()) return;  // the rest go back to the queue with the connection
+      Process(amqp, delivery, event, stop);
+    }
+  }
+
+  void Acknowledge(detail::AmqpConnection& amqp, const Batch& batch, const std::vector<Outcome>& outcomes) {
+    ++counters.transactions;
+    if (relay != nullptr && std::find(outcomes.begin(), outcomes.end(), Outcome::kHandled) != outcomes.end()) {
+      relay->Notify();
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      amqp.Ack(batch[i].first.delivery_tag);
+      Count(outcomes[i]);
+    }
+  }
+
+  // The event in the delivery, or nullopt after rejecting a message that is not a valid event.
+  std::optional<Event> ParseOrReject(detail::AmqpConnection& amqp, const detail::Delivery& delivery) {
+    try {
+      Event event = ParseEvent(delivery.body);
+      event.traceparent = delivery.traceparent;
+      return event;
+    } catch (const BadEvent& e) {
+      log::Error("rejected a message that is not a valid event; it goes to the dead-letter queue",
+                 {{"queue", queue.name}, {"message_id", delivery.message_id}, {"error", e.what()}});
+      ++counters.rejected;
+      amqp.Reject(delivery.delivery_tag, /*requeue=*/false);
+      return std::nullopt;
+    }
   }
 
   void Fail(detail::AmqpConnection& amqp, const detail::Delivery& delivery, const Event& event,
@@ -96,19 +209,8 @@ struct InboxConsumer::Shared {
     amqp.Nack(delivery.delivery_tag, /*requeue=*/true);
   }
 
-  void Process(detail::AmqpConnection& amqp, detail::Delivery&& delivery, const std::stop_token& stop) {
-    Event event;
-    try {
-      event = ParseEvent(delivery.body);
-    } catch (const BadEvent& e) {
-      log::Error("rejected a message that is not a valid event; it goes to the dead-letter queue",
-                 {{"queue", queue.name}, {"message_id", delivery.message_id}, {"error", e.what()}});
-      ++counters.rejected;
-      amqp.Reject(delivery.delivery_tag, /*requeue=*/false);
-      return;
-    }
-    event.traceparent = delivery.traceparent;
-
+  void Process(detail::AmqpConnection& amqp, const detail::Delivery& delivery, const Event& event,
+               const std::stop_token& stop) {
     int deadlock_reruns = 0;
     auto backoff = options.reconnect_backoff_min;
     bool outage_logged = false;
@@ -138,13 +240,10 @@ struct InboxConsumer::Shared {
         Fail(amqp, delivery, event, "unknown exception");
         return;
       }
+      if (outcome == Outcome::kHandled) ++counters.transactions;
       if (relay != nullptr && outcome == Outcome::kHandled) relay->Notify();
       amqp.Ack(delivery.delivery_tag);
-      if (outcome == Outcome::kHandled) {
-        ++counters.handled;
-      } else {
-        ++counters.duplicates;
-      }
+      Count(outcome);
       return;
     }
   }
@@ -186,15 +285,15 @@ InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string&
       amqp.Qos(shared.options.prefetch);
       amqp.Consume(shared.queue.name, /*exclusive=*/false);
     };
-    auto process = [&shared](detail::AmqpConnection& amqp, detail::Delivery&& delivery,
+    auto process = [&shared](detail::AmqpConnection& amqp, std::vector<detail::Delivery>&& deliveries,
                              const std::stop_token& stop) {
-      shared.Process(amqp, std::move(delivery), stop);
+      shared.ProcessBatch(amqp, std::move(deliveries), stop);
     };
     detail::ConsumeWorker::Tick tick;
     if (i == 0) tick = [&shared] { shared.DeleteOldInboxRows(); };
     workers_.push_back(std::make_unique<detail::ConsumeWorker>(
         shared.options, "consumer " + shared.queue.name + " #" + std::to_string(i + 1), setup, process,
-        tick));
+        tick, static_cast<std::size_t>(shared.options.inbox_batch)));
   }
 }
 

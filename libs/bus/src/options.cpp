@@ -21,6 +21,9 @@ Options Options::FromEnv(config::Env& env, const std::string& component) {
       static_cast<int>(env.Int("AMQP_CONSUMER_WORKERS", options.consumer_workers, 1, 64,
                                "parallel event handlers (each one AMQP connection "
                                "and one database connection while handling)"));
+  options.inbox_batch = static_cast<int>(
+      env.Int("AMQP_INBOX_BATCH", options.inbox_batch, 1, 1000,
+              "waiting events a consumer worker handles in one database transaction (1: each on its own)"));
   options.relay_poll_interval = env.Duration("OUTBOX_POLL_INTERVAL", options.relay_poll_interval,
                                              "how often the outbox relay looks for unsent events");
   options.relay_batch_size = static_cast<int>(

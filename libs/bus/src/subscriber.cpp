@@ -38,7 +38,14 @@ Subscriber::Subscriber(Options options, std::vector<std::string> binding_keys, E
       }
     }
   };
-  auto process = [this](detail::AmqpConnection& amqp, detail::Delivery&& delivery, const std::stop_token&) {
+  auto process = [this](detail::AmqpConnection& amqp, std::vector<detail::Delivery>&& deliveries,
+                        const std::stop_token&) {
+    for (auto& delivery : deliveries) Handle(amqp, delivery);
+  };
+  worker_ = std::make_unique<detail::ConsumeWorker>(options_, "subscriber", setup, process);
+}
+
+void Subscriber::Handle(detail::AmqpConnection& amqp, const detail::Delivery& delivery) {
     try {
       Event event = ParseEvent(delivery.body);
       event.traceparent = delivery.traceparent;
@@ -57,8 +64,6 @@ Subscriber::Subscriber(Options options, std::vector<std::string> binding_keys, E
       ++counters_.failed;
     }
     amqp.Ack(delivery.delivery_tag);
-  };
-  worker_ = std::make_unique<detail::ConsumeWorker>(options_, "subscriber", setup, process);
 }
 
 Subscriber::~Subscriber() = default;

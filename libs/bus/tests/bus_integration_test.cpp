@@ -160,6 +160,53 @@ TEST_F(BusTest, EventPublishedBeforeItsConsumerEverStartedIsDeliveredWhenItStart
   EXPECT_TRUE(Eventually([&] { return consumer.Connected(); }, kDeadline));
 }
 
+// Events waiting in the queue share inbox transactions; one whose handler fails in the middle of a batch
+// is retried and dead-lettered on its own while the rest commit once each.
+TEST_F(BusTest, WaitingEventsShareTransactionsAndAFailingOneDoesNotSinkTheirBatch) {
+  options_.consumer_workers = 1;
+  options_.inbox_batch = 32;
+  std::vector<Event> healthy;
+  for (int i = 0; i < 20; ++i) healthy.push_back(OrderPlaced(200 + i));
+  const Event poison = MakeEvent("order.placed", "orders", {{"order_id", 666}, {"poison", true}});
+  std::vector<Event> all(healthy.begin(), healthy.begin() + 7);
+  all.push_back(poison);
+  all.insert(all.end(), healthy.begin() + 7, healthy.end());
+  {
+    Relay relay(pool_, options_);
+    AddToOutbox(all);
+    relay.Notify();
+    ASSERT_TRUE(Eventually([&] { return UnsentRows() == 0; }, kDeadline));
+  }
+  BrokerAdmin admin(options_);
+  ASSERT_EQ(admin.MessageCount(CatalogQueue().name), all.size());
+
+  std::atomic<bool> all_delivered{false};
+  BrokerAdmin handler_admin(options_);  // the handler's own connection: BrokerAdmin is not thread-safe
+  InboxConsumer consumer(pool_, options_, "catalog", [&](const Event& event, db::Connection& c) {
+    // The first handler call waits until the broker has pushed every message to the consumer, so the
+    // next batch finds them all waiting.
+    if (!all_delivered.exchange(true)) {
+      ASSERT_TRUE(Eventually([&] { return handler_admin.MessageCount(CatalogQueue().name) == 0; }, kDeadline));
+    }
+    if (event.data.as_object().contains("poison")) throw std::runtime_error("cannot handle this one");
+    RecordEffect()(event, c);
+  });
+
+  for (const auto& event : healthy) {
+    EXPECT_TRUE(Eventually([&] { return EffectCount(event.id) == 1; }, kDeadline)) << event.id;
+  }
+  ASSERT_TRUE(Eventually([&] { return admin.MessageCount(CatalogQueue().dead_letter_queue) == 1; }, kDeadline));
+  EXPECT_EQ(admin.Take(CatalogQueue().dead_letter_queue)->message_id, poison.id);
+  EXPECT_EQ(MaxEffectsPerEvent(), 1);
+  EXPECT_EQ(EffectCount(poison.id), 0);
+  const auto stats = consumer.Stats();
+  EXPECT_EQ(stats.handled, healthy.size());
+  EXPECT_EQ(stats.failed, static_cast<std::uint64_t>(options_.topology.delivery_limit + 1));
+  // The first delivery on its own, then at most one batch per redelivery of the failing event.
+  EXPECT_LE(stats.transactions, static_cast<std::uint64_t>(2 + options_.topology.delivery_limit + 1));
+  EXPECT_LT(stats.transactions, healthy.size() / 2);
+}
+
 TEST_F(BusTest, EventNobodySubscribesToIsMarkedSentAndDoesNotStallTheOutbox) {
   Relay relay(pool_, options_);
   // order.paid goes to gateways only, and none runs on this topology.

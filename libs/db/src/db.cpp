@@ -12,6 +12,7 @@
 #include <random>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "bookstore/log/log.h"
 
@@ -484,6 +485,15 @@ void Connection::Commit() {
   }
   Execute("COMMIT");  // on failure the transaction stays open so that Rollback still runs
   in_transaction_ = false;
+  auto callbacks = std::exchange(after_commit_, {});
+  for (auto& callback : callbacks) callback();
+}
+
+void Connection::AfterCommit(std::function<void()> fn) {
+  if (!in_transaction_) {
+    throw Error(0, "AfterCommit needs an open transaction");
+  }
+  after_commit_.push_back(std::move(fn));
 }
 
 void Connection::Rollback() noexcept {
@@ -491,6 +501,7 @@ void Connection::Rollback() noexcept {
     return;
   }
   in_transaction_ = false;
+  after_commit_.clear();
   try {
     Execute("ROLLBACK");
   } catch (...) {

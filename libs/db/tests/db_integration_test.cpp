@@ -186,6 +186,35 @@ TEST_F(DbTest, TransactionRaiiRollsBackOnException) {
   });
 }
 
+TEST_F(DbTest, AfterCommitRunsOnceCommittedAndNeverAfterARollback) {
+  CreateItems();
+  pool_.WithConnection([](Connection& c) {
+    EXPECT_THROW(c.AfterCommit([] {}), Error);  // outside a transaction
+    std::vector<std::string> ran;
+    {
+      Transaction tx(c);
+      c.Execute("INSERT INTO items (name) VALUES ('rolled back')");
+      c.AfterCommit([&] { ran.emplace_back("rolled back"); });
+    }
+    {
+      Transaction tx(c);
+      c.Execute("INSERT INTO items (name) VALUES ('committed')");
+      c.AfterCommit([&] {
+        // Runs once the commit is done: the connection is free for the next statement.
+        EXPECT_FALSE(c.InTransaction());
+        ran.emplace_back("committed " + std::to_string(c.QueryOne("SELECT COUNT(*) FROM items")->Int(0)));
+      });
+      EXPECT_TRUE(ran.empty());
+      tx.Commit();
+    }
+    {
+      Transaction tx(c);
+      tx.Commit();  // a later transaction runs nothing again
+    }
+    EXPECT_EQ(ran, std::vector<std::string>{"committed 1"});
+  });
+}
+
 TEST_F(DbTest, DuplicateKeyIsReported) {
   CreateItems();
   pool_.WithConnection([](Connection& c) {

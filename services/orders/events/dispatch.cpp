@@ -9,6 +9,11 @@
 
 namespace bookstore::orders::events {
 
+// After the commit: the woken POST /orders then reads the answer without waiting for locks.
+void EventHandlers::WakeWaitingRequest(db::Connection& c, std::int64_t order_id) {
+  c.AfterCommit([this, order_id] { notifier_.Notify(order_id); });
+}
+
 void EventHandlers::Handle(const bus::Event& event, db::Connection& c) {
   if (event.type.starts_with("book.")) {
     HandleBook(event, c);
@@ -66,7 +71,7 @@ void EventHandlers::HandleStockReserved(const bus::Event& event, db::Connection&
     log::Info("order.stock_reserved for an order already past it; nothing to do",
               {{"order_id", order->id}, {"status", StatusName(order->status)}, {"event_id", event.id}});
   }
-  notifier_.Notify(order->id);
+  WakeWaitingRequest(c, order->id);
 }
 
 void EventHandlers::HandleStockRejected(const bus::Event& event, db::Connection& c) {
@@ -85,7 +90,7 @@ void EventHandlers::HandleStockRejected(const bus::Event& event, db::Connection&
     log::Info("order.stock_rejected for an order already past it; nothing to do",
               {{"order_id", order->id}, {"status", StatusName(order->status)}, {"event_id", event.id}});
   }
-  notifier_.Notify(order->id);
+  WakeWaitingRequest(c, order->id);
 }
 
 }  // namespace bookstore::orders::events

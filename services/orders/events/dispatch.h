@@ -29,6 +29,7 @@ class EventHandlers {
   void HandleBook(const bus::Event& event, db::Connection& c);
   void HandleStockReserved(const bus::Event& event, db::Connection& c);
   void HandleStockRejected(const bus::Event& event, db::Connection& c);
+  void WakeWaitingRequest(db::Connection& c, std::int64_t order_id);
 
   std::chrono::milliseconds payment_timeout_;
   OutcomeNotifier& notifier_;

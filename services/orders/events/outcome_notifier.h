@@ -5,8 +5,8 @@
 // thread. When another replica consumed the answer nobody notifies; the waiter's own timeout (a DB poll
 // with backoff, handlers/orders.cpp) catches it then.
 //
-// Notify is called inside the consumer's transaction, before it commits: the woken request reads the
-// order with LOCK IN SHARE MODE, which waits for that commit, so it never sees the order half-done.
+// The consumer calls Notify once its transaction has committed (db::Connection::AfterCommit), so the
+// woken request reads the answer with a plain read, never the order half-done.
 
 #include <chrono>
 #include <cstdint>

@@ -179,7 +179,7 @@ class OrderRoutes {
                                  {"items", request.items.size()},
                                  {"request_id", ctx.request_id()}});
     }
-    const Order order = co_await AwaitOutcome(placement->order_id);
+    const Order order = co_await AwaitOutcome(placement->order_id, placement->replayed);
     if (!placement->replayed) {
       metrics_.Count(order);
     }
@@ -306,15 +306,20 @@ class OrderRoutes {
     return Placement{id, false};
   }
 
-  // The order once catalog answered, or as it stands (pending) after confirm_timeout.
-  http::Awaitable<Order> AwaitOutcome(std::int64_t order_id) {
+  // The order once catalog answered, or as it stands (pending) after confirm_timeout. A new order was
+  // just written as pending and catalog's answer takes a few milliseconds at best, so the first read waits
+  // for the notification (or the first poll) instead of finding it pending; a replayed order may well be
+  // complete already and is read at once.
+  http::Awaitable<Order> AwaitOutcome(std::int64_t order_id, bool replayed) {
     const auto subscription = co_await deps_.notifier.Subscribe(order_id);
     const auto deadline = std::chrono::steady_clock::now() + deps_.confirm_timeout;
     milliseconds poll = kFirstPoll;
+    if (!replayed) {
+      co_await subscription->Wait(poll);
+      poll *= 2;
+    }
     while (true) {
-      // LOCK IN SHARE MODE: when the consumer has just notified, this waits for its commit.
-      auto order = co_await deps_.pool.Run(
-          [&](db::Connection& c) { return repository::LoadOrder(c, order_id, repository::Lock::kShare); });
+      auto order = co_await deps_.pool.Run([&](db::Connection& c) { return repository::LoadOrder(c, order_id); });
       if (!order) {
         throw http::InternalError("the order vanished");
       }

@@ -14,8 +14,6 @@ std::string LockClause(Lock lock) {
   switch (lock) {
     case Lock::kNone:
       return "";
-    case Lock::kShare:
-      return " LOCK IN SHARE MODE";
     case Lock::kUpdate:
       return " FOR UPDATE";
   }

@@ -20,7 +20,6 @@ namespace bookstore::orders::repository {
 
 enum class Lock {
   kNone,    // a consistent read
-  kShare,   // LOCK IN SHARE MODE: waits for a transaction changing the row to commit, then reads it
   kUpdate,  // FOR UPDATE: the caller is about to change the order
 };
 

@@ -34,8 +34,10 @@
 namespace bookstore::bus {
 
 namespace detail {
+class AmqpConnection;
 class ConsumeWorker;
-}
+struct Delivery;
+}  // namespace detail
 class Relay;
 
 // Runs inside the inbox transaction on `c`: write the event's effects with `c` (and, to emit follow-up
@@ -48,13 +50,14 @@ struct ConsumerStats {
   std::uint64_t duplicates = 0;  // already in the inbox: acknowledged without running the handler
   std::uint64_t failed = 0;      // handler threw: nacked with requeue (dead-lettered after the limit)
   std::uint64_t rejected = 0;    // not a valid event: rejected without requeue (dead-lettered at once)
+  std::uint64_t transactions = 0;  // InboxConsumer: committed inbox transactions (each one or a batch)
 };
 
 // Counters shared by a consumer's workers.
 struct ConsumerCounters {
-  std::atomic<std::uint64_t> handled{0}, duplicates{0}, failed{0}, rejected{0};
+  std::atomic<std::uint64_t> handled{0}, duplicates{0}, failed{0}, rejected{0}, transactions{0};
   [[nodiscard]] ConsumerStats Snapshot() const noexcept {
-    return ConsumerStats{handled.load(), duplicates.load(), failed.load(), rejected.load()};
+    return ConsumerStats{handled.load(), duplicates.load(), failed.load(), rejected.load(), transactions.load()};
   }
 };
 
@@ -63,7 +66,11 @@ struct ConsumerCounters {
 // its own AMQP connection and prefetch window.
 //
 // For each delivery, in ONE database transaction: insert the event id into bus_inbox, then call the
-// handler; acknowledge only after the commit.
+// handler; acknowledge only after the commit. Deliveries already waiting behind the first (up to
+// options.inbox_batch) share one transaction, one after the other, so that a busy queue costs one commit
+// per batch rather than per event; if any of them fails, the batch is rolled back and its events are
+// handled one by one as below. A handler's side effects outside the database belong in
+// c.AfterCommit(...), since a batch may be rolled back and handled again.
 //   - id already in the inbox (a redelivery or a duplicate publish): no handler call, ack.
 //   - handler throws: rollback, nack with requeue. The quorum queue counts deliveries and after
 //     topology.delivery_limit redeliveries moves the message to the service's dead-letter queue
@@ -115,6 +122,8 @@ class Subscriber {
   [[nodiscard]] ConsumerStats Stats() const noexcept { return counters_.Snapshot(); }
 
  private:
+  void Handle(detail::AmqpConnection& amqp, const detail::Delivery& delivery);
+
   ConsumerCounters counters_;
   Options options_;
   EventHandler handler_;

@@ -42,6 +42,9 @@ struct Options {
   // Consumers.
   int prefetch = 50;         // unacknowledged deliveries per worker connection
   int consumer_workers = 4;  // InboxConsumer workers, each with its own connection and DB transaction
+  // Deliveries already waiting that an InboxConsumer worker handles in one database transaction (one
+  // commit, one log flush, instead of one per event); 1 handles each on its own.
+  int inbox_batch = 32;
   std::chrono::milliseconds inbox_retention{std::chrono::hours(24 * 7)};  // then inbox rows are deleted
 
   // Outbox relay.
@@ -51,7 +54,7 @@ struct Options {
 
   // Declares and reads these variables (defaults as above):
   //   AMQP_URL (secret: holds a password; also AMQP_URL_FILE), AMQP_NAME_PREFIX (""), AMQP_HEARTBEAT (30s),
-  //   AMQP_PREFETCH (50), AMQP_CONSUMER_WORKERS (4), AMQP_DELIVERY_LIMIT (5),
+  //   AMQP_PREFETCH (50), AMQP_CONSUMER_WORKERS (4), AMQP_INBOX_BATCH (32), AMQP_DELIVERY_LIMIT (5),
   //   OUTBOX_POLL_INTERVAL (200ms), OUTBOX_BATCH_SIZE (500), OUTBOX_RETENTION (24h), INBOX_RETENTION (7d).
   // `component` becomes client_name. Errors are reported by env.Finish() like every other setting.
   static Options FromEnv(config::Env& env, const std::string& component);

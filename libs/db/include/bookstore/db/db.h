@@ -147,6 +147,10 @@ class Connection {
   void Commit();
   void Rollback() noexcept;
   [[nodiscard]] bool InTransaction() const { return in_transaction_; }
+  // Runs `fn` right after the open transaction commits, on the committing thread (e.g. to wake a
+  // request waiting for what the transaction wrote: it then reads it without waiting for locks); drops
+  // it if the transaction rolls back. `fn` must not throw. Throws db::Error outside a transaction.
+  void AfterCommit(std::function<void()> fn);
 
   // True when the server answers; used for readiness and after errors.
   bool Ping() noexcept;
@@ -158,6 +162,7 @@ class Connection {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::vector<std::function<void()>> after_commit_;
   bool in_transaction_ = false;
   bool broken_ = false;
 };
