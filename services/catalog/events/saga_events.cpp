@@ -37,7 +37,9 @@ void Reserve(db::Connection& c, const bus::Event& event, const PlacedOrder& orde
     repository::TakeStock(c, item.book_id, item.quantity);
     repository::InsertReservation(c, order.order_id, item.book_id, item.quantity,
                                   books.at(item.book_id).price_cents);
-    AddBookEvent(c, "book.stock_changed", *repository::LockBook(c, item.book_id), event.traceparent);
+    Book changed = books.at(item.book_id);
+    repository::RefreshStock(c, changed);
+    AddBookEvent(c, "book.stock_changed", changed, event.traceparent);
   }
   repository::SetSagaOrderState(c, order.order_id, SagaState::kReserved);
   AddOrderEvent(c, "order.stock_reserved", StockReservedData(order, books), event);

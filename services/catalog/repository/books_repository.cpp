@@ -158,6 +158,16 @@ void ReturnStock(db::Connection& c, std::int64_t id, std::int64_t quantity) {
       {quantity, id});
 }
 
+void RefreshStock(db::Connection& c, Book& book) {
+  const auto row = c.QueryOne("SELECT stock, version, updated_at FROM books WHERE id = ?", {book.id});
+  if (!row) {
+    throw std::logic_error("book " + std::to_string(book.id) + " vanished under its row lock");
+  }
+  book.stock = row->Int(0);
+  book.version = row->Int(1);
+  book.updated_at = DatabaseTimeToRfc3339(row->String(2));
+}
+
 SearchResult SearchBooks(db::Connection& c, const SearchQuery& query) {
   db::ParamList params;
   const std::string where = SearchConditions(query, params);

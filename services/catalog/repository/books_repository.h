@@ -36,6 +36,9 @@ void SoftDeleteBook(db::Connection& c, std::int64_t id);
 // bump version and updated_at; stock_supplied does not change.
 void TakeStock(db::Connection& c, std::int64_t id, std::int64_t quantity);
 void ReturnStock(db::Connection& c, std::int64_t id, std::int64_t quantity);
+// Reads stock, version and updated_at of `book` again after one of those changed them, under the row
+// lock the caller holds: the rest of a locked book cannot have changed.
+void RefreshStock(db::Connection& c, Book& book);
 
 struct SearchResult {
   std::vector<Book> books;  // one page

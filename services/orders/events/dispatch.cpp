@@ -29,11 +29,7 @@ void EventHandlers::Handle(const bus::Event& event, db::Connection& c) {
 void EventHandlers::HandleBook(const bus::Event& event, db::Connection& c) {
   const bool deleted_event = event.type == "book.deleted";
   const BookSnapshot book = ParseBookEvent(event.data, deleted_event);
-  const bool applied = repository::UpsertBook(c, book);
-  if (!applied) {
-    log::Debug("book event not newer than the read model; ignored",
-               {{"book_id", book.id}, {"version", book.version}, {"event_id", event.id}});
-  }
+  repository::UpsertBook(c, book);  // unless the read model holds this version or a newer one
   if (!book.deleted) {
     return;
   }

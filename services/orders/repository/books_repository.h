@@ -10,8 +10,8 @@
 
 namespace bookstore::orders::repository {
 
-// Stores the book unless the model already holds the same or a newer version. True when it did.
-bool UpsertBook(db::Connection& c, const BookSnapshot& book);
+// Stores the book unless the model already holds the same or a newer version.
+void UpsertBook(db::Connection& c, const BookSnapshot& book);
 
 struct KnownBook {
   std::int64_t id = 0;
