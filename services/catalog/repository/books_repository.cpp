@@ -66,20 +66,32 @@ std::string OrderBy(SortOrder sort) {
   return " ORDER BY b.id DESC";  // ids grow with creation time
 }
 
-// The WHERE clause of a search and its parameters. Only fixed SQL fragments go into the text; every
+// The ids of the live books whose title or author has a word beginning with each of `words` (at least
+// one), as a SELECT of one column `book_id`, each id once. The first word reads its prefix range of
+// book_words' primary key; every further word is a check per candidate on (book_id, word), which MariaDB
+// turns into a semi-join that starts from whichever word it estimates to match fewer books.
+// The hint keeps a newest-first page on those ranges: left alone, MariaDB may walk book_words_book
+// backwards (in book_id order) until it has a page, which is fast for a frequent word but reads most of
+// the index when the matches are few or old (measured: 0.6 ms for "the", but 270 ms for "zola café").
+// With it, the page costs what the count costs: the matches' index entries and a sort of their ids.
+std::string MatchingBookIds(const std::vector<std::string>& words, db::ParamList& params) {
+  std::string sql =
+      "SELECT DISTINCT m.book_id FROM book_words m IGNORE INDEX FOR ORDER BY (book_words_book) "
+      "WHERE m.word LIKE ?";
+  params.Add(PrefixPattern(words.front()));
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    sql += " AND EXISTS (SELECT 1 FROM book_words w WHERE w.book_id = m.book_id AND w.word LIKE ?)";
+    params.Add(PrefixPattern(words[i]));
+  }
+  return sql;
+}
+
+bool HasFilters(const SearchQuery& query) { return query.author || query.seller_id || query.in_stock; }
+
+// The conditions on books of a search other than q. Only fixed SQL fragments go into the text; every
 // value supplied by the client is a parameter.
-std::string SearchConditions(const SearchQuery& query, db::ParamList& params) {
-  std::string where = " WHERE b.deleted_at IS NULL";
-  if (!query.terms.fulltext_words.empty()) {
-    where += " AND MATCH(b.title, b.author) AGAINST(? IN BOOLEAN MODE)";
-    params.Add(FulltextExpression(query.terms.fulltext_words));
-  }
-  for (const auto& text : query.terms.substrings) {
-    where += " AND (b.title LIKE ? OR b.author LIKE ?)";
-    const std::string pattern = ContainsPattern(text);
-    params.Add(pattern);
-    params.Add(pattern);
-  }
+std::string FilterConditions(const SearchQuery& query, db::ParamList& params) {
+  std::string where;
   if (query.author) {
     where += " AND b.author = ?";
     params.Add(*query.author);
@@ -92,6 +104,78 @@ std::string SearchConditions(const SearchQuery& query, db::ParamList& params) {
     where += " AND b.stock > 0";
   }
   return where;
+}
+
+// The common search, q alone in the default order, answered from book_words: the count and the ids of
+// the page come from index ranges of the words alone (book_words holds live books only, so no row of
+// books is read for them), and only the page's books are read.
+SearchResult SearchWordsNewestFirst(db::Connection& c, const SearchQuery& query) {
+  db::ParamList params;
+  const std::string matches = MatchingBookIds(*query.words, params);
+  SearchResult result;
+  auto count = c.QueryOne("SELECT COUNT(*) FROM (" + matches + ") t", params);
+  result.total = count ? count->Int(0) : 0;
+  if (result.total <= query.offset) {
+    return result;  // nothing on this page: skip the second query
+  }
+  params.Add(query.limit);
+  params.Add(query.offset);
+  // deleted_at is checked again only as a guard: a deleted book's words are removed with the delete.
+  const std::string sql =
+      "SELECT " + std::string(kBookColumns) + ", s.name FROM (" + matches +
+      " ORDER BY m.book_id DESC LIMIT ? OFFSET ?) page JOIN books b ON b.id = page.book_id "
+      "LEFT JOIN sellers s ON s.user_id = b.seller_id WHERE b.deleted_at IS NULL "
+      "ORDER BY b.id DESC";
+  for (const auto& row : c.Query(sql, params)) {
+    result.books.push_back(BookFromRow(row));
+  }
+  return result;
+}
+
+// Every other search: the filters and the order need columns of books, so the matches of q (when given)
+// are joined to books and the page is sorted there. Costs a read of books per match.
+SearchResult SearchBooksTable(db::Connection& c, const SearchQuery& query) {
+  db::ParamList params;
+  std::string where = " WHERE b.deleted_at IS NULL";
+  if (query.words) {
+    where += " AND b.id IN (" + MatchingBookIds(*query.words, params) + ")";
+  }
+  where += FilterConditions(query, params);
+  SearchResult result;
+  auto count = c.QueryOne("SELECT COUNT(*) FROM books b" + where, params);
+  result.total = count ? count->Int(0) : 0;
+  if (result.total <= query.offset) {
+    return result;  // nothing on this page: skip the second query
+  }
+  params.Add(query.limit);
+  params.Add(query.offset);
+  for (const auto& row :
+       c.Query(SelectBooksWithSeller() + where + OrderBy(query.sort) + " LIMIT ? OFFSET ?", params)) {
+    result.books.push_back(BookFromRow(row));
+  }
+  return result;
+}
+
+// The index rows of a book (migration 0004): one multi-row INSERT. Two words equal under the collation
+// ("Café", "cafe") are one row of the primary key, hence the no-op ON DUPLICATE KEY UPDATE.
+void InsertBookWords(db::Connection& c, std::int64_t id, std::string_view title, std::string_view author) {
+  const std::vector<std::string> words = IndexWords(title, author);
+  if (words.empty()) {
+    return;  // a title and author of punctuation only: nothing q can find
+  }
+  std::string sql = "INSERT INTO book_words (word, book_id) VALUES ";
+  db::ParamList params;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    sql += i == 0 ? "(?, ?)" : ", (?, ?)";
+    params.Add(words[i]);
+    params.Add(id);
+  }
+  sql += " ON DUPLICATE KEY UPDATE book_id = book_id";
+  c.Execute(sql, params);
+}
+
+void DeleteBookWords(db::Connection& c, std::int64_t id) {
+  c.Execute("DELETE FROM book_words WHERE book_id = ?", {id});
 }
 
 }  // namespace
@@ -123,15 +207,21 @@ std::int64_t InsertBook(db::Connection& c, const Book& book) {
       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
       {book.title, book.author, book.description, db::Decimal{money::ToDecimal(book.price_cents)}, book.stock,
        book.stock, book.seller_id});
-  return static_cast<std::int64_t>(result.insert_id);
+  const auto id = static_cast<std::int64_t>(result.insert_id);
+  InsertBookWords(c, id, book.title, book.author);
+  return id;
 }
 
-void UpdateBook(db::Connection& c, const Book& after) {
+void UpdateBook(db::Connection& c, const Book& before, const Book& after) {
   c.Execute(
       "UPDATE books SET title = ?, author = ?, description = ?, price = ?, stock = ?, stock_supplied = ?, "
       "version = version + 1, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
       {after.title, after.author, after.description, db::Decimal{money::ToDecimal(after.price_cents)},
        after.stock, after.stock_supplied, after.id});
+  if (after.title != before.title || after.author != before.author) {
+    DeleteBookWords(c, after.id);
+    InsertBookWords(c, after.id, after.title, after.author);
+  }
 }
 
 void SoftDeleteBook(db::Connection& c, std::int64_t id) {
@@ -139,6 +229,7 @@ void SoftDeleteBook(db::Connection& c, std::int64_t id) {
       "UPDATE books SET deleted_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3), version = version + 1 "
       "WHERE id = ? AND deleted_at IS NULL",
       {id});
+  DeleteBookWords(c, id);  // book_words holds live books only, so searches need not check deleted_at
 }
 
 void TakeStock(db::Connection& c, std::int64_t id, std::int64_t quantity) {
@@ -159,21 +250,13 @@ void ReturnStock(db::Connection& c, std::int64_t id, std::int64_t quantity) {
 }
 
 SearchResult SearchBooks(db::Connection& c, const SearchQuery& query) {
-  db::ParamList params;
-  const std::string where = SearchConditions(query, params);
-  SearchResult result;
-  auto count = c.QueryOne("SELECT COUNT(*) FROM books b" + where, params);
-  result.total = count ? count->Int(0) : 0;
-  if (result.total <= query.offset) {
-    return result;  // nothing on this page: skip the second query
+  if (query.words && query.words->empty()) {
+    return {};  // q without a word: no indexed word holds punctuation
   }
-  params.Add(query.limit);
-  params.Add(query.offset);
-  for (const auto& row :
-       c.Query(SelectBooksWithSeller() + where + OrderBy(query.sort) + " LIMIT ? OFFSET ?", params)) {
-    result.books.push_back(BookFromRow(row));
+  if (query.words && !HasFilters(query) && query.sort == SortOrder::kNewest) {
+    return SearchWordsNewestFirst(c, query);
   }
-  return result;
+  return SearchBooksTable(c, query);
 }
 
 void UpsertSellerFromToken(db::Connection& c, std::int64_t user_id, std::string_view name) {
