@@ -133,7 +133,10 @@ SearchResult SearchWordsNewestFirst(db::Connection& c, const SearchQuery& query)
 }
 
 // Every other search: the filters and the order need columns of books, so the matches of q (when given)
-// are joined to books and the page is sorted there. Costs a read of books per match.
+// are joined to books and the page is sorted there. Costs a read of books per match. The page's ids are
+// chosen first and only those 20 rows are then joined to sellers: with the join in the same SELECT and a
+// small sellers table, MariaDB joined sellers through a buffer and sorted every live book instead of
+// walking the order's index (measured: q=the, in_stock, price_asc 526 ms; chosen first 34 ms).
 SearchResult SearchBooksTable(db::Connection& c, const SearchQuery& query) {
   db::ParamList params;
   std::string where = " WHERE b.deleted_at IS NULL";
@@ -149,8 +152,11 @@ SearchResult SearchBooksTable(db::Connection& c, const SearchQuery& query) {
   }
   params.Add(query.limit);
   params.Add(query.offset);
-  for (const auto& row :
-       c.Query(SelectBooksWithSeller() + where + OrderBy(query.sort) + " LIMIT ? OFFSET ?", params)) {
+  const std::string order = OrderBy(query.sort);
+  const std::string sql = "SELECT " + std::string(kBookColumns) + ", s.name FROM (SELECT b.id FROM books b" +
+                          where + order + " LIMIT ? OFFSET ?) page JOIN books b ON b.id = page.id " +
+                          "LEFT JOIN sellers s ON s.user_id = b.seller_id" + order;
+  for (const auto& row : c.Query(sql, params)) {
     result.books.push_back(BookFromRow(row));
   }
   return result;
