@@ -8,7 +8,8 @@ ids are 1..N because the books go first into an empty table.
 The books are written straight into catalog's database in multi-row INSERTs (the columns of
 services/catalog/migrations/0002_create_books.sql), which loads 100,000 books in seconds instead of the
 minutes the API would take. They therefore announce no book.created event: orders' read model does not
-know them, which orders tolerates (catalog stays the authority on stock and price).
+know them, which orders tolerates (catalog stays the authority on stock and price). Nor do they pass
+through catalog's word index: fixtures.py fills book_words afterwards with catalog's backfill migration.
 """
 
 from __future__ import annotations

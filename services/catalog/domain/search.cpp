@@ -1,5 +1,6 @@
 #include "domain/search.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "domain/text.h"
@@ -31,51 +32,42 @@ SortOrder ParseSortOrder(std::optional<std::string_view> text) {
   throw ValidationError("sort", "sort must be one of newest, price_asc, price_desc, title");
 }
 
-SearchTerms SplitSearchText(std::string_view q) {
-  SearchTerms terms;
+std::vector<std::string> SplitWords(std::string_view text) {
+  std::vector<std::string> words;
   std::size_t i = 0;
-  while (i < q.size()) {
-    while (i < q.size() && !IsWordByte(q[i])) {
+  while (i < text.size()) {
+    while (i < text.size() && !IsWordByte(text[i])) {
       ++i;
     }
     const std::size_t begin = i;
-    while (i < q.size() && IsWordByte(q[i])) {
+    while (i < text.size() && IsWordByte(text[i])) {
       ++i;
     }
-    if (i == begin) {
-      continue;
-    }
-    std::string word(q.substr(begin, i - begin));
-    const std::size_t chars = CountCharacters(word);
-    if (chars >= kMinFulltextWordChars && chars <= kMaxFulltextWordChars) {
-      terms.fulltext_words.push_back(std::move(word));
-    } else {
-      terms.substrings.push_back(std::move(word));
+    if (i > begin) {
+      words.emplace_back(text.substr(begin, i - begin));
     }
   }
-  // Only punctuation ("C++" has a word, "!!!" has none): look for it as it is.
-  if (terms.fulltext_words.empty() && terms.substrings.empty() && !q.empty()) {
-    terms.substrings.emplace_back(q);
-  }
-  return terms;
+  return words;
 }
 
-std::string FulltextExpression(const std::vector<std::string>& words) {
-  std::string expression;
-  for (const auto& word : words) {
-    if (!expression.empty()) {
-      expression += ' ';
-    }
-    expression += '+';
-    expression += word;
-    expression += '*';
+std::vector<std::string> IndexWords(std::string_view title, std::string_view author) {
+  std::vector<std::string> words = SplitWords(title);
+  for (auto& word : SplitWords(author)) {
+    words.push_back(std::move(word));
   }
-  return expression;
+  // Keeps the first of each: a handful of words, so a linear search beats sorting.
+  std::vector<std::string> unique;
+  for (auto& word : words) {
+    if (std::find(unique.begin(), unique.end(), word) == unique.end()) {
+      unique.push_back(std::move(word));
+    }
+  }
+  return unique;
 }
 
-std::string ContainsPattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char ch : text) {
+std::string PrefixPattern(std::string_view word) {
+  std::string pattern;
+  for (char ch : word) {
     if (ch == '%' || ch == '_' || ch == '\\') {
       pattern += '\\';
     }

@@ -36,8 +36,8 @@ std::string TraceParent(const http::Context& ctx) {
 SearchQuery ReadSearchQuery(const http::Context& ctx) {
   SearchQuery query;
   if (auto q = ReadSearchText("q", ctx.Query("q"))) {
-    query.terms = SplitSearchText(*q);
-    if (query.terms.fulltext_words.size() + query.terms.substrings.size() > kMaxSearchWords) {
+    query.words = SplitWords(*q);
+    if (query.words->size() > kMaxSearchWords) {
       throw http::BadRequest("q must have at most " + std::to_string(kMaxSearchWords) + " words", "q");
     }
   }
@@ -129,7 +129,7 @@ class BookRoutes {
       if (!change.changed) {
         return current;  // nothing to write, no version, no event
       }
-      repository::UpdateBook(c, change.after);
+      repository::UpdateBook(c, current, change.after);
       Book stored = *repository::LockBook(c, id);
       events::AddBookEvent(c, UpdateEventType(change), stored, traceparent);
       return stored;

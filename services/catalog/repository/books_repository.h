@@ -1,6 +1,6 @@
 #pragma once
-// All SQL on books and sellers (migrations 0001, 0002). Every function runs on the connection it is
-// given, inside the caller's transaction when there is one.
+// All SQL on books, their word index and sellers (migrations 0001, 0002, 0004). Every function runs on the
+// connection it is given, inside the caller's transaction when there is one.
 
 #include <cstdint>
 #include <optional>
@@ -21,14 +21,15 @@ std::optional<Book> FindBook(db::Connection& c, std::int64_t id);
 // latest committed row whatever the transaction's snapshot. The seller name comes from a plain read.
 std::optional<Book> LockBook(db::Connection& c, std::int64_t id);
 
-// Inserts a book with version 1 and stock_supplied = stock; returns its id.
+// Inserts a book with version 1 and stock_supplied = stock, and its words into book_words; returns its id.
 std::int64_t InsertBook(db::Connection& c, const Book& book);
 
 // Writes the fields of `after` (title, author, description, price, stock, stock_supplied) and bumps
-// version and updated_at, in one UPDATE.
-void UpdateBook(db::Connection& c, const Book& after);
+// version and updated_at, in one UPDATE. When the title or author differ from `before` (the locked row),
+// the book's rows of book_words are replaced by the words of the new ones.
+void UpdateBook(db::Connection& c, const Book& before, const Book& after);
 
-// Marks the book deleted, bumping version and updated_at.
+// Marks the book deleted, bumping version and updated_at, and removes its words from book_words.
 void SoftDeleteBook(db::Connection& c, std::int64_t id);
 
 // Stock moved by the saga: a reservation takes copies (never below zero: throws std::logic_error when
@@ -44,6 +45,9 @@ struct SearchResult {
   std::vector<Book> books;  // one page
   std::int64_t total = 0;   // every match, for X-Total-Count
 };
+// GET /books (domain/search.h has the semantics). q alone in the default order is answered from the
+// word index (the count and the page's ids without reading books); filters and other orders read the
+// matching books.
 SearchResult SearchBooks(db::Connection& c, const SearchQuery& query);
 
 // Seller names (the read model fed by user.registered). From a token: inserted when unknown, and

@@ -24,34 +24,35 @@ TEST(ParseSortOrder, KnowsTheFourOrders) {
   }
 }
 
-TEST(SplitSearchText, LongWordsGoToFulltextShortOnesToLike) {
-  const SearchTerms terms = SplitSearchText("War and Peace by Lev");
-  EXPECT_EQ(terms.fulltext_words, (Words{"War", "and", "Peace", "Lev"}));
-  EXPECT_EQ(terms.substrings, (Words{"by"}));
+TEST(SplitWords, SplitsAtAsciiCharactersOtherThanLettersAndDigits) {
+  EXPECT_EQ(SplitWords("War and Peace, by Lev"), (Words{"War", "and", "Peace", "by", "Lev"}));
+  EXPECT_EQ(SplitWords("L'été à Valle-Inclán (1952)"), (Words{"L", "été", "à", "Valle", "Inclán", "1952"}));
+  EXPECT_EQ(SplitWords("  C++ 50%_off a\\b \"x\" "), (Words{"C", "50", "off", "a", "b", "x"}));
 }
 
-TEST(SplitSearchText, OperatorsOfTheBooleanSyntaxSplitWords) {
-  const SearchTerms terms = SplitSearchText(R"(+moby -"dick"* (whale) ~x <y> @3 o'brien)");
-  EXPECT_EQ(terms.fulltext_words, (Words{"moby", "dick", "whale", "brien"}));
-  EXPECT_EQ(terms.substrings, (Words{"x", "y", "3", "o"}));
+TEST(SplitWords, NonAsciiCharactersBelongToWords) {
+  EXPECT_EQ(SplitWords("Straße Tromsø — Ærø"), (Words{"Straße", "Tromsø", "—", "Ærø"}));
+  EXPECT_EQ(SplitWords("日本語の本"), (Words{"日本語の本"}));
 }
 
-TEST(SplitSearchText, CountsCharactersNotBytes) {
-  const SearchTerms terms = SplitSearchText("Café été ña");
-  EXPECT_EQ(terms.fulltext_words, (Words{"Café", "été"}));
-  EXPECT_EQ(terms.substrings, (Words{"ña"}));
+TEST(SplitWords, PunctuationAloneHasNoWords) {
+  EXPECT_TRUE(SplitWords("%!").empty());
+  EXPECT_TRUE(SplitWords("").empty());
+  EXPECT_TRUE(SplitWords(R"(+"* -~ <> @ ())").empty());
 }
 
-TEST(SplitSearchText, OnlyPunctuationIsSearchedAsItIs) {
-  EXPECT_EQ(SplitSearchText("%!").substrings, (Words{"%!"}));
-  EXPECT_TRUE(SplitSearchText("").substrings.empty());
+TEST(IndexWords, TitleThenAuthorEachWordOnce) {
+  EXPECT_EQ(IndexWords("The Night of the Night", "Night Nightingale"),
+            (Words{"The", "Night", "of", "the", "Nightingale"}));
+  // Equal only under the collation: both go to the database, whose primary key keeps one.
+  EXPECT_EQ(IndexWords("Café", "cafe"), (Words{"Café", "cafe"}));
+  EXPECT_TRUE(IndexWords("???", "!").empty());
 }
 
-TEST(FulltextExpression, RequiresEveryWordAsAPrefix) {
-  EXPECT_EQ(FulltextExpression({"war", "peace"}), "+war* +peace*");
+TEST(PrefixPattern, EscapesLikeWildcards) {
+  EXPECT_EQ(PrefixPattern("puni"), "puni%");
+  EXPECT_EQ(PrefixPattern("50%_a\\b"), "50\\%\\_a\\\\b%");
 }
-
-TEST(ContainsPattern, EscapesLikeWildcards) { EXPECT_EQ(ContainsPattern("50%_a\\b"), "%50\\%\\_a\\\\b%"); }
 
 TEST(ReadSearchText, TrimsAndValidates) {
   EXPECT_EQ(ReadSearchText("q", std::nullopt), std::nullopt);
