@@ -121,7 +121,10 @@ TEST_F(BusTest, FailingHandlerIsRetriedThenDeadLetteredWithoutBlockingTheQueue) 
   EXPECT_EQ(attempts[poison.id], options_.topology.delivery_limit + 1);
   EXPECT_EQ(consumer.Stats().failed, static_cast<std::uint64_t>(options_.topology.delivery_limit + 1));
   EXPECT_EQ(EffectCount(poison.id), 0);
-  for (const auto& event : healthy) EXPECT_EQ(attempts[event.id], 1);
+  // A healthy event handled in the same batch as the failing one, before it, is rolled back with it and
+  // handled again: its handler may run twice, its effects are there once (checked above).
+  for (const auto& event : healthy) EXPECT_LE(attempts[event.id], 2);
+  EXPECT_EQ(MaxEffectsPerEvent(), 1);
 }
 
 TEST_F(BusTest, MessageThatIsNotAnEventIsDeadLetteredAtOnce) {
