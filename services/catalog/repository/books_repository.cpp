@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "bookstore/money/money.h"
 
@@ -155,6 +156,24 @@ std::string FilterConditions(const SearchQuery& query, db::ParamList& params) {
   return where;
 }
 
+// A search's two statements, given the same parameters: the count for X-Total-Count, then, unless the
+// page lies past the end, the page (its SQL ends with "LIMIT ? OFFSET ?", bound after `params`).
+SearchResult CountThenPage(db::Connection& c, const std::string& count_sql, const std::string& page_sql,
+                           db::ParamList params, const SearchQuery& query) {
+  SearchResult result;
+  auto count = c.QueryOne(count_sql, params);
+  result.total = count ? count->Int(0) : 0;
+  if (result.total <= query.offset) {
+    return result;  // nothing on this page: skip the second query
+  }
+  params.Add(query.limit);
+  params.Add(query.offset);
+  for (const auto& row : c.Query(page_sql, params)) {
+    result.books.push_back(BookFromRow(row));
+  }
+  return result;
+}
+
 // The common search, q alone in the default order, answered from book_words: the count and the ids of
 // the page come from index ranges of the words alone (book_words holds live books only, so no row of
 // books is read for them), and only the page's books are read.
@@ -162,24 +181,13 @@ SearchResult SearchWordsNewestFirst(db::Connection& c, const std::vector<WordCon
                                     const SearchQuery& query) {
   db::ParamList params;
   const std::string matches = MatchingBookIds(words, params);
-  SearchResult result;
-  auto count = c.QueryOne("SELECT COUNT(*) FROM (" + matches + ") t", params);
-  result.total = count ? count->Int(0) : 0;
-  if (result.total <= query.offset) {
-    return result;  // nothing on this page: skip the second query
-  }
-  params.Add(query.limit);
-  params.Add(query.offset);
   // deleted_at is checked again only as a guard: a deleted book's words are removed with the delete.
-  const std::string sql =
+  const std::string page_sql =
       "SELECT " + std::string(kBookColumns) + ", s.name FROM (" + matches +
       " ORDER BY m.book_id DESC LIMIT ? OFFSET ?) page JOIN books b ON b.id = page.book_id "
       "LEFT JOIN sellers s ON s.user_id = b.seller_id WHERE b.deleted_at IS NULL "
       "ORDER BY b.id DESC";
-  for (const auto& row : c.Query(sql, params)) {
-    result.books.push_back(BookFromRow(row));
-  }
-  return result;
+  return CountThenPage(c, "SELECT COUNT(*) FROM (" + matches + ") t", page_sql, std::move(params), query);
 }
 
 // Every other search: the filters and the order need columns of books, so the matches of q (when given)
@@ -197,24 +205,15 @@ SearchResult SearchBooksTable(db::Connection& c, const std::vector<WordCondition
   const std::string count_sql =
       words != nullptr ? "SELECT COUNT(*) FROM (" + matches + ") t STRAIGHT_JOIN books b ON b.id = t.book_id"
                        : std::string("SELECT COUNT(*) FROM books b");
-  SearchResult result;
-  auto count = c.QueryOne(count_sql + " WHERE b.deleted_at IS NULL" + filters, params);
-  result.total = count ? count->Int(0) : 0;
-  if (result.total <= query.offset) {
-    return result;  // nothing on this page: skip the second query
-  }
-  params.Add(query.limit);
-  params.Add(query.offset);
   const std::string where =
       " WHERE b.deleted_at IS NULL" + (words != nullptr ? " AND b.id IN (" + matches + ")" : "") + filters;
   const std::string order = OrderBy(query.sort);
-  const std::string sql = "SELECT " + std::string(kBookColumns) + ", s.name FROM (SELECT b.id FROM books b" +
-                          where + order + " LIMIT ? OFFSET ?) page JOIN books b ON b.id = page.id " +
-                          "LEFT JOIN sellers s ON s.user_id = b.seller_id" + order;
-  for (const auto& row : c.Query(sql, params)) {
-    result.books.push_back(BookFromRow(row));
-  }
-  return result;
+  const std::string page_sql = "SELECT " + std::string(kBookColumns) +
+                               ", s.name FROM (SELECT b.id FROM books b" + where + order +
+                               " LIMIT ? OFFSET ?) page JOIN books b ON b.id = page.id " +
+                               "LEFT JOIN sellers s ON s.user_id = b.seller_id" + order;
+  return CountThenPage(c, count_sql + " WHERE b.deleted_at IS NULL" + filters, page_sql, std::move(params),
+                       query);
 }
 
 // The index rows of a book (migration 0004): one multi-row INSERT. Two words equal under the collation
