@@ -101,8 +101,8 @@ struct InboxConsumer::Shared {
 
   struct BatchResult {
     bool committed = false;
-    std::vector<Outcome> outcomes;               // when committed: one per event
-    std::optional<std::size_t> failed_handler;   // else: the event whose handler threw, if that was it
+    std::vector<Outcome> outcomes;              // when committed: one per event
+    std::optional<std::size_t> failed_handler;  // else: the event whose handler threw, if that was it
     std::string error;
   };
 
@@ -142,7 +142,8 @@ struct InboxConsumer::Shared {
     Batch batch;
     batch.reserve(deliveries.size());
     for (auto& delivery : deliveries) {
-      if (auto event = ParseOrReject(amqp, delivery)) batch.emplace_back(std::move(delivery), std::move(*event));
+      if (auto event = ParseOrReject(amqp, delivery))
+        batch.emplace_back(std::move(delivery), std::move(*event));
     }
     while (batch.size() > 1) {
       BatchResult result = RunBatch(batch);
@@ -168,7 +169,8 @@ struct InboxConsumer::Shared {
 
   void Acknowledge(detail::AmqpConnection& amqp, const Batch& batch, const std::vector<Outcome>& outcomes) {
     ++counters.transactions;
-    if (relay != nullptr && std::find(outcomes.begin(), outcomes.end(), Outcome::kHandled) != outcomes.end()) {
+    if (relay != nullptr &&
+        std::find(outcomes.begin(), outcomes.end(), Outcome::kHandled) != outcomes.end()) {
       relay->Notify();
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -292,8 +294,8 @@ InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string&
     detail::ConsumeWorker::Tick tick;
     if (i == 0) tick = [&shared] { shared.DeleteOldInboxRows(); };
     workers_.push_back(std::make_unique<detail::ConsumeWorker>(
-        shared.options, "consumer " + shared.queue.name + " #" + std::to_string(i + 1), setup, process,
-        tick, static_cast<std::size_t>(shared.options.inbox_batch)));
+        shared.options, "consumer " + shared.queue.name + " #" + std::to_string(i + 1), setup, process, tick,
+        static_cast<std::size_t>(shared.options.inbox_batch)));
   }
 }
 

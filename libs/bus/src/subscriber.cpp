@@ -46,24 +46,23 @@ Subscriber::Subscriber(Options options, std::vector<std::string> binding_keys, E
 }
 
 void Subscriber::Handle(detail::AmqpConnection& amqp, const detail::Delivery& delivery) {
-    try {
-      Event event = ParseEvent(delivery.body);
-      event.traceparent = delivery.traceparent;
-      handler_(event);
-      ++counters_.handled;
-    } catch (const BadEvent& e) {
-      log::Warn("dropped a message that is not a valid event",
-                {{"message_id", delivery.message_id}, {"error", e.what()}});
-      ++counters_.rejected;
-    } catch (const std::exception& e) {
-      log::Error("event handler failed", {{"message_id", delivery.message_id}, {"error", e.what()}});
-      ++counters_.failed;
-    } catch (...) {
-      log::Error("event handler failed",
-                 {{"message_id", delivery.message_id}, {"error", "unknown exception"}});
-      ++counters_.failed;
-    }
-    amqp.Ack(delivery.delivery_tag);
+  try {
+    Event event = ParseEvent(delivery.body);
+    event.traceparent = delivery.traceparent;
+    handler_(event);
+    ++counters_.handled;
+  } catch (const BadEvent& e) {
+    log::Warn("dropped a message that is not a valid event",
+              {{"message_id", delivery.message_id}, {"error", e.what()}});
+    ++counters_.rejected;
+  } catch (const std::exception& e) {
+    log::Error("event handler failed", {{"message_id", delivery.message_id}, {"error", e.what()}});
+    ++counters_.failed;
+  } catch (...) {
+    log::Error("event handler failed", {{"message_id", delivery.message_id}, {"error", "unknown exception"}});
+    ++counters_.failed;
+  }
+  amqp.Ack(delivery.delivery_tag);
 }
 
 Subscriber::~Subscriber() = default;

@@ -189,7 +189,8 @@ TEST_F(BusTest, WaitingEventsShareTransactionsAndAFailingOneDoesNotSinkTheirBatc
     // The first handler call waits until the broker has pushed every message to the consumer, so the
     // next batch finds them all waiting.
     if (!all_delivered.exchange(true)) {
-      ASSERT_TRUE(Eventually([&] { return handler_admin.MessageCount(CatalogQueue().name) == 0; }, kDeadline));
+      ASSERT_TRUE(
+          Eventually([&] { return handler_admin.MessageCount(CatalogQueue().name) == 0; }, kDeadline));
     }
     if (event.data.as_object().contains("poison")) throw std::runtime_error("cannot handle this one");
     RecordEffect()(event, c);
@@ -198,7 +199,8 @@ TEST_F(BusTest, WaitingEventsShareTransactionsAndAFailingOneDoesNotSinkTheirBatc
   for (const auto& event : healthy) {
     EXPECT_TRUE(Eventually([&] { return EffectCount(event.id) == 1; }, kDeadline)) << event.id;
   }
-  ASSERT_TRUE(Eventually([&] { return admin.MessageCount(CatalogQueue().dead_letter_queue) == 1; }, kDeadline));
+  ASSERT_TRUE(
+      Eventually([&] { return admin.MessageCount(CatalogQueue().dead_letter_queue) == 1; }, kDeadline));
   EXPECT_EQ(admin.Take(CatalogQueue().dead_letter_queue)->message_id, poison.id);
   EXPECT_EQ(MaxEffectsPerEvent(), 1);
   EXPECT_EQ(EffectCount(poison.id), 0);

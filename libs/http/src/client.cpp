@@ -1,5 +1,6 @@
 #include "bookstore/http/client.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -14,7 +15,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <array>
 #include <charconv>
 #include <limits>
 #include <mutex>
@@ -115,15 +115,18 @@ Awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream, Clock::
     auto [rec, endpoints] = std::get<0>(std::move(outcome));
     if (rec == net::error::operation_aborted) ThrowCancelled();
     if (rec || endpoints.empty()) {
-      throw UpstreamError(UpstreamError::Kind::kConnect, "cannot resolve " + upstream.host + ": " + rec.message());
+      throw UpstreamError(UpstreamError::Kind::kConnect,
+                          "cannot resolve " + upstream.host + ": " + rec.message());
     }
     conn->stream.expires_at(connect_deadline);
     auto [cec, endpoint] = co_await conn->stream.async_connect(endpoints, kTuple);
     ec = cec;
   }
   if (ec == net::error::operation_aborted) ThrowCancelled();
-  if (ec == beast::error::timeout) throw UpstreamError(UpstreamError::Kind::kConnect, "connect to " + where + " timed out");
-  if (ec) throw UpstreamError(UpstreamError::Kind::kConnect, "cannot connect to " + where + ": " + ec.message());
+  if (ec == beast::error::timeout)
+    throw UpstreamError(UpstreamError::Kind::kConnect, "connect to " + where + " timed out");
+  if (ec)
+    throw UpstreamError(UpstreamError::Kind::kConnect, "cannot connect to " + where + ": " + ec.message());
   beast::error_code ignored;
   conn->stream.socket().set_option(tcp::no_delay(true), ignored);
   co_return conn;
@@ -282,7 +285,8 @@ Awaitable<Response> Client::Send(Upstream upstream, Request request, std::chrono
     }
     if (result.ec == net::error::operation_aborted) ThrowCancelled();
     // A pooled connection the upstream had already closed: it never saw the request.
-    const bool stale = reused && attempt == 0 && !result.got_response_bytes && result.ec != beast::error::timeout;
+    const bool stale =
+        reused && attempt == 0 && !result.got_response_bytes && result.ec != beast::error::timeout;
     conn.reset();
     if (!stale) throw Classify(result.ec, result.got_response_bytes, upstream);
   }
@@ -300,7 +304,8 @@ Awaitable<ResponseStream> Client::OpenStream(Upstream upstream, Request request,
   if (wec) throw Classify(wec, false, upstream);
   impl->parser.header_limit(static_cast<std::uint32_t>(options_.response_header_limit));
   impl->parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  auto [rec, read] = co_await bhttp::async_read_header(impl->conn->stream, impl->conn->buffer, impl->parser, kTuple);
+  auto [rec, read] =
+      co_await bhttp::async_read_header(impl->conn->stream, impl->conn->buffer, impl->parser, kTuple);
   if (rec == net::error::operation_aborted) ThrowCancelled();
   if (rec) throw Classify(rec, impl->parser.got_some() || impl->conn->buffer.size() > 0, upstream);
   co_return ResponseStream(std::move(impl));

@@ -412,7 +412,8 @@ TEST_F(ServerTest, ClientTellsADroppedConnectionFromOneBrokenMidResponse) {
     return UpstreamError::Kind::kConnect;
   };
   EXPECT_EQ(kind_of_failure(""), UpstreamError::Kind::kDropped);
-  EXPECT_EQ(kind_of_failure("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart"), UpstreamError::Kind::kBroken);
+  EXPECT_EQ(kind_of_failure("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart"),
+            UpstreamError::Kind::kBroken);
 }
 
 TEST_F(ServerTest, MetricsCountRequestsPerRoute) {

@@ -11,8 +11,8 @@
 namespace bookstore::gateway {
 namespace {
 
-constexpr std::array<std::string_view, 7> kOutcomeNames{"success", "connect_error", "unavailable", "server_error",
-                                                        "timeout", "broken",        "dropped"};
+constexpr std::array<std::string_view, 7> kOutcomeNames{
+    "success", "connect_error", "unavailable", "server_error", "timeout", "broken", "dropped"};
 constexpr int kMaxDoublings = 16;
 
 bool Contains(std::span<const Replica* const> list, const Replica* replica) {

@@ -9,10 +9,11 @@
 // Passive health: the router reports the outcome of every attempt. A replica is set aside ("ejected")
 // at once after a refused/failed connection, a connection dropped without an answer, or a 503 (a dying,
 // draining or broken replica should stop getting work quickly: a process killed mid-load still completes
-// handshakes from its listen backlog for a moment and then resets them), and after `consecutive_failures` other failures in a row (5xx, timeouts, broken
-// connections). It gets traffic again after the ejection time, which doubles for each ejection in a row
-// (base_ejection .. max_ejection) and resets after a success. When every replica is set aside, requests
-// still go to them in turn (Envoy's panic mode): a guess beats refusing everything.
+// handshakes from its listen backlog for a moment and then resets them), and after `consecutive_failures`
+// other failures in a row (5xx, timeouts, broken connections). It gets traffic again after the ejection time,
+// which doubles for each ejection in a row (base_ejection .. max_ejection) and resets after a success. When
+// every replica is set aside, requests still go to them in turn (Envoy's panic mode): a guess beats refusing
+// everything.
 
 #include <atomic>
 #include <chrono>

@@ -319,7 +319,8 @@ class OrderRoutes {
       poll *= 2;
     }
     while (true) {
-      auto order = co_await deps_.pool.Run([&](db::Connection& c) { return repository::LoadOrder(c, order_id); });
+      auto order =
+          co_await deps_.pool.Run([&](db::Connection& c) { return repository::LoadOrder(c, order_id); });
       if (!order) {
         throw http::InternalError("the order vanished");
       }

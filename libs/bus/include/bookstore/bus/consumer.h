@@ -46,10 +46,10 @@ using InboxHandler = std::function<void(const Event& event, db::Connection& c)>;
 using EventHandler = std::function<void(const Event& event)>;
 
 struct ConsumerStats {
-  std::uint64_t handled = 0;     // handler ran and its transaction committed (Subscriber: handler returned)
-  std::uint64_t duplicates = 0;  // already in the inbox: acknowledged without running the handler
-  std::uint64_t failed = 0;      // handler threw: nacked with requeue (dead-lettered after the limit)
-  std::uint64_t rejected = 0;    // not a valid event: rejected without requeue (dead-lettered at once)
+  std::uint64_t handled = 0;       // handler ran and its transaction committed (Subscriber: handler returned)
+  std::uint64_t duplicates = 0;    // already in the inbox: acknowledged without running the handler
+  std::uint64_t failed = 0;        // handler threw: nacked with requeue (dead-lettered after the limit)
+  std::uint64_t rejected = 0;      // not a valid event: rejected without requeue (dead-lettered at once)
   std::uint64_t transactions = 0;  // InboxConsumer: committed inbox transactions (each one or a batch)
 };
 
@@ -57,7 +57,8 @@ struct ConsumerStats {
 struct ConsumerCounters {
   std::atomic<std::uint64_t> handled{0}, duplicates{0}, failed{0}, rejected{0}, transactions{0};
   [[nodiscard]] ConsumerStats Snapshot() const noexcept {
-    return ConsumerStats{handled.load(), duplicates.load(), failed.load(), rejected.load(), transactions.load()};
+    return ConsumerStats{handled.load(), duplicates.load(), failed.load(), rejected.load(),
+                         transactions.load()};
   }
 };
 

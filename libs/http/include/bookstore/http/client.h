@@ -42,7 +42,8 @@ struct Upstream {
   // A constructor rather than aggregate initialization: g++ 12 destroys an aggregate-initialized
   // temporary twice when it appears inside a co_await expression (co_await client.Send(Upstream{...})).
   Upstream() = default;
-  Upstream(std::string host_name, std::uint16_t port_number) : host(std::move(host_name)), port(port_number) {}
+  Upstream(std::string host_name, std::uint16_t port_number)
+      : host(std::move(host_name)), port(port_number) {}
 
   std::string host;
   std::uint16_t port = 80;
@@ -75,8 +76,8 @@ class UpstreamError : public std::runtime_error {
 
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{2'000};  // name resolution + TCP connect
-  std::size_t max_idle_per_upstream = 64;             // per event loop
-  std::chrono::milliseconds max_idle_time{30'000};    // below the servers' idle_timeout (60s)
+  std::size_t max_idle_per_upstream = 64;            // per event loop
+  std::chrono::milliseconds max_idle_time{30'000};   // below the servers' idle_timeout (60s)
   std::size_t response_body_limit = 16 * 1024 * 1024;
   std::size_t response_header_limit = 64 * 1024;
 };
@@ -114,7 +115,8 @@ class Client {
 
   // Sends the request on a fresh connection and returns once the response head arrived (within
   // `head_timeout`); the body is then read with ResponseStream::Next.
-  Awaitable<ResponseStream> OpenStream(Upstream upstream, Request request, std::chrono::milliseconds head_timeout);
+  Awaitable<ResponseStream> OpenStream(Upstream upstream, Request request,
+                                       std::chrono::milliseconds head_timeout);
 
   [[nodiscard]] const ClientOptions& options() const { return options_; }
 
