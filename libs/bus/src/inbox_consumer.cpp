@@ -110,28 +110,28 @@ struct InboxConsumer::Shared {
   // per event. Nothing is written unless all of them go through.
   BatchResult RunBatch(const Batch& batch) {
     BatchResult result;
-    std::size_t current = 0;
-    bool committing = false;
+    std::optional<std::size_t> handling;  // the event being handled when something throws
     try {
       pool.WithConnection([&](db::Connection& c) {
         db::Transaction tx(c);
-        for (current = 0; current < batch.size(); ++current) {
-          result.outcomes.push_back(HandleOne(c, batch[current].second));
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          handling = i;
+          result.outcomes.push_back(HandleOne(c, batch[i].second));
         }
-        committing = true;
+        handling.reset();
         tx.Commit();
       });
       result.committed = true;
     } catch (const db::Error& e) {
-      // Deadlock, outage, failed commit...: the events are handled one by one, each with its retries.
-      // A handler's own database error (a constraint, say) is that event's failure like any other.
-      if (!committing && !e.IsRetryable() && !IsDatabaseOutage(e)) result.failed_handler = current;
+      // Deadlock, outage, no free connection, failed commit...: the events are handled one by one, each
+      // with its retries. A handler's own database error (a constraint, say) is that event's failure.
+      if (!e.IsRetryable() && !IsDatabaseOutage(e)) result.failed_handler = handling;
       result.error = e.what();
     } catch (const std::exception& e) {
-      if (!committing) result.failed_handler = current;
+      result.failed_handler = handling;
       result.error = e.what();
     } catch (...) {
-      if (!committing) result.failed_handler = current;
+      result.failed_handler = handling;
       result.error = "unknown exception";
     }
     return result;
