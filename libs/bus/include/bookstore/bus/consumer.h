@@ -69,9 +69,11 @@ struct ConsumerCounters {
 // For each delivery, in ONE database transaction: insert the event id into bus_inbox, then call the
 // handler; acknowledge only after the commit. Deliveries already waiting behind the first (up to
 // options.inbox_batch) share one transaction, one after the other, so that a busy queue costs one commit
-// per batch rather than per event; if any of them fails, the batch is rolled back and its events are
-// handled one by one as below. A handler's side effects outside the database belong in
-// c.AfterCommit(...), since a batch may be rolled back and handled again.
+// per batch rather than per event. When a handler throws, the batch is rolled back, that event counts
+// as failed (as below) and the others run again as a batch without it; on database trouble (deadlock,
+// outage) the batch is rolled back and its events are handled one by one as below. A handler may thus
+// run more than once for an event whose effects commit once: side effects outside the database belong
+// in c.AfterCommit(...).
 //   - id already in the inbox (a redelivery or a duplicate publish): no handler call, ack.
 //   - handler throws: rollback, nack with requeue. The quorum queue counts deliveries and after
 //     topology.delivery_limit redeliveries moves the message to the service's dead-letter queue
