@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "bookstore/auth/claims.h"
+#include "bookstore/auth/email.h"
 #include "bookstore/log/log.h"
 #include "domain/validation.h"
 #include "events/auth_events.h"
@@ -18,8 +19,17 @@ std::string SettingOf(const std::string& field) {
   return "ADMIN_NAME";
 }
 
+// ADMIN_EMAIL's account key, by the same rule as registration and login.
+auth::EmailKey AdminEmail(const AdminBootstrap& admin) {
+  auto parsed = auth::ParseEmailKey(admin.email);
+  if (auto* problem = std::get_if<auth::EmailProblem>(&parsed)) {
+    throw std::invalid_argument("ADMIN_EMAIL: " + problem->message);
+  }
+  return std::get<auth::EmailKey>(std::move(parsed));
+}
+
 void CheckRules(const AdminBootstrap& admin) {
-  std::optional<ValidationError> error = ValidateEmail(TrimWhitespace(admin.email));
+  std::optional<ValidationError> error = ValidateEmail(AdminEmail(admin).as_typed);
   if (!error) error = ValidatePassword(admin.password);
   if (!error) error = ValidateName(TrimWhitespace(admin.name));
   if (error) throw std::invalid_argument(SettingOf(error->field) + ": " + error->message);
@@ -29,14 +39,15 @@ void CheckRules(const AdminBootstrap& admin) {
 bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBootstrap& admin) {
   User user;
   user.name = std::string(TrimWhitespace(admin.name));
-  user.email = std::string(TrimWhitespace(admin.email));
+  const auth::EmailKey email = AdminEmail(admin);
+  user.email = email.as_typed;
   user.role = auth::Role::kAdmin;
   user.created_at = auth::NowSeconds();
   user.password_hash = passwords.HashNow(admin.password);
   try {
     user.id = pool.WithTransaction([&](db::Connection& c) {
       User stored = user;
-      stored.id = repository::InsertUser(c, {user.name, user.email, NormalizeEmail(user.email),
+      stored.id = repository::InsertUser(c, {user.name, user.email, email.key,
                                              user.password_hash, user.role, user.created_at});
       bus::outbox::Add(c, events::UserRegistered(stored));
       return stored.id;
@@ -54,7 +65,7 @@ bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBo
 void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords,
                     const AdminBootstrap& admin) {
   CheckRules(admin);
-  auto normalized = NormalizeEmail(admin.email);
+  const std::string normalized = AdminEmail(admin).key;
   // Two rounds at most: a lost insert race is followed by one more look at the winner's row.
   for (int round = 0; round < 2; ++round) {
     auto existing =

@@ -31,6 +31,11 @@ Settings ReadSettings(config::Env& env) {
   settings.password_queue =
       static_cast<std::size_t>(env.Int("PASSWORD_QUEUE_LIMIT", 256, 1, 100000,
                                        "password checks waiting at most; beyond, 503 with Retry-After"));
+  settings.login_failures.failures =
+      env.Int("LOGIN_FAILURES_PER_ACCOUNT", 10, 1, 1000000,
+              "failed logins per account (any client, any replica) within LOGIN_FAILURES_WINDOW; beyond, 429");
+  settings.login_failures.window = std::chrono::duration_cast<std::chrono::milliseconds>(env.Duration(
+      "LOGIN_FAILURES_WINDOW", std::chrono::minutes(15), "the window of LOGIN_FAILURES_PER_ACCOUNT"));
   auto admin_email =
       env.String("ADMIN_EMAIL", "", "email of an admin account created (or promoted) at start-up");
   auto admin_password = env.Secret(
@@ -40,6 +45,10 @@ Settings ReadSettings(config::Env& env) {
 
   if (settings.token_ttl.count() <= 0) {
     std::fprintf(stderr, "JWT_TTL: must be at least 1s\n");
+    std::exit(2);
+  }
+  if (settings.login_failures.window.count() <= 0) {
+    std::fprintf(stderr, "LOGIN_FAILURES_WINDOW: must be at least 1ms\n");
     std::exit(2);
   }
   if (admin_email.empty() != admin_password.empty()) {

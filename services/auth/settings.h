@@ -13,6 +13,7 @@
 #include "bookstore/config/env.h"
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
+#include "domain/login_limit.h"
 
 namespace bookstore::auth_service {
 
@@ -33,6 +34,7 @@ struct Settings {
   auth::PasswordHashParams password;
   std::size_t password_threads = 0;  // 0: one per core
   std::size_t password_queue = 256;
+  LoginFailureLimit login_failures;     // LOGIN_FAILURES_PER_ACCOUNT per LOGIN_FAILURES_WINDOW
   std::optional<AdminBootstrap> admin;  // both ADMIN_EMAIL and ADMIN_PASSWORD set
 };
 

@@ -86,3 +86,56 @@ def test_forwarded_for_is_honoured_only_from_trusted_proxies(stack):
     line = wait_for(lambda: next((l for l in behind_proxy.log_text().splitlines() if '"path":"/books"' in l), None),
                     timeout=10, message="access log line")
     assert '"client_ip":"198.51.100.7"' in line
+
+
+# Issue 13, finding 1: the gateway trimmed only space and tab while auth also stripped CR, LF, FF and VT, so
+# "victim@example.com\n" reached auth as the victim's account under a fresh gateway bucket.
+WHITESPACE_SPELLINGS = ["{}\n", "\f{}", "\v{}", "\r{}", "{}\t", "\n{}\r\n"]
+
+
+def test_an_email_with_control_characters_is_refused_not_a_fresh_bucket(stack):
+    auth = stack.start_auth()
+    gateway = stack.start_gateway(auth=auth, LOGIN_FAILURES_PER_EMAIL="3", LOGIN_FAILURES_PER_IP="1000")
+    victim = Client(gateway).new_user("Victim").email
+    for attempt in range(3):
+        assert Client(gateway).login(victim, password=f"guess-{attempt}").status_code == 401
+    assert_throttled(Client(gateway).login(victim, password="guess-3"))
+
+    for spelling in WHITESPACE_SPELLINGS:
+        email = spelling.format(victim)
+        for password in ("another guess", PASSWORD):
+            response = Client(gateway).login(email, password=password)
+            assert response.status_code == 400, (repr(email), response.status_code, response.text)
+            assert problem(response)["field"] == "email"
+            assert "token" not in response.text
+    # Spaces around the email are still the same account, and so the same (empty) bucket.
+    assert_throttled(Client(gateway).login(f"  {victim.upper()} ", password=PASSWORD))
+
+
+def test_auth_itself_limits_failed_logins_per_account_across_replicas(stack):
+    """A path around the gateway (auth's own port) gets no more guesses: auth counts failures per
+    account in its database, so every replica sees the same count, whatever spelling is used."""
+    limits = {"LOGIN_FAILURES_PER_ACCOUNT": "3", "LOGIN_FAILURES_WINDOW": "15m"}
+    first, second = stack.start_auth(**limits), stack.start_auth(**limits)
+    victim = Client(first).new_user("Victim").email
+    bystander = Client(first).new_user("Bystander").email
+
+    # Successful logins give their attempt back: they never use up the allowance.
+    for _ in range(5):
+        assert Client(first).login(victim).status_code == 200
+
+    for attempt, replica in enumerate((first, second, first)):
+        assert Client(replica).login(victim, password=f"guess-{attempt}").status_code == 401
+    for replica in (first, second):
+        for email in (victim, f" {victim.upper()} "):
+            assert_throttled(Client(replica).login(email, password=PASSWORD))
+        for spelling in WHITESPACE_SPELLINGS:
+            response = Client(replica).login(spelling.format(victim), password=PASSWORD)
+            assert response.status_code == 400, (repr(spelling), response.text)
+    assert Client(second).login(bystander).status_code == 200
+
+    # An unknown email is limited the same way, so a 429 tells nobody which accounts exist.
+    nobody = new_email("Nobody")
+    for attempt in range(3):
+        assert Client(second).login(nobody, password=f"guess-{attempt}").status_code == 401
+    assert_throttled(Client(first).login(nobody, password="guess-3"))

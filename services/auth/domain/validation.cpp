@@ -1,6 +1,9 @@
 #include "domain/validation.h"
 
 #include <boost/json/string.hpp>
+#include <utility>
+
+#include "bookstore/auth/email.h"
 #include <cstdint>
 
 namespace bookstore::auth_service {
@@ -88,6 +91,17 @@ std::variant<std::string, ValidationError> StringMember(const boost::json::objec
   return std::string(value->as_string());
 }
 
+// The "email" member and its account key (bookstore/auth/email.h, the gateway's rule too).
+std::variant<auth::EmailKey, ValidationError> EmailMember(const boost::json::object& body) {
+  auto email = StringMember(body, "email");
+  if (auto* error = std::get_if<ValidationError>(&email)) return *error;
+  auto parsed = auth::ParseEmailKey(std::get<std::string>(email));
+  if (auto* problem = std::get_if<auth::EmailProblem>(&parsed)) {
+    return ValidationError{"email", std::move(problem->message)};
+  }
+  return std::move(std::get<auth::EmailKey>(parsed));
+}
+
 }  // namespace
 
 std::optional<std::size_t> CountCodePoints(std::string_view text) {
@@ -106,14 +120,6 @@ std::string_view TrimWhitespace(std::string_view text) {
   while (!text.empty() && IsAsciiWhitespace(text.front())) text.remove_prefix(1);
   while (!text.empty() && IsAsciiWhitespace(text.back())) text.remove_suffix(1);
   return text;
-}
-
-std::string NormalizeEmail(std::string_view email) {
-  std::string normalized(TrimWhitespace(email));
-  for (char& c : normalized) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return normalized;
 }
 
 std::optional<ValidationError> ValidateEmail(std::string_view email) {
@@ -175,11 +181,12 @@ std::variant<Registration, ValidationError> ParseRegistration(const boost::json:
   registration.name = std::string(TrimWhitespace(std::get<std::string>(name)));
   if (auto error = ValidateName(registration.name)) return *error;
 
-  auto email = StringMember(body, "email");
+  auto email = EmailMember(body);
   if (auto* error = std::get_if<ValidationError>(&email)) return *error;
-  registration.email = std::string(TrimWhitespace(std::get<std::string>(email)));
-  if (auto error = ValidateEmail(registration.email)) return *error;
-  registration.normalized_email = NormalizeEmail(registration.email);
+  auto& key = std::get<auth::EmailKey>(email);
+  if (auto error = ValidateEmail(key.as_typed)) return *error;
+  registration.email = std::move(key.as_typed);
+  registration.normalized_email = std::move(key.key);
 
   auto password = StringMember(body, "password");
   if (auto* error = std::get_if<ValidationError>(&password)) return *error;
@@ -189,11 +196,11 @@ std::variant<Registration, ValidationError> ParseRegistration(const boost::json:
 }
 
 std::variant<LoginRequest, ValidationError> ParseLogin(const boost::json::object& body) {
-  auto email = StringMember(body, "email");
+  auto email = EmailMember(body);
   if (auto* error = std::get_if<ValidationError>(&email)) return *error;
   auto password = StringMember(body, "password");
   if (auto* error = std::get_if<ValidationError>(&password)) return *error;
-  return LoginRequest{NormalizeEmail(std::get<std::string>(email)),
+  return LoginRequest{std::move(std::get<auth::EmailKey>(email).key),
                       std::move(std::get<std::string>(password))};
 }
 

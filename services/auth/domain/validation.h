@@ -1,11 +1,12 @@
 #pragma once
 // The rules of registration and login input, pure and unit-tested (services/auth/tests).
 //
-// - email: trimmed; 3-254 characters of the WHATWG (HTML <input type=email>) syntax, a deliberate
+// - email: its account key comes from bookstore/auth/email.h (shared with the gateway's login limiter):
+//   surrounding spaces trimmed, no control characters, ASCII lower case. Registration also requires
+//   3-254 characters of the WHATWG (HTML <input type=email>) syntax, a deliberate
 //   subset of RFC 5322 that real mail systems accept: local part of  A-Z a-z 0-9 . ! # $ % & ' * + / = ? ^ _
 //   ` { | } ~ - (at most 64), "@", a domain of dot-separated labels (letters, digits, inner hyphens; 1-63
-//   each) with at least one dot. ASCII only, so lowercasing (NormalizeEmail) makes uniqueness
-//   case-insensitive.
+//   each) with at least one dot. ASCII only, so lowercasing the key makes uniqueness case-insensitive.
 // - name: trimmed; 1-100 code points of valid UTF-8 without control characters (C0, DEL, C1).
 // - password: 8-128 code points of valid UTF-8 (kept exactly as given: never trimmed).
 
@@ -36,11 +37,9 @@ struct ValidationError {
 // U+10FFFF are invalid).
 std::optional<std::size_t> CountCodePoints(std::string_view text);
 
-// Leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT) removed.
+// Leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT) removed (names; emails follow
+// bookstore/auth/email.h instead).
 std::string_view TrimWhitespace(std::string_view text);
-
-// The email as stored for uniqueness and lookups: trimmed and ASCII-lowercased.
-std::string NormalizeEmail(std::string_view email);
 
 // Checks an already trimmed value; nullopt when it is fine.
 std::optional<ValidationError> ValidateEmail(std::string_view email);
@@ -50,7 +49,7 @@ std::optional<ValidationError> ValidatePassword(std::string_view password);
 struct Registration {
   std::string name;              // trimmed
   std::string email;             // trimmed, as typed (shown back to the user)
-  std::string normalized_email;  // NormalizeEmail(email)
+  std::string normalized_email;  // its account key (bookstore/auth/email.h)
   std::string password;
 };
 
@@ -63,8 +62,9 @@ struct LoginRequest {
   std::string password;
 };
 
-// From the body of POST /auth/login: email and password must be strings. Their format is not checked
-// here: a malformed email simply matches no user (same 401 as any bad credentials).
+// From the body of POST /auth/login: email and password must be strings, and the email must have an
+// account key (no control characters, at most 254 characters). Its format is not checked further: a
+// malformed email simply matches no user (same 401 as any bad credentials).
 std::variant<LoginRequest, ValidationError> ParseLogin(const boost::json::object& body);
 
 }  // namespace bookstore::auth_service

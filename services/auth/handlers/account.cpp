@@ -1,6 +1,9 @@
 // POST /auth/register, POST /auth/login, POST /auth/logout, GET /auth/me.
 
 #include <boost/json/object.hpp>
+#include <algorithm>
+#include <chrono>
+#include <exception>
 #include <variant>
 
 #include "bookstore/auth/claims.h"
@@ -9,6 +12,7 @@
 #include "domain/validation.h"
 #include "events/auth_events.h"
 #include "handlers/deps.h"
+#include "repository/login_failure_repository.h"
 #include "repository/revocation_repository.h"
 #include "repository/user_repository.h"
 
@@ -24,6 +28,7 @@ using http::Response;
 // One answer for an unknown email and a wrong password, so neither reveals which emails exist.
 constexpr const char* kBadCredentials = "invalid email or password";
 constexpr std::int64_t kExpiredRevocationsPerLogout = 100;
+constexpr std::int64_t kForgottenLoginFailuresPerFailure = 20;
 
 http::Error EmailTaken() {
   return http::Error(http::Status::conflict, "email already registered", json::object{{"field", "email"}});
@@ -91,20 +96,77 @@ Awaitable<void> RehashIfNeeded(Deps& deps, const User& user, const std::string& 
   }
 }
 
+std::chrono::milliseconds NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+}
+
+// Takes one attempt from the account's failed-login allowance (429 when none is left); the attempt counts
+// as a failure unless GiveBackLoginAttempt is called.
+Awaitable<void> TakeLoginAttempt(Deps& deps, const std::string& email_key) {
+  std::optional<std::chrono::seconds> refused;
+  try {
+    co_await deps.pool.Transact([&](db::Connection& c) {
+      repository::TakeLoginAttempt(c, email_key, deps.settings.login_failures, NowMs());
+      return 0;
+    });
+  } catch (const repository::LoginAttemptRefused& refusal) {
+    refused = refusal.retry_after;
+  }
+  if (refused) {
+    throw http::TooManyRequests("too many failed logins for this account; try again later",
+                                static_cast<int>(std::max<std::int64_t>(1, refused->count())));
+  }
+}
+
+// Best effort: a refund that fails leaves one failure counted too many, which leaks away.
+Awaitable<void> GiveBackLoginAttempt(Deps& deps, const std::string& email_key) {
+  try {
+    co_await deps.pool.Run([&](db::Connection& c) {
+      repository::RefundLoginAttempt(c, email_key);
+      return 0;
+    });
+  } catch (const std::exception& error) {
+    log::Warn("login attempt refund failed", {{"error", error.what()}});
+  }
+}
+
+Awaitable<void> ForgetOldLoginFailures(Deps& deps) {
+  try {
+    co_await deps.pool.Run([&](db::Connection& c) {
+      return repository::DeleteForgottenLoginFailures(c, deps.settings.login_failures, NowMs(),
+                                                      kForgottenLoginFailuresPerFailure);
+    });
+  } catch (const std::exception& error) {
+    log::Warn("deleting old login failures failed", {{"error", error.what()}});
+  }
+}
+
 Awaitable<Response> Login(Deps& deps, Context& ctx) {
   auto body = http::ParseJsonObject(ctx.request());
   auto parsed = ParseLogin(body);
   auto& login = ValidOrThrow(parsed);
 
-  auto user = co_await deps.pool.Run(
-      [&](db::Connection& c) { return repository::FindUserByEmail(c, login.normalized_email); });
-  std::optional<std::string> stored_hash;
-  if (user) stored_hash = user->password_hash;
-  bool valid = co_await deps.passwords.Verify(login.password, std::move(stored_hash));
-  if (!valid) {
+  co_await TakeLoginAttempt(deps, login.normalized_email);
+  bool valid = false;
+  std::optional<User> user;
+  std::exception_ptr not_judged;  // the credentials were never checked: not a failure
+  try {
+    user = co_await deps.pool.Run(
+        [&](db::Connection& c) { return repository::FindUserByEmail(c, login.normalized_email); });
+    std::optional<std::string> stored_hash;
+    if (user) stored_hash = user->password_hash;
+    valid = co_await deps.passwords.Verify(login.password, std::move(stored_hash));
+  } catch (...) {
+    not_judged = std::current_exception();
+  }
+  if (!valid && !not_judged) {
+    co_await ForgetOldLoginFailures(deps);
     log::Info("login failed", {{"request_id", ctx.request_id()}});
     throw http::Unauthorized(kBadCredentials);
   }
+  co_await GiveBackLoginAttempt(deps, login.normalized_email);
+  if (not_judged) std::rethrow_exception(not_judged);
   co_await RehashIfNeeded(deps, *user, login.password);
 
   const auto& tokens = deps.settings.tokens;

@@ -32,8 +32,16 @@ TEST(CountCodePoints, RefusesInvalidUtf8) {
   EXPECT_FALSE(CountCodePoints("\xFF"));
 }
 
-TEST(NormalizeEmail, TrimsAndLowercases) {
-  EXPECT_EQ(NormalizeEmail("  Alice.Smith@Example.COM \t"), "alice.smith@example.com");
+TEST(ParseLogin, RefusesControlCharactersInTheEmail) {
+  for (const char* body : {R"({"email":"bob@example.com\n","password":"x"})",
+                           R"({"email":"\fbob@example.com","password":"x"})",
+                           R"({"email":"\u000bbob@example.com","password":"x"})",
+                           R"({"email":"\rbob@example.com","password":"x"})"}) {
+    auto result = ParseLogin(Body(body));
+    ASSERT_TRUE(std::holds_alternative<ValidationError>(result)) << body;
+    EXPECT_EQ(std::get<ValidationError>(result),
+              (ValidationError{"email", "email must not contain control characters"}));
+  }
 }
 
 TEST(ValidateEmail, AcceptsUsualAddresses) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 
+#include "bookstore/auth/email.h"
 #include "bookstore/http/error.h"
 #include "bookstore/http/metrics.h"
 #include "filters/request_state.h"
@@ -14,8 +15,6 @@ using Clock = TokenBuckets::Clock;
 
 constexpr std::string_view kLoginPath = "/auth/login";
 constexpr std::string_view kRegisterPath = "/auth/register";
-// Emails are at most 254 characters; a longer "email" still gets a bucket, under a bounded key.
-constexpr std::size_t kMaxEmailKey = 320;
 
 http::Counter& RefusedCounter(const std::string& limit) {
   return http::Metrics().AddCounter("gateway_rate_limited_total", "Requests refused with 429, by limit",
@@ -34,13 +33,11 @@ std::string LoginEmail(std::string_view body) {
   if (ec || !value.is_object()) return {};
   const auto* email = value.as_object().if_contains("email");
   if (email == nullptr || !email->is_string()) return {};
-  std::string_view text = email->as_string();
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  std::string key(text.substr(0, kMaxEmailKey));
-  std::transform(key.begin(), key.end(), key.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
-  return key;
+  auto parsed = auth::ParseEmailKey(email->as_string());
+  // Auth refuses such an email with the same 400; refusing it here keeps it from ever reaching auth
+  // under a key of its own.
+  if (auto* problem = std::get_if<auth::EmailProblem>(&parsed)) throw http::BadRequest(problem->message, "email");
+  return std::get<auth::EmailKey>(std::move(parsed)).key;
 }
 
 RateLimiter::RateLimiter(const RateLimits& limits)

@@ -27,8 +27,10 @@ struct RateLimits {
   TokenBuckets::Options registrations_per_ip{.limit = 100, .window = std::chrono::hours(1)};
 };
 
-// The email of a login request body, normalised (trimmed, ASCII lower case), or "" when the body is not
-// a JSON object with a string "email" (auth will answer 400 then).
+// The account key of a login request body's email (bookstore/auth/email.h, the rule auth applies), or ""
+// when the body is not a JSON object with a string "email" (auth will answer 400 then). An email that can
+// be no account's key (a control character, too long) throws http::BadRequest: the request goes no
+// further.
 std::string LoginEmail(std::string_view body);
 
 class RateLimiter {
