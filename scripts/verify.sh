@@ -25,6 +25,8 @@ service may not have caught up yet (a cancellation's release on its way). Pendin
 Where (default: the store of ./bookstore up, through its root credentials in .run/secrets/):
   --host HOST --port PORT --user USER   another MariaDB server (e.g. the test instance of ./bookstore test);
                                         the password comes from BOOKSTORE_VERIFY_DB_PASSWORD (may be empty)
+  --docker CONTAINER  a MariaDB container, through its own client as root (password from its secret
+                      /run/secrets/db_root_password); the docker command is \$BOOKSTORE_DOCKER or docker
   --auth-db NAME      [auth]     ("" skips it)
   --catalog-db NAME   [catalog]
   --orders-db NAME    [orders]
@@ -35,12 +37,13 @@ Options:
 EOF
 }
 
-host="" port="" user="" auth_db=auth catalog_db=catalog orders_db=orders settle=5 quiet=0
+host="" port="" user="" container="" auth_db=auth catalog_db=catalog orders_db=orders settle=5 quiet=0
 while (($#)); do
   case "$1" in
     --host) host=$2; shift ;;
     --port) port=$2; shift ;;
     --user) user=$2; shift ;;
+    --docker) container=$2; shift ;;
     --auth-db) auth_db=$2; shift ;;
     --catalog-db) catalog_db=$2; shift ;;
     --orders-db) orders_db=$2; shift ;;
@@ -65,7 +68,13 @@ done
 [[ -n "$catalog_db" && -n "$orders_db" ]] || fail "--catalog-db and --orders-db are needed"
 
 # sql: runs SQL from stdin as root, tab-separated rows without column names.
-if [[ -n "$host" ]]; then
+if [[ -n "$container" ]]; then
+  sql() {
+    "${BOOKSTORE_DOCKER:-docker}" exec -i "$container" sh -c \
+      'MYSQL_PWD=$(cat /run/secrets/db_root_password) exec mariadb -uroot "$@"' mariadb \
+      --batch --skip-column-names --default-character-set=utf8mb4 "$@"
+  }
+elif [[ -n "$host" ]]; then
   [[ -n "$port" && -n "$user" ]] || fail "--host needs --port and --user"
   sql() {
     MYSQL_PWD="${BOOKSTORE_VERIFY_DB_PASSWORD:-}" mariadb --no-defaults --host="$host" --port="$port" --user="$user" \

@@ -1,0 +1,265 @@
+# The Docker engine, images and stacks behind ./bookstore swarm (scripts/swarm.sh) and its test stage.
+# Sourced after common.sh, never run.
+# shellcheck shell=bash
+
+SWARM_DIR="$BS_ROOT/.run/swarm"
+SWARM_STACK=${BOOKSTORE_SWARM_STACK:-bookstore}
+SWARM_TEST_STACK=bookstore_test
+SWARM_BASE_IMAGE=bookstore-base:bookworm
+SWARM_BASE_TAR="$BS_ROOT/.cache/swarm/bookworm-minbase.tar"
+SWARM_COMPONENTS=(auth catalog orders gateway web)
+# Debian's client (package docker.io) matches Debian's engine and builds with BuildKit; a newer client
+# elsewhere on PATH may lack the buildx plugin that its BuildKit builds need.
+DOCKER=/usr/bin/docker
+[[ -x "$DOCKER" ]] || DOCKER=docker
+
+docker_() { "$DOCKER" "$@"; }
+
+# ------------------------------------------------------------------------------------------- engine
+
+# The private engine's runtime folder holds its Unix sockets, so it must be a short path: /run/bookstore-
+# followed by a hash of the checkout (two checkouts get two folders, but see engine_start).
+ENGINE_EXEC_ROOT="/run/bookstore-docker-$(printf '%s' "$BS_ROOT" | sha256sum | head -c 8)"
+ENGINE_SOCKET="$ENGINE_EXEC_ROOT/docker.sock"
+ENGINE_PID_FILE="$SWARM_DIR/dockerd.pid"
+ENGINE_LOG="$SWARM_DIR/dockerd.log"
+SWARM_PRIVATE_ENGINE=1
+if [[ -n "${DOCKER_HOST:-}" && "$DOCKER_HOST" != "unix://$ENGINE_SOCKET" ]]; then
+  SWARM_PRIVATE_ENGINE=0 # the caller's engine: used, never started nor stopped here
+else
+  export DOCKER_HOST="unix://$ENGINE_SOCKET"
+fi
+
+engine_running() { docker_ version >/dev/null 2>&1; }
+
+engine_start() {
+  if engine_running; then
+    return 0
+  fi
+  ((SWARM_PRIVATE_ENGINE)) || die "DOCKER_HOST=$DOCKER_HOST names an engine that does not answer"
+  command -v dockerd >/dev/null || die "dockerd is missing (package docker.io; ./bookstore swarm up installs it)"
+  # Two engines on one host would fight over the same bridges (docker0, docker_gwbridge) and iptables chains.
+  if pgrep -x dockerd >/dev/null && ! pid_alive "$(read_pid "$ENGINE_PID_FILE")"; then
+    die "another Docker engine runs on this machine (pid $(pgrep -x dockerd | head -1)); point DOCKER_HOST at it"
+  fi
+  mkdir -p "$SWARM_DIR/engine" "$ENGINE_EXEC_ROOT"
+  say "starting a private Docker engine (data in ${SWARM_DIR#"$BS_ROOT"/}/engine, socket $ENGINE_SOCKET)"
+  setsid dockerd --data-root "$SWARM_DIR/engine" --exec-root "$ENGINE_EXEC_ROOT" -H "$DOCKER_HOST" \
+    -p "$ENGINE_PID_FILE" --log-level warn </dev/null >>"$ENGINE_LOG" 2>&1 9>&- &
+  if ! poll_until 60 engine_running; then
+    tail -n 20 "$ENGINE_LOG" >&2 || true
+    die "the Docker engine did not start within 60 s; see ${ENGINE_LOG#"$BS_ROOT"/}"
+  fi
+}
+
+engine_stop() {
+  ((SWARM_PRIVATE_ENGINE)) || return 0
+  local pid
+  pid=$(read_pid "$ENGINE_PID_FILE")
+  pid_alive "$pid" || return 0
+  say "stopping the private Docker engine"
+  stop_pid "$pid" dockerd 60
+}
+
+# A single-node swarm on loopback (IPVS is not needed: every service is dnsrr, published in host mode),
+# the node carrying the placement labels of MariaDB and RabbitMQ.
+swarm_init() {
+  if [[ "$(docker_ info --format '{{.Swarm.LocalNodeState}}')" != active ]]; then
+    say "creating a single-node swarm"
+    docker_ swarm init --advertise-addr 127.0.0.1 >/dev/null
+  fi
+  local node
+  node=$(docker_ info --format '{{.Swarm.NodeID}}')
+  docker_ node update --label-add bookstore.db=true --label-add bookstore.mq=true "$node" >/dev/null
+}
+
+# free_port <from>: the first port from <from> on that nothing listens on.
+free_port() {
+  local port=$1
+  while port_open "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# ------------------------------------------------------------------------------------------- images
+
+# bookstore-base:bookworm, a minimal Debian 12 imported from debootstrap (no registry needed). The root
+# file system is kept as a tarball in .cache/, so a new engine imports it in seconds.
+ensure_base_image() {
+  docker_ image inspect "$SWARM_BASE_IMAGE" >/dev/null 2>&1 && return 0
+  local mirror=${BOOKSTORE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+  if [[ ! -s "$SWARM_BASE_TAR" ]]; then
+    command -v debootstrap >/dev/null || die "debootstrap is missing (./bookstore swarm up installs it)"
+    local rootfs="$SWARM_DIR/rootfs"
+    rm -rf "$rootfs"
+    say "making the Debian 12 base image with debootstrap (about a minute)"
+    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$SWARM_DIR/debootstrap.log" 2>&1 ||
+      die "debootstrap failed; see ${SWARM_DIR#"$BS_ROOT"/}/debootstrap.log"
+    # The same suites as the machine that builds the binaries, so library versions match.
+    printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s-security bookworm-security main\n' \
+      "$mirror" "$mirror" "$mirror" >"$rootfs/etc/apt/sources.list"
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    mkdir -p "$(dirname "$SWARM_BASE_TAR")"
+    tar -C "$rootfs" -cf "$SWARM_BASE_TAR.part" . && mv "$SWARM_BASE_TAR.part" "$SWARM_BASE_TAR"
+    rm -rf "$rootfs"
+  fi
+  docker_ import "$SWARM_BASE_TAR" "$SWARM_BASE_IMAGE" >/dev/null
+}
+
+# docker_build <tag> <context> <dockerfile> [build args...]
+docker_build() {
+  local tag=$1 context=$2 dockerfile=$3 log
+  shift 3
+  log="$SWARM_DIR/build-${tag%%:*}.log"
+  if ! DOCKER_BUILDKIT=1 docker_ build --progress=plain -f "$dockerfile" --build-arg BASE_IMAGE="$SWARM_BASE_IMAGE" \
+    "$@" -t "$tag" "$context" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "building $tag failed; see ${log#"$BS_ROOT"/}"
+  fi
+}
+
+# build_images <binaries dir>: every image of the stack, tagged with a hash of what went into it (so a
+# changed binary changes the tag and `docker stack deploy` rolls the service). Prints the tag.
+build_images() {
+  local binaries=$1 context="$SWARM_DIR/context" component tag
+  ensure_base_image >&2
+  rm -rf "$context"
+  mkdir -p "$context/bin" "$context/deploy"
+  cp -r "$BS_ROOT/deploy/docker" "$context/deploy/docker"
+  for component in "${SWARM_COMPONENTS[@]}"; do
+    local binary="$binaries/services/$component/bookstore-$component"
+    [[ -x "$binary" ]] || die "missing $binary"
+    # Debug information stays on the build machine (a Debug binary is ten times its code).
+    objcopy --strip-debug "$binary" "$context/bin/bookstore-$component"
+  done
+  tag=$( (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | head -c 12)
+  if ! docker_ image inspect "bookstore-edge:$tag" >/dev/null 2>&1; then
+    say "building the images (tag $tag) from ${binaries#"$BS_ROOT"/}" >&2
+    local started
+    started=$(now_ms)
+    for component in "${SWARM_COMPONENTS[@]}"; do
+      docker_build "bookstore-$component:$tag" "$context" "$context/deploy/docker/Dockerfile" \
+        --target component --build-arg BINARIES=prebuilt --build-arg COMPONENT="$component"
+    done
+    docker_build "bookstore-mariadb:$tag" "$context/deploy/docker/mariadb" "$context/deploy/docker/mariadb/Dockerfile"
+    docker_build "bookstore-rabbitmq:$tag" "$context/deploy/docker/rabbitmq" "$context/deploy/docker/rabbitmq/Dockerfile"
+    docker_build "bookstore-edge:$tag" "$context/deploy/docker/edge" "$context/deploy/docker/edge/Dockerfile"
+    say "images built in $((($(now_ms) - started) / 1000))s" >&2
+  fi
+  echo "$tag"
+}
+
+# ------------------------------------------------------------------------------------------- stacks
+
+swarm_admin_email() { echo "${BOOKSTORE_ADMIN_EMAIL:-admin@bookstore.local}"; }
+
+# create_secrets <prefix>: the stack's secrets (deploy/swarm/create-secrets.sh), the admin password kept
+# in .run/swarm/secrets/ for the tests and the operator.
+create_secrets() {
+  local prefix=$1 password
+  if [[ -n "${BOOKSTORE_ADMIN_PASSWORD:-}" ]]; then
+    password=$BOOKSTORE_ADMIN_PASSWORD
+    mkdir -p "$SWARM_DIR/secrets" && chmod 700 "$SWARM_DIR/secrets"
+    (umask 077 && printf '%s' "$password" >"$SWARM_DIR/secrets/admin_password")
+  else
+    password=$(ensure_secret "$SWARM_DIR/secrets/admin_password")
+  fi
+  SECRETS_PREFIX=$prefix DOCKER=$DOCKER ADMIN_EMAIL=$(swarm_admin_email) ADMIN_PASSWORD=$password \
+    "$BS_ROOT/deploy/swarm/create-secrets.sh" >/dev/null
+}
+
+# stack_deploy <stack> <gateway port> <web port> <internal subnet> <secrets prefix> <binaries dir>
+stack_deploy() {
+  local stack=$1 gateway_port=$2 web_port=$3 subnet=$4 prefix=$5 binaries=$6 tag port started
+  for port in "$gateway_port" "$web_port"; do
+    if port_open "$port" && ! stack_publishes "$stack" "$port"; then
+      die "port $port is taken by something else (./bookstore up's store?); choose others with BOOKSTORE_SWARM_GATEWAY_PORT and BOOKSTORE_SWARM_WEB_PORT"
+    fi
+  done
+  tag=$(build_images "$binaries")
+  create_secrets "$prefix"
+  say "deploying stack $stack (gateway on port $gateway_port, web on $web_port)"
+  started=$(now_ms)
+  (cd "$BS_ROOT/deploy/swarm" &&
+    TAG=$tag IMAGE_PREFIX="" MARIADB_IMAGE="bookstore-mariadb:$tag" RABBITMQ_IMAGE="bookstore-rabbitmq:$tag" \
+      GATEWAY_PORT=$gateway_port WEB_PORT=$web_port INTERNAL_SUBNET=$subnet SECRETS_PREFIX=$prefix \
+      LOG_LEVEL=${BOOKSTORE_LOG_LEVEL:-info} \
+      docker_ stack deploy --prune -c docker-stack.yml "$stack" >"$SWARM_DIR/deploy-$stack.log" 2>&1) ||
+    { cat "$SWARM_DIR/deploy-$stack.log" >&2; die "docker stack deploy failed"; }
+  stack_wait_healthy "$stack" "${BOOKSTORE_READY_TIMEOUT:-300}" ||
+    { docker_ stack ps --no-trunc "$stack" | head -40 >&2; die "stack $stack did not become healthy"; }
+  poll_until 60 http_ok "http://127.0.0.1:$gateway_port/books" ||
+    die "the gateway does not answer on port $gateway_port"
+  poll_until 60 http_ok "http://127.0.0.1:$web_port/" || die "web does not answer on port $web_port"
+  say "stack $stack healthy in $((($(now_ms) - started) / 1000))s"
+  printf '  web       http://127.0.0.1:%s/   the store\n  gateway   http://127.0.0.1:%s/   public REST API\n' \
+    "$web_port" "$gateway_port"
+  printf '  admin     %s, password in %s\n' "$(swarm_admin_email)" "${SWARM_DIR#"$BS_ROOT"/}/secrets/admin_password"
+}
+
+# stack_publishes <stack> <port>: the stack's edge is what listens on the port.
+stack_publishes() {
+  engine_running && docker_ service inspect "$1_edge" \
+    --format '{{range .Endpoint.Ports}}{{.PublishedPort}} {{end}}' 2>/dev/null | grep -qw "$2"
+}
+
+# Every service of the stack runs all its replicas and each task that has a health check is healthy.
+stack_healthy() {
+  local stack=$1 line name replicas running desired
+  local lines
+  lines=$(docker_ stack services "$stack" --format '{{.Name}} {{.Replicas}}' 2>/dev/null) || return 1
+  [[ -n "$lines" ]] || return 1
+  while read -r name replicas; do
+    running=${replicas%%/*}
+    desired=${replicas#*/}
+    desired=${desired%% *}
+    [[ "$running" == "$desired" && "$desired" != 0 ]] || return 1
+  done <<<"$lines"
+  # Tasks still starting (health check not yet passed) are not counted as running by Swarm: done.
+  return 0
+}
+
+stack_wait_healthy() {
+  local stack=$1 timeout=$2 deadline
+  deadline=$(($(now_ms) + timeout * 1000))
+  until stack_healthy "$stack"; do
+    (($(now_ms) < deadline)) || return 1
+    sleep 1
+  done
+}
+
+stack_remove() {
+  local stack=$1
+  docker_ stack ls --format '{{.Name}}' 2>/dev/null | grep -qx "$stack" || return 0
+  say "removing stack $stack"
+  docker_ stack rm "$stack" >/dev/null
+  # Networks go once their last container has: wait, so that a new deployment does not race them.
+  poll_until 90 stack_gone "$stack" || warn "stack $stack is still being removed"
+}
+
+stack_gone() {
+  [[ -z "$(docker_ ps -aq --filter "label=com.docker.stack.namespace=$1")" &&
+    -z "$(docker_ network ls -q --filter "label=com.docker.stack.namespace=$1")" ]]
+}
+
+# stack_purge <stack> <secrets prefix>: its volumes (the data) and secrets.
+stack_purge() {
+  local stack=$1 prefix=$2 volumes secrets
+  volumes=$(docker_ volume ls -q --filter "label=com.docker.stack.namespace=$stack")
+  [[ -z "$volumes" ]] || docker_ volume rm $volumes >/dev/null || warn "some volumes of $stack remain"
+  secrets=$(docker_ secret ls --format '{{.Name}}' | grep "^${prefix}_" || true)
+  [[ -z "$secrets" ]] || docker_ secret rm $secrets >/dev/null || warn "some secrets of $stack remain"
+}
+
+# stack_container <stack> <service>: the id of a running container of the service on this node.
+stack_container() {
+  docker_ ps -q --filter "label=com.docker.swarm.service.name=$1_$2" --filter status=running | head -1
+}
+
+# stack_verify <stack> [verify.sh options]: scripts/verify.sh run through the MariaDB task's own client.
+stack_verify() {
+  local stack=$1 container
+  shift
+  container=$(stack_container "$stack" mariadb)
+  [[ -n "$container" ]] || die "no running MariaDB task of stack $stack on this node"
+  BOOKSTORE_DOCKER=$DOCKER "$BS_SCRIPTS/verify.sh" --docker "$container" "$@"
+}
