@@ -334,3 +334,23 @@ def test_sigterm_exits_cleanly(stack):
     assert component.stop() == 0
     assert "auth stopped" in component.log_text()
 
+
+
+# Issue 13, finding 7: auth copied any traceparent into its outbox, so an oversized or non-ASCII one made
+# register and logout answer 500, and a failed logout left the token valid. Invalid values are dropped.
+BAD_TRACEPARENTS = [b"a" * 203, "00-\u00e9".encode() + b"0" * 50, b"00-zz"]
+
+
+def test_an_invalid_traceparent_is_dropped_never_a_5xx(stack):
+    auth = Client(stack.start_auth())
+    for index, traceparent in enumerate(BAD_TRACEPARENTS):
+        email = f"trace{index}@example.com"
+        registered = auth.register("Tracy", email, PASSWORD, headers={"traceparent": traceparent})
+        assert registered.status_code == 201, registered.text
+        token = auth.token(email, PASSWORD)
+        logout = auth.post("/auth/logout", headers={**bearer(token), "traceparent": traceparent})
+        assert logout.status_code == 204, logout.text
+        assert_problem(auth.me(token), 401)  # the logout took effect
+    valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    assert auth.register("Tracy", "trace-valid@example.com", PASSWORD,
+                         headers={"traceparent": valid}).status_code == 201

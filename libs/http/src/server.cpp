@@ -3,6 +3,8 @@
 
 #include "bookstore/http/server.h"
 
+#include <array>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -21,6 +23,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -29,8 +32,6 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/serialize.hpp>
-#include <array>
-#include <atomic>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -81,8 +82,8 @@ std::string_view HttpDate() {
     gmtime_r(&now, &tm);
     const int n = std::snprintf(text.data(), text.size(), "%s, %02d %s %04d %02d:%02d:%02d GMT",
                                 kDays.at(static_cast<std::size_t>(tm.tm_wday)), tm.tm_mday,
-                                kMonths.at(static_cast<std::size_t>(tm.tm_mon)), tm.tm_year + 1900, tm.tm_hour,
-                                tm.tm_min, tm.tm_sec);
+                                kMonths.at(static_cast<std::size_t>(tm.tm_mon)), tm.tm_year + 1900,
+                                tm.tm_hour, tm.tm_min, tm.tm_sec);
     length = n > 0 ? static_cast<std::size_t>(n) : 0;
     cached = now;
   }
@@ -137,9 +138,23 @@ bool IsBodyless(Status status) {
   return (code >= 100 && code < 200) || status == Status::no_content || status == Status::not_modified;
 }
 
+// RFC 9112 §6.1: a request whose Transfer-Encoding is anything but "chunked" has a body of unknown length;
+// the only safe answer is 400 and closing (taking it as bodiless would parse the body as the next request).
+bool HasUnsupportedTransferCoding(const Request& request) {
+  const auto field = request.find(Field::transfer_encoding);
+  if (field == request.end()) return false;
+  bool any = false;
+  for (const auto& coding : bhttp::token_list(field->value())) {
+    if (!beast::iequals(coding, "chunked")) return true;
+    any = true;
+  }
+  return !any;
+}
+
 bool IsHttpProtocolError(const beast::error_code& ec) {
   static const auto& category = bhttp::make_error_code(bhttp::error::bad_method).category();
-  return ec.category() == category && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+  return ec.category() == category && ec != bhttp::error::end_of_stream &&
+         ec != bhttp::error::partial_message;
 }
 
 // ---- request metrics ----
@@ -220,7 +235,8 @@ class ServerCore {
  public:
   explicit ServerCore(ServerOptions o) : options(std::move(o)) {
     if (options.threads < 1) options.threads = 1;
-    for (int i = 0; i < options.threads; ++i) workers.push_back(std::make_unique<Worker>(static_cast<std::size_t>(i)));
+    for (int i = 0; i < options.threads; ++i)
+      workers.push_back(std::make_unique<Worker>(static_cast<std::size_t>(i)));
     RegisterBuiltins();
   }
 
@@ -379,7 +395,8 @@ class Session final : public SessionBase,
     std::array<char, 24> size_line{};
     const int n = std::snprintf(size_line.data(), size_line.size(), "%zx\r\n", data.size());
     const std::array<net::const_buffer, 3> buffers{net::buffer(size_line.data(), static_cast<std::size_t>(n)),
-                                                   net::buffer(data.data(), data.size()), net::buffer("\r\n", 2)};
+                                                   net::buffer(data.data(), data.size()),
+                                                   net::buffer("\r\n", 2)};
     Lowest().expires_after(server_.options.write_timeout);
     auto [ec, written] = co_await net::async_write(stream_, buffers, kTuple);
     if (ec) {
@@ -420,10 +437,12 @@ class Session final : public SessionBase,
       parser_->body_limit(options.body_limit);
       Lowest().expires_after(options.read_timeout);
       auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, *parser_, kTuple);
+      if (!ec && HasUnsupportedTransferCoding(parser_->get())) ec = bhttp::error::bad_transfer_encoding;
       if (!ec && !parser_->is_done()) {
         if (bhttp::token_list(parser_->get()[Field::expect]).exists("100-continue")) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          auto [wec, wn] = co_await net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()), kTuple);
+          auto [wec, wn] =
+              co_await net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()), kTuple);
           ec = wec;
         }
         if (!ec) {
@@ -542,7 +561,8 @@ class Session final : public SessionBase,
   Awaitable<void> DiscardInput() {
     beast::error_code ec;
     if constexpr (!kTls) Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-    Lowest().expires_after(std::min<std::chrono::milliseconds>(server_.options.read_timeout, std::chrono::seconds(2)));
+    Lowest().expires_after(
+        std::min<std::chrono::milliseconds>(server_.options.read_timeout, std::chrono::seconds(2)));
     for (;;) {
       buffer_.consume(buffer_.size());
       auto [rec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kTuple);
@@ -577,7 +597,8 @@ class Session final : public SessionBase,
     if (client_there) {
       static constexpr std::string_view kLastChunk = "0\r\n\r\n";
       Lowest().expires_after(server_.options.write_timeout);
-      auto [ec, n] = co_await net::async_write(stream_, net::buffer(kLastChunk.data(), kLastChunk.size()), kTuple);
+      auto [ec, n] =
+          co_await net::async_write(stream_, net::buffer(kLastChunk.data(), kLastChunk.size()), kTuple);
       (void)ec;
     }
   }
@@ -585,16 +606,17 @@ class Session final : public SessionBase,
   // While streaming, a pending read notices the client going away at once (no thread, no polling).
   void StartLivenessRead() {
     Lowest().expires_never();
-    stream_.async_read_some(net::buffer(liveness_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (self->phase_ != Phase::kStreaming) return;
-      if (!ec) {
-        self->StartLivenessRead();  // a streaming client has nothing to say; ignore it
-        return;
-      }
-      self->stream_open_ = false;
-      self->client_gone_ = true;
-      self->cancel_.emit(net::cancellation_type::terminal);
-    });
+    stream_.async_read_some(
+        net::buffer(liveness_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          if (self->phase_ != Phase::kStreaming) return;
+          if (!ec) {
+            self->StartLivenessRead();  // a streaming client has nothing to say; ignore it
+            return;
+          }
+          self->stream_open_ = false;
+          self->client_gone_ = true;
+          self->cancel_.emit(net::cancellation_type::terminal);
+        });
   }
 
   ServerCore& server_;
@@ -607,8 +629,8 @@ class Session final : public SessionBase,
   net::cancellation_signal cancel_;
   Phase phase_ = Phase::kIdle;
   bool drain_requested_ = false;
-  bool stream_open_ = false;   // the handler may write
-  bool client_gone_ = false;   // the stream's client left or a write failed
+  bool stream_open_ = false;  // the handler may write
+  bool client_gone_ = false;  // the stream's client left or a write failed
   bool counted_stream_ = false;
   bool streamed_ = false;
   unsigned stream_status_ = 200;
@@ -623,7 +645,8 @@ template <typename Session>
 void ServerCore::Launch(Worker& worker, std::shared_ptr<Session> session) {
   auto& signal = session->cancel_signal();
   auto run = session->Run();
-  net::co_spawn(worker.ioc, std::move(run), net::bind_cancellation_slot(signal.slot(), [session](std::exception_ptr) {}));
+  net::co_spawn(worker.ioc, std::move(run),
+                net::bind_cancellation_slot(signal.slot(), [session](std::exception_ptr) {}));
 }
 
 void ServerCore::SessionEnded() {
@@ -654,8 +677,9 @@ Awaitable<void> ServerCore::AcceptLoop() {
     std::string remote = RemoteAddressOf(socket);
     const auto id = next_connection_id++;
     if (ssl) {
-      Launch(worker, std::make_shared<Session<TlsStream>>(*this, worker, TlsStream(PlainStream(std::move(socket)), *ssl),
-                                                          std::move(remote), id));
+      Launch(worker,
+             std::make_shared<Session<TlsStream>>(
+                 *this, worker, TlsStream(PlainStream(std::move(socket)), *ssl), std::move(remote), id));
     } else {
       Launch(worker, std::make_shared<Session<PlainStream>>(*this, worker, PlainStream(std::move(socket)),
                                                             std::move(remote), id));
@@ -727,8 +751,8 @@ void ServerCore::Start(bool handle_signals) {
   if (!options.tls_certificate_pem.empty()) {
     ssl = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
     ssl->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
-                     net::ssl::context::single_dh_use);
+                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                     net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
     beast::error_code ec;
     ssl->use_certificate_chain(net::buffer(options.tls_certificate_pem), ec);
     if (ec) throw std::invalid_argument("invalid TLS certificate: " + ec.message());
@@ -751,8 +775,9 @@ void ServerCore::Start(bool handle_signals) {
   const tcp::endpoint endpoint(address, options.port);
   acceptor.emplace(ioc0);
   auto fail = [&](const char* what) {
-    throw std::system_error(std::error_code(ec.value(), std::system_category()),
-                            std::string("cannot ") + what + " " + options.host + ":" + std::to_string(options.port));
+    throw std::system_error(
+        std::error_code(ec.value(), std::system_category()),
+        std::string("cannot ") + what + " " + options.host + ":" + std::to_string(options.port));
   };
   acceptor->open(endpoint.protocol(), ec);
   if (ec) fail("open a socket for");
@@ -785,8 +810,8 @@ void ServerCore::Start(bool handle_signals) {
       }
     });
   }
-  log::Info("listening", {{"host", options.host}, {"port", port}, {"threads", options.threads},
-                          {"tls", ssl != nullptr}});
+  log::Info("listening",
+            {{"host", options.host}, {"port", port}, {"threads", options.threads}, {"tls", ssl != nullptr}});
 }
 
 void ServerCore::Stop() {
@@ -794,7 +819,8 @@ void ServerCore::Stop() {
   if (!started.load()) return;
   draining = true;
   if (calls == 1) {
-    net::post(workers.front()->ioc, [this] { net::co_spawn(workers.front()->ioc, Shutdown(), net::detached); });
+    net::post(workers.front()->ioc,
+              [this] { net::co_spawn(workers.front()->ioc, Shutdown(), net::detached); });
   } else {
     net::post(workers.front()->ioc, [this] {
       if (delay_timer) delay_timer->cancel();
@@ -814,9 +840,8 @@ void ServerCore::Wait() {
 
 Response ServerCore::ProblemFor(const std::exception_ptr& failure, const Context& ctx) const {
   auto internal = [&](std::string_view what) {
-    log::Error("unhandled exception", {{"request_id", ctx.request_id()},
-                                       {"route", ctx.route()},
-                                       {"error", what}});
+    log::Error("unhandled exception",
+               {{"request_id", ctx.request_id()}, {"route", ctx.route()}, {"error", what}});
     return ProblemResponse(InternalError());
   };
   try {
@@ -826,14 +851,18 @@ Response ServerCore::ProblemFor(const std::exception_ptr& failure, const Context
   } catch (const UpstreamError& e) {
     log::Warn("upstream failure", {{"request_id", ctx.request_id()}, {"error", e.what()}});
     switch (e.kind()) {
-      case UpstreamError::Kind::kConnect: return ProblemResponse(ServiceUnavailable("upstream unavailable"));
-      case UpstreamError::Kind::kTimeout: return ProblemResponse(GatewayTimeout("upstream timed out"));
+      case UpstreamError::Kind::kConnect:
+        return ProblemResponse(ServiceUnavailable("upstream unavailable"));
+      case UpstreamError::Kind::kTimeout:
+        return ProblemResponse(GatewayTimeout("upstream timed out"));
       case UpstreamError::Kind::kBroken:
-      case UpstreamError::Kind::kDropped: return ProblemResponse(BadGateway("upstream connection failed"));
+      case UpstreamError::Kind::kDropped:
+        return ProblemResponse(BadGateway("upstream connection failed"));
     }
     return ProblemResponse(BadGateway());
   } catch (const boost::system::system_error& e) {
-    if (e.code() == net::error::operation_aborted) return ProblemResponse(ServiceUnavailable("request cancelled"));
+    if (e.code() == net::error::operation_aborted)
+      return ProblemResponse(ServiceUnavailable("request cancelled"));
     return internal(e.what());
   } catch (const std::exception& e) {
     return internal(e.what());
@@ -842,8 +871,8 @@ Response ServerCore::ProblemFor(const std::exception_ptr& failure, const Context
   }
 }
 
-void ServerCore::Record(Worker& worker, const Context& ctx, Verb method, std::string_view path, unsigned status,
-                        Clock::time_point start) const {
+void ServerCore::Record(Worker& worker, const Context& ctx, Verb method, std::string_view path,
+                        unsigned status, Clock::time_point start) const {
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const auto* route = detail::ContextAccess::GetRoute(ctx);
   worker.metrics.Record(SeriesKey{route, method, status}, seconds);
@@ -851,7 +880,8 @@ void ServerCore::Record(Worker& worker, const Context& ctx, Verb method, std::st
   const bool builtin = route != nullptr && route->options.skip_middleware;
   const auto level = builtin ? log::Level::kDebug : log::Level::kInfo;
   if (!log::Enabled(level)) return;
-  const std::string_view method_name = method == Verb::unknown ? std::string_view("-") : std::string_view(bhttp::to_string(method));
+  const std::string_view method_name =
+      method == Verb::unknown ? std::string_view("-") : std::string_view(bhttp::to_string(method));
   log::Write(level, "request",
              {{"method", method_name},
               {"path", path},
@@ -869,7 +899,8 @@ std::string ServerCore::RenderMetrics() const {
     std::lock_guard lock(worker->metrics.mutex);
     for (const auto& [key, histogram] : worker->metrics.series) {
       const std::string route = key.route != nullptr ? key.route->pattern : "unmatched";
-      const std::string method = key.method == Verb::unknown ? "-" : std::string(bhttp::to_string(key.method));
+      const std::string method =
+          key.method == Verb::unknown ? "-" : std::string(bhttp::to_string(key.method));
       merged[Key{route, method, key.status}].Merge(histogram);
     }
   }
@@ -891,8 +922,8 @@ std::string ServerCore::RenderMetrics() const {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h.buckets.at(i);
-      out += "http_request_duration_seconds_bucket{" + l + ",le=\"" + detail::FormatMetricValue(kBuckets.at(i)) +
-             "\"} " + std::to_string(cumulative) + "\n";
+      out += "http_request_duration_seconds_bucket{" + l + ",le=\"" +
+             detail::FormatMetricValue(kBuckets.at(i)) + "\"} " + std::to_string(cumulative) + "\n";
     }
     out += "http_request_duration_seconds_bucket{" + l + ",le=\"+Inf\"} " + std::to_string(h.count) + "\n";
     out += "http_request_duration_seconds_sum{" + l + "} " + detail::FormatMetricValue(h.sum) + "\n";
@@ -900,7 +931,9 @@ std::string ServerCore::RenderMetrics() const {
   }
   out += "# HELP http_connections_open Open client connections.\n# TYPE http_connections_open gauge\n";
   out += "http_connections_open " + std::to_string(active_sessions.load()) + "\n";
-  out += "# HELP http_streams_open Open streaming responses (Server-Sent Events).\n# TYPE http_streams_open gauge\n";
+  out +=
+      "# HELP http_streams_open Open streaming responses (Server-Sent Events).\n# TYPE http_streams_open "
+      "gauge\n";
   out += "http_streams_open " + std::to_string(streams_open.load()) + "\n";
   out += "# HELP http_connections_accepted_total Connections accepted.\n";
   out += "# TYPE http_connections_accepted_total counter\n";
@@ -961,7 +994,9 @@ void ServerCore::RegisterBuiltins() {
   const RouteOptions builtin{.skip_middleware = true};
   router.Add(
       Verb::get, "/healthz",
-      [](Context&) -> Awaitable<Response> { co_return JsonResponse(boost::json::object{{"status", "ok"}}); },
+      [](Context&) -> Awaitable<Response> {
+        co_return JsonResponse(boost::json::object{{"status", "ok"}});
+      },
       builtin);
   router.Add(
       Verb::get, "/readyz", [this](Context& ctx) { return Readyz(ctx); }, builtin);
@@ -996,7 +1031,8 @@ void Server::Use(Middleware middleware) {
 }
 
 void Server::AddReadinessCheck(std::string name, std::function<bool()> check) {
-  if (impl_->started.load()) throw std::logic_error("readiness checks must be added before the server starts");
+  if (impl_->started.load())
+    throw std::logic_error("readiness checks must be added before the server starts");
   impl_->checks.emplace_back(std::move(name), std::move(check));
 }
 

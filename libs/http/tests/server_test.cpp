@@ -1,5 +1,7 @@
 // A real Server on an ephemeral loopback port, exercised with the Client and with raw sockets.
 
+#include "bookstore/http/server.h"
+
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -28,7 +30,6 @@
 #include <thread>
 
 #include "bookstore/http/client.h"
-#include "bookstore/http/server.h"
 
 namespace bookstore::http {
 namespace {
@@ -124,7 +125,8 @@ class ServerTest : public ::testing::Test {
     auto future = net::co_spawn(ioc_, std::move(operation), net::use_future);
     ioc_.restart();
     ioc_.run_for(kDeadline);
-    if (future.wait_for(0s) != std::future_status::ready) throw std::runtime_error("client operation timed out");
+    if (future.wait_for(0s) != std::future_status::ready)
+      throw std::runtime_error("client operation timed out");
     return future.get();
   }
 
@@ -132,7 +134,9 @@ class ServerTest : public ::testing::Test {
     return Await(client_.Send(Upstream{"127.0.0.1", server.port()}, std::move(request), timeout));
   }
 
-  Response Get(const Server& server, std::string target) { return Send(server, MakeRequest(Verb::get, std::move(target))); }
+  Response Get(const Server& server, std::string target) {
+    return Send(server, MakeRequest(Verb::get, std::move(target)));
+  }
 
   // Declared before the servers of the tests: the client's pool lives in this loop.
   net::io_context ioc_;
@@ -145,7 +149,8 @@ void AddBookRoutes(Server& server) {
   });
   server.Post("/orders/{id}/pay", [](Context& ctx) -> Awaitable<Response> {
     auto body = ParseJsonObject(ctx.request());
-    co_return JsonResponse(boost::json::object{{"order", ctx.IdParam("id")}, {"method", RequiredString(body, "method")}});
+    co_return JsonResponse(
+        boost::json::object{{"order", ctx.IdParam("id")}, {"method", RequiredString(body, "method")}});
   });
   server.Post("/books/{id}/reserve", [](Context&) -> Awaitable<Response> {
     throw Conflict("insufficient stock");
@@ -161,7 +166,8 @@ void AddBookRoutes(Server& server) {
     co_return JsonResponse(boost::json::object{
         {"q", ctx.Query("q").value_or("")}, {"limit", ctx.QueryInt("limit", 20, 1, 100)}, {"tags", tags}});
   });
-  server.Post("/echo", [](Context& ctx) -> Awaitable<Response> { co_return TextResponse(ctx.request().body()); });
+  server.Post("/echo",
+              [](Context& ctx) -> Awaitable<Response> { co_return TextResponse(ctx.request().body()); });
 }
 
 TEST_F(ServerTest, RoutesWithParamsAnd404And405Problems) {
@@ -210,8 +216,9 @@ TEST_F(ServerTest, ErrorsBecomeProblemDetailsWithTheErrorMember) {
   auto res = Send(server, MakeRequest(Verb::post, "/books/1/reserve"));
   EXPECT_EQ(res.result(), Status::conflict);
   EXPECT_EQ(res[Field::content_type], "application/problem+json");
-  EXPECT_EQ(JsonOf(res), boost::json::parse(R"({"type":"about:blank","title":"Conflict","status":409,)"
-                                            R"("detail":"insufficient stock","error":"insufficient stock"})"));
+  EXPECT_EQ(JsonOf(res),
+            boost::json::parse(R"({"type":"about:blank","title":"Conflict","status":409,)"
+                               R"("detail":"insufficient stock","error":"insufficient stock"})"));
 }
 
 TEST_F(ServerTest, UnknownExceptionIs500WithoutDetailsAndServerKeepsServing) {
@@ -288,6 +295,29 @@ TEST_F(ServerTest, MalformedRequestGets400Problem) {
   EXPECT_NE(reply.find("application/problem+json"), std::string::npos) << reply;
   EXPECT_NE(reply.find("\"status\":400"), std::string::npos) << reply;
   EXPECT_EQ(Get(server, "/healthz").result(), Status::ok);
+}
+
+// Issue 13, finding 8: "Transfer-Encoding: gzip" was taken as "no body", and the body was then parsed as a
+// second request (request smuggling behind any proxy that reads the framing differently).
+TEST_F(ServerTest, TransferCodingOtherThanChunkedGets400AndTheConnectionCloses) {
+  Server server(TestOptions());
+  AddBookRoutes(server);
+  server.Start();
+  for (const std::string coding : {"gzip", "gzip, chunked", "chunked, gzip", "identity", ""}) {
+    RawConnection raw(server.port());
+    raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+             "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto reply = raw.ReadToEnd();
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << coding << ": " << reply;
+    EXPECT_EQ(reply.find("HTTP/1.1", 1), std::string::npos) << coding << ": a second response: " << reply;
+  }
+  RawConnection chunked(server.port());
+  chunked.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "2\r\nhi\r\n0\r\n\r\n");
+  const auto reply = chunked.ReadToEnd();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
+  EXPECT_TRUE(reply.ends_with("hi")) << reply;
 }
 
 TEST_F(ServerTest, SilentClientIsDisconnectedAfterReadTimeout) {
@@ -429,9 +459,11 @@ TEST_F(ServerTest, MetricsCountRequestsPerRoute) {
     text = Get(server, "/metrics").body();
     return text.find(expected) != std::string::npos;
   })) << text;
-  EXPECT_NE(text.find("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n"), std::string::npos)
+  EXPECT_NE(text.find("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n"),
+            std::string::npos)
       << text;
-  EXPECT_NE(text.find("http_request_duration_seconds_bucket{method=\"GET\",route=\"/books/{id}\",status=\"200\",le=\"+Inf\"} 2"),
+  EXPECT_NE(text.find("http_request_duration_seconds_bucket{method=\"GET\",route=\"/books/"
+                      "{id}\",status=\"200\",le=\"+Inf\"} 2"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("/nowhere"), std::string::npos);
@@ -444,7 +476,9 @@ TEST_F(ServerTest, ReadyzRunsChecksAndFailsWhenOneFails) {
   server.Start();
   auto res = Get(server, "/readyz");
   EXPECT_EQ(res.result(), Status::service_unavailable);
-  EXPECT_EQ(JsonOf(res), boost::json::parse(R"({"status":"not ready","checks":{"db":"ok","amqp":"failed: connection refused"}})"));
+  EXPECT_EQ(JsonOf(res),
+            boost::json::parse(
+                R"({"status":"not ready","checks":{"db":"ok","amqp":"failed: connection refused"}})"));
   EXPECT_EQ(Get(server, "/healthz").result(), Status::ok);
 }
 
@@ -486,7 +520,8 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightRequestAndRefusesNewConnections) 
   RawConnection idle(server.port());  // an idle keep-alive connection is closed at drain
 
   auto in_flight = net::co_spawn(
-      ioc_, client_.Send(Upstream{"127.0.0.1", server.port()}, MakeRequest(Verb::get, "/slow"), 10s), net::use_future);
+      ioc_, client_.Send(Upstream{"127.0.0.1", server.port()}, MakeRequest(Verb::get, "/slow"), 10s),
+      net::use_future);
   std::thread loop([&] { ioc_.run_for(kDeadline); });
   ASSERT_EQ(entered.get_future().wait_for(kDeadline), std::future_status::ready);
 
@@ -525,7 +560,9 @@ TEST_F(ServerTest, MiddlewareRunsInOrderAndBuiltinsBypassIt) {
     res.set("X-Route", ctx.route().empty() ? std::string("none") : std::string(ctx.route()));
     co_return res;
   });
-  server.Get("/me", [](Context& ctx) -> Awaitable<Response> { co_return TextResponse(*ctx.Get<std::string>("user")); });
+  server.Get("/me", [](Context& ctx) -> Awaitable<Response> {
+    co_return TextResponse(*ctx.Get<std::string>("user"));
+  });
   server.Start();
 
   auto denied = Get(server, "/me");
@@ -558,7 +595,8 @@ void AddEventRoute(Server& server) {
   server.Get("/events", [](Context& ctx) -> Awaitable<Response> {
     auto stream = co_await ctx.StartEventStream();
     for (int i = 1; i <= 3; ++i) {
-      if (!co_await stream.Write(FormatEvent("{\"n\":" + std::to_string(i) + "}", "tick"))) co_return Response{};
+      if (!co_await stream.Write(FormatEvent("{\"n\":" + std::to_string(i) + "}", "tick")))
+        co_return Response{};
     }
     // Idle until the client leaves or the server stops: both cancel this wait.
     net::steady_timer forever(co_await net::this_coro::executor, std::chrono::hours(1));
@@ -600,9 +638,11 @@ TEST_F(ServerTest, EventStreamEndsOnTheServerWhenTheClientLeaves) {
     RawConnection raw(server.port());
     raw.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
     ASSERT_TRUE(raw.WaitReadable(kDeadline));
-    ASSERT_TRUE(Eventually([&] { return Get(server, "/metrics").body().find("http_streams_open 1\n") != std::string::npos; }));
+    ASSERT_TRUE(Eventually(
+        [&] { return Get(server, "/metrics").body().find("http_streams_open 1\n") != std::string::npos; }));
   }
-  EXPECT_TRUE(Eventually([&] { return Get(server, "/metrics").body().find("http_streams_open 0\n") != std::string::npos; }));
+  EXPECT_TRUE(Eventually(
+      [&] { return Get(server, "/metrics").body().find("http_streams_open 0\n") != std::string::npos; }));
 }
 
 TEST_F(ServerTest, HundredsOfStreamsShareTheNetworkThreads) {
@@ -638,7 +678,8 @@ std::pair<std::string, std::string> SelfSignedCertificate() {
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
   const std::string cn = "localhost";
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
+                             -1, 0);
   X509_set_issuer_name(cert.get(), name);
   X509_sign(cert.get(), key.get(), EVP_sha256());
   auto to_pem = [](auto write) {
@@ -649,7 +690,8 @@ std::pair<std::string, std::string> SelfSignedCertificate() {
     return pem;
   };
   auto cert_pem = to_pem([&](BIO* b) { PEM_write_bio_X509(b, cert.get()); });
-  auto key_pem = to_pem([&](BIO* b) { PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
+  auto key_pem =
+      to_pem([&](BIO* b) { PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
   return {cert_pem, key_pem};
 }
 

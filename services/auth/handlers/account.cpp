@@ -1,13 +1,14 @@
 // POST /auth/register, POST /auth/login, POST /auth/logout, GET /auth/me.
 
-#include <boost/json/object.hpp>
 #include <algorithm>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <exception>
 #include <variant>
 
 #include "bookstore/auth/claims.h"
 #include "bookstore/auth/jwt.h"
+#include "bookstore/http/trace_context.h"
 #include "bookstore/log/log.h"
 #include "domain/validation.h"
 #include "events/auth_events.h"
@@ -58,7 +59,7 @@ Awaitable<Response> Register(Deps& deps, Context& ctx) {
   user.role = auth::Role::kUser;
   user.created_at = auth::NowSeconds();
   user.password_hash = co_await deps.passwords.Hash(std::move(registration.password));
-  auto traceparent = Traceparent(ctx);
+  auto traceparent = http::TraceparentOf(ctx);
   bool duplicate = false;
   try {
     user.id = co_await deps.pool.Transact([&](db::Connection& c) {
@@ -183,7 +184,7 @@ Awaitable<Response> Login(Deps& deps, Context& ctx) {
 
 Awaitable<Response> Logout(Deps& deps, Context& ctx) {
   auto caller = co_await deps.authenticator.RequireUser(ctx);
-  auto traceparent = Traceparent(ctx);
+  auto traceparent = http::TraceparentOf(ctx);
   bool revoked_now = co_await deps.pool.Transact([&](db::Connection& c) {
     auto now = auth::NowSeconds();
     bool fresh = repository::InsertRevocation(c, caller.jti, caller.user_id, caller.exp, now);
@@ -205,11 +206,6 @@ Awaitable<Response> Me(Deps& deps, Context& ctx) {
 }
 
 }  // namespace
-
-std::string Traceparent(const http::Context& ctx) {
-  auto header = ctx.request().find("traceparent");
-  return header == ctx.request().end() ? std::string() : std::string(header->value());
-}
 
 void AddAccountRoutes(http::Server& server, Deps& deps) {
   server.Post("/auth/register", [&deps](Context& ctx) { return Register(deps, ctx); });

@@ -30,7 +30,4 @@ void AddAccountRoutes(http::Server& server, Deps& deps);
 void AddUserRoutes(http::Server& server, Deps& deps);
 void AddKeyRoutes(http::Server& server, Deps& deps);
 
-// The W3C traceparent of the request ("" when absent), passed on to the events it causes.
-std::string Traceparent(const http::Context& ctx);
-
 }  // namespace bookstore::auth_service

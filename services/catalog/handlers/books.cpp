@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "bookstore/http/error.h"
+#include "bookstore/http/trace_context.h"
 #include "domain/book.h"
 #include "domain/search.h"
 #include "events/book_events.h"
@@ -16,22 +17,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::size_t kMaxSearchWords = 10;
-
-// The W3C trace context of the request, when it has the right shape, for the events it causes.
-std::string TraceParent(const http::Context& ctx) {
-  const auto header = ctx.request()["traceparent"];
-  if (header.size() != 55) {
-    return {};
-  }
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    const char ch = header[i];
-    const bool dash = i == 2 || i == 35 || i == 52;
-    if (dash ? ch != '-' : !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
-      return {};
-    }
-  }
-  return std::string(header);
-}
 
 SearchQuery ReadSearchQuery(const http::Context& ctx) {
   SearchQuery query;
@@ -98,7 +83,7 @@ class BookRoutes {
     book.price_cents = *input.price_cents;
     book.stock = *input.stock;
     book.seller_id = caller.user_id;
-    const std::string traceparent = TraceParent(ctx);
+    const std::string traceparent = http::TraceparentOf(ctx);
     const Book created = co_await deps_.pool.Transact([&](db::Connection& c) {
       // The name in the token stands in until the seller's user.registered arrives.
       repository::UpsertSellerFromToken(c, caller.user_id, caller.name);
@@ -117,7 +102,7 @@ class BookRoutes {
     const std::int64_t id = ctx.IdParam("id");
     const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
     const BookInput input = ParseBookInput(ctx.request().body());
-    const std::string traceparent = TraceParent(ctx);
+    const std::string traceparent = http::TraceparentOf(ctx);
     bool changed = false;
     const Book updated = co_await deps_.pool.Transact([&](db::Connection& c) {
       Book current = LockOwnedBook(c, id, caller);
@@ -143,7 +128,7 @@ class BookRoutes {
   http::Awaitable<http::Response> Delete(http::Context& ctx) {
     const std::int64_t id = ctx.IdParam("id");
     const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
-    const std::string traceparent = TraceParent(ctx);
+    const std::string traceparent = http::TraceparentOf(ctx);
     co_await deps_.pool.Transact([&](db::Connection& c) {
       LockOwnedBook(c, id, caller);
       repository::SoftDeleteBook(c, id);

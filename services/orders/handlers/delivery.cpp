@@ -52,7 +52,7 @@ class DeliveryRoutes {
     if (provider_id <= 0) {
       throw http::BadRequest("provider_id must be a positive integer", "provider_id");
     }
-    const std::string traceparent = TraceParent(ctx);
+    const std::string traceparent = http::TraceparentOf(ctx);
     const std::uint64_t random = RandomNumber();
     const Delivery delivery = co_await deps_.pool.Transact([&](db::Connection& c) {
       const auto order = repository::LoadOrder(c, id, repository::Lock::kUpdate);

@@ -145,7 +145,7 @@ class OrderRoutes {
       throw http::Forbidden("user_id must be your own user id");
     }
     const std::string fingerprint = Fingerprint(request);
-    const std::string traceparent = TraceParent(ctx);
+    const std::string traceparent = http::TraceparentOf(ctx);
 
     std::optional<Placement> placement;
     bool same_key_raced = false;
@@ -249,7 +249,7 @@ class OrderRoutes {
   http::Awaitable<http::Response> Cancel(http::Context& ctx) {
     const std::int64_t id = ctx.IdParam("id");
     const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
-    const std::string traceparent = TraceParent(ctx);
+    const std::string traceparent = http::TraceparentOf(ctx);
     bool cancelled_now = false;
     const Order order = co_await deps_.pool.Transact([&](db::Connection& c) -> Order {
       cancelled_now = false;  // the transaction may be rerun after a deadlock

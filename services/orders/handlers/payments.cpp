@@ -45,7 +45,7 @@ class PaymentRoutes {
     const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
     const PayRequest request = ParsePayRequest(http::ParseJsonObject(ctx.request()));
     const auto key = ParseIdempotencyKey(OptionalHeader(ctx, "Idempotency-Key"));
-    const std::string traceparent = TraceParent(ctx);
+    const std::string traceparent = http::TraceparentOf(ctx);
     const PayOutcome outcome = co_await deps_.pool.Transact(
         [&](db::Connection& c) { return PayInTransaction(c, id, caller, request, key, traceparent); });
     const bool completed = outcome.payment.status == kCompleted;
