@@ -137,7 +137,9 @@ swarm_test() {
   swarm_init
   gateway_port=$(free_port 15000)
   web_port=$(free_port 18080)
-  stack_deploy "$SWARM_TEST_STACK" "$gateway_port" "$web_port" 10.78.0.0/16 "$SWARM_TEST_STACK" "$binaries" || rc=$?
+  # In a subshell: a deployment that fails (die) still gets its stack removed below.
+  (stack_deploy "$SWARM_TEST_STACK" "$gateway_port" "$web_port" 10.78.0.0/16 "$SWARM_TEST_STACK" "$binaries") ||
+    rc=$?
   if ((rc == 0)); then
     say "running tests/swarm against stack $SWARM_TEST_STACK"
     BOOKSTORE_SWARM_DOCKER=$DOCKER BOOKSTORE_SWARM_STACK_NAME=$SWARM_TEST_STACK \

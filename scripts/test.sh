@@ -11,7 +11,7 @@ source "$BS_SCRIPTS/lib/stack.sh"
 
 usage() {
   cat <<EOF
-usage: ./bookstore test [unit] [integration] [system] [browser] [options]
+usage: ./bookstore test [unit] [integration] [system] [browser] [swarm] [options]
 
 Stages run in that order; naming some runs only those (default: all).
   -R REGEX      only ctest tests matching REGEX (only the ctest stages unless stages are named)
@@ -40,7 +40,7 @@ build=1
 keep=0
 while (($#)); do
   case "$1" in
-    unit | integration | system | browser) stages+=("$1") ;;
+    unit | integration | system | browser | swarm) stages+=("$1") ;;
     -R) ctest_filter=(-R "$2"); shift ;;
     -k) pytest_filter=(-k "$2"); shift ;;
     --no-build) build=0 ;;
@@ -51,7 +51,7 @@ while (($#)); do
   shift
 done
 if ((${#stages[@]} == 0)); then
-  stages=(unit integration system browser)
+  stages=(unit integration system browser swarm)
   if ((${#ctest_filter[@]} || ${#pytest_filter[@]})); then
     stages=()
     ((${#ctest_filter[@]})) && stages+=(unit integration)
@@ -307,9 +307,26 @@ run_browser() {
   stack_started=0
 }
 
+# The live swarm: the whole stack deployed on a private Docker engine (./bookstore swarm test) from the
+# binaries built above, tests/swarm against it, then the stack and its data removed. Needs root (or a
+# DOCKER_HOST) to run an engine; without either, one line says it was skipped.
+run_swarm() {
+  if ((EUID != 0)) && [[ -z "${DOCKER_HOST:-}" ]]; then
+    say "swarm tests: SKIPPED: starting a Docker engine needs root (or set DOCKER_HOST to an engine)"
+    return 0
+  fi
+  BOOKSTORE_SWARM_BINARIES="$TEST_BUILD_DIR" "$BS_SCRIPTS/swarm.sh" test -rfEs --durations=5 \
+    --junitxml="$RESULTS/swarm.xml" -o cache_dir="$TEST_RUN_DIR/pytest-cache" \
+    --timeout="${BOOKSTORE_TEST_TIMEOUT:-600}" "${pytest_filter[@]}" 9>&-
+  local rc=$?
+  ((rc == 0 || rc == 5)) || [[ -s "$RESULTS/swarm.xml" ]] || stage_errors+=(swarm)
+  return 0
+}
+
 wants unit && timed unit run_ctest unit -L '^unit$'
 # Every ctest test that is not labelled unit runs here, with the servers, so none is left out.
 wants integration && timed integration run_ctest integration -LE '^unit$'
 wants system && timed system run_system
 wants browser && timed browser run_browser
+wants swarm && timed swarm run_swarm
 finish

@@ -1,6 +1,6 @@
-"""Stand-ins for a Docker engine (none runs here): the Swarm stack file is valid, every runtime image
-installs the shared libraries its binary needs, and the stack sets exactly the settings the components
-read."""
+"""Static checks of the deployment, which need no Docker engine (the live swarm stage, tests/swarm, deploys
+it for real): the Swarm stack file is valid, every runtime image installs the shared libraries its binary
+needs, and the stack sets exactly the settings the components read."""
 
 import pathlib
 import re
@@ -36,7 +36,7 @@ def test_docker_accepts_the_stack_file():
     docker = shutil.which("docker")
     assert docker, "the docker client is needed for `docker stack config` (package docker.io)"
     result = subprocess.run([docker, "stack", "config", "-c", str(STACK)], capture_output=True, text=True,
-                            env={"REGISTRY": "registry.test:5000", "TAG": "check", "PATH": "/usr/bin:/bin"},
+                            env={"IMAGE_PREFIX": "registry.test:5000/", "TAG": "check", "PATH": "/usr/bin:/bin"},
                             timeout=60)
     assert result.returncode == 0, result.stderr
     rendered = yaml.safe_load(result.stdout)
@@ -54,13 +54,19 @@ def test_every_component_runs_replicated_with_rolling_updates_and_health_checks(
         assert deploy["update_config"]["failure_action"] == "rollback", name
         assert "restart_policy" in deploy and "limits" in deploy["resources"], name
         assert service["healthcheck"]["test"], name
-        assert service["image"].endswith(f"/bookstore-{name}:${{TAG:-latest}}"), name
+        assert service["image"] == f"${{IMAGE_PREFIX:-}}bookstore-{name}:${{TAG:-latest}}", name
 
 
-def test_only_gateway_and_web_are_published():
+def test_only_the_edge_is_published_in_host_mode_and_every_service_is_dnsrr():
+    """Docker's ingress routing mesh would replace every client's address with its own (one bucket for
+    all users' rate limits), and IPVS, which service virtual IPs need, is not in every kernel."""
     services = stack()["services"]
     published = {name for name, service in services.items() if service.get("ports")}
-    assert published == {"gateway", "web"}
+    assert published == {"edge"}
+    assert all(port["mode"] == "host" for port in services["edge"]["ports"])
+    assert services["edge"]["deploy"]["mode"] == "global"
+    for name, service in services.items():
+        assert service["deploy"]["endpoint_mode"] == "dnsrr", name
     networks = stack()["networks"]
     assert networks["internal"]["internal"] is True
 
