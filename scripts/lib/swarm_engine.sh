@@ -117,35 +117,46 @@ docker_build() {
   fi
 }
 
-# build_images <binaries dir>: every image of the stack, tagged with a hash of what went into it (so a
-# changed binary changes the tag and `docker stack deploy` rolls the service). Prints the tag.
+# hash_of <path...>: a short hash of the files' contents (and names).
+hash_of() {
+  find "$@" -type f -print0 | sort -z | xargs -0 sha256sum | sed "s|  $SWARM_DIR/context/|  |" | sha256sum |
+    head -c 12
+}
+
+# build_images <binaries dir>: every image of the stack, each tagged with a hash of what went into it, so
+# that deploying again rolls only the services whose image changed (a new binary of catalog rolls catalog,
+# not the edge). Sets IMAGE_TAGS[image]; images that exist already are not built again.
+declare -A IMAGE_TAGS
 build_images() {
-  local binaries=$1 context="$SWARM_DIR/context" component tag
-  ensure_base_image >&2
+  local binaries=$1 context="$SWARM_DIR/context" component image started docker_dir
+  ensure_base_image
   rm -rf "$context"
   mkdir -p "$context/bin" "$context/deploy"
   cp -r "$BS_ROOT/deploy/docker" "$context/deploy/docker"
+  docker_dir="$context/deploy/docker"
+  started=$(now_ms)
   for component in "${SWARM_COMPONENTS[@]}"; do
     local binary="$binaries/services/$component/bookstore-$component"
     [[ -x "$binary" ]] || die "missing $binary"
     # Debug information stays on the build machine (a Debug binary is ten times its code).
     objcopy --strip-debug "$binary" "$context/bin/bookstore-$component"
+    IMAGE_TAGS[$component]=$(hash_of "$context/bin/bookstore-$component" "$docker_dir/Dockerfile" \
+      "$docker_dir/runtime-packages.txt" "$docker_dir/healthcheck.sh")
+    build_image_once "bookstore-$component:${IMAGE_TAGS[$component]}" "$context" "$docker_dir/Dockerfile" \
+      --target component --build-arg BINARIES=prebuilt --build-arg COMPONENT="$component"
   done
-  tag=$( (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | head -c 12)
-  if ! docker_ image inspect "bookstore-edge:$tag" >/dev/null 2>&1; then
-    say "building the images (tag $tag) from ${binaries#"$BS_ROOT"/}" >&2
-    local started
-    started=$(now_ms)
-    for component in "${SWARM_COMPONENTS[@]}"; do
-      docker_build "bookstore-$component:$tag" "$context" "$context/deploy/docker/Dockerfile" \
-        --target component --build-arg BINARIES=prebuilt --build-arg COMPONENT="$component"
-    done
-    docker_build "bookstore-mariadb:$tag" "$context/deploy/docker/mariadb" "$context/deploy/docker/mariadb/Dockerfile"
-    docker_build "bookstore-rabbitmq:$tag" "$context/deploy/docker/rabbitmq" "$context/deploy/docker/rabbitmq/Dockerfile"
-    docker_build "bookstore-edge:$tag" "$context/deploy/docker/edge" "$context/deploy/docker/edge/Dockerfile"
-    say "images built in $((($(now_ms) - started) / 1000))s" >&2
-  fi
-  echo "$tag"
+  for image in mariadb rabbitmq edge; do
+    IMAGE_TAGS[$image]=$(hash_of "$docker_dir/$image")
+    build_image_once "bookstore-$image:${IMAGE_TAGS[$image]}" "$docker_dir/$image" "$docker_dir/$image/Dockerfile"
+  done
+  say "images ready in $((($(now_ms) - started) / 1000))s"
+}
+
+# build_image_once <tag> <context> <dockerfile> [build args...]
+build_image_once() {
+  docker_ image inspect "$1" >/dev/null 2>&1 && return 0
+  say "building $1"
+  docker_build "$@"
 }
 
 # ------------------------------------------------------------------------------------------- stacks
@@ -169,18 +180,21 @@ create_secrets() {
 
 # stack_deploy <stack> <gateway port> <web port> <internal subnet> <secrets prefix> <binaries dir>
 stack_deploy() {
-  local stack=$1 gateway_port=$2 web_port=$3 subnet=$4 prefix=$5 binaries=$6 tag port started
+  local stack=$1 gateway_port=$2 web_port=$3 subnet=$4 prefix=$5 binaries=$6 port started
   for port in "$gateway_port" "$web_port"; do
     if port_open "$port" && ! stack_publishes "$stack" "$port"; then
       die "port $port is taken by something else (./bookstore up's store?); choose others with BOOKSTORE_SWARM_GATEWAY_PORT and BOOKSTORE_SWARM_WEB_PORT"
     fi
   done
-  tag=$(build_images "$binaries")
+  build_images "$binaries"
   create_secrets "$prefix"
   say "deploying stack $stack (gateway on port $gateway_port, web on $web_port)"
   started=$(now_ms)
   (cd "$BS_ROOT/deploy/swarm" &&
-    TAG=$tag IMAGE_PREFIX="" MARIADB_IMAGE="bookstore-mariadb:$tag" RABBITMQ_IMAGE="bookstore-rabbitmq:$tag" \
+    AUTH_IMAGE="bookstore-auth:${IMAGE_TAGS[auth]}" CATALOG_IMAGE="bookstore-catalog:${IMAGE_TAGS[catalog]}" \
+      ORDERS_IMAGE="bookstore-orders:${IMAGE_TAGS[orders]}" GATEWAY_IMAGE="bookstore-gateway:${IMAGE_TAGS[gateway]}" \
+      WEB_IMAGE="bookstore-web:${IMAGE_TAGS[web]}" EDGE_IMAGE="bookstore-edge:${IMAGE_TAGS[edge]}" \
+      MARIADB_IMAGE="bookstore-mariadb:${IMAGE_TAGS[mariadb]}" RABBITMQ_IMAGE="bookstore-rabbitmq:${IMAGE_TAGS[rabbitmq]}" \
       GATEWAY_PORT=$gateway_port WEB_PORT=$web_port INTERNAL_SUBNET=$subnet SECRETS_PREFIX=$prefix \
       LOG_LEVEL=${BOOKSTORE_LOG_LEVEL:-info} \
       docker_ stack deploy --prune -c docker-stack.yml "$stack" >"$SWARM_DIR/deploy-$stack.log" 2>&1) ||
@@ -214,14 +228,24 @@ stack_healthy() {
     desired=${desired%% *}
     [[ "$running" == "$desired" && "$desired" != 0 ]] || return 1
   done <<<"$lines"
-  # Tasks still starting (health check not yet passed) are not counted as running by Swarm: done.
+  # Tasks still starting (health check not yet passed) are not counted as running by Swarm. A rolling
+  # update keeps the counts full while it runs: wait until none is in progress.
+  local states
+  states=$(docker_ service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' \
+    $(docker_ stack services -q "$stack") 2>/dev/null) || return 1
+  case "$states" in
+    *paused* | *rollback_completed*) STACK_UPDATE_FAILED=1; return 1 ;;
+    *updating* | *rollback_started*) return 1 ;;
+  esac
   return 0
 }
 
 stack_wait_healthy() {
   local stack=$1 timeout=$2 deadline
   deadline=$(($(now_ms) + timeout * 1000))
+  STACK_UPDATE_FAILED=0
   until stack_healthy "$stack"; do
+    ((STACK_UPDATE_FAILED == 0)) || return 1
     (($(now_ms) < deadline)) || return 1
     sleep 1
   done

@@ -29,30 +29,6 @@ namespace http = bookstore::http;
 namespace log = bookstore::log;
 namespace svc = bookstore::auth_service;
 
-constexpr auto kDatabaseWait = std::chrono::seconds(60);
-
-// The database may come up after us (a fresh stack): retry the migrations for a while before giving up.
-void MigrateWhenReachable(db::Pool& pool) {
-  std::vector<db::Migration> migrations = bus::Migrations();
-  const auto& own = db::EmbeddedMigrations();
-  migrations.insert(migrations.end(), own.begin(), own.end());
-  auto deadline = std::chrono::steady_clock::now() + kDatabaseWait;
-  auto delay = std::chrono::milliseconds(200);
-  for (;;) {
-    try {
-      db::Migrate(pool, migrations);
-      return;
-    } catch (const db::Error& error) {
-      if (!error.IsConnectionLost() && error.Code() != 0) throw;
-      if (std::chrono::steady_clock::now() + delay > deadline) throw;
-      log::Warn("database not reachable yet; retrying",
-                {{"error", error.what()}, {"retry_in_ms", delay.count()}});
-      std::this_thread::sleep_for(delay);
-      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
-    }
-  }
-}
-
 // Auth verifies its own tokens with its own keys, and consults its revocation table (shared by every
 // replica) rather than an in-memory set.
 authn::Authenticator::Options AuthenticatorOptions(const svc::Settings& settings, db::Pool& pool) {
@@ -71,7 +47,10 @@ int Run(int argc, char** argv) {
 
   auto keys = auth::SigningKeys::Parse(settings.jwt_keys);
   db::Pool pool(settings.db);
-  MigrateWhenReachable(pool);
+  std::vector<db::Migration> migrations = bus::Migrations();
+  const auto& own = db::EmbeddedMigrations();
+  migrations.insert(migrations.end(), own.begin(), own.end());
+  db::MigrateWhenReachable(pool, migrations);
   bus::Relay relay(pool, settings.bus);
   svc::PasswordWorkers passwords(settings.password, settings.password_threads, settings.password_queue);
   if (settings.admin) svc::BootstrapAdmin(pool, relay, passwords, *settings.admin);

@@ -62,8 +62,8 @@ Settings ReadSettings(config::Env& env) {
 
 int Run(const Settings& settings) {
   db::Pool pool(settings.db);
-  db::Migrate(pool, bus::Migrations());
-  db::Migrate(pool, db::EmbeddedMigrations());
+  db::MigrateWhenReachable(pool, bus::Migrations());
+  db::MigrateWhenReachable(pool, db::EmbeddedMigrations());
 
   bus::Relay relay(pool, settings.bus);
   events::OutcomeNotifier notifier;

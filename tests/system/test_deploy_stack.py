@@ -36,7 +36,7 @@ def test_docker_accepts_the_stack_file():
     docker = shutil.which("docker")
     assert docker, "the docker client is needed for `docker stack config` (package docker.io)"
     result = subprocess.run([docker, "stack", "config", "-c", str(STACK)], capture_output=True, text=True,
-                            env={"IMAGE_PREFIX": "registry.test:5000/", "TAG": "check", "PATH": "/usr/bin:/bin"},
+                            env={"CATALOG_IMAGE": "registry.test:5000/bookstore-catalog:check", "PATH": "/usr/bin:/bin"},
                             timeout=60)
     assert result.returncode == 0, result.stderr
     rendered = yaml.safe_load(result.stdout)
@@ -54,7 +54,7 @@ def test_every_component_runs_replicated_with_rolling_updates_and_health_checks(
         assert deploy["update_config"]["failure_action"] == "rollback", name
         assert "restart_policy" in deploy and "limits" in deploy["resources"], name
         assert service["healthcheck"]["test"], name
-        assert service["image"] == f"${{IMAGE_PREFIX:-}}bookstore-{name}:${{TAG:-latest}}", name
+        assert service["image"] == f"${{{name.upper()}_IMAGE:-bookstore-{name}:latest}}", name
 
 
 def test_only_the_edge_is_published_in_host_mode_and_every_service_is_dnsrr():

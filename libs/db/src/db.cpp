@@ -222,6 +222,7 @@ bool Error::IsConnectionLost() const {
   switch (code_) {
     case CR_CONNECTION_ERROR:
     case CR_CONN_HOST_ERROR:
+    case CR_UNKNOWN_HOST:  // a name with no address for now (Swarm's DNS while the only task restarts)
     case CR_SERVER_GONE_ERROR:
     case CR_SERVER_LOST:
     case CR_SERVER_LOST_EXTENDED:

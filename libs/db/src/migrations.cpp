@@ -1,7 +1,9 @@
 #include "bookstore/db/migrations.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "bookstore/log/log.h"
 
@@ -189,6 +191,24 @@ void Migrate(Pool& pool, const std::vector<Migration>& migrations) {
   }
   log::Info("database schema up to date",
             {{"database", options.database}, {"applied", count}, {"known", migrations.size()}});
+}
+
+void MigrateWhenReachable(Pool& pool, const std::vector<Migration>& migrations, std::chrono::seconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  auto delay = std::chrono::milliseconds(200);
+  for (;;) {
+    try {
+      Migrate(pool, migrations);
+      return;
+    } catch (const Error& error) {
+      if (!error.IsConnectionLost()) throw;
+      if (std::chrono::steady_clock::now() + delay > deadline) throw;
+      log::Warn("database not reachable yet; retrying",
+                {{"error", error.what()}, {"retry_in_ms", delay.count()}});
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    }
+  }
 }
 
 }  // namespace bookstore::db

@@ -129,7 +129,8 @@ TEST(Error, ClassifiesCodes) {
   EXPECT_TRUE(Error(1213, "deadlock").IsRetryable());
   EXPECT_TRUE(Error(1205, "lock wait").IsRetryable());
   EXPECT_FALSE(Error(1062, "dup").IsRetryable());
-  for (unsigned code : {2006U, 2013U, 2055U, 2002U, 1927U, 1053U}) {
+  // 2005: unknown host, which is what a Swarm service's name gives while its only task restarts.
+  for (unsigned code : {2006U, 2013U, 2055U, 2002U, 2005U, 1927U, 1053U}) {
     EXPECT_TRUE(Error(code, "lost").IsConnectionLost()) << code;
   }
   EXPECT_FALSE(Error(1064, "syntax").IsConnectionLost());
@@ -160,6 +161,27 @@ TEST(SplitStatements, EmptyAndCommentOnlyGiveNothing) {
   EXPECT_TRUE(SplitStatements("").empty());
   EXPECT_TRUE(SplitStatements("\n\n  \n").empty());
   EXPECT_TRUE(SplitStatements("-- nothing;\n# at all\n;\n").empty());
+}
+
+}  // namespace
+}  // namespace bookstore::db
+
+namespace bookstore::db {
+namespace {
+
+// A host name that resolves to nothing (RFC 6761 .invalid): retried until the wait is over, then thrown.
+TEST(MigrateWhenReachable, RetriesAnUnknownHostThenGivesUp) {
+  Options options;
+  options.host = "bookstore-db.invalid";
+  options.database = "bookstore";
+  options.pool_size = 1;
+  Pool pool(options);
+  try {
+    MigrateWhenReachable(pool, {}, std::chrono::seconds(1));
+    FAIL() << "no database there";
+  } catch (const Error& error) {
+    EXPECT_TRUE(error.IsConnectionLost()) << error.what();
+  }
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 // A service keeps its SQL files in services/<name>/migrations/NNNN_description.sql and compiles them into
 // its binary with bookstore_embed_migrations(<target> <dir>) (cmake/Bookstore.cmake), which defines
 // EmbeddedMigrations() for that target (files sorted by name; the name is the file name without ".sql").
-// At start-up: db::Migrate(pool, db::EmbeddedMigrations());
+// At start-up: db::MigrateWhenReachable(pool, db::EmbeddedMigrations());
 //
 // Rules for migration files:
 // - A statement ends with a `;` at the end of a line (trailing spaces allowed). A `;` elsewhere on a line
@@ -21,6 +21,7 @@
 //   per file or write them re-runnable (CREATE TABLE IF NOT EXISTS, ADD COLUMN IF NOT EXISTS).
 // - Never edit an applied migration; add a new one.
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,12 @@ const std::vector<Migration>& EmbeddedMigrations();
 // slow DDL) built from pool.GetOptions(). Throws db::Error naming the migration that failed.
 // Several lists (e.g. a library's own tables and the service's) can be concatenated by the caller.
 void Migrate(Pool& pool, const std::vector<Migration>& migrations);
+
+// Migrate, retried while the database cannot be reached (a fresh stack starts its services and the
+// database together; during a restart of the database its name may not even resolve), for at most `wait`.
+// Other errors, and the last one after `wait`, are thrown.
+void MigrateWhenReachable(Pool& pool, const std::vector<Migration>& migrations,
+                          std::chrono::seconds wait = std::chrono::seconds(60));
 
 // Splits a migration file into statements following the rules above (exposed for tests).
 std::vector<std::string> SplitStatements(std::string_view sql);
