@@ -315,7 +315,7 @@ run_swarm() {
     say "swarm tests: SKIPPED: starting a Docker engine needs root (or set DOCKER_HOST to an engine)"
     return 0
   fi
-  BOOKSTORE_SWARM_BINARIES="$TEST_BUILD_DIR" "$BS_SCRIPTS/swarm.sh" test -rfEs --durations=5 \
+  BOOKSTORE_SWARM_BINARIES="$TEST_BUILD_DIR" bash "$BS_SCRIPTS/swarm.sh" test -rfEs --durations=5 \
     --junitxml="$RESULTS/swarm.xml" -o cache_dir="$TEST_RUN_DIR/pytest-cache" \
     --timeout="${BOOKSTORE_TEST_TIMEOUT:-600}" "${pytest_filter[@]}" 9>&-
   local rc=$?

@@ -32,14 +32,19 @@ fi
 
 engine_running() { docker_ version >/dev/null 2>&1; }
 
+our_engine_pids() { pgrep -f -x "dockerd .*--exec-root $ENGINE_EXEC_ROOT .*" | tr '\n' ' '; }
+engine_process_gone() { [[ -z "$(our_engine_pids)" ]]; }
+
 engine_start() {
   if engine_running; then
     return 0
   fi
   ((SWARM_PRIVATE_ENGINE)) || die "DOCKER_HOST=$DOCKER_HOST names an engine that does not answer"
   command -v dockerd >/dev/null || die "dockerd is missing (package docker.io; ./bookstore swarm up installs it)"
+  # Ours, still shutting down (it removes its pid file early): let it finish first.
+  poll_until 60 engine_process_gone || die "the private Docker engine does not stop (pid $(our_engine_pids))"
   # Two engines on one host would fight over the same bridges (docker0, docker_gwbridge) and iptables chains.
-  if pgrep -x dockerd >/dev/null && ! pid_alive "$(read_pid "$ENGINE_PID_FILE")"; then
+  if pgrep -x dockerd >/dev/null; then
     die "another Docker engine runs on this machine (pid $(pgrep -x dockerd | head -1)); point DOCKER_HOST at it"
   fi
   mkdir -p "$SWARM_DIR/engine" "$ENGINE_EXEC_ROOT"
@@ -56,9 +61,12 @@ engine_stop() {
   ((SWARM_PRIVATE_ENGINE)) || return 0
   local pid
   pid=$(read_pid "$ENGINE_PID_FILE")
+  [[ -n "$pid" ]] || pid=$(our_engine_pids)
+  pid=${pid%% *}
   pid_alive "$pid" || return 0
   say "stopping the private Docker engine"
   stop_pid "$pid" dockerd 60
+  poll_until 60 engine_process_gone || warn "the private Docker engine is still stopping"
 }
 
 # A single-node swarm on loopback (IPVS is not needed: every service is dnsrr, published in host mode),
@@ -237,7 +245,22 @@ stack_healthy() {
     *paused* | *rollback_completed*) STACK_UPDATE_FAILED=1; return 1 ;;
     *updating* | *rollback_started*) return 1 ;;
   esac
-  return 0
+  stack_tasks_ready "$stack"
+}
+
+# Swarm's health checks are liveness (/healthz): a component also says whether it can do its work
+# (/readyz: its database, broker, keys; the gateway: an address for every service). Asked inside each
+# running task's container.
+declare -A COMPONENT_PORTS=([auth]=5001 [catalog]=5002 [orders]=5003 [gateway]=5000 [web]=8080)
+stack_tasks_ready() {
+  local stack=$1 service container
+  for service in "${SWARM_COMPONENTS[@]}"; do
+    for container in $(docker_ ps -q --filter "label=com.docker.swarm.service.name=${stack}_$service" \
+      --filter status=running); do
+      docker_ exec "$container" curl -fsS --max-time 2 -o /dev/null \
+        "http://127.0.0.1:${COMPONENT_PORTS[$service]}/readyz" 2>/dev/null || return 1
+    done
+  done
 }
 
 stack_wait_healthy() {

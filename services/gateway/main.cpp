@@ -123,8 +123,16 @@ int Run(const Settings& settings) {
                         if (cache) cache->Clear();
                       });
 
-  // Ready once tokens can be checked (keys and revocations loaded) and live events flow; the upstreams'
-  // health is not a condition (one service down must not take the whole gateway out of rotation).
+  // Ready once tokens can be checked (keys and revocations loaded), live events flow, and every configured
+  // service has had an address (a fresh swarm puts its tasks in DNS a moment after the gateway starts; the
+  // last known addresses are kept, so this does not flap later). The upstreams' health is not a condition
+  // (one service down must not take the whole gateway out of rotation).
+  server.AddReadinessCheck("upstreams", [&auth, &catalog, &orders] {
+    for (const Cluster* cluster : {&auth, &catalog, &orders}) {
+      if (cluster->Configured() && cluster->Replicas().empty()) return false;
+    }
+    return true;
+  });
   server.AddReadinessCheck("auth_keys", [&keys] { return keys && keys->Ready(); });
   server.AddReadinessCheck("revocations", [&revocations] { return revocations && revocations->Loaded(); });
   server.AddReadinessCheck("broker", [&feed] { return feed.Connected(); });

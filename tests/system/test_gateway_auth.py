@@ -195,6 +195,17 @@ def test_unconfigured_service_answers_503(stack):
     assert Client(gateway).login(ADMIN_EMAIL, "x").status_code == 401  # auth itself still works
 
 
+def test_not_ready_until_every_configured_service_has_an_address(stack):
+    """A fresh swarm puts tasks in DNS a moment after the gateway starts: until each configured service
+    has resolved once, the gateway says it is not ready (it would answer "no replicas")."""
+    auth = stack.start_auth()
+    gateway = stack.start_gateway(auth=auth, catalog="http://bookstore-catalog.invalid:5002", wait=False)
+    wait_for(lambda: gateway.get("/healthz").status_code == 200, timeout=30, message="gateway listening")
+    ready = gateway.get("/readyz")
+    assert ready.status_code == 503, ready.text
+    assert ready.json()["checks"]["upstreams"] != "ok"
+
+
 def test_metrics_and_health(stack):
     auth = stack.start_auth()
     catalog = stack.start_fake("catalog")
@@ -203,7 +214,7 @@ def test_metrics_and_health(stack):
     assert gateway.get("/healthz").json() == {"status": "ok"}
     ready = gateway.get("/readyz").json()
     assert ready["status"] == "ready"
-    assert set(ready["checks"]) == {"auth_keys", "revocations", "broker"}
+    assert set(ready["checks"]) == {"upstreams", "auth_keys", "revocations", "broker"}
     metrics = gateway.get("/metrics").text
     assert f'gateway_upstream_requests_total{{cluster="catalog",replica="127.0.0.1:{catalog.port}",result="success"}}' \
         in metrics
