@@ -8,6 +8,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # shellcheck source=lib/swarm_engine.sh
 source "$BS_SCRIPTS/lib/swarm_engine.sh"
+# shellcheck source=lib/swarm_nodes.sh
+source "$BS_SCRIPTS/lib/swarm_nodes.sh"
 
 usage() {
   cat <<EOF
@@ -22,6 +24,8 @@ usage: ./bookstore swarm <command> [options]
   verify [--stack S]  ./bookstore verify against the swarm's MariaDB (its options follow)
   test [pytest args]  the live-swarm tests (tests/swarm) against a stack of their own (stack
                       $SWARM_TEST_STACK, free ports from 15000 and 18080), removed afterwards
+  test --nodes N      the same suite on a swarm of N (3 or more) Docker-in-Docker nodes on this machine,
+                      plus tests/swarm/multinode (placement, draining a node under load)
 
 Environment:
   BOOKSTORE_SWARM_GATEWAY_PORT [5000]  BOOKSTORE_SWARM_WEB_PORT [8080]   ports the edge publishes
@@ -129,6 +133,11 @@ swarm_verify() {
 
 # The live-swarm tests: a stack of their own, on free ports, removed (with its data) afterwards.
 swarm_test() {
+  if [[ "${1:-}" == --nodes ]]; then
+    shift
+    swarm_test_nodes "$@"
+    return
+  fi
   local binaries=${BOOKSTORE_SWARM_BINARIES:-$BS_ROOT/build/test} gateway_port web_port rc=0 started_engine=0
   [[ -x "$binaries/services/gateway/bookstore-gateway" ]] ||
     die "no binaries in ${binaries#"$BS_ROOT"/} (./bookstore test builds them; or set BOOKSTORE_SWARM_BINARIES)"
@@ -153,6 +162,45 @@ swarm_test() {
   if [[ -z "${BOOKSTORE_SWARM_KEEP:-}" ]]; then
     stack_remove "$SWARM_TEST_STACK"
     stack_purge "$SWARM_TEST_STACK" "$SWARM_TEST_STACK"
+    ((started_engine)) && engine_stop
+  fi
+  return "$rc"
+}
+
+# The suite on N nodes (scripts/lib/swarm_nodes.sh): traffic enters through node 2's edge.
+swarm_test_nodes() {
+  local count=${1:?--nodes needs a number} rc=0 started_engine=0 i wrappers=() ips=()
+  shift
+  ((count >= 3)) || die "--nodes needs at least 3 (MariaDB on node 2, RabbitMQ on node 3, node 1 drained)"
+  local binaries=${BOOKSTORE_SWARM_BINARIES:-$BS_ROOT/build/test}
+  engine_running || started_engine=1
+  engine_start
+  build_images "$binaries"
+  (
+    nodes_up "$count"
+    nodes_deploy "$SWARM_TEST_STACK"
+    for ((i = 1; i <= count; i++)); do
+      wrappers+=("$NODES_DIR/docker-node$i")
+      ips+=("$(node_ip "$i")")
+    done
+    DOCKER="$NODES_DIR/docker-node1"
+    SWARM_TASK_CLIENTS=("${wrappers[@]}")
+    stack_wait_healthy "$SWARM_TEST_STACK" 600 || die "the stack did not become healthy on the nodes"
+    for i in 1 2 3; do
+      poll_until 120 http_ok "http://$(node_ip "$i"):5000/books" || die "no API on node $i's edge"
+    done
+    say "running tests/swarm on $count nodes"
+    BOOKSTORE_SWARM_DOCKER="$NODES_DIR/docker-node1" BOOKSTORE_SWARM_STACK_NAME=$SWARM_TEST_STACK \
+      BOOKSTORE_SWARM_GATEWAY_URL="http://$(node_ip 2):5000" BOOKSTORE_SWARM_WEB_URL="http://$(node_ip 2):8080" \
+      BOOKSTORE_SWARM_ADMIN_EMAIL=$(swarm_admin_email) \
+      BOOKSTORE_SWARM_ADMIN_PASSWORD_FILE="$SWARM_DIR/secrets/admin_password" \
+      BOOKSTORE_SWARM_VERIFY="env BOOKSTORE_SWARM_CLIENT=$NODES_DIR/docker-node2 $BS_ROOT/bookstore swarm verify --stack $SWARM_TEST_STACK" \
+      BOOKSTORE_SWARM_NODES="${ips[*]}" \
+      "$BS_PYTHON" -m pytest "$BS_ROOT/tests/swarm/multinode" "$BS_ROOT/tests/swarm/test_1_journey.py" \
+      -p no:cacheprovider -rfEs --durations=5 "$@"
+  ) || rc=$?
+  if [[ -z "${BOOKSTORE_SWARM_KEEP:-}" ]]; then
+    nodes_down
     ((started_engine)) && engine_stop
   fi
   return "$rc"

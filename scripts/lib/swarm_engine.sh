@@ -12,6 +12,8 @@ SWARM_COMPONENTS=(auth catalog orders gateway web)
 # elsewhere on PATH may lack the buildx plugin that its BuildKit builds need.
 DOCKER=/usr/bin/docker
 [[ -x "$DOCKER" ]] || DOCKER=docker
+# The multi-node test points this at a node's client (scripts/lib/swarm_nodes.sh).
+DOCKER=${BOOKSTORE_SWARM_CLIENT:-$DOCKER}
 
 docker_() { "$DOCKER" "$@"; }
 
@@ -251,14 +253,17 @@ stack_healthy() {
 # Swarm's health checks are liveness (/healthz): a component also says whether it can do its work
 # (/readyz: its database, broker, keys; the gateway: an address for every service). Asked inside each
 # running task's container.
+SWARM_TASK_CLIENTS=() # the docker clients of every node (default: $DOCKER, a single node)
 declare -A COMPONENT_PORTS=([auth]=5001 [catalog]=5002 [orders]=5003 [gateway]=5000 [web]=8080)
 stack_tasks_ready() {
-  local stack=$1 service container
-  for service in "${SWARM_COMPONENTS[@]}"; do
-    for container in $(docker_ ps -q --filter "label=com.docker.swarm.service.name=${stack}_$service" \
-      --filter status=running); do
-      docker_ exec "$container" curl -fsS --max-time 2 -o /dev/null \
-        "http://127.0.0.1:${COMPONENT_PORTS[$service]}/readyz" 2>/dev/null || return 1
+  local stack=$1 service container client
+  for client in "${SWARM_TASK_CLIENTS[@]:-$DOCKER}"; do
+    for service in "${SWARM_COMPONENTS[@]}"; do
+      for container in $("$client" ps -q --filter "label=com.docker.swarm.service.name=${stack}_$service" \
+        --filter status=running); do
+        "$client" exec "$container" curl -fsS --max-time 2 -o /dev/null \
+          "http://127.0.0.1:${COMPONENT_PORTS[$service]}/readyz" 2>/dev/null || return 1
+      done
     done
   done
 }
