@@ -34,6 +34,17 @@ fi
 
 engine_running() { docker_ version >/dev/null 2>&1; }
 
+# dockerd processes of this machine's own PID namespace (those of Docker-in-Docker nodes, inside their
+# containers, are not engines of this host).
+host_engine_pids() {
+  local pid own
+  own=$(readlink /proc/self/ns/pid)
+  for pid in $(pgrep -x dockerd); do
+    [[ "$(readlink "/proc/$pid/ns/pid" 2>/dev/null)" == "$own" ]] && printf '%s ' "$pid"
+  done
+  return 0
+}
+
 our_engine_pids() { pgrep -f -x "dockerd .*--exec-root $ENGINE_EXEC_ROOT .*" | tr '\n' ' '; }
 engine_process_gone() { [[ -z "$(our_engine_pids)" ]]; }
 
@@ -46,9 +57,9 @@ engine_start() {
   # Ours, still shutting down (it removes its pid file early): let it finish first.
   poll_until 60 engine_process_gone || die "the private Docker engine does not stop (pid $(our_engine_pids))"
   # Two engines on one host would fight over the same bridges (docker0, docker_gwbridge) and iptables chains.
-  if pgrep -x dockerd >/dev/null; then
-    die "another Docker engine runs on this machine (pid $(pgrep -x dockerd | head -1)); point DOCKER_HOST at it"
-  fi
+  local other
+  other=$(host_engine_pids)
+  [[ -z "$other" ]] || die "another Docker engine runs on this machine (pid $other); point DOCKER_HOST at it"
   mkdir -p "$SWARM_DIR/engine" "$ENGINE_EXEC_ROOT"
   say "starting a private Docker engine (data in ${SWARM_DIR#"$BS_ROOT"/}/engine, socket $ENGINE_SOCKET)"
   setsid dockerd --data-root "$SWARM_DIR/engine" --exec-root "$ENGINE_EXEC_ROOT" -H "$DOCKER_HOST" \
