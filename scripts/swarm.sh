@@ -34,7 +34,7 @@ Environment:
   BOOKSTORE_ADMIN_EMAIL [admin@bookstore.local], BOOKSTORE_ADMIN_PASSWORD [generated into
                       .run/swarm/secrets/admin_password]   the admin account, on first deployment
   DOCKER_HOST         an engine to use instead of a private one (left running by down)
-  BOOKSTORE_DEBIAN_MIRROR [http://deb.debian.org/debian]   for the base image
+  BOOKSTORE_DEBIAN_MIRROR [the mirror apt uses here]   for the base image
 EOF
 }
 

@@ -107,7 +107,7 @@ free_port() {
 # file system is kept as a tarball in .cache/, so a new engine imports it in seconds.
 ensure_base_image() {
   docker_ image inspect "$SWARM_BASE_IMAGE" >/dev/null 2>&1 && return 0
-  local mirror=${BOOKSTORE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+  local mirror=${BOOKSTORE_DEBIAN_MIRROR:-$(host_debian_mirror)}
   if [[ ! -s "$SWARM_BASE_TAR" ]]; then
     command -v debootstrap >/dev/null || die "debootstrap is missing (./bookstore swarm up installs it)"
     local rootfs="$SWARM_DIR/rootfs"
@@ -124,6 +124,15 @@ ensure_base_image() {
     rm -rf "$rootfs"
   fi
   docker_ import "$SWARM_BASE_TAR" "$SWARM_BASE_IMAGE" >/dev/null
+}
+
+# The Debian mirror this machine's apt uses (the one reachable from here), else deb.debian.org.
+host_debian_mirror() {
+  local uri
+  uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ {print $2}' | grep -v -- '-security' |
+    head -1)
+  [[ -n "$uri" ]] || uri=$(awk '$1 == "deb" && $3 == "bookworm" {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  echo "${uri:-http://deb.debian.org/debian}"
 }
 
 # docker_build <tag> <context> <dockerfile> [build args...]
