@@ -47,8 +47,8 @@ bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBo
   try {
     user.id = pool.WithTransaction([&](db::Connection& c) {
       User stored = user;
-      stored.id = repository::InsertUser(c, {user.name, user.email, email.key,
-                                             user.password_hash, user.role, user.created_at});
+      stored.id = repository::InsertUser(
+          c, {user.name, user.email, email.key, user.password_hash, user.role, user.created_at});
       bus::outbox::Add(c, events::UserRegistered(stored));
       return stored.id;
     });
@@ -75,10 +75,20 @@ void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& pa
         log::Info("admin account present", {{"user_id", existing->id}, {"email", existing->email}});
         return;
       case BootstrapAction::kPromote: {
+        // Someone registered ADMIN_EMAIL before the operator configured it (issue 13, finding 4): the
+        // account becomes the admin the operator configured, password included, never silently the
+        // registrant's.
+        const std::string hash = passwords.HashNow(admin.password);
         bool changed = pool.WithConnection(
-            [&](db::Connection& c) { return repository::PromoteToAdmin(c, existing->id); });
-        log::Info(changed ? "user promoted to admin" : "admin account present",
-                  {{"user_id", existing->id}, {"email", existing->email}});
+            [&](db::Connection& c) { return repository::PromoteToAdmin(c, existing->id, hash); });
+        if (changed) {
+          log::Warn(
+              "an account with ADMIN_EMAIL existed without the admin role: promoted, its password "
+              "replaced by ADMIN_PASSWORD",
+              {{"user_id", existing->id}, {"email", existing->email}});
+        } else {
+          log::Info("admin account present", {{"user_id", existing->id}, {"email", existing->email}});
+        }
         return;
       }
       case BootstrapAction::kCreate:

@@ -31,15 +31,16 @@ Settings ReadSettings(config::Env& env) {
   settings.password_queue =
       static_cast<std::size_t>(env.Int("PASSWORD_QUEUE_LIMIT", 256, 1, 100000,
                                        "password checks waiting at most; beyond, 503 with Retry-After"));
-  settings.login_failures.failures =
-      env.Int("LOGIN_FAILURES_PER_ACCOUNT", 10, 1, 1000000,
-              "failed logins per account (any client, any replica) within LOGIN_FAILURES_WINDOW; beyond, 429");
+  settings.login_failures.failures = env.Int(
+      "LOGIN_FAILURES_PER_ACCOUNT", 10, 1, 1000000,
+      "failed logins per account (any client, any replica) within LOGIN_FAILURES_WINDOW; beyond, 429");
   settings.login_failures.window = std::chrono::duration_cast<std::chrono::milliseconds>(env.Duration(
       "LOGIN_FAILURES_WINDOW", std::chrono::minutes(15), "the window of LOGIN_FAILURES_PER_ACCOUNT"));
   auto admin_email =
       env.String("ADMIN_EMAIL", "", "email of an admin account created (or promoted) at start-up");
-  auto admin_password = env.Secret(
-      "ADMIN_PASSWORD", "", "password of that admin when it is created (an existing one keeps its own)");
+  auto admin_password =
+      env.Secret("ADMIN_PASSWORD", "",
+                 "password of that admin when it is created or promoted (an existing admin keeps its own)");
   auto admin_name = env.String("ADMIN_NAME", "Administrator", "name of that admin when it is created");
   env.Finish();
 

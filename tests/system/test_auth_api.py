@@ -197,18 +197,24 @@ def test_users_list_is_admin_only(stack):
     assert_problem(auth.get("/users?limit=0", headers=bearer(admin_token)), 400, "limit")
 
 
-def test_bootstrap_promotes_an_existing_user_and_keeps_its_password(stack):
+def test_bootstrap_never_makes_a_self_registered_account_admin_with_its_own_password(stack):
+    """Issue 13, finding 4: whoever registered ADMIN_EMAIL first became admin with their own password."""
     first = stack.start("auth")
     auth = Client(first)
-    assert auth.register("Dave", "dave@example.com", PASSWORD).status_code == 201
+    assert auth.register("Mallory", "dave@example.com", PASSWORD).status_code == 201
     first.stop()
 
-    restarted = stack.start("auth", ADMIN_EMAIL="DAVE@example.com", ADMIN_PASSWORD="ignored password")
+    restarted = stack.start("auth", ADMIN_EMAIL="DAVE@example.com", ADMIN_PASSWORD="the operator's password")
     auth = Client(restarted)
-    login = auth.login("dave@example.com", PASSWORD)
+    assert_problem(auth.login("dave@example.com", PASSWORD), 401)  # the registrant's password is gone
+    login = auth.login("dave@example.com", "the operator's password")
     assert login.status_code == 200 and login.json()["role"] == "admin"
-    assert "promoted to admin" in restarted.log_text()
-    assert_problem(auth.login("dave@example.com", "ignored password"), 401)
+    assert "promoted, its password replaced by ADMIN_PASSWORD" in restarted.log_text()
+
+    # An existing admin keeps its password: the next start changes nothing.
+    restarted.stop()
+    again = stack.start("auth", ADMIN_EMAIL="dave@example.com", ADMIN_PASSWORD="another password")
+    assert Client(again).login("dave@example.com", "the operator's password").status_code == 200
 
 
 def test_bad_settings_stop_the_start(stack, tmp_path):

@@ -61,9 +61,10 @@ std::vector<User> ListUsers(db::Connection& c, std::int64_t limit, std::int64_t 
 
 std::int64_t CountUsers(db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM users")->Int(0); }
 
-bool PromoteToAdmin(db::Connection& c, std::int64_t id) {
-  return c.Execute("UPDATE users SET role = 'admin' WHERE id = ? AND role <> 'admin'", {id}).affected_rows >
-         0;
+bool PromoteToAdmin(db::Connection& c, std::int64_t id, std::string_view password_hash) {
+  return c.Execute("UPDATE users SET role = 'admin', password_hash = ? WHERE id = ? AND role <> 'admin'",
+                   {password_hash, id})
+             .affected_rows > 0;
 }
 
 void UpdatePasswordHash(db::Connection& c, std::int64_t id, std::string_view password_hash) {

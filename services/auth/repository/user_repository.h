@@ -32,8 +32,9 @@ std::optional<User> FindUserById(db::Connection& c, std::int64_t id);
 std::vector<User> ListUsers(db::Connection& c, std::int64_t limit, std::int64_t offset);
 std::int64_t CountUsers(db::Connection& c);
 
-// True when the role changed.
-bool PromoteToAdmin(db::Connection& c, std::int64_t id);
+// Makes the user an admin with this password hash (the configured admin's: whoever registered the email
+// first must not keep a password of their own choosing). True when the role changed.
+bool PromoteToAdmin(db::Connection& c, std::int64_t id, std::string_view password_hash);
 void UpdatePasswordHash(db::Connection& c, std::int64_t id, std::string_view password_hash);
 
 }  // namespace bookstore::auth_service::repository
