@@ -1,5 +1,7 @@
 #include "bookstore/http/client.h"
 
+#include <sys/socket.h>
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/execution_context.hpp>
@@ -15,6 +17,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <charconv>
 #include <limits>
 #include <mutex>
@@ -39,6 +42,15 @@ struct Connection {
   Clock::time_point idle_since{};
 };
 
+// Whether an idle connection is still open and silent: a non-blocking peek that finds nothing to read.
+// End of stream (the upstream closed it, e.g. while draining or at its idle timeout) or stray bytes mean it
+// must not carry a request: one written there could be lost after the upstream read it.
+bool StillIdle(Connection& conn) {
+  char byte = 0;
+  const ssize_t n = ::recv(conn.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 // Idle keep-alive connections of one event loop (execution context). Living inside the context, the pool
 // is emptied when the context shuts down, before the sockets' reactor goes away, whatever the order in
 // which the process destroys its Client and its io_contexts.
@@ -57,7 +69,7 @@ class PoolService : public net::execution_context::service {
     while (!idle.empty()) {
       auto conn = std::move(idle.back());
       idle.pop_back();
-      if (now - conn->idle_since < max_idle) return conn;
+      if (now - conn->idle_since < max_idle && StillIdle(*conn)) return conn;
     }
     return nullptr;
   }
@@ -82,6 +94,21 @@ class PoolService : public net::execution_context::service {
 
 [[noreturn]] void ThrowCancelled() {
   throw boost::system::system_error(net::error::operation_aborted, "request cancelled");
+}
+
+// Safe to send a second time: a method that changes nothing (RFC 9110 §9.2.1), or a request whose
+// Idempotency-Key makes the upstream answer a repeat with the first outcome.
+bool Replayable(const Request& request) {
+  switch (request.method()) {
+    case Verb::get:
+    case Verb::head:
+    case Verb::options:
+    case Verb::trace:
+      return true;
+    default:
+      return request.find("Idempotency-Key") != request.end() ||
+             request.find("X-Idempotency-Key") != request.end();
+  }
 }
 
 void PrepareRequest(Request& request, const Upstream& upstream) {
@@ -284,9 +311,11 @@ Awaitable<Response> Client::Send(Upstream upstream, Request request, std::chrono
       co_return std::move(result.response);
     }
     if (result.ec == net::error::operation_aborted) ThrowCancelled();
-    // A pooled connection the upstream had already closed: it never saw the request.
-    const bool stale =
-        reused && attempt == 0 && !result.got_response_bytes && result.ec != beast::error::timeout;
+    // A pooled connection that failed before any byte of answer: most likely the upstream closed it just
+    // before the request, but it may also have read the request, acted on it and died. So it is sent again
+    // on a fresh connection only when that cannot do twice what once was meant (Go's net/http rule).
+    const bool stale = reused && attempt == 0 && !result.got_response_bytes &&
+                       result.ec != beast::error::timeout && Replayable(request);
     conn.reset();
     if (!stale) throw Classify(result.ec, result.got_response_bytes, upstream);
   }

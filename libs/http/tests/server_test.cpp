@@ -365,6 +365,66 @@ TEST_F(ServerTest, ClientRetriesOnceWhenThePooledConnectionWasClosed) {
   EXPECT_EQ(server.connections_accepted(), 2U);
 }
 
+// An upstream that answers a first request on a keep-alive connection, then reads a second one, stops
+// listening and resets the connection without answering: as a replica that committed and was killed.
+class DiesOnSecondRequest {
+ public:
+  DiesOnSecondRequest()
+      : acceptor_(ioc_, {net::ip::make_address("127.0.0.1"), 0}), thread_([this] {
+          tcp::socket socket(ioc_);
+          acceptor_.accept(socket);
+          boost::system::error_code ec;
+          ReadHead(socket, ec);
+          static constexpr std::string_view kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+          net::write(socket, net::buffer(kOk.data(), kOk.size()), ec);
+          ReadHead(socket, ec);
+          acceptor_.close(ec);  // a request sent again is refused: the test sees kConnect
+          socket.set_option(net::socket_base::linger(true, 0), ec);
+        }) {}
+  ~DiesOnSecondRequest() { thread_.join(); }
+  DiesOnSecondRequest(const DiesOnSecondRequest&) = delete;
+  DiesOnSecondRequest& operator=(const DiesOnSecondRequest&) = delete;
+
+  [[nodiscard]] Upstream upstream() const { return {"127.0.0.1", port_}; }
+
+ private:
+  static void ReadHead(tcp::socket& socket, boost::system::error_code& ec) {
+    std::string received;
+    std::array<char, 4096> chunk{};
+    while (received.find("\r\n\r\n") == std::string::npos && !ec) {
+      received.append(chunk.data(), socket.read_some(net::buffer(chunk), ec));
+    }
+  }
+
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::uint16_t port_ = acceptor_.local_endpoint().port();
+  std::thread thread_;
+};
+
+// Issue 13, finding 11: a POST to a replica that committed and then died was sent again, creating two books.
+TEST_F(ServerTest, ClientResendsOnlyWhatIsSafeToSendTwice) {
+  const auto second_attempt = [this](Request second) {
+    DiesOnSecondRequest upstream;
+    EXPECT_EQ(Await(client_.Send(upstream.upstream(), MakeRequest(Verb::get, "/first"), 5s)).body(), "ok");
+    try {
+      Await(client_.Send(upstream.upstream(), std::move(second), 5s));
+      ADD_FAILURE() << "the upstream never answers the second request";
+    } catch (const UpstreamError& e) {
+      return e.kind();
+    }
+    return UpstreamError::Kind::kBroken;
+  };
+  // Not replayable: reported as possibly processed, never sent again.
+  EXPECT_EQ(second_attempt(MakeRequest(Verb::post, "/books", "{}")), UpstreamError::Kind::kDropped);
+  EXPECT_EQ(second_attempt(MakeRequest(Verb::put, "/books/1", "{}")), UpstreamError::Kind::kDropped);
+  // Replayable: sent again on a fresh connection (refused here, since the upstream is gone).
+  EXPECT_EQ(second_attempt(MakeRequest(Verb::get, "/books/1")), UpstreamError::Kind::kConnect);
+  Request keyed = MakeRequest(Verb::post, "/orders", "{}");
+  keyed.set("Idempotency-Key", "k-1");
+  EXPECT_EQ(second_attempt(std::move(keyed)), UpstreamError::Kind::kConnect);
+}
+
 TEST_F(ServerTest, ClientTellsConnectFailureFromTimeout) {
   std::uint16_t closed_port = 0;
   {
