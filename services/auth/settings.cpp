@@ -32,7 +32,7 @@ Settings ReadSettings(config::Env& env) {
       static_cast<std::size_t>(env.Int("PASSWORD_QUEUE_LIMIT", 256, 1, 100000,
                                        "password checks waiting at most; beyond, 503 with Retry-After"));
   settings.login_failures.failures = env.Int(
-      "LOGIN_FAILURES_PER_ACCOUNT", 10, 1, 1000000,
+      "LOGIN_FAILURES_PER_ACCOUNT", 100, 1, 1000000,
       "failed logins per account (any client, any replica) within LOGIN_FAILURES_WINDOW; beyond, 429");
   settings.login_failures.window = std::chrono::duration_cast<std::chrono::milliseconds>(env.Duration(
       "LOGIN_FAILURES_WINDOW", std::chrono::minutes(15), "the window of LOGIN_FAILURES_PER_ACCOUNT"));

@@ -58,7 +58,10 @@ Settings ReadSettings(config::Env& env) {
                                "10.0.0.0/8,192.168.1.5); empty: the peer address is the client");
   s.limits.login_failures_per_email =
       ReadLimit(env, "LOGIN_FAILURES_PER_EMAIL", "LOGIN_FAILURES_PER_EMAIL_WINDOW",
-                s.limits.login_failures_per_email, "failed logins for one email");
+                s.limits.login_failures_per_email, "failed logins for one email from all addresses together");
+  s.limits.login_failures_per_email_and_ip =
+      ReadLimit(env, "LOGIN_FAILURES_PER_EMAIL_AND_IP", "LOGIN_FAILURES_PER_EMAIL_AND_IP_WINDOW",
+                s.limits.login_failures_per_email_and_ip, "failed logins for one email from one client IP");
   s.limits.login_failures_per_ip =
       ReadLimit(env, "LOGIN_FAILURES_PER_IP", "LOGIN_FAILURES_PER_IP_WINDOW", s.limits.login_failures_per_ip,
                 "failed logins from one client IP");
@@ -68,6 +71,7 @@ Settings ReadSettings(config::Env& env) {
   const auto max_keys = static_cast<std::size_t>(env.Int("RATE_LIMIT_MAX_KEYS", 100'000, 16, 100'000'000,
                                                          "emails or IPs each rate limit remembers at most"));
   s.limits.login_failures_per_email.max_keys = max_keys;
+  s.limits.login_failures_per_email_and_ip.max_keys = max_keys;
   s.limits.login_failures_per_ip.max_keys = max_keys;
   s.limits.registrations_per_ip.max_keys = max_keys;
 

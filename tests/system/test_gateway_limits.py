@@ -31,6 +31,26 @@ def test_brute_force_is_throttled_while_other_accounts_log_in(stack):
         assert login.status_code == 200, login.text
 
 
+def test_a_guesser_at_one_address_does_not_lock_the_owner_out(stack):
+    """Issue 13, finding 10: the strict limit is per (account, address); the account's own ceiling, for
+    guesses spread over many addresses, is higher."""
+    auth = stack.start_auth()
+    gateway = stack.start_gateway(auth=auth, TRUSTED_PROXIES="127.0.0.1", LOGIN_FAILURES_PER_EMAIL_AND_IP="3",
+                                  LOGIN_FAILURES_PER_EMAIL="5", LOGIN_FAILURES_PER_IP="1000")
+    victim = Client(gateway).new_user("Victim").email
+
+    def login(address, password):
+        return Client(gateway).login(victim, password=password, headers={"X-Forwarded-For": address})
+
+    for attempt in range(3):
+        assert login("203.0.113.1", f"guess-{attempt}").status_code == 401
+    assert_throttled(login("203.0.113.1", PASSWORD))
+    assert login("198.51.100.7", PASSWORD).status_code == 200  # the owner, elsewhere
+    for address in ("203.0.113.2", "203.0.113.3"):
+        assert login(address, "guess").status_code == 401
+    assert_throttled(login("203.0.113.4", PASSWORD))  # 5 failures in all: the account's ceiling
+
+
 def test_failed_logins_per_address_are_throttled(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth, LOGIN_FAILURES_PER_EMAIL="100", LOGIN_FAILURES_PER_IP="4")

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <utility>
+#include <vector>
 
 #include "bookstore/auth/email.h"
 #include "bookstore/http/error.h"
@@ -36,14 +38,17 @@ std::string LoginEmail(std::string_view body) {
   auto parsed = auth::ParseEmailKey(email->as_string());
   // Auth refuses such an email with the same 400; refusing it here keeps it from ever reaching auth
   // under a key of its own.
-  if (auto* problem = std::get_if<auth::EmailProblem>(&parsed)) throw http::BadRequest(problem->message, "email");
+  if (auto* problem = std::get_if<auth::EmailProblem>(&parsed))
+    throw http::BadRequest(problem->message, "email");
   return std::get<auth::EmailKey>(std::move(parsed)).key;
 }
 
 RateLimiter::RateLimiter(const RateLimits& limits)
-    : login_per_email_(limits.login_failures_per_email),
+    : login_per_email_and_ip_(limits.login_failures_per_email_and_ip),
+      login_per_email_(limits.login_failures_per_email),
       login_per_ip_(limits.login_failures_per_ip),
       registrations_per_ip_(limits.registrations_per_ip),
+      refused_login_email_and_ip_(RefusedCounter("login_email_ip")),
       refused_login_email_(RefusedCounter("login_email")),
       refused_login_ip_(RefusedCounter("login_ip")),
       refused_registration_ip_(RefusedCounter("registration_ip")) {}
@@ -61,33 +66,38 @@ http::Middleware RateLimiter::Filter() {
 http::Awaitable<http::Response> RateLimiter::Login(http::Context& ctx, http::Next next) {
   const std::string email = LoginEmail(ctx.request().body());
   const std::string ip = StateOf(ctx).client_ip;
+  // One key per (email, address); '\n' cannot occur in either (an email with a control character was
+  // refused above).
+  const std::string email_and_ip = email.empty() ? std::string() : email + '\n' + ip;
   const auto start = Clock::now();
-  if (!email.empty()) {
-    if (const auto decision = login_per_email_.TryAcquire(email, start); !decision.allowed) {
-      refused_login_email_.Inc();
-      throw http::TooManyRequests("too many failed logins for this account; try again later",
-                                  RetryAfterSeconds(decision));
-    }
-  }
-  if (const auto decision = login_per_ip_.TryAcquire(ip, start); !decision.allowed) {
-    if (!email.empty()) login_per_email_.Refund(email, start);
-    refused_login_ip_.Inc();
-    throw http::TooManyRequests("too many failed logins from this address; try again later",
-                                RetryAfterSeconds(decision));
-  }
-  auto give_back = [&] {
-    const auto now = Clock::now();
-    if (!email.empty()) login_per_email_.Refund(email, now);
-    login_per_ip_.Refund(ip, now);
+  // Buckets taken so far, given back if a later one refuses or the attempt turns out not to count.
+  std::vector<std::pair<TokenBuckets*, const std::string*>> taken;
+  auto give_back = [&](Clock::time_point now) {
+    for (auto& [buckets, key] : taken) buckets->Refund(*key, now);
   };
+  auto take = [&](TokenBuckets& buckets, const std::string& key, http::Counter& refused,
+                  const char* message) {
+    if (key.empty()) return;
+    if (const auto decision = buckets.TryAcquire(key, start); !decision.allowed) {
+      give_back(start);
+      refused.Inc();
+      throw http::TooManyRequests(message, RetryAfterSeconds(decision));
+    }
+    taken.emplace_back(&buckets, &key);
+  };
+  take(login_per_email_and_ip_, email_and_ip, refused_login_email_and_ip_,
+       "too many failed logins for this account from this address; try again later");
+  take(login_per_email_, email, refused_login_email_,
+       "too many failed logins for this account; try again later");
+  take(login_per_ip_, ip, refused_login_ip_, "too many failed logins from this address; try again later");
   http::Response response;
   try {
     response = co_await next(ctx);
   } catch (...) {
-    give_back();  // auth never judged the credentials
+    give_back(Clock::now());  // auth never judged the credentials
     throw;
   }
-  if (response.result() != http::Status::unauthorized) give_back();
+  if (response.result() != http::Status::unauthorized) give_back(Clock::now());
   co_return response;
 }
 
