@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bookstore/authn/authn.h"
+#include "bookstore/authn/revocation_sync.h"
 #include "bookstore/bus/bus.h"
 #include "bookstore/config/env.h"
 #include "bookstore/db/db.h"
@@ -68,6 +69,12 @@ int Run(const Settings& settings) {
                                    .relay = relay,
                                    .authenticator = authenticator,
                                    .shared_cache_max_age = settings.shared_cache_max_age});
+  // Tokens revoked by a logout are refused here too, not only at the gateway (issue 13, finding 3): this
+  // replica follows auth.token_revoked and auth's /internal/revocations. After the server: destroyed
+  // first. Not a readiness condition (auth may be away; the gateway refuses revoked tokens meanwhile).
+  const authn::RevocationFeed revocations(settings.bus, settings.tokens.auth_url, client,
+                                          authenticator.Revocations(), server.io_context(0));
+
   // Not auth's keys: public reads must go on while auth is away (writes then answer 503).
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
   server.AddReadinessCheck("broker",

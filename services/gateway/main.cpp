@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bookstore/authn/authn.h"
+#include "bookstore/authn/revocation_sync.h"
 #include "bookstore/config/env.h"
 #include "bookstore/http/client.h"
 #include "bookstore/http/server.h"
@@ -21,7 +22,6 @@
 #include "live/events_endpoint.h"
 #include "live/feed.h"
 #include "live/hub.h"
-#include "revocations/revocation_sync.h"
 #include "settings.h"
 #include "upstream/cluster.h"
 #include "upstream/resolver.h"
@@ -109,11 +109,11 @@ int Run(const Settings& settings) {
   AddProxyRoutes(server, proxy, Clusters{.auth = auth, .catalog = catalog, .orders = orders});
   events.Register(server);
 
-  std::unique_ptr<RevocationSync> revocations;
+  std::unique_ptr<authn::RevocationSync> revocations;
   if (authenticator) {
-    revocations =
-        std::make_unique<RevocationSync>(RevocationSync::Options{.auth_urls = JoinUrls(settings.auth_urls)},
-                                         client, authenticator->Revocations(), server.io_context(0));
+    revocations = std::make_unique<authn::RevocationSync>(
+        authn::RevocationSync::Options{.auth_urls = JoinUrls(settings.auth_urls)}, client,
+        authenticator->Revocations(), server.io_context(0));
   }
   // After the server: destroyed first, so no event is routed to streams of a server that is gone.
   // After a (re)connection the cache starts empty: book events missed meanwhile are not replayed.

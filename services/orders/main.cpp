@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bookstore/authn/authn.h"
+#include "bookstore/authn/revocation_sync.h"
 #include "bookstore/bus/bus.h"
 #include "bookstore/config/env.h"
 #include "bookstore/db/db.h"
@@ -87,6 +88,12 @@ int Run(const Settings& settings) {
       pool, settings.bus, "orders",
       [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); }, &relay);
   jobs::PaymentSweeper sweeper(pool, relay, settings.sweep_interval);
+
+  // Tokens revoked by a logout are refused here too, not only at the gateway (issue 13, finding 3): this
+  // replica follows auth.token_revoked and auth's /internal/revocations. After the server: destroyed
+  // first. Not a readiness condition (auth may be away; the gateway refuses revoked tokens meanwhile).
+  const authn::RevocationFeed revocations(settings.bus, settings.tokens.auth_url, client,
+                                          authenticator.Revocations(), server.io_context(0));
 
   http::Metrics().AddGaugeFunction("orders_waiting_requests",
                                    "POST /orders requests waiting for catalog's answer",

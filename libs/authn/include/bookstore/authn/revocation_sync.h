@@ -1,6 +1,7 @@
 #pragma once
 // The revoked token ids this replica must refuse, from two sources:
-//  - auth.token_revoked events, through the replica's bus Subscriber (live/feed.h), applied as they come;
+//  - auth.token_revoked events, through the replica's bus Subscriber (RevocationFeed below; the gateway's
+//    live/feed.h), applied as they come;
 //  - auth's GET /internal/revocations (everything still in force), loaded at start-up and again after
 //    every (re)connection of the Subscriber, since events published while it was disconnected are lost.
 // A load is retried with backoff until auth answers; Loaded() (a readiness condition) turns true after
@@ -11,13 +12,15 @@
 #include <string>
 
 #include "bookstore/auth/revocation.h"
+#include "bookstore/bus/consumer.h"
+#include "bookstore/bus/options.h"
 #include "bookstore/http/client.h"
 
 namespace boost::asio {
 class io_context;
 }  // namespace boost::asio
 
-namespace bookstore::gateway {
+namespace bookstore::authn {
 
 class RevocationSync {
  public:
@@ -48,4 +51,20 @@ class RevocationSync {
   std::atomic<bool> again_{false};
 };
 
-}  // namespace bookstore::gateway
+// Both sources together for a service (catalog, orders): a per-replica bus::Subscriber bound to
+// auth.token_revoked, and a RevocationSync loaded at start-up and after every reconnection. Ready() (a
+// readiness condition) once both have started. Create it after the server whose io_context it uses, so it
+// is destroyed first.
+class RevocationFeed {
+ public:
+  RevocationFeed(const bus::Options& bus, std::string auth_urls, http::Client& client,
+                 auth::RevocationSet& into, boost::asio::io_context& io);
+
+  [[nodiscard]] bool Ready() const { return sync_.Loaded() && subscriber_.Connected(); }
+
+ private:
+  RevocationSync sync_;
+  bus::Subscriber subscriber_;  // last: stopped before the set and the sync it feeds
+};
+
+}  // namespace bookstore::authn

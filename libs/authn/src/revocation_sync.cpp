@@ -1,4 +1,4 @@
-#include "revocations/revocation_sync.h"
+#include "bookstore/authn/revocation_sync.h"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -12,7 +12,7 @@
 #include "bookstore/authn/authn.h"
 #include "bookstore/log/log.h"
 
-namespace bookstore::gateway {
+namespace bookstore::authn {
 
 namespace net = boost::asio;
 
@@ -36,7 +36,7 @@ void RevocationSync::Spawn() {
           again_ = false;
           try {
             const auto count =
-                co_await authn::FetchRevocations(client_, options_.auth_urls, into_, options_.timeout);
+                co_await FetchRevocations(client_, options_.auth_urls, into_, options_.timeout);
             loaded_ = true;
             log::Info("revocations loaded", {{"count", static_cast<std::int64_t>(count)}});
             backoff = options_.retry_initial;
@@ -61,4 +61,18 @@ void RevocationSync::Spawn() {
       net::detached);
 }
 
-}  // namespace bookstore::gateway
+RevocationFeed::RevocationFeed(const bus::Options& bus, std::string auth_urls, http::Client& client,
+                               auth::RevocationSet& into, net::io_context& io)
+    : sync_(RevocationSync::Options{.auth_urls = std::move(auth_urls)}, client, into, io),
+      subscriber_(
+          bus, {"auth.token_revoked"},
+          [&into](const bus::Event& event) {
+            if (!event.data.is_object() || !ApplyTokenRevoked(event.data.as_object(), into)) {
+              log::Warn("malformed auth.token_revoked", {{"event_id", event.id}});
+            }
+          },
+          [this] { sync_.Load(); }) {
+  sync_.Load();
+}
+
+}  // namespace bookstore::authn
