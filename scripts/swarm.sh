@@ -82,7 +82,8 @@ swarm_down() {
     stack_remove "$SWARM_STACK"
     if ((purge)); then
       stack_purge "$SWARM_STACK" bookstore
-      docker_ swarm leave --force >/dev/null 2>&1 || true
+      # Only our own engine leaves its swarm; an engine named by DOCKER_HOST is the caller's.
+      ((SWARM_PRIVATE_ENGINE)) && { docker_ swarm leave --force >/dev/null 2>&1 || true; }
     fi
   fi
   engine_stop
