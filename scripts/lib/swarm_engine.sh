@@ -155,8 +155,10 @@ hash_of() {
 
 # build_images <binaries dir>: every image of the stack, each tagged with a hash of what went into it, so
 # that deploying again rolls only the services whose image changed (a new binary of catalog rolls catalog,
-# not the edge). Sets IMAGE_TAGS[image]; images that exist already are not built again.
+# not the edge). Sets IMAGE_TAGS[image] and STACK_IMAGE_VARIABLES (the stack's <NAME>_IMAGE=image:tag
+# settings); images that exist already are not built again.
 declare -A IMAGE_TAGS
+STACK_IMAGE_VARIABLES=()
 build_images() {
   local binaries=$1 context="$SWARM_DIR/context" component image started docker_dir
   ensure_base_image
@@ -178,6 +180,10 @@ build_images() {
   for image in mariadb rabbitmq edge; do
     IMAGE_TAGS[$image]=$(hash_of "$docker_dir/$image")
     build_image_once "bookstore-$image:${IMAGE_TAGS[$image]}" "$docker_dir/$image" "$docker_dir/$image/Dockerfile"
+  done
+  STACK_IMAGE_VARIABLES=()
+  for image in "${!IMAGE_TAGS[@]}"; do
+    STACK_IMAGE_VARIABLES+=("${image^^}_IMAGE=bookstore-$image:${IMAGE_TAGS[$image]}")
   done
   say "images ready in $((($(now_ms) - started) / 1000))s"
 }
@@ -221,13 +227,9 @@ stack_deploy() {
   say "deploying stack $stack (gateway on port $gateway_port, web on $web_port)"
   started=$(now_ms)
   (cd "$BS_ROOT/deploy/swarm" &&
-    AUTH_IMAGE="bookstore-auth:${IMAGE_TAGS[auth]}" CATALOG_IMAGE="bookstore-catalog:${IMAGE_TAGS[catalog]}" \
-      ORDERS_IMAGE="bookstore-orders:${IMAGE_TAGS[orders]}" GATEWAY_IMAGE="bookstore-gateway:${IMAGE_TAGS[gateway]}" \
-      WEB_IMAGE="bookstore-web:${IMAGE_TAGS[web]}" EDGE_IMAGE="bookstore-edge:${IMAGE_TAGS[edge]}" \
-      MARIADB_IMAGE="bookstore-mariadb:${IMAGE_TAGS[mariadb]}" RABBITMQ_IMAGE="bookstore-rabbitmq:${IMAGE_TAGS[rabbitmq]}" \
-      GATEWAY_PORT=$gateway_port WEB_PORT=$web_port INTERNAL_SUBNET=$subnet SECRETS_PREFIX=$prefix \
-      LOG_LEVEL=${BOOKSTORE_LOG_LEVEL:-info} \
-      docker_ stack deploy --prune -c docker-stack.yml "$stack" >"$SWARM_DIR/deploy-$stack.log" 2>&1) ||
+    env "${STACK_IMAGE_VARIABLES[@]}" GATEWAY_PORT="$gateway_port" WEB_PORT="$web_port" \
+      INTERNAL_SUBNET="$subnet" SECRETS_PREFIX="$prefix" LOG_LEVEL="${BOOKSTORE_LOG_LEVEL:-info}" \
+      "$DOCKER" stack deploy --prune -c docker-stack.yml "$stack" >"$SWARM_DIR/deploy-$stack.log" 2>&1) ||
     { cat "$SWARM_DIR/deploy-$stack.log" >&2; die "docker stack deploy failed"; }
   stack_wait_healthy "$stack" "${BOOKSTORE_READY_TIMEOUT:-300}" ||
     { docker_ stack ps --no-trunc "$stack" | head -40 >&2; die "stack $stack did not become healthy"; }

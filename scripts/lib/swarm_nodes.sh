@@ -82,16 +82,10 @@ nodes_deploy() {
   docker_ exec "$(node_name 1)" rm -rf "$stack_dir"
   docker_ cp "$BS_ROOT/deploy/swarm" "$(node_name 1):$stack_dir"
   docker_ exec "$(node_name 1)" sed -i '/driver_opts: {encrypted: "true"}/d' "$stack_dir/docker-stack.yml"
-  local password
-  password=$(ensure_secret "$SWARM_DIR/secrets/admin_password")
-  SECRETS_PREFIX=$stack DOCKER="$NODES_DIR/docker-node1" ADMIN_EMAIL=$(swarm_admin_email) ADMIN_PASSWORD=$password \
-    "$BS_ROOT/deploy/swarm/create-secrets.sh" >/dev/null
-  docker_ exec -w "$stack_dir" \
-    -e AUTH_IMAGE="bookstore-auth:${IMAGE_TAGS[auth]}" -e CATALOG_IMAGE="bookstore-catalog:${IMAGE_TAGS[catalog]}" \
-    -e ORDERS_IMAGE="bookstore-orders:${IMAGE_TAGS[orders]}" -e GATEWAY_IMAGE="bookstore-gateway:${IMAGE_TAGS[gateway]}" \
-    -e WEB_IMAGE="bookstore-web:${IMAGE_TAGS[web]}" -e EDGE_IMAGE="bookstore-edge:${IMAGE_TAGS[edge]}" \
-    -e MARIADB_IMAGE="bookstore-mariadb:${IMAGE_TAGS[mariadb]}" -e RABBITMQ_IMAGE="bookstore-rabbitmq:${IMAGE_TAGS[rabbitmq]}" \
-    -e SECRETS_PREFIX="$stack" \
+  DOCKER="$NODES_DIR/docker-node1" create_secrets "$stack"
+  local variables=() variable
+  for variable in "${STACK_IMAGE_VARIABLES[@]}" SECRETS_PREFIX="$stack"; do variables+=(-e "$variable"); done
+  docker_ exec -w "$stack_dir" "${variables[@]}" \
     "$(node_name 1)" docker stack deploy -c docker-stack.yml "$stack" >"$SWARM_DIR/deploy-nodes.log" 2>&1 ||
     { cat "$SWARM_DIR/deploy-nodes.log" >&2; die "deploying on the nodes failed"; }
 }

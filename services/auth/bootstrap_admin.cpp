@@ -28,18 +28,18 @@ auth::EmailKey AdminEmail(const AdminBootstrap& admin) {
   return std::get<auth::EmailKey>(std::move(parsed));
 }
 
-void CheckRules(const AdminBootstrap& admin) {
-  std::optional<ValidationError> error = ValidateEmail(AdminEmail(admin).as_typed);
+void CheckRules(const AdminBootstrap& admin, const auth::EmailKey& email) {
+  std::optional<ValidationError> error = ValidateEmail(email.as_typed);
   if (!error) error = ValidatePassword(admin.password);
   if (!error) error = ValidateName(TrimWhitespace(admin.name));
   if (error) throw std::invalid_argument(SettingOf(error->field) + ": " + error->message);
 }
 
 // Returns false when another replica inserted the same email first.
-bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBootstrap& admin) {
+bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBootstrap& admin,
+                 const auth::EmailKey& email) {
   User user;
   user.name = std::string(TrimWhitespace(admin.name));
-  const auth::EmailKey email = AdminEmail(admin);
   user.email = email.as_typed;
   user.role = auth::Role::kAdmin;
   user.created_at = auth::NowSeconds();
@@ -64,8 +64,9 @@ bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBo
 
 void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords,
                     const AdminBootstrap& admin) {
-  CheckRules(admin);
-  const std::string normalized = AdminEmail(admin).key;
+  const auth::EmailKey email = AdminEmail(admin);
+  CheckRules(admin, email);
+  const std::string& normalized = email.key;
   // Two rounds at most: a lost insert race is followed by one more look at the winner's row.
   for (int round = 0; round < 2; ++round) {
     auto existing =
@@ -92,7 +93,7 @@ void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& pa
         return;
       }
       case BootstrapAction::kCreate:
-        if (CreateAdmin(pool, passwords, admin)) {
+        if (CreateAdmin(pool, passwords, admin, email)) {
           relay.Notify();
           return;
         }

@@ -1,9 +1,7 @@
 // bookstore-auth: users, passwords, tokens, revocation, JWKS (DESIGN §1-§3). Wiring only: settings, log,
 // database and migrations, bus, password workers, admin bootstrap, HTTP routes (handlers/).
 
-#include <chrono>
 #include <exception>
-#include <thread>
 #include <vector>
 
 #include "bookstore/auth/keys.h"

@@ -52,15 +52,13 @@ class RevocationSync {
 };
 
 // Both sources together for a service (catalog, orders): a per-replica bus::Subscriber bound to
-// auth.token_revoked, and a RevocationSync loaded at start-up and after every reconnection. Ready() (a
-// readiness condition) once both have started. Create it after the server whose io_context it uses, so it
-// is destroyed first.
+// auth.token_revoked, and a RevocationSync loaded at start-up and after every reconnection. Not a
+// readiness condition of those services (auth may be away; the gateway refuses revoked tokens meanwhile).
+// Create it after the server whose io_context it uses, so it is destroyed first.
 class RevocationFeed {
  public:
   RevocationFeed(const bus::Options& bus, std::string auth_urls, http::Client& client,
                  auth::RevocationSet& into, boost::asio::io_context& io);
-
-  [[nodiscard]] bool Ready() const { return sync_.Loaded() && subscriber_.Connected(); }
 
  private:
   RevocationSync sync_;
