@@ -13,6 +13,7 @@ EventStream for a gateway's Server-Sent Events (GET /events).
 import contextlib
 import json
 import queue
+import socket
 import threading
 import time
 from decimal import Decimal
@@ -132,6 +133,9 @@ class EventStream:
         self.ended = threading.Event()
         self.response = requests.get(url, headers=headers, stream=True, timeout=(5, 120))
         self.status_code = self.response.status_code
+        # The stream's socket (urllib3 hands it to http.client's reader and forgets it), for close().
+        self._socket = getattr(getattr(getattr(getattr(self.response.raw, "_fp", None), "fp", None), "raw", None),
+                               "_sock", None)
         if self.status_code == 200:
             threading.Thread(target=self._read, daemon=True).start()
         else:
@@ -185,6 +189,11 @@ class EventStream:
                 return taken
 
     def close(self):
+        # Shut the socket down first: closing the response alone waits for the reader thread's read to
+        # return, i.e. for the next heartbeat (15 s).
+        if self._socket is not None:
+            with contextlib.suppress(OSError):  # already closed by the server
+                self._socket.shutdown(socket.SHUT_RDWR)
         self.response.close()
 
 
