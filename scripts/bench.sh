@@ -67,6 +67,8 @@ declare -A BENCH_DEFAULT_PORT=([gateway]=5260 [auth]=5261 [catalog]=5262 [orders
 for name in "${BS_COMPONENTS[@]}"; do
   var="BOOKSTORE_BENCH_${name^^}_PORT"
   STACK_PORT[$name]=${!var:-${BENCH_DEFAULT_PORT[$name]}}
+  var="BOOKSTORE_BENCH_${name^^}_ADMIN_PORT"
+  STACK_ADMIN_PORT[$name]=${!var:-0}
 done
 NGINX_DIR="$BENCH_RUN_DIR/nginx"
 NGINX_PID_FILE="$NGINX_DIR/nginx.pid"

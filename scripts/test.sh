@@ -275,6 +275,7 @@ run_browser() {
   for name in "${BS_COMPONENTS[@]}"; do
     STACK_PORT[$name]=$(PICKED_PORTS="${STACK_PORT[*]}" pick_port "BOOKSTORE_TEST_${name^^}_PORT" "$port" 1)
     port=$((STACK_PORT[$name] + 1))
+    STACK_ADMIN_PORT[$name]=0 # any free port: nothing here reads it
   done
   stack_prepare_secrets "$BOOKSTORE_TEST_AMQP_URL"
   stack_create_databases

@@ -8,13 +8,16 @@
 #   STACK_INFRA      array: the infra.sh command line for this run folder
 #   STACK_BIND       address the components listen on (127.0.0.1)
 #   STACK_PORT[name] port of each component
+#   STACK_ADMIN_PORT[name] its admin port (/metrics, /readyz with every check; 0 or unset: any free port)
 # shellcheck shell=bash disable=SC2034  # variables used by the scripts that source this
 
 # Start order: auth first (the others fetch its JWKS), the gateway after the services, web last.
 BS_COMPONENTS=(auth catalog orders gateway web)
 BS_DB_SERVICES=(auth catalog orders)
 declare -A BS_DEFAULT_PORT=([gateway]=5000 [auth]=5001 [catalog]=5002 [orders]=5003 [web]=8080)
+declare -A BS_DEFAULT_ADMIN_PORT=([gateway]=9000 [auth]=9001 [catalog]=9002 [orders]=9003 [web]=9080)
 declare -A STACK_PORT=()
+declare -A STACK_ADMIN_PORT=()
 
 # component_binary <build dir> <name>: the built executable of a component, if there is one.
 # (tests/system/support/component.py looks in the same places.)
@@ -80,7 +83,8 @@ stack_url() { echo "http://$STACK_BIND:${STACK_PORT[$1]}"; }
 stack_component_env() {
   local name=$1 db_port=$2
   COMPONENT_ENV=(
-    HTTP_HOST="$STACK_BIND" HTTP_PORT="${STACK_PORT[$name]}" LOG_LEVEL="${BOOKSTORE_LOG_LEVEL:-info}"
+    HTTP_HOST="$STACK_BIND" HTTP_PORT="${STACK_PORT[$name]}" HTTP_ADMIN_PORT="${STACK_ADMIN_PORT[$name]:-0}"
+    LOG_LEVEL="${BOOKSTORE_LOG_LEVEL:-info}"
   )
   case "$name" in
     auth | catalog | orders)
@@ -225,5 +229,6 @@ stack_status_line() {
   else
     state="not built"
   fi
-  printf '%-10s %-10s pid %-8s port %-6s %s\n' "$name" "$state" "${pid:--}" "${STACK_PORT[$name]}" "$ready"
+  printf '%-10s %-10s pid %-8s port %-6s admin %-6s %s\n' "$name" "$state" "${pid:--}" "${STACK_PORT[$name]}" \
+    "${STACK_ADMIN_PORT[$name]:--}" "$ready"
 }

@@ -274,9 +274,9 @@ stack_healthy() {
 
 # Swarm's health checks are liveness (/healthz): a component also says whether it can do its work
 # (/readyz: its database, broker, keys; the gateway: an address for every service). Asked inside each
-# running task's container.
+# running task's container, on the admin port (HTTP_ADMIN_PORT in deploy/swarm/docker-stack.yml).
 SWARM_TASK_CLIENTS=() # the docker clients of every node (default: $DOCKER, a single node)
-declare -A COMPONENT_PORTS=([auth]=5001 [catalog]=5002 [orders]=5003 [gateway]=5000 [web]=8080)
+declare -A COMPONENT_ADMIN_PORTS=([auth]=9001 [catalog]=9002 [orders]=9003 [gateway]=9000 [web]=9080)
 stack_tasks_ready() {
   local stack=$1 service container client
   for client in "${SWARM_TASK_CLIENTS[@]:-$DOCKER}"; do
@@ -284,7 +284,7 @@ stack_tasks_ready() {
       for container in $("$client" ps -q --filter "label=com.docker.swarm.service.name=${stack}_$service" \
         --filter status=running); do
         "$client" exec "$container" curl -fsS --max-time 2 -o /dev/null \
-          "http://127.0.0.1:${COMPONENT_PORTS[$service]}/readyz" 2>/dev/null || return 1
+          "http://127.0.0.1:${COMPONENT_ADMIN_PORTS[$service]}/readyz" 2>/dev/null || return 1
       done
     done
   done

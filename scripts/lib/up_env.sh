@@ -24,6 +24,8 @@ up_load_settings() {
     for name in "${BS_COMPONENTS[@]}"; do
       var="BOOKSTORE_${name^^}_PORT"
       STACK_PORT[$name]=${!var:-${BS_DEFAULT_PORT[$name]}}
+      var="BOOKSTORE_${name^^}_ADMIN_PORT"
+      STACK_ADMIN_PORT[$name]=${!var:-${BS_DEFAULT_ADMIN_PORT[$name]}}
     done
   fi
   if [[ "${1:-}" == fresh ]]; then
@@ -35,6 +37,7 @@ up_load_settings() {
       done
       for key in "${!STACK_PORT[@]}"; do
         printf 'STACK_PORT[%s]=%q\n' "$key" "${STACK_PORT[$key]}"
+        printf 'STACK_ADMIN_PORT[%s]=%q\n' "$key" "${STACK_ADMIN_PORT[$key]}"
       done
     } >"$UP_SETTINGS_FILE"
   fi

@@ -10,7 +10,7 @@ namespace bookstore::auth_service {
 Settings ReadSettings(config::Env& env) {
   Settings settings;
   settings.log_level = env.String("LOG_LEVEL", "info", "debug, info, warn or error");
-  settings.server = http::ReadServerOptions(env, 5001);
+  settings.server = http::ReadServerOptions(env, 5001, 9001);
   settings.db = db::ReadOptions(env, "auth");
   settings.bus = bus::Options::FromEnv(env, "auth");
   settings.tokens = authn::ReadTokenSettings(env);

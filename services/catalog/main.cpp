@@ -27,6 +27,7 @@ namespace bookstore::catalog {
 namespace {
 
 constexpr int kDefaultPort = 5002;
+constexpr int kDefaultAdminPort = 9002;
 
 struct Settings {
   std::string log_level;
@@ -40,7 +41,7 @@ struct Settings {
 Settings ReadSettings(config::Env& env) {
   Settings settings;
   settings.log_level = env.String("LOG_LEVEL", "info", "minimum log level: debug, info, warn, error");
-  settings.server = http::ReadServerOptions(env, kDefaultPort);
+  settings.server = http::ReadServerOptions(env, kDefaultPort, kDefaultAdminPort);
   settings.db = db::ReadOptions(env, "catalog");
   settings.bus = bus::Options::FromEnv(env, "catalog");
   settings.tokens = authn::ReadSettings(env);

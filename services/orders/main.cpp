@@ -31,6 +31,7 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr int kDefaultPort = 5003;
+constexpr int kDefaultAdminPort = 9003;
 
 struct Settings {
   std::string log_level;
@@ -46,7 +47,7 @@ struct Settings {
 Settings ReadSettings(config::Env& env) {
   Settings s;
   s.log_level = env.String("LOG_LEVEL", "info", "minimum log level: debug, info, warn, error");
-  s.server = http::ReadServerOptions(env, kDefaultPort);
+  s.server = http::ReadServerOptions(env, kDefaultPort, kDefaultAdminPort);
   s.db = db::ReadOptions(env, "orders");
   s.bus = bus::Options::FromEnv(env, "orders");
   s.tokens = authn::ReadSettings(env);

@@ -64,8 +64,8 @@ VARIABLES = {
     "stack": "BOOKSTORE_SWARM_STACK_NAME",
     "verify": "BOOKSTORE_SWARM_VERIFY",
 }
-# The port each component listens on inside its container (curl is in every component image).
-PORTS = {"auth": 5001, "catalog": 5002, "orders": 5003, "gateway": 5000, "web": 8080}
+# The admin port of each component inside its container: /metrics, /readyz (curl is in every image).
+ADMIN_PORTS = {"auth": 9001, "catalog": 9002, "orders": 9003, "gateway": 9000, "web": 9080}
 STATELESS = ("auth", "catalog", "orders", "gateway", "web")
 OPS_ROUTES = {"/healthz", "/readyz", "/metrics"}  # not the store's traffic (health checks, scrapes)
 NO_CACHE = {"Cache-Control": "no-cache"}  # past the gateway's response cache, to a catalog replica
@@ -183,7 +183,7 @@ class Swarm:
     def metrics(self, container, name):
         """The /metrics text of one container of the service, read inside it."""
         return self.docker("exec", container, "curl", "-fsS", "--max-time", "5",
-                           f"http://127.0.0.1:{PORTS[name]}/metrics").stdout
+                           f"http://127.0.0.1:{ADMIN_PORTS[name]}/metrics").stdout
 
     def served(self, container, name):
         """How many requests the replica has answered, health checks and scrapes aside: the sum of its

@@ -161,3 +161,14 @@ def test_a_shopper_journey_through_the_published_gateway(swarm, api, tag):
              interval=0.5, message="the web catalog lists the three books")
     wait_for(lambda: ulysses["title"] in page(f"{swarm.web_url}/"), timeout=20, interval=0.5,
              message="the home page shows the newest book")
+
+
+def test_the_published_ports_serve_no_operator_endpoints(swarm):
+    """/metrics and the readiness checks' details are on each component's admin port, which only the
+    internal network reaches; the health checks and `swarm verify` use it (issue 13, finding 9)."""
+    for url in (swarm.gateway_url, swarm.web_url):
+        assert requests.get(url + "/metrics", timeout=10).status_code == 404
+        assert requests.get(url + "/readyz", timeout=10).json() == {"status": "ready"}
+    for name in ("gateway", "web", "catalog"):
+        container = swarm.containers(name)[0]
+        assert "http_requests_total" in swarm.metrics(container, name)

@@ -4,6 +4,8 @@ Contract: DESIGN §2 (auth routes), docs/events.md."""
 import re
 import subprocess
 
+import requests
+
 from support import binary_for, wait_for
 from support.api import PASSWORD, Client, bearer, key_line, problem, token_parts, write_keys
 
@@ -328,8 +330,9 @@ def test_two_replicas_bootstrap_one_admin(stack):
 
 
 def test_readiness_and_health(stack):
-    auth = Client(stack.start_auth())
-    ready = auth.get("/readyz")
+    component = stack.start_auth()
+    auth = Client(component)
+    ready = requests.get(component.admin_url + "/readyz", timeout=10)
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"db": "ok", "broker": "ok"}
     assert auth.get("/healthz").status_code == 200

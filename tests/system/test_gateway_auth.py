@@ -201,9 +201,10 @@ def test_not_ready_until_every_configured_service_has_an_address(stack):
     auth = stack.start_auth()
     gateway = stack.start_gateway(auth=auth, catalog="http://bookstore-catalog.invalid:5002", wait=False)
     wait_for(lambda: gateway.get("/healthz").status_code == 200, timeout=30, message="gateway listening")
-    ready = gateway.get("/readyz")
+    ready = requests.get(gateway.admin_url + "/readyz", timeout=10)
     assert ready.status_code == 503, ready.text
     assert ready.json()["checks"]["upstreams"] != "ok"
+    assert gateway.get("/readyz").status_code == 503
 
 
 def test_metrics_and_health(stack):
@@ -212,10 +213,10 @@ def test_metrics_and_health(stack):
     gateway = stack.start_gateway(auth=auth, catalog=catalog)
     assert requests.get(gateway.url + "/books", timeout=10).status_code == 200
     assert gateway.get("/healthz").json() == {"status": "ok"}
-    ready = gateway.get("/readyz").json()
+    ready = requests.get(gateway.admin_url + "/readyz", timeout=10).json()
     assert ready["status"] == "ready"
     assert set(ready["checks"]) == {"upstreams", "auth_keys", "revocations", "broker"}
-    metrics = gateway.get("/metrics").text
+    metrics = gateway.metrics()
     assert f'gateway_upstream_requests_total{{cluster="catalog",replica="127.0.0.1:{catalog.port}",result="success"}}' \
         in metrics
     assert 'gateway_upstream_replicas{cluster="catalog",state="available"} 1' in metrics

@@ -41,7 +41,7 @@ class Gateway:
         return response
 
     def cache_count(self, result):
-        text = requests.get(self.url + "/metrics", timeout=10).text
+        text = self.component.metrics()
         match = re.search(r'^gateway_response_cache_requests_total\{result="' + result + r'"\} (\S+)$', text,
                           re.MULTILINE)
         return float(match.group(1)) if match else 0.0

@@ -132,7 +132,7 @@ def test_many_streams_get_every_event_in_order(stack):
     try:
         for stream in streams:
             stream.wait_comment("connected")
-        wait_for(lambda: "gateway_live_streams 30" in gateway.get("/metrics").text, timeout=10,
+        wait_for(lambda: "gateway_live_streams 30" in gateway.metrics(), timeout=10,
                  message="30 streams open")
         for i in range(3):
             stack.publish("book.updated", book(100 + i))
@@ -142,7 +142,7 @@ def test_many_streams_get_every_event_in_order(stack):
     finally:
         for stream in streams:
             stream.close()
-    wait_for(lambda: "gateway_live_streams 0" in gateway.get("/metrics").text, timeout=15,
+    wait_for(lambda: "gateway_live_streams 0" in gateway.metrics(), timeout=15,
              message="closed streams unregistered")
 
 
@@ -156,14 +156,14 @@ def test_a_client_that_stops_reading_is_dropped_without_slowing_others(stack):
         stalled.connect(("127.0.0.1", gateway.port))
         stalled.sendall(b"GET /events HTTP/1.1\r\nHost: gateway\r\n\r\n")
         reader.wait_comment("connected")
-        wait_for(lambda: "gateway_live_streams 2" in gateway.get("/metrics").text, timeout=10,
+        wait_for(lambda: "gateway_live_streams 2" in gateway.metrics(), timeout=10,
                  message="both streams open")
 
         count = 400  # about 13 MB: far more than the socket buffers of the stalled client hold
         stack.publish_many("book.updated", {**book(1), "description": "x" * 32000}, count)
         last, before = reader.wait_event(lambda e: e["data"]["seq"] == count - 1, timeout=60)
         assert [e["data"]["seq"] for e in before] == list(range(count - 1))
-        wait_for(lambda: re.search(r"^gateway_live_dropped_streams_total 1$", gateway.get("/metrics").text, re.M),
+        wait_for(lambda: re.search(r"^gateway_live_dropped_streams_total 1$", gateway.metrics(), re.M),
                  timeout=30, message="the stalled client dropped")
     finally:
         stalled.close()

@@ -42,7 +42,7 @@ def test_dead_replica_is_set_aside_and_no_request_is_lost(stack):
     # A refused connection is retried on the other replica whatever the method: nothing was sent.
     assert servers_seen(gateway, "/books", 10) == {"c2": 10}
     assert servers_seen(gateway, "/books", 6, method="POST") == {"c2": 6}
-    metrics = gateway.get("/metrics").text
+    metrics = gateway.metrics()
     assert f'gateway_upstream_ejections_total{{cluster="catalog",replica="127.0.0.1:{first.port}"}}' in metrics
     assert 'gateway_upstream_replicas{cluster="catalog",state="ejected"} 1' in metrics
 

@@ -250,6 +250,7 @@ class ServerCore {
     // I/O objects of worker 0 go before the event loops they belong to.
     signals.reset();
     acceptor.reset();
+    admin_acceptor.reset();
     delay_timer.reset();
     drain_timer.reset();
     workers.clear();
@@ -259,7 +260,9 @@ class ServerCore {
   void Stop();
   void Wait();
 
-  Awaitable<void> AcceptLoop();
+  tcp::acceptor Listen(const std::string& host, std::uint16_t port_wanted);
+  Awaitable<void> AcceptLoop(tcp::acceptor& listener, bool admin);
+  Awaitable<void> Refuse(tcp::socket socket);
   Awaitable<void> Shutdown();
   void WaitForSignal();
   void SessionEnded();
@@ -271,11 +274,12 @@ class ServerCore {
               Clock::time_point start) const;
   std::string RenderMetrics() const;
 
-  Awaitable<Response> Readyz(Context& ctx);
+  Awaitable<Response> Readyz(bool details);
   void RegisterBuiltins();
 
   ServerOptions options;
   Router router;
+  Router admin_router;  // the admin listener's routes: the built-ins only
   std::vector<Middleware> middleware;
   detail::Pipeline pipeline;
   std::vector<std::pair<std::string, std::function<bool()>>> checks;
@@ -287,16 +291,20 @@ class ServerCore {
   std::atomic<bool> stopped{false};  // event loops are being stopped: post nothing more to them
   std::atomic<int> stop_calls{0};
   std::atomic<std::int64_t> active_sessions{0};
+  std::atomic<std::int64_t> public_sessions{0};  // of the public listener: what max_connections caps
+  std::atomic<std::uint64_t> connections_refused{0};
   std::atomic<std::int64_t> streams_open{0};
   std::atomic<std::uint64_t> connections_accepted{0};
   std::atomic<std::uint64_t> next_connection_id{1};
   std::uint16_t port = 0;
+  std::uint16_t admin_port = 0;
   std::mutex wait_mutex;
   bool joined = false;
 
   std::vector<std::unique_ptr<Worker>> workers;
   // Used on worker 0's thread only.
   std::optional<tcp::acceptor> acceptor;
+  std::optional<tcp::acceptor> admin_acceptor;
   std::optional<net::steady_timer> delay_timer;
   std::optional<net::steady_timer> drain_timer;
   std::optional<net::signal_set> signals;
@@ -311,12 +319,19 @@ class Session final : public SessionBase,
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
 
-  Session(ServerCore& server, Worker& worker, Stream stream, std::string remote, std::uint64_t id)
-      : server_(server), worker_(worker), stream_(std::move(stream)), remote_(std::move(remote)), id_(id) {
+  Session(ServerCore& server, Worker& worker, Stream stream, std::string remote, std::uint64_t id, bool admin)
+      : server_(server),
+        worker_(worker),
+        stream_(std::move(stream)),
+        remote_(std::move(remote)),
+        id_(id),
+        admin_(admin) {
     ++server_.active_sessions;
+    if (!admin_) ++server_.public_sessions;
   }
   ~Session() override {
     if (counted_stream_) --server_.streams_open;
+    if (!admin_) --server_.public_sessions;
     server_.SessionEnded();
   }
   Session(const Session&) = delete;
@@ -476,11 +491,13 @@ class Session final : public SessionBase,
     detail::ContextAccess::SetSink(ctx, this);
     current_ = &ctx;
 
-    bool skip_middleware = false;
-    const Handler* handler = server_.router.Match(ctx, nullptr, &skip_middleware);
+    bool skip_middleware = admin_;  // the admin listener serves built-ins only
+    const Handler* handler =
+        (admin_ ? server_.admin_router : server_.router).Match(ctx, nullptr, &skip_middleware);
     Response res;
     std::exception_ptr failure;
     try {
+      if (admin_ && handler == nullptr) throw NotFound("no route for " + std::string(ctx.path()));
       if (handler != nullptr && (skip_middleware || server_.pipeline.middleware.empty())) {
         res = co_await (*handler)(ctx);
       } else {
@@ -624,6 +641,7 @@ class Session final : public SessionBase,
   Stream stream_;
   std::string remote_;
   std::uint64_t id_;
+  bool admin_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   net::cancellation_signal cancel_;
@@ -657,15 +675,15 @@ void ServerCore::SessionEnded() {
   }
 }
 
-Awaitable<void> ServerCore::AcceptLoop() {
+Awaitable<void> ServerCore::AcceptLoop(tcp::acceptor& listener, bool admin) {
   std::size_t next = 0;
   for (;;) {
     Worker& worker = *workers[next];
     next = (next + 1) % workers.size();
     tcp::socket socket(worker.ioc);
-    auto [ec] = co_await acceptor->async_accept(socket, kTuple);
+    auto [ec] = co_await listener.async_accept(socket, kTuple);
     if (ec) {
-      if (!acceptor->is_open() || ec == net::error::operation_aborted) co_return;
+      if (!listener.is_open() || ec == net::error::operation_aborted) co_return;
       log::Warn("accept failed", {{"error", ec.message()}});
       net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(50));
       co_await pause.async_wait(kTuple);
@@ -674,17 +692,48 @@ Awaitable<void> ServerCore::AcceptLoop() {
     ++connections_accepted;
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    if (!admin && public_sessions.load() >= static_cast<std::int64_t>(options.max_connections)) {
+      ++connections_refused;
+      net::co_spawn(worker.ioc, Refuse(std::move(socket)), net::detached);
+      continue;
+    }
     std::string remote = RemoteAddressOf(socket);
     const auto id = next_connection_id++;
     if (ssl) {
-      Launch(worker,
-             std::make_shared<Session<TlsStream>>(
-                 *this, worker, TlsStream(PlainStream(std::move(socket)), *ssl), std::move(remote), id));
+      Launch(worker, std::make_shared<Session<TlsStream>>(*this, worker,
+                                                          TlsStream(PlainStream(std::move(socket)), *ssl),
+                                                          std::move(remote), id, admin));
     } else {
       Launch(worker, std::make_shared<Session<PlainStream>>(*this, worker, PlainStream(std::move(socket)),
-                                                            std::move(remote), id));
+                                                            std::move(remote), id, admin));
     }
   }
+}
+
+// A connection beyond max_connections: a 503 problem with Retry-After, then closed, without a session
+// (over TLS only closed: a handshake is exactly the work being shed). Reads what the client sent for a
+// moment, so that closing does not reset the connection before the answer is read.
+Awaitable<void> ServerCore::Refuse(tcp::socket socket) {
+  PlainStream stream(std::move(socket));
+  stream.expires_after(std::chrono::seconds(1));
+  if (!ssl) {
+    Response res = ProblemResponse(ServiceUnavailable("too many open connections; try again shortly"));
+    res.set(Field::retry_after, "1");
+    res.set(Field::date, HttpDate());
+    res.keep_alive(false);
+    res.prepare_payload();
+    auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
+    if (!ec) {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      std::array<char, 4096> discard{};
+      for (;;) {
+        auto [rec, rn] = co_await stream.async_read_some(net::buffer(discard), kTuple);
+        if (rec) break;
+      }
+    }
+  }
+  stream.close();
 }
 
 Awaitable<void> ServerCore::Shutdown() {
@@ -696,6 +745,7 @@ Awaitable<void> ServerCore::Shutdown() {
   }
   beast::error_code ec;
   acceptor->close(ec);
+  if (admin_acceptor) admin_acceptor->close(ec);
   auto for_each_session = [this](void (SessionBase::*action)()) {
     for (auto& worker : workers) {
       net::post(worker->ioc, [w = worker.get(), action] {
@@ -761,32 +811,12 @@ void ServerCore::Start(bool handle_signals) {
   }
 
   auto& ioc0 = workers.front()->ioc;
-  beast::error_code ec;
-  auto address = net::ip::make_address(options.host, ec);
-  if (ec) {
-    tcp::resolver resolver(ioc0);
-    auto results = resolver.resolve(options.host, std::to_string(options.port), ec);
-    if (ec || results.empty()) {
-      throw std::system_error(std::make_error_code(std::errc::invalid_argument),
-                              "cannot resolve HTTP_HOST '" + options.host + "'");
-    }
-    address = results.begin()->endpoint().address();
-  }
-  const tcp::endpoint endpoint(address, options.port);
-  acceptor.emplace(ioc0);
-  auto fail = [&](const char* what) {
-    throw std::system_error(
-        std::error_code(ec.value(), std::system_category()),
-        std::string("cannot ") + what + " " + options.host + ":" + std::to_string(options.port));
-  };
-  acceptor->open(endpoint.protocol(), ec);
-  if (ec) fail("open a socket for");
-  acceptor->set_option(net::socket_base::reuse_address(true), ec);
-  acceptor->bind(endpoint, ec);
-  if (ec) fail("listen on");
-  acceptor->listen(net::socket_base::max_listen_connections, ec);
-  if (ec) fail("listen on");
+  acceptor.emplace(Listen(options.host, options.port));
   port = acceptor->local_endpoint().port();
+  if (options.admin_port) {
+    admin_acceptor.emplace(Listen(options.admin_host, *options.admin_port));
+    admin_port = admin_acceptor->local_endpoint().port();
+  }
   delay_timer.emplace(ioc0);
   drain_timer.emplace(ioc0);
   if (!checks.empty()) check_pool = std::make_unique<net::thread_pool>(2);
@@ -794,7 +824,8 @@ void ServerCore::Start(bool handle_signals) {
     signals.emplace(ioc0, SIGINT, SIGTERM);
     WaitForSignal();
   }
-  net::co_spawn(ioc0, AcceptLoop(), net::detached);
+  net::co_spawn(ioc0, AcceptLoop(*acceptor, false), net::detached);
+  if (admin_acceptor) net::co_spawn(ioc0, AcceptLoop(*admin_acceptor, true), net::detached);
 
   started = true;
   for (auto& worker : workers) {
@@ -810,8 +841,40 @@ void ServerCore::Start(bool handle_signals) {
       }
     });
   }
-  log::Info("listening",
-            {{"host", options.host}, {"port", port}, {"threads", options.threads}, {"tls", ssl != nullptr}});
+  log::Info("listening", {{"host", options.host},
+                          {"port", port},
+                          {"admin_port", admin_port},
+                          {"threads", options.threads},
+                          {"tls", ssl != nullptr}});
+}
+
+tcp::acceptor ServerCore::Listen(const std::string& host, std::uint16_t port_wanted) {
+  auto& ioc0 = workers.front()->ioc;
+  beast::error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (ec) {
+    tcp::resolver resolver(ioc0);
+    auto results = resolver.resolve(host, std::to_string(port_wanted), ec);
+    if (ec || results.empty()) {
+      throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                              "cannot resolve '" + host + "'");
+    }
+    address = results.begin()->endpoint().address();
+  }
+  const tcp::endpoint endpoint(address, port_wanted);
+  tcp::acceptor listener(ioc0);
+  auto fail = [&](const char* what) {
+    throw std::system_error(std::error_code(ec.value(), std::system_category()),
+                            std::string("cannot ") + what + " " + host + ":" + std::to_string(port_wanted));
+  };
+  listener.open(endpoint.protocol(), ec);
+  if (ec) fail("open a socket for");
+  listener.set_option(net::socket_base::reuse_address(true), ec);
+  listener.bind(endpoint, ec);
+  if (ec) fail("listen on");
+  listener.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) fail("listen on");
+  return listener;
 }
 
 void ServerCore::Stop() {
@@ -938,6 +1001,9 @@ std::string ServerCore::RenderMetrics() const {
   out += "# HELP http_connections_accepted_total Connections accepted.\n";
   out += "# TYPE http_connections_accepted_total counter\n";
   out += "http_connections_accepted_total " + std::to_string(connections_accepted.load()) + "\n";
+  out += "# HELP http_connections_refused_total Connections answered 503 beyond HTTP_MAX_CONNECTIONS.\n";
+  out += "# TYPE http_connections_refused_total counter\n";
+  out += "http_connections_refused_total " + std::to_string(connections_refused.load()) + "\n";
   out += Metrics().Render();
   return out;
 }
@@ -960,7 +1026,7 @@ std::string RunCheck(const std::function<bool()>& check) {
   }
 }
 
-Awaitable<Response> ServerCore::Readyz(Context&) {
+Awaitable<Response> ServerCore::Readyz(bool details) {
   bool ready = !draining.load();
   boost::json::object results;
   if (!checks.empty()) {
@@ -986,26 +1052,29 @@ Awaitable<Response> ServerCore::Readyz(Context&) {
   }
   boost::json::object body;
   body["status"] = draining.load() ? "draining" : (ready ? "ready" : "not ready");
-  body["checks"] = std::move(results);
+  if (details) body["checks"] = std::move(results);
   co_return JsonResponse(body, ready ? Status::ok : Status::service_unavailable);
 }
 
 void ServerCore::RegisterBuiltins() {
   const RouteOptions builtin{.skip_middleware = true};
-  router.Add(
-      Verb::get, "/healthz",
-      [](Context&) -> Awaitable<Response> {
-        co_return JsonResponse(boost::json::object{{"status", "ok"}});
-      },
-      builtin);
-  router.Add(
-      Verb::get, "/readyz", [this](Context& ctx) { return Readyz(ctx); }, builtin);
-  router.Add(
-      Verb::get, "/metrics",
-      [this](Context&) -> Awaitable<Response> {
-        co_return TextResponse(RenderMetrics(), Status::ok, "text/plain; version=0.0.4; charset=utf-8");
-      },
-      builtin);
+  const bool separate_admin = options.admin_port.has_value();
+  auto healthz = [](Context&) -> Awaitable<Response> {
+    co_return JsonResponse(boost::json::object{{"status", "ok"}});
+  };
+  auto metrics = [this](Context&) -> Awaitable<Response> {
+    co_return TextResponse(RenderMetrics(), Status::ok, "text/plain; version=0.0.4; charset=utf-8");
+  };
+  auto readyz = [this](bool details) { return [this, details](Context&) { return Readyz(details); }; };
+  router.Add(Verb::get, "/healthz", healthz, builtin);
+  router.Add(Verb::get, "/readyz", readyz(!separate_admin), builtin);
+  if (!separate_admin) {
+    router.Add(Verb::get, "/metrics", metrics, builtin);
+    return;
+  }
+  admin_router.Add(Verb::get, "/healthz", healthz, builtin);
+  admin_router.Add(Verb::get, "/readyz", readyz(true), builtin);
+  admin_router.Add(Verb::get, "/metrics", metrics, builtin);
 }
 
 }  // namespace
@@ -1046,6 +1115,7 @@ void Server::Run() {
 void Server::Stop() { impl_->Stop(); }
 void Server::Wait() { impl_->Wait(); }
 std::uint16_t Server::port() const { return impl_->port; }
+std::uint16_t Server::admin_port() const { return impl_->admin_port; }
 bool Server::draining() const { return impl_->draining.load(); }
 std::size_t Server::thread_count() const { return impl_->workers.size(); }
 boost::asio::io_context& Server::io_context(std::size_t index) { return impl_->workers.at(index)->ioc; }

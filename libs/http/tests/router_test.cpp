@@ -1,5 +1,7 @@
 // Pieces of libs/http that need no network: router, context, errors, JSON helpers, metrics, URLs.
 
+#include "bookstore/http/router.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -11,7 +13,6 @@
 #include "bookstore/http/context.h"
 #include "bookstore/http/error.h"
 #include "bookstore/http/metrics.h"
-#include "bookstore/http/router.h"
 #include "bookstore/http/server.h"
 
 namespace bookstore::http {
@@ -119,7 +120,8 @@ TEST(RouterRegistration, RejectsBadAndDuplicatePatterns) {
 }
 
 TEST(ContextQuery, DecodesParametersAndValidatesNumbers) {
-  Context ctx(MakeRequest(Verb::get, "/books?q=harry+potter&author=Ana%20Mar%C3%ADa&tag=a&tag=b&limit=5&in_stock=yes"));
+  Context ctx(MakeRequest(Verb::get,
+                          "/books?q=harry+potter&author=Ana%20Mar%C3%ADa&tag=a&tag=b&limit=5&in_stock=yes"));
   EXPECT_EQ(ctx.Query("q"), "harry potter");
   EXPECT_EQ(ctx.Query("author"), "Ana María");
   EXPECT_EQ(ctx.QueryAll("tag"), (std::vector<std::string>{"a", "b"}));
@@ -208,7 +210,8 @@ TEST(MetricsRegistryTest, RendersCountersGaugesAndFunctions) {
   auto& counter = registry.AddCounter("bus_published_total", "Events published", {{"type", "book.created"}});
   counter.Inc();
   counter.Inc(2);
-  EXPECT_EQ(&counter, &registry.AddCounter("bus_published_total", "Events published", {{"type", "book.created"}}));
+  EXPECT_EQ(&counter,
+            &registry.AddCounter("bus_published_total", "Events published", {{"type", "book.created"}}));
   registry.AddGauge("queue_depth", "Depth").Set(5);
   registry.AddGaugeFunction("pool_idle", "Idle", [] { return 1.5; });
   const auto text = registry.Render();
@@ -234,9 +237,9 @@ TEST(UpstreamParse, AcceptsBaseUrlsOnly) {
 }
 
 TEST(ServerOptionsFromEnv, ReadsDefaultsValuesAndFiles) {
-  std::map<std::string, std::string> vars{{"HTTP_PORT", "6001"},           {"HTTP_THREADS", "4"},
-                                          {"HTTP_READ_TIMEOUT", "3s"},     {"HTTP_ACCESS_LOG", "false"},
-                                          {"TLS_CERT_FILE", "/run/cert"},  {"TLS_KEY_FILE", "/run/key"}};
+  std::map<std::string, std::string> vars{{"HTTP_PORT", "6001"},          {"HTTP_THREADS", "4"},
+                                          {"HTTP_READ_TIMEOUT", "3s"},    {"HTTP_ACCESS_LOG", "false"},
+                                          {"TLS_CERT_FILE", "/run/cert"}, {"TLS_KEY_FILE", "/run/key"}};
   std::map<std::string, std::string> files{{"/run/cert", "CERT PEM\n"}, {"/run/key", "KEY PEM\n"}};
   auto lookup = [](const std::map<std::string, std::string>& m) {
     return [&m](const std::string& k) -> std::optional<std::string> {
@@ -247,10 +250,13 @@ TEST(ServerOptionsFromEnv, ReadsDefaultsValuesAndFiles) {
   };
   const char* argv[] = {"test"};
   config::Env env("test", 1, argv, config::Source{lookup(vars), lookup(files)});
-  const auto options = ReadServerOptions(env, 5002);
+  const auto options = ReadServerOptions(env, 5002, 9002);
   EXPECT_TRUE(env.Errors().empty());
   EXPECT_EQ(options.host, "0.0.0.0");
   EXPECT_EQ(options.port, 6001);
+  EXPECT_EQ(options.admin_port, std::optional<std::uint16_t>(9002));
+  EXPECT_EQ(options.admin_host, "0.0.0.0");  // HTTP_HOST's
+  EXPECT_EQ(options.max_connections, 10'000U);
   EXPECT_EQ(options.threads, 4);
   EXPECT_EQ(options.body_limit, 1024U * 1024U);
   EXPECT_EQ(options.read_timeout, std::chrono::seconds(3));
@@ -262,7 +268,7 @@ TEST(ServerOptionsFromEnv, ReadsDefaultsValuesAndFiles) {
   std::map<std::string, std::string> bad{{"HTTP_PORT", "99999"}};
   std::map<std::string, std::string> none;
   config::Env bad_env("test", 1, argv, config::Source{lookup(bad), lookup(none)});
-  const auto defaults = ReadServerOptions(bad_env, 5002);
+  const auto defaults = ReadServerOptions(bad_env, 5002, 9002);
   EXPECT_EQ(bad_env.Errors().size(), 1U);
   EXPECT_EQ(defaults.port, 5002);
 }

@@ -563,6 +563,70 @@ TEST_F(ServerTest, ReadyzTurns503WhileDraining) {
   server.Wait();
 }
 
+TEST_F(ServerTest, AnAdminPortTakesMetricsAndReadinessDetailsOffThePublicPort) {
+  auto options = TestOptions();
+  options.admin_port = 0;
+  Server server(options);
+  AddBookRoutes(server);
+  server.AddReadinessCheck("db", []() -> bool { throw std::runtime_error("db.internal:3306 refused"); });
+  server.Start();
+  ASSERT_NE(server.admin_port(), 0);
+  ASSERT_NE(server.admin_port(), server.port());
+  const auto admin = [&](std::string target) {
+    return Await(client_.Send(Upstream{"127.0.0.1", server.admin_port()},
+                              MakeRequest(Verb::get, std::move(target)), 5s));
+  };
+
+  EXPECT_EQ(Get(server, "/metrics").result(), Status::not_found);
+  const auto public_ready = Get(server, "/readyz");
+  EXPECT_EQ(public_ready.result(), Status::service_unavailable);
+  EXPECT_EQ(JsonOf(public_ready), boost::json::parse(R"({"status":"not ready"})"));  // no internals
+  EXPECT_EQ(Get(server, "/healthz").result(), Status::ok);
+  EXPECT_EQ(Get(server, "/books/7").result(), Status::ok);
+
+  const auto admin_ready = admin("/readyz");
+  EXPECT_EQ(admin_ready.result(), Status::service_unavailable);
+  EXPECT_EQ(JsonOf(admin_ready).at("checks").at("db"), "failed: db.internal:3306 refused");
+  const auto metrics = admin("/metrics");
+  EXPECT_EQ(metrics.result(), Status::ok);
+  EXPECT_NE(metrics.body().find("route=\"/books/{id}\",status=\"200\"} 1"), std::string::npos)
+      << metrics.body();
+  EXPECT_EQ(admin("/healthz").result(), Status::ok);
+  EXPECT_EQ(admin("/books/7").result(), Status::not_found);  // the admin port serves no application route
+}
+
+TEST_F(ServerTest, ConnectionsBeyondTheCapGet503WithRetryAfterWhileTheAdminPortStillAnswers) {
+  auto options = TestOptions();
+  options.max_connections = 2;
+  options.admin_port = 0;
+  Server server(options);
+  AddBookRoutes(server);
+  server.Start();
+  RawConnection first(server.port());
+  RawConnection second(server.port());
+  ASSERT_TRUE(Eventually([&] { return server.connections_open() == 2; }));
+
+  RawConnection third(server.port());
+  third.Send("GET /books/1 HTTP/1.1\r\nHost: test\r\n\r\n");
+  const std::string refused = third.ReadToEnd();
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0U) << refused;
+  EXPECT_NE(refused.find("Retry-After: 1\r\n"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("too many open connections"), std::string::npos) << refused;
+
+  RawConnection admin(server.admin_port());
+  admin.Send("GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+  const std::string metrics = admin.ReadToEnd();
+  EXPECT_EQ(metrics.rfind("HTTP/1.1 200", 0), 0U) << metrics;
+  EXPECT_NE(metrics.find("http_connections_refused_total 1\n"), std::string::npos) << metrics;
+
+  first.Send("GET /books/1 HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(first.ReadToEnd().rfind("HTTP/1.1 200", 0), 0U);  // those within the cap are served
+  ASSERT_TRUE(Eventually([&] { return server.connections_open() == 1; }));
+  RawConnection fourth(server.port());  // room again
+  fourth.Send("GET /books/1 HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(fourth.ReadToEnd().rfind("HTTP/1.1 200", 0), 0U);
+}
+
 TEST_F(ServerTest, GracefulStopFinishesInFlightRequestAndRefusesNewConnections) {
   std::promise<void> entered;
   std::atomic<bool> release{false};

@@ -50,7 +50,8 @@ class Component:
         auth.start()             # again, on the same port
 
     `command` replaces the binary (a list, e.g. a fake server); `{port}` in it is replaced by the port.
-    HTTP_HOST and HTTP_PORT are set unless `env` gives them; `inherit_env` adds the test's environment.
+    HTTP_HOST, HTTP_PORT and HTTP_ADMIN_PORT (the operator's listener: /metrics, /readyz with details)
+    are set unless `env` gives them; `inherit_env` adds the test's environment.
     """
 
     _instances = {}
@@ -60,10 +61,12 @@ class Component:
         self.name = name
         self.host = host
         self.port = port or free_port(host)
+        self.admin_port = free_port(host)
         self.ready_path = ready_path
         self.command = [str(part) for part in (command or [binary_for(name, bin_dir)])]
-        self.env = {"HTTP_HOST": host, "HTTP_PORT": str(self.port)}
+        self.env = {"HTTP_HOST": host, "HTTP_PORT": str(self.port), "HTTP_ADMIN_PORT": str(self.admin_port)}
         self.env.update({k: str(v) for k, v in (env or {}).items()})
+        self.admin_port = int(self.env["HTTP_ADMIN_PORT"])
         self.inherit_env = inherit_env
         number = Component._instances.get(name, 0) + 1
         Component._instances[name] = number
@@ -81,9 +84,20 @@ class Component:
         """Base URL, without a trailing slash."""
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def admin_url(self):
+        """Base URL of the operator's listener (/metrics, /readyz with each check)."""
+        return f"http://{self.host}:{self.admin_port}"
+
     def get(self, path, **kwargs):
         kwargs.setdefault("timeout", 10)
         return requests.get(self.url + path, **kwargs)
+
+    def metrics(self):
+        """The Prometheus text of GET /metrics on the admin port."""
+        response = requests.get(self.admin_url + "/metrics", timeout=10)
+        response.raise_for_status()
+        return response.text
 
     # ------------------------------------------------------------------------------------ lifecycle
 

@@ -6,7 +6,7 @@
 //
 //   int main(int argc, char** argv) {
 //     bookstore::config::Env env("catalog", argc, argv);
-//     auto options = http::ReadServerOptions(env, 5002);
+//     auto options = http::ReadServerOptions(env, 5002, 9002);
 //     env.Finish();
 //     http::Server server(options);
 //     server.Get("/books/{id}", [&](http::Context& ctx) -> http::Awaitable<http::Response> {
@@ -36,6 +36,14 @@
 // Built-in endpoints (GET, bypassing the middleware): /healthz 200 {"status":"ok"} while the process
 // runs; /readyz runs every readiness check (200 {"status":"ready","checks":{"db":"ok"}}, 503
 // {"status":"not ready",...} when one fails or the server is draining); /metrics (Prometheus text).
+// With an admin port (ServerOptions::admin_port) the operator's view moves there: the admin listener
+// serves only /healthz, /readyz with each check's result and /metrics; the public port keeps /healthz
+// and a /readyz that says only ready or not, and has no /metrics (404). Metrics name upstream
+// addresses and check failures name internals: not for whoever reaches the public port.
+//
+// Connections: beyond max_connections open public connections a new one is answered 503 with
+// Retry-After and closed at once, so an overload is visible to the client and costs no session; the
+// admin port does not count, so health checks and scrapes still get through.
 //
 // Graceful shutdown (SIGTERM/SIGINT in Run(), or Stop()): /readyz answers 503 at once; after
 // shutdown_delay (0 by default; a second Stop()/signal skips the rest of it) the listener closes,
@@ -50,6 +58,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,6 +82,11 @@ namespace bookstore::http {
 struct ServerOptions {
   std::string host = "0.0.0.0";
   std::uint16_t port = 0;  // 0 picks a free port (tests); see Server::port()
+  // The operator's listener (see above), on admin_host; 0 picks a free port; none: the built-ins are
+  // all served on the public port.
+  std::optional<std::uint16_t> admin_port;
+  std::string admin_host = "0.0.0.0";
+  std::size_t max_connections = 10'000;
   int threads = 2;
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
@@ -83,19 +97,20 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_delay{0};
   std::chrono::milliseconds readiness_timeout{2'000};
   bool access_log = true;
-  bool handle_signals = true;  // Run() stops on SIGTERM/SIGINT
+  bool handle_signals = true;       // Run() stops on SIGTERM/SIGINT
   std::string tls_certificate_pem;  // certificate chain, PEM text; with the key below: HTTPS only
   std::string tls_private_key_pem;
 };
 
 // Declares and reads (each NAME may also be given as NAME_FILE, see libs/config):
-//   HTTP_HOST (0.0.0.0), HTTP_PORT (default_port), HTTP_THREADS (2), HTTP_BODY_LIMIT (1048576 bytes),
-//   HTTP_HEADER_LIMIT (16384 bytes), HTTP_READ_TIMEOUT (10s), HTTP_IDLE_TIMEOUT (60s),
+//   HTTP_HOST (0.0.0.0), HTTP_PORT (default_port), HTTP_ADMIN_HOST (HTTP_HOST), HTTP_ADMIN_PORT
+//   (default_admin_port; 0 any free port), HTTP_MAX_CONNECTIONS (10000), HTTP_THREADS (2), HTTP_BODY_LIMIT
+//   (1048576 bytes), HTTP_HEADER_LIMIT (16384 bytes), HTTP_READ_TIMEOUT (10s), HTTP_IDLE_TIMEOUT (60s),
 //   HTTP_WRITE_TIMEOUT (10s), HTTP_DRAIN_TIMEOUT (8s), HTTP_SHUTDOWN_DELAY (0s), HTTP_ACCESS_LOG (true),
 //   TLS_CERT and TLS_KEY (PEM text; normally given as TLS_CERT_FILE / TLS_KEY_FILE, file paths; both or
 //   neither).
 // Problems are reported by env.Finish().
-ServerOptions ReadServerOptions(config::Env& env, int default_port);
+ServerOptions ReadServerOptions(config::Env& env, int default_port, int default_admin_port);
 
 class Server {
  public:
@@ -111,7 +126,9 @@ class Server {
   void Post(std::string_view pattern, Handler handler) { Handle(Verb::post, pattern, std::move(handler)); }
   void Put(std::string_view pattern, Handler handler) { Handle(Verb::put, pattern, std::move(handler)); }
   void Patch(std::string_view pattern, Handler handler) { Handle(Verb::patch, pattern, std::move(handler)); }
-  void Delete(std::string_view pattern, Handler handler) { Handle(Verb::delete_, pattern, std::move(handler)); }
+  void Delete(std::string_view pattern, Handler handler) {
+    Handle(Verb::delete_, pattern, std::move(handler));
+  }
   void Use(Middleware middleware);
 
   // A readiness check for /readyz: returns true when ready; false or an exception (its message is shown)
@@ -132,6 +149,8 @@ class Server {
 
   // The bound port (after Start()).
   [[nodiscard]] std::uint16_t port() const;
+  // The bound admin port (after Start()); 0 without an admin listener.
+  [[nodiscard]] std::uint16_t admin_port() const;
   [[nodiscard]] bool draining() const;
   // Number of network threads / their event loops, e.g. to run background coroutines of the component.
   [[nodiscard]] std::size_t thread_count() const;
