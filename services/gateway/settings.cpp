@@ -89,6 +89,12 @@ Settings ReadSettings(config::Env& env) {
   s.hub.max_streams =
       static_cast<std::size_t>(env.Int("EVENTS_MAX_STREAMS", static_cast<std::int64_t>(s.hub.max_streams), 1,
                                        10'000'000, "open /events streams per replica"));
+  s.hub.max_streams_per_client = static_cast<std::size_t>(
+      env.Int("EVENTS_MAX_STREAMS_PER_CLIENT", static_cast<std::int64_t>(s.hub.max_streams_per_client), 1,
+              10'000'000, "open /events streams per client address (more get 429)"));
+  s.hub.max_streams_per_user = static_cast<std::size_t>(
+      env.Int("EVENTS_MAX_STREAMS_PER_USER", static_cast<std::int64_t>(s.hub.max_streams_per_user), 1,
+              10'000'000, "open /events streams per signed-in user (more get 429)"));
   return s;
 }
 

@@ -168,3 +168,36 @@ def test_a_client_that_stops_reading_is_dropped_without_slowing_others(stack):
     finally:
         stalled.close()
         reader.close()
+
+
+def test_one_client_or_one_user_cannot_take_every_stream(stack):
+    """Streams are capped per client address and per user (429, naming the limit), below the replica's
+    cap, so one client cannot lock everyone else out (issue 13, finding 6)."""
+    auth = stack.start_auth()
+    gateway = stack.start_gateway(auth=auth, EVENTS_MAX_STREAMS_PER_CLIENT="3", EVENTS_MAX_STREAMS_PER_USER="2")
+    account = Client(gateway).new_user("Alice")
+    streams = []
+    try:
+        streams = [EventStream(gateway.url + "/events", headers=bearer(account.token)) for _ in range(2)]
+        assert [s.status_code for s in streams] == [200, 200]
+        third = requests.get(gateway.url + "/events", headers=bearer(account.token), timeout=10)
+        assert third.status_code == 429
+        assert problem(third)["detail"] == \
+            "too many live streams for this user (EVENTS_MAX_STREAMS_PER_USER)"
+        assert third.headers["Retry-After"] == "5"
+
+        streams.append(EventStream(gateway.url + "/events"))  # the address's third
+        assert streams[-1].status_code == 200
+        fourth = requests.get(gateway.url + "/events", timeout=10)
+        assert fourth.status_code == 429
+        assert problem(fourth)["detail"] == \
+            "too many live streams from this address (EVENTS_MAX_STREAMS_PER_CLIENT)"
+
+        streams.pop().close()  # closing one frees the slot
+        wait_for(lambda: "gateway_live_streams 2" in gateway.metrics(), timeout=10, message="stream closed")
+        again = EventStream(gateway.url + "/events")
+        streams.append(again)
+        assert again.status_code == 200
+    finally:
+        for stream in streams:
+            stream.close()

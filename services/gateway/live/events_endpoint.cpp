@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "bookstore/http/error.h"
+#include "filters/request_state.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -46,6 +47,32 @@ class Registration {
   std::shared_ptr<LiveStream> stream_;
 };
 
+// The client's address as the client_ip filter found it (the peer's when the filter did not run).
+std::string ClientOf(http::Context& ctx) {
+  if (auto** state = ctx.Get<RequestState*>(kRequestStateAttribute);
+      state != nullptr && !(*state)->client_ip.empty()) {
+    return (*state)->client_ip;
+  }
+  return std::string(ctx.remote_address());
+}
+
+// A cap of this client or user is theirs to lift (429: close a stream); a full replica is everyone's (503).
+void RefuseUnlessOpened(LiveHub::Opened::Refusal refusal) {
+  using Refusal = LiveHub::Opened::Refusal;
+  switch (refusal) {
+    case Refusal::kNone:
+      return;
+    case Refusal::kClientLimit:
+      throw http::TooManyRequests("too many live streams from this address (EVENTS_MAX_STREAMS_PER_CLIENT)",
+                                  5);
+    case Refusal::kUserLimit:
+      throw http::TooManyRequests("too many live streams for this user (EVENTS_MAX_STREAMS_PER_USER)", 5);
+    case Refusal::kFull:
+      break;
+  }
+  throw http::ServiceUnavailable("too many live streams; try again later").WithHeader("Retry-After", "5");
+}
+
 }  // namespace
 
 EventsEndpoint::EventsEndpoint(LiveHub& hub, authn::Authenticator* authenticator, EventsOptions options)
@@ -77,8 +104,10 @@ http::Awaitable<http::Response> EventsEndpoint::Handle(http::Context& ctx) {
       if (auto alive = weak.lock()) alive->timer.cancel();
     });
   };
-  auto stream = hub_.Open(identity ? identity->user_id : 0, identity ? identity->jti : std::string(), wake);
-  if (!stream) throw http::ServiceUnavailable("too many live streams; try again later");
+  auto opened = hub_.Open(identity ? identity->user_id : 0, identity ? identity->jti : std::string(),
+                          ClientOf(ctx), wake);
+  RefuseUnlessOpened(opened.refusal);
+  auto stream = std::move(opened.stream);
   const Registration registration(hub_, stream);
   // A logout that happened between the token check and Open would have found no stream to end.
   if (identity && authenticator_ != nullptr && authenticator_->Revocations().IsRevoked(identity->jti)) {

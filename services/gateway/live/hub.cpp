@@ -11,9 +11,13 @@ namespace bookstore::gateway {
 
 // ---- LiveStream ----
 
-LiveStream::LiveStream(std::int64_t user_id, std::string token_id, std::size_t queue_limit,
-                       std::function<void()> wake)
-    : user_id_(user_id), token_id_(std::move(token_id)), queue_limit_(queue_limit), wake_(std::move(wake)) {}
+LiveStream::LiveStream(std::int64_t user_id, std::string token_id, std::string client,
+                       std::size_t queue_limit, std::function<void()> wake)
+    : user_id_(user_id),
+      token_id_(std::move(token_id)),
+      client_(std::move(client)),
+      queue_limit_(queue_limit),
+      wake_(std::move(wake)) {}
 
 bool LiveStream::Push(SharedText event) {
   bool wake = false;
@@ -70,21 +74,32 @@ LiveHub::LiveHub(Options options)
           http::Metrics().AddCounter("gateway_live_dropped_streams_total",
                                      "Live streams ended because the client fell too far behind")) {}
 
-std::shared_ptr<LiveStream> LiveHub::Open(std::int64_t user_id, std::string token_id,
-                                          std::function<void()> wake) {
-  auto stream =
-      std::make_shared<LiveStream>(user_id, std::move(token_id), options_.queue_limit, std::move(wake));
+LiveHub::Opened LiveHub::Open(std::int64_t user_id, std::string token_id, std::string client,
+                              std::function<void()> wake) {
+  using Refusal = Opened::Refusal;
+  auto stream = std::make_shared<LiveStream>(user_id, std::move(token_id), std::move(client),
+                                             options_.queue_limit, std::move(wake));
   std::lock_guard lock(mutex_);
-  if (streams_.size() >= options_.max_streams) return nullptr;
+  if (streams_.size() >= options_.max_streams) return {nullptr, Refusal::kFull};
+  auto& of_client = per_client_[stream->client()];
+  if (of_client >= options_.max_streams_per_client) return {nullptr, Refusal::kClientLimit};
+  if (user_id != 0 && by_user_.count(user_id) >= options_.max_streams_per_user) {
+    if (of_client == 0) per_client_.erase(stream->client());
+    return {nullptr, Refusal::kUserLimit};
+  }
+  ++of_client;
   streams_.emplace(stream.get(), stream);
   if (user_id != 0) by_user_.emplace(user_id, stream.get());
-  return stream;
+  return {std::move(stream), Refusal::kNone};
 }
 
 void LiveHub::Close(const std::shared_ptr<LiveStream>& stream) {
   if (!stream) return;
   std::lock_guard lock(mutex_);
   if (streams_.erase(stream.get()) == 0) return;
+  if (auto it = per_client_.find(stream->client()); it != per_client_.end() && --it->second == 0) {
+    per_client_.erase(it);
+  }
   if (stream->user_id() == 0) return;
   auto [first, last] = by_user_.equal_range(stream->user_id());
   for (auto it = first; it != last; ++it) {

@@ -10,6 +10,8 @@
 //   read fast enough) is ended ("dropped"), so it can reconnect and reload instead of silently missing
 //   events.
 // - Revoke ends the streams opened with a token id once auth says it is revoked.
+// - Caps: max_streams per replica, and per client address and per user, so that one client cannot take
+//   every stream of the replica from everyone else.
 // Thread-safe: events arrive on the subscriber's thread, streams live on the network threads.
 
 #include <atomic>
@@ -36,10 +38,12 @@ class LiveStream {
 
   // user_id 0: anonymous. `wake` is called (from any thread, outside the stream's lock) when the queue
   // goes from "already looked at" to "something new"; it must make the stream's coroutine call Take().
-  LiveStream(std::int64_t user_id, std::string token_id, std::size_t queue_limit, std::function<void()> wake);
+  LiveStream(std::int64_t user_id, std::string token_id, std::string client, std::size_t queue_limit,
+             std::function<void()> wake);
 
   [[nodiscard]] std::int64_t user_id() const { return user_id_; }
   [[nodiscard]] const std::string& token_id() const { return token_id_; }
+  [[nodiscard]] const std::string& client() const { return client_; }
 
   // Hub side. Push ends the stream with kOverflow instead of queueing beyond the limit.
   // Returns false when this push overflowed the queue (the stream is ended now).
@@ -58,6 +62,7 @@ class LiveStream {
 
   const std::int64_t user_id_;
   const std::string token_id_;
+  const std::string client_;
   const std::size_t queue_limit_;
   const std::function<void()> wake_;
   std::mutex mutex_;
@@ -69,8 +74,17 @@ class LiveStream {
 class LiveHub {
  public:
   struct Options {
-    std::size_t queue_limit = 256;     // events waiting per client before it is dropped
-    std::size_t max_streams = 10'000;  // per replica; more get 503
+    std::size_t queue_limit = 256;            // events waiting per client before it is dropped
+    std::size_t max_streams = 10'000;         // per replica; more get 503
+    std::size_t max_streams_per_client = 32;  // per client address (an office behind one NAT shares it)
+    std::size_t max_streams_per_user = 8;     // per signed-in user, whatever the address
+  };
+
+  // A stream, or why none was opened.
+  struct Opened {
+    enum class Refusal { kNone, kFull, kClientLimit, kUserLimit };
+    std::shared_ptr<LiveStream> stream;  // null when refused
+    Refusal refusal = Refusal::kNone;
   };
 
   struct Stats {
@@ -82,8 +96,9 @@ class LiveHub {
 
   explicit LiveHub(Options options);
 
-  // A new stream, or nullptr when max_streams are open.
-  std::shared_ptr<LiveStream> Open(std::int64_t user_id, std::string token_id, std::function<void()> wake);
+  // A new stream of `client` (its address), signed in as user_id (0: anonymous) with token_id; refused
+  // when a cap is reached.
+  Opened Open(std::int64_t user_id, std::string token_id, std::string client, std::function<void()> wake);
   void Close(const std::shared_ptr<LiveStream>& stream);
 
   // Routes one bus event (book.* to all, order.* to its owner; other types are ignored).
@@ -102,6 +117,7 @@ class LiveHub {
   mutable std::mutex mutex_;
   std::unordered_map<LiveStream*, std::shared_ptr<LiveStream>> streams_;
   std::unordered_multimap<std::int64_t, LiveStream*> by_user_;
+  std::unordered_map<std::string, std::size_t> per_client_;  // open streams by client address
   std::atomic<std::uint64_t> events_{0};
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> dropped_{0};

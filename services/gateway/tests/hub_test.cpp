@@ -28,8 +28,8 @@ struct Client {
   std::atomic<int> wakes{0};
   std::shared_ptr<LiveStream> stream;
 
-  Client(LiveHub& hub, std::int64_t user_id, std::string jti = {}) {
-    stream = hub.Open(user_id, std::move(jti), [this] { ++wakes; });
+  Client(LiveHub& hub, std::int64_t user_id, std::string jti = {}, std::string address = "192.0.2.1") {
+    stream = hub.Open(user_id, std::move(jti), std::move(address), [this] { ++wakes; }).stream;
   }
   std::vector<std::string> Received() {
     std::vector<std::string> texts;
@@ -116,13 +116,34 @@ TEST(LiveHubTest, MaxStreamsIsEnforcedAndClosingFreesASlot) {
   LiveHub hub({.queue_limit = 8, .max_streams = 2});
   Client a(hub, 0);
   Client b(hub, 7);
-  EXPECT_EQ(hub.Open(0, {}, {}), nullptr);
+  const auto refused = hub.Open(0, {}, "198.51.100.9", {});
+  EXPECT_EQ(refused.stream, nullptr);
+  EXPECT_EQ(refused.refusal, LiveHub::Opened::Refusal::kFull);
   hub.Close(b.stream);
   EXPECT_EQ(hub.GetStats().streams, 1U);
-  EXPECT_NE(hub.Open(0, {}, {}), nullptr);
+  EXPECT_NE(hub.Open(0, {}, "198.51.100.9", {}).stream, nullptr);
   // A closed stream gets nothing more.
   hub.Publish(MakeTestEvent("order.paid", R"({"user_id":7})"));
   EXPECT_TRUE(b.Received().empty());
+}
+
+TEST(LiveHubTest, OneAddressOrOneUserCannotTakeEveryStream) {
+  using Refusal = LiveHub::Opened::Refusal;
+  LiveHub hub({.max_streams = 100, .max_streams_per_client = 3, .max_streams_per_user = 2});
+  std::vector<std::unique_ptr<Client>> mine;
+  for (int i = 0; i < 3; ++i) mine.push_back(std::make_unique<Client>(hub, 0, "", "203.0.113.5"));
+  EXPECT_EQ(hub.Open(0, {}, "203.0.113.5", {}).refusal, Refusal::kClientLimit);
+  EXPECT_NE(hub.Open(0, {}, "203.0.113.6", {}).stream, nullptr);  // another address still gets one
+
+  const Client first(hub, 7, "jti-1", "198.51.100.1");
+  const Client second(hub, 7, "jti-2", "198.51.100.2");
+  EXPECT_EQ(hub.Open(7, "jti-3", "198.51.100.3", {}).refusal, Refusal::kUserLimit);  // from any address
+  EXPECT_NE(hub.Open(8, "jti-4", "198.51.100.3", {}).stream, nullptr);               // another user may
+
+  hub.Close(mine.front()->stream);  // closing frees the address's slot
+  EXPECT_NE(hub.Open(0, {}, "203.0.113.5", {}).stream, nullptr);
+  hub.Close(first.stream);
+  EXPECT_NE(hub.Open(7, "jti-5", "198.51.100.3", {}).stream, nullptr);
 }
 
 TEST(LiveHubTest, UserIdMayBeAString) {
