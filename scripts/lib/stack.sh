@@ -46,6 +46,8 @@ stack_prepare_secrets() {
     ensure_secret "$(stack_secret_file "db_${service}_password")" >/dev/null
   done
   (umask 077 && printf '%s\n' "$amqp_url" >"$(stack_secret_file amqp_url)")
+  # web proves to the gateway that it is web (X-Proxy-Secret): every local client shares its 127.0.0.1.
+  ensure_secret "$(stack_secret_file proxy_secret)" >/dev/null
   local keys
   keys=$(stack_secret_file jwt_keys)
   if [[ ! -s "$keys" ]]; then
@@ -107,13 +109,14 @@ stack_component_env() {
     gateway)
       COMPONENT_ENV+=(
         AUTH_URLS="$(stack_url auth)" CATALOG_URLS="$(stack_url catalog)" ORDERS_URLS="$(stack_url orders)"
-        # web calls from 127.0.0.1 and passes its user's address on in X-Forwarded-For.
-        TRUSTED_PROXIES=127.0.0.1
+        # web calls from 127.0.0.1 and passes its user's address on in X-Forwarded-For; since every local
+        # client comes from 127.0.0.1 too, web also proves itself with the shared proxy secret.
+        TRUSTED_PROXIES=127.0.0.1 TRUSTED_PROXY_SECRET_FILE="$(stack_secret_file proxy_secret)"
         AMQP_URL_FILE="$(stack_secret_file amqp_url)"
       )
       ;;
     web)
-      COMPONENT_ENV+=(GATEWAY_URLS="$(stack_url gateway)")
+      COMPONENT_ENV+=(GATEWAY_URLS="$(stack_url gateway)" GATEWAY_PROXY_SECRET_FILE="$(stack_secret_file proxy_secret)")
       ;;
   esac
   local var prefix upper=${name^^}

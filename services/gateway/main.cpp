@@ -102,7 +102,7 @@ int Run(const Settings& settings) {
   server_options.access_log = false;  // the access_log filter writes the line, with upstream and client ip
   http::Server server(server_options);
   server.Use(AccessLogFilter(settings.server.access_log));
-  server.Use(ClientIpFilter(trusted_proxies));
+  server.Use(ClientIpFilter(trusted_proxies, settings.trusted_proxy_secret));
   server.Use(rate_limiter.Filter());
   server.Use(AuthnFilter(authenticator.get()));
   if (cache) server.Use(cache->Filter());

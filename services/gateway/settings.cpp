@@ -56,6 +56,10 @@ Settings ReadSettings(config::Env& env) {
   s.trusted_proxies = env.List("TRUSTED_PROXIES", "",
                                "IPs or CIDR ranges of proxies whose X-Forwarded-For is believed (e.g. "
                                "10.0.0.0/8,192.168.1.5); empty: the peer address is the client");
+  s.trusted_proxy_secret = env.Secret(
+      "TRUSTED_PROXY_SECRET", "",
+      "what a trusted proxy must also send in X-Proxy-Secret before its X-Forwarded-For is believed "
+      "(web's GATEWAY_PROXY_SECRET); needed where clients share the proxy's address");
   s.limits.login_failures_per_email =
       ReadLimit(env, "LOGIN_FAILURES_PER_EMAIL", "LOGIN_FAILURES_PER_EMAIL_WINDOW",
                 s.limits.login_failures_per_email, "failed logins for one email from all addresses together");

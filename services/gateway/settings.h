@@ -41,6 +41,7 @@ struct Settings {
   bus::Options bus;
 
   std::vector<std::string> trusted_proxies;  // IPs and CIDR ranges allowed to set X-Forwarded-For
+  std::string trusted_proxy_secret;          // what they must also present in X-Proxy-Secret ("": nothing)
   RateLimits limits;
   ResponseCacheOptions response_cache;
 

@@ -39,7 +39,7 @@ int Run(const Settings& settings) {
   const Renderer renderer;
   const AssetCatalog assets;
   http::Client client(settings.client);
-  GatewayApi api(client, settings.gateway_urls, settings.gateway_timeout);
+  GatewayApi api(client, settings.gateway_urls, settings.gateway_timeout, settings.gateway_proxy_secret);
   const WebDeps deps{.api = api, .renderer = renderer, .assets = assets, .sealer = sealer};
 
   http::Server server(settings.server);

@@ -11,6 +11,10 @@ Settings ReadSettings(config::Env& env) {
   s.gateway_urls = env.List("GATEWAY_URLS", "http://127.0.0.1:5000",
                             "gateway replicas: base URLs, comma-separated (round robin), or one host name "
                             "that resolves to every replica (http://tasks.gateway:5000)");
+  s.gateway_proxy_secret =
+      env.Secret("GATEWAY_PROXY_SECRET", "",
+                 "sent to the gateway in X-Proxy-Secret with the client's address (X-Forwarded-For): the "
+                 "gateway's TRUSTED_PROXY_SECRET, so that it believes the address");
   s.gateway_timeout = env.Duration("GATEWAY_TIMEOUT", s.gateway_timeout,
                                    "one call to the gateway, connecting included (then an error page)");
   s.client.connect_timeout = env.Duration("GATEWAY_CONNECT_TIMEOUT", std::chrono::milliseconds(2'000),

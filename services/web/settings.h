@@ -19,6 +19,7 @@ struct Settings {
   std::string log_level = "info";
   std::vector<std::string> gateway_urls;
   std::chrono::milliseconds gateway_timeout{10'000};
+  std::string gateway_proxy_secret;  // sent in X-Proxy-Secret: proves to the gateway that this is web
   http::ClientOptions client;
   // Comma-separated session keys; the first seals. Empty: a random key per process (sessions do not
   // survive a restart and are not shared between replicas).

@@ -1,6 +1,8 @@
 """Rate limits of the gateway in front of the real auth service: brute force on logins, registrations,
 and which client address counts (X-Forwarded-For only from trusted proxies)."""
 
+import secrets
+
 import requests
 
 from support import wait_for
@@ -159,3 +161,37 @@ def test_auth_itself_limits_failed_logins_per_account_across_replicas(stack):
     for attempt in range(3):
         assert Client(second).login(nobody, password=f"guess-{attempt}").status_code == 401
     assert_throttled(Client(first).login(nobody, password="guess-3"))
+
+
+def test_where_clients_share_the_proxy_address_only_the_proxy_secret_makes_forwarded_for_believed(stack):
+    """Issue 13, finding 2: on one host web and every other local client come from 127.0.0.1, so that
+    address alone cannot make X-Forwarded-For believed; web presents the shared secret as well."""
+    secret = secrets.token_hex(16)
+    auth = stack.start_auth()
+    catalog = stack.start_fake("catalog")
+    gateway = stack.start_gateway(auth=auth, catalog=catalog, TRUSTED_PROXIES="127.0.0.1", TRUSTED_PROXY_SECRET=secret,
+                                  LOGIN_FAILURES_PER_EMAIL="100", LOGIN_FAILURES_PER_IP="2")
+    user = Client(gateway).new_user("Heidi").email
+
+    def login(address, password=PASSWORD, **headers):
+        return Client(gateway).login(user, password=password, headers={"X-Forwarded-For": address, **headers})
+
+    # A local client that picks its own address still spends its own (127.0.0.1's) budget.
+    for i in range(2):
+        assert login(f"203.0.113.{i}", password="wrong").status_code == 401
+    assert_throttled(login("203.0.113.99"))
+    assert_throttled(login("203.0.113.98", **{"X-Proxy-Secret": "a guess"}))
+    # With the secret, as web sends it, the forwarded address is the client.
+    assert login("198.51.100.1", **{"X-Proxy-Secret": secret}).status_code == 200
+
+    # The services are told the chain, never the secret.
+    seen = requests.get(gateway.url + "/books", headers={"X-Forwarded-For": "198.51.100.7", "X-Proxy-Secret": secret},
+                        timeout=10).json()["headers"]
+    assert seen["x-forwarded-for"] == "198.51.100.7, 127.0.0.1"
+    assert "x-proxy-secret" not in seen
+
+    # web proves itself: its client's address reaches the gateway's access log.
+    web = stack.start_web(gateway=gateway, GATEWAY_PROXY_SECRET=secret, TRUSTED_PROXIES="127.0.0.1")
+    requests.get(web.url + "/books", headers={"X-Forwarded-For": "198.51.100.42"}, timeout=10)
+    wait_for(lambda: '"client_ip":"198.51.100.42"' in gateway.log_text(), timeout=10,
+             message="web's client in the gateway's access log")

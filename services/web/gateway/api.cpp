@@ -86,8 +86,8 @@ std::string ClientAddress(const http::Context& ctx) {
 }
 
 GatewayApi::GatewayApi(http::Client& client, const std::vector<std::string>& urls,
-                       std::chrono::milliseconds timeout)
-    : client_(client), timeout_(timeout) {
+                       std::chrono::milliseconds timeout, std::string proxy_secret)
+    : client_(client), timeout_(timeout), proxy_secret_(std::move(proxy_secret)) {
   for (const auto& url : urls) {
     upstreams_.push_back(http::Upstream::Parse(url));
   }
@@ -106,13 +106,19 @@ std::vector<const http::Upstream*> GatewayApi::Rotation() const {
   return order;
 }
 
+void GatewayApi::SetForwardingHeaders(http::Request& request, const http::Context& ctx,
+                                      const std::string& client_address) const {
+  request.set("X-Request-ID", ctx.request_id());
+  request.set("X-Forwarded-For", client_address);
+  if (!proxy_secret_.empty()) request.set("X-Proxy-Secret", proxy_secret_);
+}
+
 http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Context& ctx) {
   const auto replicas = Rotation();
   for (std::size_t attempt = 0;; ++attempt) {
     http::Request request{call.method, call.target, 11};
     request.set(http::Field::accept, "application/json");
-    request.set("X-Request-ID", ctx.request_id());
-    request.set("X-Forwarded-For", ClientAddress(ctx));
+    SetForwardingHeaders(request, ctx, ClientAddress(ctx));
     if (!call.token.empty()) {
       request.set(http::Field::authorization, "Bearer " + call.token);
     }
@@ -156,8 +162,7 @@ http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& 
   for (std::size_t attempt = 0;; ++attempt) {
     http::Request request{http::Verb::get, "/events", 11};
     request.set(http::Field::accept, "text/event-stream");
-    request.set("X-Request-ID", ctx.request_id());
-    request.set("X-Forwarded-For", client_address);
+    SetForwardingHeaders(request, ctx, client_address);
     if (!token.empty()) {
       request.set(http::Field::authorization, "Bearer " + token);
     }

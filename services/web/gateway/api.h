@@ -82,8 +82,10 @@ struct ApiResult {
 
 class GatewayApi {
  public:
-  // Throws std::invalid_argument for a malformed URL or an empty list.
-  GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout);
+  // Throws std::invalid_argument for a malformed URL or an empty list. A non-empty proxy_secret goes with
+  // every call (X-Proxy-Secret), so the gateway believes the client address web passes on.
+  GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout,
+             std::string proxy_secret = {});
 
   // Sends the call with the request's id and client address (X-Request-ID, X-Forwarded-For).
   http::Awaitable<ApiResult> Call(const ApiCall& call, const http::Context& ctx);
@@ -101,10 +103,14 @@ class GatewayApi {
  private:
   // The replicas in round-robin order starting from the next one.
   [[nodiscard]] std::vector<const http::Upstream*> Rotation() const;
+  // X-Request-ID, X-Forwarded-For and X-Proxy-Secret of a call made for `ctx`'s client.
+  void SetForwardingHeaders(http::Request& request, const http::Context& ctx,
+                            const std::string& client_address) const;
 
   http::Client& client_;
   std::vector<http::Upstream> upstreams_;
   std::chrono::milliseconds timeout_;
+  std::string proxy_secret_;
   mutable std::atomic<std::size_t> next_{0};
 };
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "bookstore/auth/shared_secret.h"
 #include "filters/request_state.h"
 
 namespace bookstore::gateway {
@@ -60,13 +61,22 @@ std::string ForwardedForUpstream(std::string_view peer, std::string_view forward
   return chain;
 }
 
-http::Middleware ClientIpFilter(const CidrSet& trusted) {
-  return [&trusted](http::Context& ctx, http::Next next) -> http::Awaitable<http::Response> {
+http::Middleware ClientIpFilter(const CidrSet& trusted, std::string proxy_secret) {
+  return [&trusted, secret = std::move(proxy_secret)](http::Context& ctx,
+                                                      http::Next next) -> http::Awaitable<http::Response> {
+    static const CidrSet kNobody;
     auto& request = ctx.request();
     std::string_view forwarded;
     if (const auto it = request.find(kForwardedFor); it != request.end()) forwarded = it->value();
-    StateOf(ctx).client_ip = ResolveClientIp(ctx.remote_address(), forwarded, trusted);
-    request.set(kForwardedFor, ForwardedForUpstream(ctx.remote_address(), forwarded, trusted));
+    const CidrSet* believed = &trusted;
+    if (!secret.empty()) {
+      const auto presented = request.find(kProxySecretHeader);
+      const bool proven = presented != request.end() && auth::SharedSecretMatches(presented->value(), secret);
+      if (!proven) believed = &kNobody;
+      request.erase(kProxySecretHeader);
+    }
+    StateOf(ctx).client_ip = ResolveClientIp(ctx.remote_address(), forwarded, *believed);
+    request.set(kForwardedFor, ForwardedForUpstream(ctx.remote_address(), forwarded, *believed));
     co_return co_await next(ctx);
   };
 }

@@ -6,6 +6,10 @@
 // the first entry that is not itself a trusted proxy is the client (anything further left could have been
 // written by the client). The header the services receive is rewritten the same way: the chain stays only
 // when the peer is trusted, and the peer is appended.
+//
+// An address alone proves little where clients share it with the proxy (on one host every local client
+// comes from 127.0.0.1, as web does). With a proxy secret (TRUSTED_PROXY_SECRET) a trusted peer must also
+// present it in X-Proxy-Secret, as web does (GATEWAY_PROXY_SECRET); the header never goes upstream.
 
 #include <string>
 #include <string_view>
@@ -22,8 +26,10 @@ std::string ResolveClientIp(std::string_view peer, std::string_view forwarded_fo
 std::string ForwardedForUpstream(std::string_view peer, std::string_view forwarded_for,
                                  const CidrSet& trusted);
 
+inline constexpr std::string_view kProxySecretHeader = "X-Proxy-Secret";
+
 // Stores the client address in the request state (filters/request_state.h). `trusted` must outlive the
-// server.
-http::Middleware ClientIpFilter(const CidrSet& trusted);
+// server; an empty `proxy_secret` requires none.
+http::Middleware ClientIpFilter(const CidrSet& trusted, std::string proxy_secret);
 
 }  // namespace bookstore::gateway
