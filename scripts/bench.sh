@@ -74,6 +74,11 @@ NGINX_DIR="$BENCH_RUN_DIR/nginx"
 NGINX_PID_FILE="$NGINX_DIR/nginx.pid"
 # The data set is fixed: no admin account from the caller's environment.
 unset BOOKSTORE_ADMIN_EMAIL BOOKSTORE_ADMIN_PASSWORD
+# The saga scenarios are a few buyers placing thousands of orders each, never paying: far past the
+# per-user limits a real buyer meets (ORDER_MAX_UNPAID_*, ORDER_RATE_LIMIT), which are lifted here.
+export BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_ORDERS=${BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_ORDERS:-1000000000}
+export BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_COPIES=${BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_COPIES:-1000000000}
+export BOOKSTORE_ENV_ORDERS_ORDER_RATE_LIMIT=${BOOKSTORE_ENV_ORDERS_ORDER_RATE_LIMIT:-1000000000}
 
 build=1 keep=0 stop_only=0
 run_args=()

@@ -132,6 +132,9 @@ swarm_verify() {
   stack_verify "$stack" "$@"
 }
 
+# The tests' buyers place hundreds of orders each, unpaid: past the per-user order limits, lifted here.
+TEST_STACK_SETTINGS=(ORDER_MAX_UNPAID_ORDERS=1000000000 ORDER_MAX_UNPAID_COPIES=1000000000 ORDER_RATE_LIMIT=1000000000)
+
 # The live-swarm tests: a stack of their own, on free ports, removed (with its data) afterwards.
 swarm_test() {
   if [[ "${1:-}" == --nodes ]]; then
@@ -145,6 +148,7 @@ swarm_test() {
   engine_running || started_engine=1
   engine_start
   swarm_init
+  STACK_SETTING_VARIABLES=("${TEST_STACK_SETTINGS[@]}")
   gateway_port=$(free_port 15000)
   web_port=$(free_port 18080)
   # In a subshell: a deployment that fails (die) still gets its stack removed below.
@@ -178,6 +182,7 @@ swarm_test_nodes() {
   engine_running || started_engine=1
   engine_start
   build_images "$binaries"
+  STACK_SETTING_VARIABLES=("${TEST_STACK_SETTINGS[@]}")
   (
     nodes_up "$count"
     nodes_deploy "$SWARM_TEST_STACK"

@@ -159,6 +159,8 @@ hash_of() {
 # settings); images that exist already are not built again.
 declare -A IMAGE_TAGS
 STACK_IMAGE_VARIABLES=()
+# NAME=value settings the stack file reads as ${NAME:-default} (the tests lift the per-user order limits).
+STACK_SETTING_VARIABLES=()
 build_images() {
   local binaries=$1 context="$SWARM_DIR/context" component image started docker_dir
   ensure_base_image
@@ -227,7 +229,7 @@ stack_deploy() {
   say "deploying stack $stack (gateway on port $gateway_port, web on $web_port)"
   started=$(now_ms)
   (cd "$BS_ROOT/deploy/swarm" &&
-    env "${STACK_IMAGE_VARIABLES[@]}" GATEWAY_PORT="$gateway_port" WEB_PORT="$web_port" \
+    env "${STACK_IMAGE_VARIABLES[@]}" "${STACK_SETTING_VARIABLES[@]}" GATEWAY_PORT="$gateway_port" WEB_PORT="$web_port" \
       INTERNAL_SUBNET="$subnet" SECRETS_PREFIX="$prefix" LOG_LEVEL="${BOOKSTORE_LOG_LEVEL:-info}" \
       "$DOCKER" stack deploy --prune -c docker-stack.yml "$stack" >"$SWARM_DIR/deploy-$stack.log" 2>&1) ||
     { cat "$SWARM_DIR/deploy-$stack.log" >&2; die "docker stack deploy failed"; }

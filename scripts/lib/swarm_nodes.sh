@@ -84,7 +84,9 @@ nodes_deploy() {
   docker_ exec "$(node_name 1)" sed -i '/driver_opts: {encrypted: "true"}/d' "$stack_dir/docker-stack.yml"
   DOCKER="$NODES_DIR/docker-node1" create_secrets "$stack"
   local variables=() variable
-  for variable in "${STACK_IMAGE_VARIABLES[@]}" SECRETS_PREFIX="$stack"; do variables+=(-e "$variable"); done
+  for variable in "${STACK_IMAGE_VARIABLES[@]}" "${STACK_SETTING_VARIABLES[@]}" SECRETS_PREFIX="$stack"; do
+    variables+=(-e "$variable")
+  done
   docker_ exec -w "$stack_dir" "${variables[@]}" \
     "$(node_name 1)" docker stack deploy -c docker-stack.yml "$stack" >"$SWARM_DIR/deploy-nodes.log" 2>&1 ||
     { cat "$SWARM_DIR/deploy-nodes.log" >&2; die "deploying on the nodes failed"; }

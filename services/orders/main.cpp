@@ -42,6 +42,7 @@ struct Settings {
   milliseconds confirm_timeout{3000};
   milliseconds payment_timeout{15 * 60 * 1000};
   milliseconds sweep_interval{5000};
+  OrderLimits limits;
 };
 
 Settings ReadSettings(config::Env& env) {
@@ -59,6 +60,16 @@ Settings ReadSettings(config::Env& env) {
                                    "is cancelled (reason payment_timeout) and its stock goes back");
   s.sweep_interval = env.Duration("ORDER_SWEEP_INTERVAL", s.sweep_interval,
                                   "how often unpaid orders past ORDER_PAYMENT_TIMEOUT are looked for");
+  s.limits.max_unpaid_orders =
+      env.Int("ORDER_MAX_UNPAID_ORDERS", s.limits.max_unpaid_orders, 1, 1'000'000,
+              "orders one user may have pending or awaiting payment at once (more: 409)");
+  s.limits.max_unpaid_copies_per_book =
+      env.Int("ORDER_MAX_UNPAID_COPIES", s.limits.max_unpaid_copies_per_book, 1, 1'000'000,
+              "copies of one book one user may hold in unpaid orders (more: 409)");
+  s.limits.max_orders_per_window =
+      env.Int("ORDER_RATE_LIMIT", s.limits.max_orders_per_window, 1, 1'000'000'000,
+              "orders one user may place per ORDER_RATE_WINDOW (more: 429)");
+  s.limits.window = env.Duration("ORDER_RATE_WINDOW", s.limits.window, "the window of ORDER_RATE_LIMIT");
   return s;
 }
 
@@ -77,7 +88,8 @@ int Run(const Settings& settings) {
 
   http::Server server(settings.server);
   server.Use(handlers::MapDomainErrors());
-  const handlers::Deps deps{pool, relay, authenticator, notifier, *payments, settings.confirm_timeout};
+  const handlers::Deps deps{
+      pool, relay, authenticator, notifier, *payments, settings.confirm_timeout, settings.limits};
   handlers::AddOrderRoutes(server, deps);
   handlers::AddPaymentRoutes(server, deps);
   handlers::AddDeliveryRoutes(server, deps);

@@ -45,9 +45,18 @@ Error ConnectionError(MYSQL* mysql, std::string_view what) {
 }
 
 Error StatementError(MYSQL_STMT* stmt, std::string_view sql) {
-  return {mysql_stmt_errno(stmt), std::string("MariaDB error ") + std::to_string(mysql_stmt_errno(stmt)) +
-                                      " (" + mysql_stmt_sqlstate(stmt) + "): " + mysql_stmt_error(stmt) +
-                                      " [in: " + Shorten(sql) + "]"};
+  unsigned code = mysql_stmt_errno(stmt);
+  std::string state = mysql_stmt_sqlstate(stmt);
+  std::string message = mysql_stmt_error(stmt);
+  // An error while streaming rows (a deadlock found by a locking read, a lost connection) is recorded on
+  // the connection, not the statement: without this it read as error 0, neither retryable nor lost.
+  if (code == 0 && stmt->mysql != nullptr) {
+    code = mysql_errno(stmt->mysql);
+    state = mysql_sqlstate(stmt->mysql);
+    message = mysql_error(stmt->mysql);
+  }
+  return {code, std::string("MariaDB error ") + std::to_string(code) + " (" + state + "): " + message +
+                    " [in: " + Shorten(sql) + "]"};
 }
 
 unsigned TimeoutSeconds(std::chrono::milliseconds ms) {

@@ -151,11 +151,15 @@ class OrderRoutes {
     bool same_key_raced = false;
     try {
       placement = co_await deps_.pool.Transact([&](db::Connection& c) -> Placement {
+        repository::LockPlacer(c, caller.user_id);
         if (key) {
           if (auto replay = FindReplay(c, caller.user_id, *key, fingerprint)) {
             return *replay;
           }
         }
+        CheckOrderLimits(deps_.limits, repository::UnpaidHoldingsOf(c, caller.user_id),
+                         repository::CountOrdersPlacedWithin(c, caller.user_id, deps_.limits.window),
+                         request);
         return Insert(c, caller, request, key, fingerprint, traceparent);
       });
     } catch (const db::Error& e) {

@@ -4,7 +4,8 @@
 //   handlers/payments.cpp  POST /orders/{id}/pay
 //   handlers/delivery.cpp  GET /delivery-providers, POST /orders/{id}/delivery
 //   handlers/errors.cpp    domain exceptions -> HTTP, in one place
-// Checks run in this order: 401 (no or bad token), 400 (body, parameters, headers), 404, 403, 409.
+// Checks run in this order: 401 (no or bad token), 400 (body, parameters, headers), 404, 403, 409; POST
+// /orders checks its limits (409 a holding, 429 the rate) before it looks at the books.
 
 #include <chrono>
 
@@ -12,6 +13,7 @@
 #include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
+#include "domain/order_limits.h"
 #include "domain/payment.h"
 #include "events/outcome_notifier.h"
 
@@ -25,13 +27,17 @@ struct Deps {
   PaymentProvider& payments;
   // How long POST /orders waits for catalog's answer before answering 202 (ORDER_CONFIRM_TIMEOUT).
   std::chrono::milliseconds confirm_timeout{3000};
+  // Caps on what one user holds unpaid and on how fast they place orders (ORDER_MAX_UNPAID_*,
+  // ORDER_RATE_*).
+  OrderLimits limits;
 };
 
 void AddOrderRoutes(http::Server& server, const Deps& deps);
 void AddPaymentRoutes(http::Server& server, const Deps& deps);
 void AddDeliveryRoutes(http::Server& server, const Deps& deps);
 
-// ValidationError -> 400 naming the field; a lost database connection -> 503. http::Error passes
+// ValidationError -> 400 naming the field; OrderLimitExceeded -> 409 (a holding) or 429 with Retry-After
+// (the rate), naming the setting in "limit"; a lost database connection -> 503. http::Error passes
 // through; anything else is the server's 500.
 http::Middleware MapDomainErrors();
 

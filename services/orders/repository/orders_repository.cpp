@@ -1,5 +1,6 @@
 #include "repository/orders_repository.h"
 
+#include <set>
 #include <stdexcept>
 
 #include "bookstore/money/money.h"
@@ -227,6 +228,35 @@ bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderSta
               "WHERE id = ? AND status = ?",
               {std::string(StatusName(to)), reason, id, std::string(StatusName(from))})
              .affected_rows == 1;
+}
+
+void LockPlacer(db::Connection& c, std::int64_t user_id) {
+  c.Execute("INSERT INTO order_placers (user_id) VALUES (?) ON DUPLICATE KEY UPDATE user_id = user_id",
+            {user_id});
+}
+
+UnpaidHoldings UnpaidHoldingsOf(db::Connection& c, std::int64_t user_id) {
+  const auto rows = c.Query(
+      "SELECT o.id, i.book_id, i.quantity FROM orders o JOIN order_items i ON i.order_id = o.id "
+      "WHERE o.user_id = ? AND o.status IN ('pending', 'awaiting_payment')",
+      {user_id});
+  UnpaidHoldings held;
+  std::set<std::int64_t> orders;
+  for (const db::Row& row : rows) {
+    orders.insert(row.Int(0));
+    held.copies_by_book[row.Int(1)] += row.Int(2);
+  }
+  held.orders = static_cast<std::int64_t>(orders.size());
+  return held;
+}
+
+std::int64_t CountOrdersPlacedWithin(db::Connection& c, std::int64_t user_id,
+                                     std::chrono::milliseconds window) {
+  const auto row = c.QueryOne(
+      "SELECT COUNT(*) FROM orders WHERE user_id = ? "
+      "AND created_at >= UTC_TIMESTAMP(3) - INTERVAL ? MICROSECOND",
+      {user_id, static_cast<std::int64_t>(window.count()) * 1000});
+  return row ? row->Int(0) : 0;
 }
 
 std::vector<OrderRef> LockUnpaidOrdersWithBook(db::Connection& c, std::int64_t book_id) {

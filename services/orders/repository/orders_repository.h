@@ -13,6 +13,7 @@
 #include "bookstore/db/db.h"
 #include "domain/event_data.h"
 #include "domain/order.h"
+#include "domain/order_limits.h"
 #include "domain/order_request.h"
 #include "domain/order_state.h"
 
@@ -77,6 +78,19 @@ struct OrderRef {
   OrderStatus status = OrderStatus::kPending;
   std::optional<std::string> reason;
 };
+
+// Locks the user's row in order_placers (made on their first order) until the transaction ends: another
+// placement by the same user waits here, so two at once cannot both pass the limits; other users' do not
+// wait. Must come before the transaction's first read, so that its reads see what the one it waited for
+// committed.
+void LockPlacer(db::Connection& c, std::int64_t user_id);
+
+// The user's unpaid orders (pending or awaiting_payment) and the copies of each book in them.
+UnpaidHoldings UnpaidHoldingsOf(db::Connection& c, std::int64_t user_id);
+
+// Orders the user placed within `window` up to now, whatever became of them.
+std::int64_t CountOrdersPlacedWithin(db::Connection& c, std::int64_t user_id,
+                                     std::chrono::milliseconds window);
 
 // The orders holding `book_id` that are not paid yet (pending or awaiting_payment), locked, in id order.
 std::vector<OrderRef> LockUnpaidOrdersWithBook(db::Connection& c, std::int64_t book_id);

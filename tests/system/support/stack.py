@@ -91,6 +91,12 @@ def urls(replicas):
     return ",".join(replica.url for replica in replicas)
 
 
+# Tests place many orders as one user and leave them unpaid; the per-user limits of orders
+# (domain/order_limits.h) have tests of their own (test_orders_limits.py), which set them.
+ORDERS_WITHOUT_LIMITS = {"ORDER_MAX_UNPAID_ORDERS": 1_000_000, "ORDER_MAX_UNPAID_COPIES": 1_000_000,
+                         "ORDER_RATE_LIMIT": 1_000_000_000}
+
+
 class Stack:
     """The components of one test (or one test module) and what they share. Nothing runs until a start_*
     call; databases are made when a service first needs one."""
@@ -143,6 +149,8 @@ class Stack:
                         "ORDERS_URLS": urls(self.replicas["orders"])})
         if service == "web":
             env.update({"GATEWAY_URLS": urls(self.replicas["gateway"]), "WEB_SESSION_KEY": self.session_key})
+        if service == "orders":
+            env.update(ORDERS_WITHOUT_LIMITS)
         env.update(settings)
         return {key: str(value) for key, value in env.items() if value is not None}
 
