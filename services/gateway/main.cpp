@@ -38,7 +38,11 @@ std::string JoinUrls(const std::vector<std::string>& urls) {
   return joined;
 }
 
-void AddClusterGauges(const Cluster& cluster) {
+// The gauges reading the clusters, the hub and the authenticator: they live as long as the returned
+// registrations, which Run() declares after what they read.
+using Gauges = std::vector<http::GaugeRegistration>;
+
+void AddClusterGauges(const Cluster& cluster, Gauges& gauges) {
   auto count = [&cluster](bool ejected) {
     const auto now = SteadyClock::now();
     double n = 0;
@@ -46,26 +50,28 @@ void AddClusterGauges(const Cluster& cluster) {
     return n;
   };
   auto& metrics = http::Metrics();
-  metrics.AddGaugeFunction("gateway_upstream_replicas", "Known replicas of each upstream, by state",
-                           [count] { return count(false); },
-                           {{"cluster", cluster.name()}, {"state", "available"}});
-  metrics.AddGaugeFunction("gateway_upstream_replicas", "Known replicas of each upstream, by state",
-                           [count] { return count(true); },
-                           {{"cluster", cluster.name()}, {"state", "ejected"}});
+  gauges.push_back(metrics.AddGaugeFunction(
+      "gateway_upstream_replicas", "Known replicas of each upstream, by state",
+      [count] { return count(false); }, {{"cluster", cluster.name()}, {"state", "available"}}));
+  gauges.push_back(metrics.AddGaugeFunction(
+      "gateway_upstream_replicas", "Known replicas of each upstream, by state",
+      [count] { return count(true); }, {{"cluster", cluster.name()}, {"state", "ejected"}}));
 }
 
-void AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticator) {
+Gauges AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticator) {
   auto& metrics = http::Metrics();
-  metrics.AddGaugeFunction("gateway_live_streams", "Open GET /events streams",
-                           [&hub] { return static_cast<double>(hub.GetStats().streams); });
+  Gauges gauges;
+  gauges.push_back(metrics.AddGaugeFunction("gateway_live_streams", "Open GET /events streams",
+                                            [&hub] { return static_cast<double>(hub.GetStats().streams); }));
   if (authenticator != nullptr) {
-    metrics.AddGaugeFunction(
+    gauges.push_back(metrics.AddGaugeFunction(
         "gateway_token_signature_checks", "Full token verifications (cache misses) since start",
-        [authenticator] { return static_cast<double>(authenticator->Stats().signature_checks); });
-    metrics.AddGaugeFunction(
+        [authenticator] { return static_cast<double>(authenticator->Stats().signature_checks); }));
+    gauges.push_back(metrics.AddGaugeFunction(
         "gateway_token_cache_hits", "Tokens found in the verified-token cache since start",
-        [authenticator] { return static_cast<double>(authenticator->Stats().cache.hits); });
+        [authenticator] { return static_cast<double>(authenticator->Stats().cache.hits); }));
   }
+  return gauges;
 }
 
 int Run(const Settings& settings) {
@@ -74,7 +80,8 @@ int Run(const Settings& settings) {
   Cluster catalog("catalog", settings.catalog_urls, settings.health);
   Cluster orders("orders", settings.orders_urls, settings.health);
   const Resolver resolver({&auth, &catalog, &orders}, settings.dns_refresh);
-  for (const Cluster* cluster : {&auth, &catalog, &orders}) AddClusterGauges(*cluster);
+  Gauges cluster_gauges;
+  for (const Cluster* cluster : {&auth, &catalog, &orders}) AddClusterGauges(*cluster, cluster_gauges);
 
   http::Client client(settings.client);
   std::unique_ptr<authn::KeySource> keys;
@@ -89,7 +96,7 @@ int Run(const Settings& settings) {
     log::Warn("AUTH_URLS is empty: /auth and /users answer 503 and no token can be verified");
   }
   LiveHub hub(settings.hub);
-  AddLiveGauges(hub, authenticator.get());
+  const Gauges live_gauges = AddLiveGauges(hub, authenticator.get());
   RateLimiter rate_limiter(settings.limits);
   std::unique_ptr<ResponseCache> cache;
   if (settings.response_cache.capacity_bytes > 0) {

@@ -108,9 +108,9 @@ int Run(const Settings& settings) {
   const authn::RevocationFeed revocations(settings.bus, settings.tokens.auth_url, client,
                                           authenticator.Revocations(), server.io_context(0));
 
-  http::Metrics().AddGaugeFunction("orders_waiting_requests",
-                                   "POST /orders requests waiting for catalog's answer",
-                                   [&notifier] { return static_cast<double>(notifier.WaiterCount()); });
+  const auto waiting_gauge = http::Metrics().AddGaugeFunction(
+      "orders_waiting_requests", "POST /orders requests waiting for catalog's answer",
+      [&notifier] { return static_cast<double>(notifier.WaiterCount()); });
   // Not auth's keys: GET /delivery-providers goes on while auth is away (the rest then answers 503).
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
   server.AddReadinessCheck("broker",

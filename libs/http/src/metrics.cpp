@@ -1,20 +1,26 @@
+#include "bookstore/http/metrics.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
-
-#include "bookstore/http/metrics.h"
 
 namespace bookstore::http {
 namespace {
 
 enum class Type { kCounter, kGauge };
 
+struct GaugeFunction {
+  std::uint64_t id;
+  std::function<double()> read;
+};
+
 struct Series {
   std::string labels;  // rendered "{a=\"b\"}" or ""
   std::unique_ptr<Counter> counter;
   std::unique_ptr<Gauge> gauge;
-  std::function<double()> read;
+  std::vector<GaugeFunction> reads;  // the registered functions, newest last: it answers
 };
 
 struct Family {
@@ -38,9 +44,12 @@ bool ValidName(const std::string& name) {
 std::string EscapeHelp(const std::string& help) {
   std::string out;
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -57,10 +66,14 @@ std::string FormatLabels(const Labels& labels) {
     out += key;
     out += "=\"";
     for (char c : value) {
-      if (c == '\\') out += "\\\\";
-      else if (c == '"') out += "\\\"";
-      else if (c == '\n') out += "\\n";
-      else out += c;
+      if (c == '\\')
+        out += "\\\\";
+      else if (c == '"')
+        out += "\\\"";
+      else if (c == '\n')
+        out += "\\n";
+      else
+        out += c;
     }
     out += '"';
   }
@@ -84,6 +97,7 @@ std::string FormatMetricValue(double value) {
 struct MetricsRegistry::Impl {
   mutable std::mutex mutex;
   std::vector<std::unique_ptr<Family>> families;
+  std::uint64_t next_id = 1;
 
   Family& FamilyFor(const std::string& name, const std::string& help, Type type) {
     if (!ValidName(name)) throw std::invalid_argument("invalid metric name '" + name + "'");
@@ -101,7 +115,7 @@ struct MetricsRegistry::Impl {
     for (auto& s : family.series) {
       if (s.labels == rendered) return s;
     }
-    family.series.push_back(Series{rendered, nullptr, nullptr, nullptr});
+    family.series.push_back(Series{rendered, nullptr, nullptr, {}});
     return family.series.back();
   }
 };
@@ -119,32 +133,69 @@ Counter& MetricsRegistry::AddCounter(const std::string& name, const std::string&
 Gauge& MetricsRegistry::AddGauge(const std::string& name, const std::string& help, const Labels& labels) {
   std::lock_guard lock(impl_->mutex);
   auto& series = impl_->SeriesFor(impl_->FamilyFor(name, help, Type::kGauge), labels);
-  if (series.read) throw std::invalid_argument("gauge '" + name + "' is already a gauge function");
+  if (!series.reads.empty()) throw std::invalid_argument("gauge '" + name + "' is already a gauge function");
   if (!series.gauge) series.gauge = std::make_unique<Gauge>();
   return *series.gauge;
 }
 
-void MetricsRegistry::AddGaugeFunction(const std::string& name, const std::string& help,
-                                       std::function<double()> read, const Labels& labels) {
+GaugeRegistration MetricsRegistry::AddGaugeFunction(const std::string& name, const std::string& help,
+                                                    std::function<double()> read, const Labels& labels) {
   std::lock_guard lock(impl_->mutex);
   auto& series = impl_->SeriesFor(impl_->FamilyFor(name, help, Type::kGauge), labels);
   if (series.gauge) throw std::invalid_argument("gauge '" + name + "' is already a plain gauge");
-  series.read = std::move(read);
+  const std::uint64_t id = impl_->next_id++;
+  series.reads.push_back(GaugeFunction{id, std::move(read)});
+  return {this, id};
+}
+
+void MetricsRegistry::RemoveGaugeFunction(std::uint64_t id) {
+  std::lock_guard lock(impl_->mutex);  // waits for a scrape that may be calling the function
+  for (auto& family : impl_->families) {
+    for (auto s = family->series.begin(); s != family->series.end(); ++s) {
+      const auto it =
+          std::find_if(s->reads.begin(), s->reads.end(), [id](const auto& f) { return f.id == id; });
+      if (it == s->reads.end()) continue;
+      s->reads.erase(it);
+      if (s->reads.empty() && !s->counter && !s->gauge) family->series.erase(s);
+      return;
+    }
+  }
+}
+
+GaugeRegistration::GaugeRegistration(GaugeRegistration&& other) noexcept
+    : registry_(std::exchange(other.registry_, nullptr)), id_(std::exchange(other.id_, 0)) {}
+
+GaugeRegistration& GaugeRegistration::operator=(GaugeRegistration&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    registry_ = std::exchange(other.registry_, nullptr);
+    id_ = std::exchange(other.id_, 0);
+  }
+  return *this;
+}
+
+void GaugeRegistration::Reset() {
+  if (registry_ != nullptr) registry_->RemoveGaugeFunction(id_);
+  registry_ = nullptr;
+  id_ = 0;
 }
 
 std::string MetricsRegistry::Render() const {
   std::lock_guard lock(impl_->mutex);
   std::string out;
   for (const auto& f : impl_->families) {
+    if (f->series.empty()) continue;  // its only gauge functions were unregistered
     out += "# HELP " + f->name + " " + EscapeHelp(f->help) + "\n";
     out += "# TYPE " + f->name + (f->type == Type::kCounter ? " counter\n" : " gauge\n");
     for (const auto& s : f->series) {
       double value = 0;
-      if (s.counter) value = s.counter->Value();
-      else if (s.gauge) value = s.gauge->Value();
-      else if (s.read) {
+      if (s.counter)
+        value = s.counter->Value();
+      else if (s.gauge)
+        value = s.gauge->Value();
+      else if (!s.reads.empty()) {
         try {
-          value = s.read();
+          value = s.reads.back().read();
         } catch (const std::exception&) {
           value = std::nan("");
         }

@@ -19,7 +19,6 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -49,6 +48,7 @@
 #include "bookstore/http/client.h"
 #include "bookstore/log/log.h"
 #include "internal.h"
+#include "readiness.h"
 
 namespace bookstore::http {
 namespace {
@@ -246,7 +246,7 @@ class ServerCore {
       Stop();  // skip the shutdown delay
       Wait();
     }
-    if (check_pool) check_pool->join();
+    readiness.Stop();
     // I/O objects of worker 0 go before the event loops they belong to.
     signals.reset();
     acceptor.reset();
@@ -282,9 +282,8 @@ class ServerCore {
   Router admin_router;  // the admin listener's routes: the built-ins only
   std::vector<Middleware> middleware;
   detail::Pipeline pipeline;
-  std::vector<std::pair<std::string, std::function<bool()>>> checks;
   std::unique_ptr<net::ssl::context> ssl;
-  std::unique_ptr<net::thread_pool> check_pool;
+  detail::ReadinessMonitor readiness{options.readiness_interval, options.readiness_timeout};
 
   std::atomic<bool> started{false};
   std::atomic<bool> draining{false};
@@ -819,7 +818,7 @@ void ServerCore::Start(bool handle_signals) {
   }
   delay_timer.emplace(ioc0);
   drain_timer.emplace(ioc0);
-  if (!checks.empty()) check_pool = std::make_unique<net::thread_pool>(2);
+  readiness.Start();
   if (handle_signals) {
     signals.emplace(ioc0, SIGINT, SIGTERM);
     WaitForSignal();
@@ -897,6 +896,7 @@ void ServerCore::Wait() {
   for (auto& worker : workers) {
     if (worker->thread.joinable()) worker->thread.join();
   }
+  readiness.Stop();  // the checks read what the component owns, which it destroys once Run() returns
   joined = true;
   log::Info("stopped");
 }
@@ -1008,51 +1008,14 @@ std::string ServerCore::RenderMetrics() const {
   return out;
 }
 
-// The outcome of the readiness checks of one /readyz call, completed on the caller's event loop.
-struct CheckRun {
-  CheckRun(const net::any_io_executor& ex, std::size_t n) : timer(ex), results(n), remaining(n) {}
-  net::steady_timer timer;
-  std::vector<std::optional<std::string>> results;  // "ok" or the failure
-  std::size_t remaining;
-};
-
-std::string RunCheck(const std::function<bool()>& check) {
-  try {
-    return check() ? "ok" : "failed";
-  } catch (const std::exception& e) {
-    return std::string("failed: ") + e.what();
-  } catch (...) {
-    return "failed";
-  }
-}
-
+// Reads the states the background checks left (readiness.h): never waits for a dependency.
 Awaitable<Response> ServerCore::Readyz(bool details) {
-  bool ready = !draining.load();
-  boost::json::object results;
-  if (!checks.empty()) {
-    const auto ex = co_await net::this_coro::executor;
-    auto run = std::make_shared<CheckRun>(ex, checks.size());
-    for (std::size_t i = 0; i < checks.size(); ++i) {
-      net::post(*check_pool, [run, i, ex, check = &checks[i].second] {
-        auto result = RunCheck(*check);
-        net::post(ex, [run, i, result = std::move(result)]() mutable {
-          run->results[i] = std::move(result);
-          if (--run->remaining == 0) run->timer.cancel();
-        });
-      });
-    }
-    run->timer.expires_after(options.readiness_timeout);
-    if (run->remaining > 0) co_await run->timer.async_wait(kTuple);
-    for (std::size_t i = 0; i < checks.size(); ++i) {
-      const auto& result = run->results[i];
-      const std::string text = result ? *result : "failed: timed out";
-      if (text != "ok") ready = false;
-      results[checks[i].first] = text;
-    }
-  }
+  const bool is_draining = draining.load();
+  auto reading = readiness.Read();
+  const bool ready = reading.ready && !is_draining;
   boost::json::object body;
-  body["status"] = draining.load() ? "draining" : (ready ? "ready" : "not ready");
-  if (details) body["checks"] = std::move(results);
+  body["status"] = is_draining ? "draining" : (ready ? "ready" : "not ready");
+  if (details) body["checks"] = std::move(reading.checks);
   co_return JsonResponse(body, ready ? Status::ok : Status::service_unavailable);
 }
 
@@ -1102,7 +1065,7 @@ void Server::Use(Middleware middleware) {
 void Server::AddReadinessCheck(std::string name, std::function<bool()> check) {
   if (impl_->started.load())
     throw std::logic_error("readiness checks must be added before the server starts");
-  impl_->checks.emplace_back(std::move(name), std::move(check));
+  impl_->readiness.Add(std::move(name), std::move(check));
 }
 
 void Server::Start() { impl_->Start(false); }

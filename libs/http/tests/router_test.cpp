@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "bookstore/config/env.h"
@@ -213,7 +214,7 @@ TEST(MetricsRegistryTest, RendersCountersGaugesAndFunctions) {
   EXPECT_EQ(&counter,
             &registry.AddCounter("bus_published_total", "Events published", {{"type", "book.created"}}));
   registry.AddGauge("queue_depth", "Depth").Set(5);
-  registry.AddGaugeFunction("pool_idle", "Idle", [] { return 1.5; });
+  const auto idle = registry.AddGaugeFunction("pool_idle", "Idle", [] { return 1.5; });
   const auto text = registry.Render();
   EXPECT_NE(text.find("# TYPE bus_published_total counter\n"), std::string::npos) << text;
   EXPECT_NE(text.find("bus_published_total{type=\"book.created\"} 3\n"), std::string::npos) << text;
@@ -221,6 +222,29 @@ TEST(MetricsRegistryTest, RendersCountersGaugesAndFunctions) {
   EXPECT_NE(text.find("pool_idle 1.5\n"), std::string::npos) << text;
   EXPECT_THROW(registry.AddGauge("bus_published_total", "x"), std::invalid_argument);
   EXPECT_THROW(registry.AddCounter("bad name", "x"), std::invalid_argument);
+}
+
+TEST(MetricsRegistryTest, AGaugeFunctionLivesAsLongAsItsRegistration) {
+  MetricsRegistry registry;
+  {
+    auto owner = std::make_unique<double>(7);
+    auto registration = registry.AddGaugeFunction("cache_bytes", "Bytes", [&owner] { return *owner; });
+    EXPECT_NE(registry.Render().find("cache_bytes 7\n"), std::string::npos);
+    {
+      // A second owner (e.g. a test's second instance) answers while it lives, then the first again.
+      const auto newer = registry.AddGaugeFunction("cache_bytes", "Bytes", [] { return 9.0; });
+      EXPECT_NE(registry.Render().find("cache_bytes 9\n"), std::string::npos);
+    }
+    EXPECT_NE(registry.Render().find("cache_bytes 7\n"), std::string::npos);
+    GaugeRegistration moved = std::move(registration);
+    EXPECT_NE(registry.Render().find("cache_bytes 7\n"), std::string::npos);
+    moved.Reset();
+    owner.reset();  // what the function read is gone: it must never be called again
+    EXPECT_EQ(registry.Render().find("cache_bytes"), std::string::npos) << registry.Render();
+  }
+  // The name stays a gauge's: registering it again works.
+  const auto again = registry.AddGaugeFunction("cache_bytes", "Bytes", [] { return 1.0; });
+  EXPECT_NE(registry.Render().find("cache_bytes 1\n"), std::string::npos);
 }
 
 TEST(UpstreamParse, AcceptsBaseUrlsOnly) {

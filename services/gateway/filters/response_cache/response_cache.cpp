@@ -93,10 +93,12 @@ ResponseCache::ResponseCache(const ResponseCacheOptions& options)
       evictions_(http::Metrics().AddCounter("gateway_response_cache_evictions_total",
                                             "Cached answers dropped to make room (least recently used)")) {
   auto& metrics = http::Metrics();
-  metrics.AddGaugeFunction("gateway_response_cache_bytes", "Memory counted against RESPONSE_CACHE_BYTES",
-                           [this] { return static_cast<double>(store_.GetStats().bytes); });
-  metrics.AddGaugeFunction("gateway_response_cache_entries", "Answers in the response cache",
-                           [this] { return static_cast<double>(store_.GetStats().entries); });
+  gauges_.push_back(
+      metrics.AddGaugeFunction("gateway_response_cache_bytes", "Memory counted against RESPONSE_CACHE_BYTES",
+                               [this] { return static_cast<double>(store_.GetStats().bytes); }));
+  gauges_.push_back(
+      metrics.AddGaugeFunction("gateway_response_cache_entries", "Answers in the response cache",
+                               [this] { return static_cast<double>(store_.GetStats().entries); }));
 }
 
 http::Middleware ResponseCache::Filter() {

@@ -68,6 +68,7 @@ class ResponseCache {
   http::Counter& misses_;
   http::Counter& bypasses_;
   http::Counter& evictions_;
+  std::vector<http::GaugeRegistration> gauges_;  // read store_: declared after it, so dropped before it
 };
 
 // Whether answers for `path` may be stored: no %-escapes, no numeric segment with a leading zero.

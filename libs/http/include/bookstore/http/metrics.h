@@ -9,10 +9,16 @@
 // A component registers its own metrics once at start-up and keeps the returned references:
 //   auto& published = http::Metrics().AddCounter("bus_published_total", "Events published", {{"type", "x"}});
 //   published.Inc();
-//   http::Metrics().AddGaugeFunction("db_pool_idle", "Idle DB connections", [&] { return pool.Idle(); });
-// Counter and Gauge updates are lock-free and thread-safe.
+// Counter and Gauge updates are lock-free and thread-safe. A gauge function reads something the component
+// owns, so its registration has an owner too: the returned GaugeRegistration unregisters it when destroyed
+// (keep it next to what the function reads, e.g. as a member declared after it):
+//   registration_ = http::Metrics().AddGaugeFunction("db_pool_idle", "Idle DB connections",
+//                                                    [this] { return Idle(); });
+// Once the registration is gone the function is never called again (not even by a scrape in progress:
+// unregistering waits for it).
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,6 +48,29 @@ class Gauge {
   std::atomic<double> value_{0.0};
 };
 
+class MetricsRegistry;
+
+// Owns one gauge function's place in a registry (see above). Movable; an empty one owns nothing.
+class [[nodiscard]] GaugeRegistration {
+ public:
+  GaugeRegistration() = default;
+  ~GaugeRegistration() { Reset(); }
+  GaugeRegistration(GaugeRegistration&& other) noexcept;
+  GaugeRegistration& operator=(GaugeRegistration&& other) noexcept;
+  GaugeRegistration(const GaugeRegistration&) = delete;
+  GaugeRegistration& operator=(const GaugeRegistration&) = delete;
+
+  // Unregisters now.
+  void Reset();
+
+ private:
+  friend class MetricsRegistry;
+  GaugeRegistration(MetricsRegistry* registry, std::uint64_t id) : registry_(registry), id_(id) {}
+
+  MetricsRegistry* registry_ = nullptr;
+  std::uint64_t id_ = 0;
+};
+
 class MetricsRegistry {
  public:
   MetricsRegistry();
@@ -53,14 +82,19 @@ class MetricsRegistry {
   // throws std::invalid_argument otherwise or when the name is already used by another metric type.
   Counter& AddCounter(const std::string& name, const std::string& help, const Labels& labels = {});
   Gauge& AddGauge(const std::string& name, const std::string& help, const Labels& labels = {});
-  // A gauge computed at each scrape (keep the function fast and thread-safe).
-  void AddGaugeFunction(const std::string& name, const std::string& help, std::function<double()> read,
-                        const Labels& labels = {});
+  // A gauge computed at each scrape (keep the function fast and thread-safe), until the returned
+  // registration is destroyed. Registered again for the same name and labels while the first is alive,
+  // the newer function answers until its registration goes (e.g. a test's second instance).
+  GaugeRegistration AddGaugeFunction(const std::string& name, const std::string& help,
+                                     std::function<double()> read, const Labels& labels = {});
 
   // Every registered metric in the Prometheus text exposition format (version 0.0.4).
   [[nodiscard]] std::string Render() const;
 
  private:
+  friend class GaugeRegistration;
+  void RemoveGaugeFunction(std::uint64_t id);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -34,7 +34,7 @@
 // Malformed HTTP gets a 400 problem and the connection is closed.
 //
 // Built-in endpoints (GET, bypassing the middleware): /healthz 200 {"status":"ok"} while the process
-// runs; /readyz runs every readiness check (200 {"status":"ready","checks":{"db":"ok"}}, 503
+// runs; /readyz reports the readiness checks' last results (200 {"status":"ready","checks":{"db":"ok"}}, 503
 // {"status":"not ready",...} when one fails or the server is draining); /metrics (Prometheus text).
 // With an admin port (ServerOptions::admin_port) the operator's view moves there: the admin listener
 // serves only /healthz, /readyz with each check's result and /metrics; the public port keeps /healthz
@@ -95,7 +95,8 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds drain_timeout{8'000};
   std::chrono::milliseconds shutdown_delay{0};
-  std::chrono::milliseconds readiness_timeout{2'000};
+  std::chrono::milliseconds readiness_interval{1'000};  // how often each readiness check runs
+  std::chrono::milliseconds readiness_timeout{2'000};   // a check running longer reads as failed
   bool access_log = true;
   bool handle_signals = true;       // Run() stops on SIGTERM/SIGINT
   std::string tls_certificate_pem;  // certificate chain, PEM text; with the key below: HTTPS only
@@ -132,7 +133,10 @@ class Server {
   void Use(Middleware middleware);
 
   // A readiness check for /readyz: returns true when ready; false or an exception (its message is shown)
-  // means not ready. Runs on a helper thread, never on a network thread, bounded by readiness_timeout.
+  // means not ready. Runs in the background on a thread of the server's (never a network thread): at
+  // Start() and then every readiness_interval (every 20 ms while one is not ok), one check at a time; /readyz
+  // reads the last results (a check not finished yet reads "pending", one running longer than
+  // readiness_timeout "failed: timed out"). Checks stop before Run()/Wait() return.
   void AddReadinessCheck(std::string name, std::function<bool()> check);
 
   // Binds and starts the network threads; returns at once. Throws std::system_error when the address
