@@ -5,6 +5,7 @@
 #include "bookstore/auth/claims.h"
 #include "bookstore/auth/email.h"
 #include "bookstore/log/log.h"
+#include "bookstore/text/utf8.h"
 #include "domain/validation.h"
 #include "events/auth_events.h"
 #include "repository/user_repository.h"
@@ -31,7 +32,7 @@ auth::EmailKey AdminEmail(const AdminBootstrap& admin) {
 void CheckRules(const AdminBootstrap& admin, const auth::EmailKey& email) {
   std::optional<ValidationError> error = ValidateEmail(email.as_typed);
   if (!error) error = ValidatePassword(admin.password);
-  if (!error) error = ValidateName(TrimWhitespace(admin.name));
+  if (!error) error = ValidateName(text::TrimAsciiWhitespace(admin.name));
   if (error) throw std::invalid_argument(SettingOf(error->field) + ": " + error->message);
 }
 
@@ -39,7 +40,7 @@ void CheckRules(const AdminBootstrap& admin, const auth::EmailKey& email) {
 bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBootstrap& admin,
                  const auth::EmailKey& email) {
   User user;
-  user.name = std::string(TrimWhitespace(admin.name));
+  user.name = std::string(text::TrimAsciiWhitespace(admin.name));
   user.email = email.as_typed;
   user.role = auth::Role::kAdmin;
   user.created_at = auth::NowSeconds();

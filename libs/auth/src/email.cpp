@@ -1,5 +1,7 @@
 #include "bookstore/auth/email.h"
 
+#include "bookstore/text/utf8.h"
+
 namespace bookstore::auth {
 namespace {
 
@@ -9,25 +11,12 @@ std::string_view TrimSpaces(std::string_view text) {
   return text;
 }
 
-// C0 (U+0000-U+001F), DEL (U+007F) and C1 (U+0080-U+009F, encoded in UTF-8 as C2 80 to C2 9F). The input
-// is valid UTF-8 (JSON text), so a C2 byte always starts a two-byte sequence.
-bool HasControlCharacter(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F) return true;
-    if (byte == 0xC2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::variant<EmailKey, EmailProblem> ParseEmailKey(std::string_view typed) {
   const std::string_view trimmed = TrimSpaces(typed);
-  if (HasControlCharacter(trimmed)) return EmailProblem{"email must not contain control characters"};
+  // The input is JSON text, so valid UTF-8.
+  if (text::HasControlCharacter(trimmed)) return EmailProblem{"email must not contain control characters"};
   if (trimmed.size() > kMaxEmailBytes) {
     return EmailProblem{"email must be at most " + std::to_string(kMaxEmailBytes) + " characters"};
   }

@@ -4,15 +4,12 @@
 #include <utility>
 
 #include "bookstore/auth/email.h"
-#include <cstdint>
+#include "bookstore/text/utf8.h"
 
 namespace bookstore::auth_service {
 
 namespace {
 
-bool IsAsciiWhitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -40,46 +37,6 @@ bool IsValidDomain(std::string_view domain) {
   }
 }
 
-// Decodes one UTF-8 sequence at text[i]; returns its length and stores the code point, or 0 when
-// invalid.
-std::size_t DecodeUtf8(std::string_view text, std::size_t i, std::uint32_t& code_point) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  std::size_t length = 0;
-  std::uint32_t min = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  }
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    code_point = lead & 0x1F;
-    min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    code_point = lead & 0x0F;
-    min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    code_point = lead & 0x07;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-  }
-  if (code_point < min || code_point > 0x10FFFF) return 0;     // overlong or out of range
-  if (code_point >= 0xD800 && code_point <= 0xDFFF) return 0;  // UTF-16 surrogate
-  return length;
-}
-
-bool IsControl(std::uint32_t code_point) {
-  return code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F);
-}
-
 // Reads a member that must be a string. Missing or null: "<field> is required".
 std::variant<std::string, ValidationError> StringMember(const boost::json::object& body,
                                                         std::string_view field) {
@@ -103,24 +60,6 @@ std::variant<auth::EmailKey, ValidationError> EmailMember(const boost::json::obj
 }
 
 }  // namespace
-
-std::optional<std::size_t> CountCodePoints(std::string_view text) {
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t code_point = 0;
-    auto length = DecodeUtf8(text, i, code_point);
-    if (length == 0) return std::nullopt;
-    i += length;
-    ++count;
-  }
-  return count;
-}
-
-std::string_view TrimWhitespace(std::string_view text) {
-  while (!text.empty() && IsAsciiWhitespace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsAsciiWhitespace(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 std::optional<ValidationError> ValidateEmail(std::string_view email) {
   auto invalid = [](std::string message) { return ValidationError{"email", std::move(message)}; };
@@ -146,15 +85,10 @@ std::optional<ValidationError> ValidateEmail(std::string_view email) {
 
 std::optional<ValidationError> ValidateName(std::string_view name) {
   auto invalid = [](std::string message) { return ValidationError{"name", std::move(message)}; };
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < name.size();) {
-    std::uint32_t code_point = 0;
-    auto length = DecodeUtf8(name, i, code_point);
-    if (length == 0) return invalid("name must be valid UTF-8");
-    if (IsControl(code_point)) return invalid("name must not contain control characters");
-    i += length;
-    ++count;
-  }
+  const auto chars = text::CountCodePoints(name);
+  if (!chars) return invalid("name must be valid UTF-8");
+  if (text::HasControlCharacter(name)) return invalid("name must not contain control characters");
+  const std::size_t count = *chars;
   if (count < kMinNameLength) return invalid("name is required");
   if (count > kMaxNameLength) {
     return invalid("name must be at most " + std::to_string(kMaxNameLength) + " characters");
@@ -164,7 +98,7 @@ std::optional<ValidationError> ValidateName(std::string_view name) {
 
 std::optional<ValidationError> ValidatePassword(std::string_view password) {
   auto invalid = [](std::string message) { return ValidationError{"password", std::move(message)}; };
-  auto count = CountCodePoints(password);
+  auto count = text::CountCodePoints(password);
   if (!count) return invalid("password must be valid UTF-8");
   if (*count < kMinPasswordLength || *count > kMaxPasswordLength) {
     return invalid("password must be between " + std::to_string(kMinPasswordLength) + " and " +
@@ -178,7 +112,7 @@ std::variant<Registration, ValidationError> ParseRegistration(const boost::json:
   // Fields are checked in the order of the form (name, email, password); the first problem is reported.
   auto name = StringMember(body, "name");
   if (auto* error = std::get_if<ValidationError>(&name)) return *error;
-  registration.name = std::string(TrimWhitespace(std::get<std::string>(name)));
+  registration.name = std::string(text::TrimAsciiWhitespace(std::get<std::string>(name)));
   if (auto error = ValidateName(registration.name)) return *error;
 
   auto email = EmailMember(body);

@@ -33,13 +33,8 @@ struct ValidationError {
   bool operator==(const ValidationError&) const = default;
 };
 
-// Number of code points, or nullopt when text is not valid UTF-8 (overlongs, surrogates and values above
-// U+10FFFF are invalid).
-std::optional<std::size_t> CountCodePoints(std::string_view text);
-
-// Leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT) removed (names; emails follow
-// bookstore/auth/email.h instead).
-std::string_view TrimWhitespace(std::string_view text);
+// UTF-8, lengths and trimming: bookstore/text/utf8.h (names are trimmed of ASCII whitespace; emails
+// follow bookstore/auth/email.h instead).
 
 // Checks an already trimmed value; nullopt when it is fine.
 std::optional<ValidationError> ValidateEmail(std::string_view email);

@@ -6,6 +6,7 @@
 
 #include "bookstore/json/json.h"
 #include "bookstore/money/money.h"
+#include "bookstore/text/utf8.h"
 #include "domain/price.h"
 #include "domain/text.h"
 #include "domain/validation_error.h"
@@ -35,7 +36,7 @@ std::optional<std::string> ReadText(const json::object& body, std::string_view f
   }
   std::string_view text(value->get_string());
   if (trim) {
-    text = TrimSpaces(text);
+    text = text::TrimAsciiWhitespace(text);
   }
   RequireText(field, text, min_chars, max_chars);
   return std::string(text);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "bookstore/text/utf8.h"
 #include "domain/text.h"
 #include "domain/validation_error.h"
 
@@ -82,7 +83,7 @@ std::optional<std::string> ReadSearchText(std::string_view name, std::optional<s
     return std::nullopt;
   }
   RequireText(name, *value, 0, kMaxSearchChars);
-  std::string_view trimmed = TrimSpaces(*value);
+  std::string_view trimmed = text::TrimAsciiWhitespace(*value);
   if (trimmed.empty()) {
     return std::nullopt;
   }

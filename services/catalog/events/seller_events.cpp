@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "bookstore/text/utf8.h"
 #include "domain/saga.h"
 #include "domain/text.h"
 #include "repository/books_repository.h"
@@ -18,7 +19,7 @@ void HandleUserRegistered(const bus::Event& event, db::Connection& c) {
   if (user_id == nullptr || !user_id->is_int64() || user_id->get_int64() <= 0) {
     throw MalformedEvent("user.registered user_id must be a positive integer");
   }
-  if (name == nullptr || !name->is_string() || !IsValidUtf8(name->get_string())) {
+  if (name == nullptr || !name->is_string() || !text::IsValidUtf8(name->get_string())) {
     throw MalformedEvent("user.registered name must be a string");
   }
   repository::UpsertSellerFromEvent(c, user_id->get_int64(), name->get_string());

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "bookstore/money/money.h"
+#include "bookstore/text/utf8.h"
 
 namespace bookstore::catalog::repository {
 namespace {
@@ -41,17 +42,6 @@ Book BookFromRow(const db::Row& row) {
 std::string SelectBooksWithSeller() {
   return "SELECT " + std::string(kBookColumns) +
          ", s.name FROM books b LEFT JOIN sellers s ON s.user_id = b.seller_id";
-}
-
-// The first max_chars characters of valid UTF-8.
-std::string ClampCharacters(std::string_view text, std::size_t max_chars) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && chars++ == max_chars) {
-      return std::string(text.substr(0, i));
-    }
-  }
-  return std::string(text);
 }
 
 std::string OrderBy(SortOrder sort) {
@@ -341,14 +331,14 @@ void UpsertSellerFromToken(db::Connection& c, std::int64_t user_id, std::string_
       "INSERT INTO sellers (user_id, name, from_event, updated_at) VALUES (?, ?, FALSE, UTC_TIMESTAMP(3)) "
       "ON DUPLICATE KEY UPDATE updated_at = IF(from_event, updated_at, VALUES(updated_at)), "
       "name = IF(from_event, name, VALUES(name))",
-      {user_id, ClampCharacters(name, kMaxSellerNameChars)});
+      {user_id, std::string(text::ClampCharacters(name, kMaxSellerNameChars))});
 }
 
 void UpsertSellerFromEvent(db::Connection& c, std::int64_t user_id, std::string_view name) {
   c.Execute(
       "INSERT INTO sellers (user_id, name, from_event, updated_at) VALUES (?, ?, TRUE, UTC_TIMESTAMP(3)) "
       "ON DUPLICATE KEY UPDATE name = VALUES(name), from_event = TRUE, updated_at = VALUES(updated_at)",
-      {user_id, ClampCharacters(name, kMaxSellerNameChars)});
+      {user_id, std::string(text::ClampCharacters(name, kMaxSellerNameChars))});
 }
 
 std::optional<std::string> FindSellerName(db::Connection& c, std::int64_t user_id) {
