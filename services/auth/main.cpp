@@ -1,7 +1,10 @@
 // bookstore-auth: users, passwords, tokens, revocation, JWKS (DESIGN §1-§3). Wiring only: settings, log,
 // database and migrations, bus, password workers, admin bootstrap, HTTP routes (handlers/).
 
-#include <exception>
+#include "bookstore/service/main.h"
+
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "bookstore/auth/keys.h"
@@ -38,12 +41,17 @@ authn::Authenticator::Options AuthenticatorOptions(const svc::Settings& settings
   return options;
 }
 
-int Run(int argc, char** argv) {
-  bookstore::config::Env env("auth", argc, argv);
-  auto settings = svc::ReadSettings(env);
-  log::Init("auth", settings.log_level);
+// The signing keys, read from JWT_KEYS: one that cannot be read is a setting error (exit 2).
+auth::SigningKeys ParseKeys(const svc::Settings& settings) {
+  try {
+    return auth::SigningKeys::Parse(settings.jwt_keys);
+  } catch (const auth::KeyFileError& error) {
+    throw std::invalid_argument(std::string("JWT_KEYS is invalid: ") + error.what());
+  }
+}
 
-  auto keys = auth::SigningKeys::Parse(settings.jwt_keys);
+int Run(const svc::Settings& settings) {
+  auto keys = ParseKeys(settings);
   db::Pool pool(settings.db);
   std::vector<db::Migration> migrations = bus::Migrations();
   const auto& own = db::EmbeddedMigrations();
@@ -75,16 +83,5 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const auth::KeyFileError& error) {
-    log::Error("JWT_KEYS is invalid", {{"error", error.what()}});
-    return 2;
-  } catch (const std::invalid_argument& error) {
-    log::Error("invalid setting", {{"error", error.what()}});
-    return 2;
-  } catch (const std::exception& error) {
-    log::Error("auth failed", {{"error", error.what()}});
-    return 1;
-  }
+  return bookstore::service::Main("auth", argc, argv, svc::ReadSettings, Run);
 }

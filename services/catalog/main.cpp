@@ -4,9 +4,9 @@
 //   events:   events/ (book.* emitted by the handlers; order.placed, order.cancelled, user.registered
 //             consumed by events/dispatch.cpp)
 
+#include "bookstore/service/main.h"
+
 #include <chrono>
-#include <iostream>
-#include <stdexcept>
 #include <string>
 
 #include "bookstore/authn/authn.h"
@@ -19,9 +19,9 @@
 #include "bookstore/http/client.h"
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
+#include "bookstore/service/errors.h"
 #include "events/dispatch.h"
 #include "handlers/books.h"
-#include "handlers/errors.h"
 
 namespace bookstore::catalog {
 namespace {
@@ -65,7 +65,7 @@ int Run(const Settings& settings) {
   authn::Authenticator authenticator(authn::Authenticator::Options::From(settings.tokens), keys);
 
   http::Server server(settings.server);
-  server.Use(handlers::MapDomainErrors());
+  server.Use(service::MapCommonErrors());
   handlers::AddBookRoutes(server, {.pool = pool,
                                    .relay = relay,
                                    .authenticator = authenticator,
@@ -91,17 +91,5 @@ int Run(const Settings& settings) {
 
 int main(int argc, char** argv) {
   namespace catalog = bookstore::catalog;
-  bookstore::config::Env env("catalog", argc, argv);
-  const catalog::Settings settings = catalog::ReadSettings(env);
-  env.Finish();
-  bookstore::log::Init("catalog", settings.log_level);
-  try {
-    return catalog::Run(settings);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "catalog: " << e.what() << "\n";  // e.g. a malformed AUTH_URL
-    return 2;
-  } catch (const std::exception& e) {
-    bookstore::log::Error("catalog failed", {{"error", e.what()}});
-    return 1;
-  }
+  return bookstore::service::Main("catalog", argc, argv, catalog::ReadSettings, catalog::Run);
 }

@@ -2,7 +2,8 @@
 // each under filters/): access_log -> client_ip -> rate_limit -> authn -> response_cache -> router (the
 // proxy), or the gateway's own GET /events (live/). /healthz, /readyz and /metrics bypass them.
 
-#include <iostream>
+#include "bookstore/service/main.h"
+
 #include <memory>
 #include <string>
 
@@ -155,18 +156,5 @@ int Run(const Settings& settings) {
 
 int main(int argc, char** argv) {
   namespace gateway = bookstore::gateway;
-  bookstore::config::Env env("gateway", argc, argv);
-  const gateway::Settings settings = gateway::ReadSettings(env);
-  env.Finish();
-  bookstore::log::Init("gateway", settings.log_level);
-  try {
-    return gateway::Run(settings);
-  } catch (const std::invalid_argument& e) {
-    // A setting the environment reader could not judge alone (an upstream URL, a CIDR range).
-    std::cerr << "gateway: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    bookstore::log::Error("gateway failed", {{"error", e.what()}});
-    return 1;
-  }
+  return bookstore::service::Main("gateway", argc, argv, gateway::ReadSettings, gateway::Run);
 }

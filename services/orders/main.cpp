@@ -5,8 +5,8 @@
 //   events:  events/dispatch.cpp (book.*, order.stock_reserved/rejected consumed), events/order_events.cpp
 //            (order.* emitted)   background: jobs/payment_sweeper.cpp
 
-#include <iostream>
-#include <stdexcept>
+#include "bookstore/service/main.h"
+
 #include <string>
 
 #include "bookstore/authn/authn.h"
@@ -19,6 +19,7 @@
 #include "bookstore/http/client.h"
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
+#include "bookstore/service/errors.h"
 #include "domain/payment.h"
 #include "events/dispatch.h"
 #include "events/outcome_notifier.h"
@@ -87,6 +88,7 @@ int Run(const Settings& settings) {
   authn::Authenticator authenticator(authn::Authenticator::Options::From(settings.tokens), keys);
 
   http::Server server(settings.server);
+  server.Use(service::MapCommonErrors());
   server.Use(handlers::MapDomainErrors());
   const handlers::Deps deps{
       pool, relay, authenticator, notifier, *payments, settings.confirm_timeout, settings.limits};
@@ -126,17 +128,5 @@ int Run(const Settings& settings) {
 
 int main(int argc, char** argv) {
   namespace orders = bookstore::orders;
-  bookstore::config::Env env("orders", argc, argv);
-  const orders::Settings settings = orders::ReadSettings(env);
-  env.Finish();
-  bookstore::log::Init("orders", settings.log_level);
-  try {
-    return orders::Run(settings);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "orders: " << e.what() << "\n";  // e.g. a malformed AUTH_URL
-    return 2;
-  } catch (const std::exception& e) {
-    bookstore::log::Error("orders failed", {{"error", e.what()}});
-    return 1;
-  }
+  return bookstore::service::Main("orders", argc, argv, orders::ReadSettings, orders::Run);
 }

@@ -1,8 +1,7 @@
 // web: wiring only. settings -> log -> session keys -> templates and assets -> gateway client -> server
 // with the middleware of handlers/middleware.h and the pages of handlers/routes.h.
 
-#include <iostream>
-#include <stdexcept>
+#include "bookstore/service/main.h"
 
 #include "bookstore/config/env.h"
 #include "bookstore/http/client.h"
@@ -66,18 +65,5 @@ int Run(const Settings& settings) {
 
 int main(int argc, char** argv) {
   namespace web = bookstore::web;
-  bookstore::config::Env env("web", argc, argv);
-  const web::Settings settings = web::ReadSettings(env);
-  env.Finish();
-  bookstore::log::Init("web", settings.log_level);
-  try {
-    return web::Run(settings);
-  } catch (const std::invalid_argument& e) {
-    // A setting the environment reader could not judge alone (a URL, a key, a proxy range).
-    std::cerr << "web: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    bookstore::log::Error("web failed", {{"error", e.what()}});
-    return 1;
-  }
+  return bookstore::service::Main("web", argc, argv, web::ReadSettings, web::Run);
 }

@@ -6,10 +6,10 @@
 
 #include "bookstore/json/json.h"
 #include "bookstore/money/money.h"
+#include "bookstore/service/validation_error.h"
 #include "bookstore/text/utf8.h"
 #include "domain/price.h"
 #include "domain/text.h"
-#include "domain/validation_error.h"
 
 namespace bookstore::catalog {
 namespace {

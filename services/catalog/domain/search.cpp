@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "bookstore/service/validation_error.h"
 #include "bookstore/text/utf8.h"
 #include "domain/text.h"
-#include "domain/validation_error.h"
 
 namespace bookstore::catalog {
 namespace {

@@ -1,7 +1,7 @@
 #include "domain/text.h"
 
+#include "bookstore/service/validation_error.h"
 #include "bookstore/text/utf8.h"
-#include "domain/validation_error.h"
 
 namespace bookstore::catalog {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "bookstore/json/json.h"
-#include "domain/validation_error.h"
+#include "bookstore/service/validation_error.h"
 
 namespace bookstore::catalog {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "domain/validation_error.h"
+#include "bookstore/service/validation_error.h"
 
 namespace bookstore::catalog {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/validation_error.h"
+#include "bookstore/service/validation_error.h"
 
 namespace bookstore::catalog {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "bookstore/testing/pipeline.h"
 #include "filters/request_state.h"
-#include "pipeline_runner.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -31,7 +31,7 @@ Filtered Filter(const CidrSet& trusted, const std::string& proxy_secret, std::st
     filtered.secret_forwarded = c.request().find(kProxySecretHeader) != c.request().end();
     co_return http::EmptyResponse(http::Status::ok);
   };
-  RunPipeline(pipeline, ctx);
+  testing::RunPipeline(pipeline, ctx);
   filtered.client_ip = state.client_ip;
   return filtered;
 }

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "bookstore/http/error.h"
+#include "bookstore/testing/pipeline.h"
 #include "filters/request_state.h"
-#include "tests/pipeline_runner.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -45,7 +45,7 @@ class RateLimitFilterTest : public ::testing::Test {
       co_return http::EmptyResponse(upstream_status);
     };
     try {
-      outcome.status = RunPipeline(pipeline, ctx).result_int();
+      outcome.status = testing::RunPipeline(pipeline, ctx).result_int();
     } catch (const http::Error& e) {
       outcome.status = static_cast<unsigned>(e.status());
       for (const auto& [name, value] : e.headers()) {

@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "bookstore/testing/pipeline.h"
 #include "filters/request_state.h"
 #include "filters/response_cache/cache_control.h"
-#include "tests/pipeline_runner.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -63,7 +63,7 @@ class ResponseCacheTest : public ::testing::Test {
       response.prepare_payload();
       co_return response;
     };
-    http::Response response = RunPipeline(pipeline, ctx);
+    http::Response response = testing::RunPipeline(pipeline, ctx);
     return Reply{std::move(response), std::string(state.cache)};
   }
 

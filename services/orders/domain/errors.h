@@ -1,21 +1,12 @@
 #pragma once
-// Bad input found by the domain rules; handlers/errors.cpp maps it to a 400 problem naming the field.
+// The domain's failures: bad input (bookstore::ValidationError, shared by every service: a 400 problem
+// naming the field) and events that do not have their documented shape.
 
 #include <stdexcept>
-#include <string>
-#include <utility>
+
+#include "bookstore/service/validation_error.h"
 
 namespace bookstore::orders {
-
-class ValidationError : public std::invalid_argument {
- public:
-  ValidationError(std::string field, const std::string& message)
-      : std::invalid_argument(message), field_(std::move(field)) {}
-  [[nodiscard]] const std::string& Field() const noexcept { return field_; }
-
- private:
-  std::string field_;  // the JSON field or header at fault; "" for the body as a whole
-};
 
 // An event whose data does not have the shape docs/events.md gives it (the consumer refuses it).
 class MalformedEvent : public std::runtime_error {

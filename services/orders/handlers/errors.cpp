@@ -1,8 +1,5 @@
-#include "domain/errors.h"
-
-#include "bookstore/db/db.h"
 #include "bookstore/http/error.h"
-#include "bookstore/log/log.h"
+#include "domain/order_limits.h"
 #include "handlers/routes.h"
 
 namespace bookstore::orders::handlers {
@@ -24,16 +21,8 @@ http::Middleware MapDomainErrors() {
   return [](http::Context& ctx, http::Next next) -> http::Awaitable<http::Response> {
     try {
       co_return co_await next(ctx);
-    } catch (const ValidationError& e) {
-      throw http::BadRequest(e.what(), e.Field());
     } catch (const OrderLimitExceeded& e) {
       throw LimitProblem(e);
-    } catch (const db::Error& e) {
-      if (!e.IsConnectionLost()) {
-        throw;
-      }
-      log::Warn("database unavailable", {{"request_id", ctx.request_id()}, {"error", e.what()}});
-      throw http::ServiceUnavailable("database unavailable, try again shortly");
     }
   };
 }

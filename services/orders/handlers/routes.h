@@ -36,9 +36,8 @@ void AddOrderRoutes(http::Server& server, const Deps& deps);
 void AddPaymentRoutes(http::Server& server, const Deps& deps);
 void AddDeliveryRoutes(http::Server& server, const Deps& deps);
 
-// ValidationError -> 400 naming the field; OrderLimitExceeded -> 409 (a holding) or 429 with Retry-After
-// (the rate), naming the setting in "limit"; a lost database connection -> 503. http::Error passes
-// through; anything else is the server's 500.
+// OrderLimitExceeded -> 409 (a holding) or 429 with Retry-After (the rate), naming the setting in "limit".
+// Registered after service::MapCommonErrors (ValidationError -> 400, a lost database -> 503).
 http::Middleware MapDomainErrors();
 
 }  // namespace bookstore::orders::handlers

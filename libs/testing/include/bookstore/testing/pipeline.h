@@ -1,5 +1,6 @@
 #pragma once
-// Runs a filter chain to completion on a private io_context, for the tests of single filters.
+// Runs a middleware chain to completion on a private io_context, for the tests of single filters and
+// middleware (the gateway's filters, the services' error mapping).
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,7 +11,7 @@
 #include "bookstore/http/context.h"
 #include "bookstore/http/router.h"
 
-namespace bookstore::gateway {
+namespace bookstore::testing {
 
 // The chain's response, or what it threw (rethrown here).
 inline http::Response RunPipeline(const http::detail::Pipeline& pipeline, http::Context& ctx) {
@@ -26,4 +27,4 @@ inline http::Response RunPipeline(const http::detail::Pipeline& pipeline, http::
   return std::move(*response);
 }
 
-}  // namespace bookstore::gateway
+}  // namespace bookstore::testing

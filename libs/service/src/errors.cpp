@@ -1,26 +1,23 @@
-#include "handlers/errors.h"
+#include "bookstore/service/errors.h"
 
 #include "bookstore/db/db.h"
 #include "bookstore/http/error.h"
 #include "bookstore/log/log.h"
-#include "domain/validation_error.h"
 
-namespace bookstore::catalog::handlers {
+namespace bookstore::service {
 
-http::Middleware MapDomainErrors() {
+http::Middleware MapCommonErrors() {
   return [](http::Context& ctx, http::Next next) -> http::Awaitable<http::Response> {
     try {
       co_return co_await next(ctx);
     } catch (const ValidationError& e) {
       throw http::BadRequest(e.what(), e.Field());
     } catch (const db::Error& e) {
-      if (!e.IsConnectionLost()) {
-        throw;
-      }
+      if (!e.IsConnectionLost()) throw;
       log::Warn("database unavailable", {{"request_id", ctx.request_id()}, {"error", e.what()}});
       throw http::ServiceUnavailable("database unavailable, try again shortly");
     }
   };
 }
 
-}  // namespace bookstore::catalog::handlers
+}  // namespace bookstore::service
