@@ -1,0 +1,31 @@
+#pragma once
+// Every setting of catalog, read from the environment (libs/config: NAME or NAME_FILE; --help lists them
+// all).
+
+#include <chrono>
+#include <string>
+
+#include "bookstore/authn/authn.h"
+#include "bookstore/bus/options.h"
+#include "bookstore/db/options.h"
+#include "bookstore/http/server.h"
+
+namespace bookstore::config {
+class Env;
+}  // namespace bookstore::config
+
+namespace bookstore::catalog {
+
+struct Settings {
+  std::string log_level;
+  http::ServerOptions server;
+  db::Options db;
+  bus::Options bus;
+  authn::Settings tokens;
+  std::chrono::seconds shared_cache_max_age{30};
+};
+
+// Declares and reads every setting; problems are reported by env.Finish().
+Settings ReadSettings(config::Env& env);
+
+}  // namespace bookstore::catalog
