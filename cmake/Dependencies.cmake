@@ -1,6 +1,6 @@
 # Every third-party dependency comes from a Debian package; see ../shared/DEPENDENCIES.md for the names.
 find_package(Threads REQUIRED)
-find_package(Boost 1.81...<1.82 CONFIG REQUIRED COMPONENTS json url program_options)
+find_package(Boost 1.81...<1.82 CONFIG REQUIRED COMPONENTS json url)
 find_package(rabbitmq-c CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 find_package(fmt CONFIG REQUIRED)
