@@ -5,7 +5,8 @@
 //   POST   /books        user     the seller is the caller (a seller_id in the body must be the caller's:
 //   403) PUT    /books/{id}   owner or admin; any subset of the fields DELETE /books/{id}   owner or admin;
 //   soft delete
-// Checks run in this order: 401 (no or bad token), 400 (body or parameters), 404, 403.
+// Checks run in this order: a path id that is not a positive integer is 404 first (no such resource,
+// whoever asks); then 401 (no or bad token), 400 (body or parameters), 404, 403.
 // The 200 answers of both GETs are the same for every caller and say so: Cache-Control "public,
 // max-age=0, s-maxage=<shared_cache_max_age>" (the gateway's response cache keeps them, book.* events
 // drop them); every other answer carries no Cache-Control.

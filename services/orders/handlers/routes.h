@@ -4,7 +4,8 @@
 //   handlers/payments.cpp  POST /orders/{id}/pay
 //   handlers/delivery.cpp  GET /delivery-providers, POST /orders/{id}/delivery
 //   handlers/errors.cpp    domain exceptions -> HTTP, in one place
-// Checks run in this order: 401 (no or bad token), 400 (body, parameters, headers), 404, 403, 409; POST
+// Checks run in this order: a path id that is not a positive integer is 404 first (no such resource,
+// whoever asks); then 401 (no or bad token), 400 (body, parameters, headers), 404, 403, 409; POST
 // /orders checks its limits (409 a holding, 429 the rate) before it looks at the books.
 
 #include <chrono>
