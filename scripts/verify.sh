@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./bookstore verify: checks the invariants of DESIGN §4 across the databases of a store (by default the
+# ./bookstore verify: checks the invariants of docs/design.md §4 across the databases of a store (by default the
 # one `./bookstore up` runs), prints every violation and exits 1 if there is any (0 when all hold, 2 when
 # it could not check). The SQL is scripts/verify.sql; the inbox check is built here per database.
 set -euo pipefail

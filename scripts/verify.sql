@@ -1,4 +1,4 @@
--- The invariants of DESIGN §4 across catalog's and orders' databases, run by scripts/verify.sh as root
+-- The invariants of docs/design.md §4 across catalog's and orders' databases, run by scripts/verify.sh as root
 -- through the mariadb client. verify.sh replaces {{catalog}}, {{orders}} (database names, checked to be
 -- plain identifiers) and {{settle}} (seconds) before running it.
 --

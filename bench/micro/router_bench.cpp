@@ -1,4 +1,4 @@
-// Route lookup in libs/http's router with the gateway's public route table (DESIGN §2): a hit on
+// Route lookup in libs/http's router with the gateway's public route table (docs/design.md §2): a hit on
 // /books/{id}, a literal hit and a miss. Matching is segment by segment without allocation on a hit.
 
 #include <benchmark/benchmark.h>

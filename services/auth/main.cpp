@@ -1,5 +1,5 @@
-// bookstore-auth: users, passwords, tokens, revocation, JWKS (DESIGN §1-§3). Wiring only: settings, log,
-// database and migrations, bus, password workers, admin bootstrap, HTTP routes (handlers/).
+// bookstore-auth: users, passwords, tokens, revocation, JWKS (docs/design.md §1-§3). Wiring only: settings,
+// log, database and migrations, bus, password workers, admin bootstrap, HTTP routes (handlers/).
 
 #include "bookstore/service/main.h"
 

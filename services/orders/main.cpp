@@ -1,6 +1,6 @@
 // Orders (port 5003): orders, payments (simulated), delivery, and the orders side of the saga
-// (DESIGN §4). Wiring only: settings -> log -> database pool and migrations -> outbox relay -> routes ->
-// orders.events consumer and payment-timeout sweeper -> HTTP server.
+// (docs/design.md §4). Wiring only: settings -> log -> database pool and migrations -> outbox relay -> routes
+// -> orders.events consumer and payment-timeout sweeper -> HTTP server.
 //   routes:  handlers/ (routes.h lists them)   SQL: repository/   rules: domain/ (SAGA.md, order_state.h)
 //   events:  events/dispatch.cpp (book.*, order.stock_reserved/rejected consumed), events/order_events.cpp
 //            (order.* emitted)   background: jobs/payment_sweeper.cpp

@@ -1,5 +1,5 @@
 """auth as a black box: the real bookstore-auth binary, its own database, the test broker.
-Contract: DESIGN §2 (auth routes), docs/events.md."""
+Contract: docs/design.md §2 (auth routes), docs/events.md."""
 
 import re
 import subprocess

@@ -1,5 +1,5 @@
 """Catalog's book endpoints as a black box: the ownership matrix, validation, exact prices, soft delete
-and seller names from the read model (DESIGN §2, issue 4)."""
+and seller names from the read model (docs/design.md §2, issue 4)."""
 
 import secrets
 import subprocess

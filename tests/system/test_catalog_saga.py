@@ -1,4 +1,4 @@
-"""Catalog's side of the order saga (DESIGN §4): order.placed and order.cancelled published by hand, as
+"""Catalog's side of the order saga (docs/design.md §4): order.placed and order.cancelled published by hand, as
 orders would, and what catalog does about them: reservations, stock, order.stock_reserved /
 order.stock_rejected and book.stock_changed, each exactly once.
 

@@ -1,4 +1,4 @@
-"""The order saga under concurrency and faults (DESIGN §4), with the real auth, catalog and orders on the
+"""The order saga under concurrency and faults (docs/design.md §4), with the real auth, catalog and orders on the
 test MariaDB and RabbitMQ: many buyers for few copies, catalog stopped, duplicated events, the payment
 timeout, a deleted book, two orders replicas, the owner's live stream. After each test the `verified`
 fixture waits until `./bookstore verify` reports every invariant holding (see conftest.py)."""

@@ -6,7 +6,7 @@
 namespace bookstore::bus {
 namespace {
 
-// Every event type of DESIGN §3.
+// Every event type of docs/design.md §3.
 const std::vector<std::string> kAllTypes = {"book.created",         "book.updated",
                                             "book.deleted",         "book.stock_changed",
                                             "order.placed",         "order.stock_reserved",

@@ -1,5 +1,5 @@
 #pragma once
-// A book of the catalog and the rules for creating and changing one (DESIGN §2, issue 4).
+// A book of the catalog and the rules for creating and changing one (docs/design.md §2, issue 4).
 
 #include <boost/json/object.hpp>
 #include <cstdint>

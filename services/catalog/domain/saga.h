@@ -1,6 +1,7 @@
 #pragma once
-// The catalog's side of the order saga (DESIGN §4): reading order.placed / order.cancelled and deciding
-// whether an order's items can be reserved. Pure; events/saga_events.cpp does the locking and writing.
+// The catalog's side of the order saga (docs/design.md §4): reading order.placed / order.cancelled and
+// deciding whether an order's items can be reserved. Pure; events/saga_events.cpp does the locking and
+// writing.
 
 #include <boost/json/value.hpp>
 #include <cstdint>

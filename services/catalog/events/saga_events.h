@@ -1,5 +1,5 @@
 #pragma once
-// The catalog's side of the order saga (DESIGN §4), run by the InboxConsumer inside its transaction
+// The catalog's side of the order saga (docs/design.md §4), run by the InboxConsumer inside its transaction
 // (so a redelivered event, already in the inbox, has no second effect).
 //
 // order.placed: lock the books in id order, then reserve every item or none. Reserved: stock goes down,

@@ -1,5 +1,5 @@
 #pragma once
-// The book endpoints of DESIGN §2:
+// The book endpoints of docs/design.md §2:
 //   GET    /books        anyone   search: q, author, seller_id, in_stock, sort, limit, offset; X-Total-Count
 //   GET    /books/{id}   anyone
 //   POST   /books        user     the seller is the caller (a seller_id in the body must be the caller's:

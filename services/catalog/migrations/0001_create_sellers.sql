@@ -1,4 +1,4 @@
--- Read model of seller names (DESIGN §1: no service reads another's database). Fed by user.registered
+-- Read model of seller names (docs/design.md §1: no service reads another's database). Fed by user.registered
 -- events; a seller whose event has not arrived yet is added from the name in their token when they
 -- create a book (from_event = 0), and the event later overwrites it (from_event = 1).
 CREATE TABLE IF NOT EXISTS sellers (

@@ -1,4 +1,4 @@
--- The catalog's side of the order saga (DESIGN §4).
+-- The catalog's side of the order saga (docs/design.md §4).
 --
 -- saga_orders: one row per order the catalog has heard of, locked by the handlers of that order's
 -- events, so that order.placed reserves at most once and order.cancelled releases at most once, whatever

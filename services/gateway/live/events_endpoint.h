@@ -1,5 +1,5 @@
 #pragma once
-// GET /events: the live stream of DESIGN §2 as Server-Sent Events, served by the gateway itself.
+// GET /events: the live stream of docs/design.md §2 as Server-Sent Events, served by the gateway itself.
 //
 // Anyone gets the public book.* changes; a caller with a valid token (Authorization: Bearer, checked by
 // the authn filter, or ?access_token= for browsers' EventSource, which cannot send headers) also gets

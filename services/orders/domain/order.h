@@ -1,5 +1,5 @@
 #pragma once
-// An order as the API shows it (DESIGN §2), with its items, payment and delivery.
+// An order as the API shows it (docs/design.md §2), with its items, payment and delivery.
 
 #include <boost/json/object.hpp>
 #include <cstdint>

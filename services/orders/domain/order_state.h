@@ -1,9 +1,9 @@
 #pragma once
-// The life of an order (DESIGN §4) as a pure state machine. Every change of an order's status, whether
-// it comes from a request (pay, deliver, cancel), an event (order.stock_reserved / order.stock_rejected,
-// book.deleted) or the payment-timeout sweeper, asks Decide() first and then writes the result with a
-// conditional UPDATE (... WHERE status = <the status Decide saw>), under the order's row lock, so two
-// racing triggers (pay vs cancel, pay vs timeout, cancel vs reservation) can never both win.
+// The life of an order (docs/design.md §4) as a pure state machine. Every change of an order's status,
+// whether it comes from a request (pay, deliver, cancel), an event (order.stock_reserved /
+// order.stock_rejected, book.deleted) or the payment-timeout sweeper, asks Decide() first and then writes the
+// result with a conditional UPDATE (... WHERE status = <the status Decide saw>), under the order's row lock,
+// so two racing triggers (pay vs cancel, pay vs timeout, cancel vs reservation) can never both win.
 //
 //              order.stock_reserved              pay                   delivery
 //   pending ─────────────────────────▶ awaiting_payment ───────▶ paid ───────────▶ shipped

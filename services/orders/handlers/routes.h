@@ -1,9 +1,9 @@
 #pragma once
-// The endpoints of orders (DESIGN §2), one file per resource:
+// The endpoints of orders (docs/design.md §2), one file per resource:
 //   handlers/orders.cpp    POST /orders, GET /orders, GET /orders/{id}, POST /orders/{id}/cancel
 //   handlers/payments.cpp  POST /orders/{id}/pay
 //   handlers/delivery.cpp  GET /delivery-providers, POST /orders/{id}/delivery
-//   handlers/errors.cpp    domain exceptions -> HTTP, in one place
+//   handlers/errors.cpp    the order limits -> HTTP (ValidationError, a lost database: libs/service)
 // Checks run in this order: a path id that is not a positive integer is 404 first (no such resource,
 // whoever asks); then 401 (no or bad token), 400 (body, parameters, headers), 404, 403, 409; POST
 // /orders checks its limits (409 a holding, 429 the rate) before it looks at the books.

@@ -1,4 +1,4 @@
--- Orders (DESIGN §2, §4). Times are UTC. `status` only changes through conditional UPDATEs
+-- Orders (docs/design.md §2, §4). Times are UTC. `status` only changes through conditional UPDATEs
 -- (... WHERE status = <what the state machine saw>, domain/order_state.h), so racing triggers cannot
 -- both win. `reason`: why an order was cancelled (user, admin, payment_timeout, book_deleted) or
 -- rejected (insufficient_stock, book_not_found). `total_price` comes from catalog's

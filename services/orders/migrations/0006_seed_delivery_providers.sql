@@ -1,4 +1,4 @@
--- The providers the store ships with (DESIGN §2). Ids 1-4 in this order.
+-- The providers the store ships with (docs/design.md §2). Ids 1-4 in this order.
 INSERT IGNORE INTO delivery_providers (id, name, coverage_area, cost) VALUES
   (1, 'DHL', 'Internacional', 50.00),
   (2, 'FedEx', 'Internacional', 45.00),

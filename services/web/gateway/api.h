@@ -1,5 +1,5 @@
 #pragma once
-// Web's only way out: the public API of the gateway (DESIGN §2), round robin over GATEWAY_URLS.
+// Web's only way out: the public API of the gateway (docs/design.md §2), round robin over GATEWAY_URLS.
 //
 //   const ApiCall call = ApiCall::Get("/books?limit=8");
 //   ApiResult books = co_await api.Call(call, ctx);

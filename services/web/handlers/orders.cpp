@@ -1,5 +1,5 @@
 // Orders: GET /orders (mine, with their status), GET /orders/{id} (follows its status live), and the
-// steps of DESIGN §4 as forms on that page: POST /orders/{id}/pay, /orders/{id}/delivery,
+// steps of docs/design.md §4 as forms on that page: POST /orders/{id}/pay, /orders/{id}/delivery,
 // /orders/{id}/cancel.
 
 #include <algorithm>

@@ -35,7 +35,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 SERVICES = ("auth", "catalog", "orders", "gateway", "web")
 WITH_DATABASE = ("auth", "catalog", "orders")
 ON_THE_BUS = ("auth", "catalog", "orders", "gateway")
-# The public routes (the gateway's, DESIGN §2): path prefix -> the service serving it.
+# The public routes (the gateway's, docs/design.md §2): path prefix -> the service serving it.
 ROUTES = (("/auth/", "auth"), ("/users", "auth"), ("/.well-known/", "auth"), ("/books", "catalog"),
           ("/orders", "orders"), ("/delivery-providers", "orders"))
 

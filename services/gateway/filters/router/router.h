@@ -1,6 +1,6 @@
 #pragma once
-// Filter "router" (the terminal one, as in Envoy): the public route table of DESIGN §2 and the proxy that
-// forwards a request to a replica of its cluster.
+// Filter "router" (the terminal one, as in Envoy): the public route table of docs/design.md §2 and the proxy
+// that forwards a request to a replica of its cluster.
 //
 //   /auth/*, /users          -> auth         /books, /books/*                     -> catalog
 //   /orders, /orders/*,      -> orders       /events                              -> the gateway (live/)

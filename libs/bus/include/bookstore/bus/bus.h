@@ -1,7 +1,7 @@
 #pragma once
 // The event bus in one include: events (event.h), topology (topology.h), settings (options.h), the
 // transactional outbox and its relay (outbox.h), consumers (consumer.h), publisher (publisher.h) and
-// broker administration (admin.h). DESIGN §3 is the contract; docs/events.md fixes each event's data.
+// broker administration (admin.h). docs/design.md §3 is the contract; docs/events.md fixes each event's data.
 //
 // A service with a database, in main():
 //   auto bus_options = bus::Options::FromEnv(env, "catalog");

@@ -1,5 +1,5 @@
 #pragma once
-// One event on the bus: a CloudEvents 1.0 envelope in structured JSON mode (DESIGN §3).
+// One event on the bus: a CloudEvents 1.0 envelope in structured JSON mode (docs/design.md §3).
 //
 //   {"specversion":"1.0","id":"<uuid>","source":"catalog","type":"book.created",
 //    "time":"2026-11-27T17:00:00.123Z","data":{...}}

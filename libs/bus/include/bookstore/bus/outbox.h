@@ -1,7 +1,7 @@
 #pragma once
-// Transactional outbox (DESIGN §3): an event is written in the same database transaction as the change it
-// announces, and a Relay publishes it afterwards with publisher confirms, marking it sent only once the
-// broker confirmed. A crash anywhere loses nothing; a duplicate is possible and the consumers' inbox
+// Transactional outbox (docs/design.md §3): an event is written in the same database transaction as the
+// change it announces, and a Relay publishes it afterwards with publisher confirms, marking it sent only once
+// the broker confirmed. A crash anywhere loses nothing; a duplicate is possible and the consumers' inbox
 // absorbs it.
 //
 // At start-up, before its own migrations:

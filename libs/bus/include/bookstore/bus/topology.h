@@ -1,7 +1,7 @@
 #pragma once
-// The RabbitMQ topology of the store, as data (DESIGN §3). Every component declares all of it, idempotently,
-// each time it connects and before it publishes anything, so an event published before its consumer has
-// ever run waits in that consumer's queue instead of being dropped as unroutable.
+// The RabbitMQ topology of the store, as data (docs/design.md §3). Every component declares all of it,
+// idempotently, each time it connects and before it publishes anything, so an event published before its
+// consumer has ever run waits in that consumer's queue instead of being dropped as unroutable.
 //
 // Default names (Topology::Default()):
 //   exchange bookstore.events (topic, durable)      dead-letter exchange bookstore.dlx (topic, durable)

@@ -1,6 +1,7 @@
 #pragma once
 // JSON with exact numbers. Boost.JSON turns every non-integer into a double on parsing and prints doubles
-// in exponent form ("1.25E1"); money (DESIGN §2: a number with at most two decimals) needs neither. So:
+// in exponent form ("1.25E1"); money (docs/design.md §2: a number with at most two decimals) needs neither.
+// So:
 // - Serialize prints doubles in the shortest fixed notation that reads back as the same double ("12.5"),
 //   which for amounts made by money::ToJson is exactly their decimal text;
 // - TopLevelNumberTexts reads the literal text of the numbers of a request body, for a value that must be

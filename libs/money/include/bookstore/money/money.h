@@ -1,6 +1,6 @@
 #pragma once
-// Money is exact (DESIGN §2): integer cents in C++, DECIMAL in MariaDB, and in JSON a number with at most
-// two decimals, never a binary fraction used for arithmetic. These are the conversions between those
+// Money is exact (docs/design.md §2): integer cents in C++, DECIMAL in MariaDB, and in JSON a number with at
+// most two decimals, never a binary fraction used for arithmetic. These are the conversions between those
 // forms; a service's own limits (a price above 0, a non-negative total) are its rules, on top of them.
 //
 //   money::ToDecimal(1250)          "12.50"   DECIMAL parameters, messages, form fields
