@@ -1,10 +1,11 @@
+#include "bookstore/http/context.h"
+
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/params_encoded_view.hpp>
 #include <boost/url/parse_query.hpp>
 #include <charconv>
 #include <stdexcept>
 
-#include "bookstore/http/context.h"
 #include "bookstore/http/error.h"
 #include "internal.h"
 
@@ -113,7 +114,8 @@ std::string Context::Param(std::string_view name) const {
       return decoded;
     }
   }
-  throw std::logic_error("route " + std::string(route()) + " has no path parameter '" + std::string(name) + "'");
+  throw std::logic_error("route " + std::string(route()) + " has no path parameter '" + std::string(name) +
+                         "'");
 }
 
 std::int64_t Context::IdParam(std::string_view name) const {
@@ -168,8 +170,8 @@ std::int64_t Context::QueryInt(std::string_view name, std::int64_t default_value
   const auto value = ParseInt64(*raw);
   if (!value) throw BadRequest(std::string(name) + " must be an integer", name);
   if (*value < min || *value > max) {
-    throw BadRequest(std::string(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max),
-                     name);
+    throw BadRequest(
+        std::string(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max), name);
   }
   return *value;
 }

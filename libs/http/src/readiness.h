@@ -29,8 +29,9 @@ class ReadinessMonitor {
   void Add(std::string name, std::function<bool()> check);
   [[nodiscard]] bool Empty() const { return checks_.empty(); }
 
-  // Runs every check at once, then every interval (every 20 ms while one is not ok), until Stop(). Stop() waits for a running check (the
-  // checks read what their component owns: none may run once the server stopped).
+  // Runs every check at once, then every interval (every 20 ms while one is not ok), until Stop(). Stop()
+  // waits for a running check (the checks read what their component owns: none may run once the server
+  // stopped).
   void Start();
   void Stop();
 

@@ -1,8 +1,9 @@
+#include "bookstore/http/router.h"
+
 #include <cstdint>
 #include <deque>
 #include <stdexcept>
 
-#include "bookstore/http/router.h"
 #include "internal.h"
 
 namespace bookstore::http {
@@ -68,7 +69,8 @@ std::vector<Segment> ParsePattern(std::string_view pattern) {
     const auto slash = rest.find('/');
     const std::string_view seg = rest.substr(0, slash);
     if (seg.empty()) fail("empty segment");
-    if (!segments.empty() && segments.back().kind == Segment::Kind::kRest) fail("{name...} must be the last segment");
+    if (!segments.empty() && segments.back().kind == Segment::Kind::kRest)
+      fail("{name...} must be the last segment");
     if (seg.front() == '{') {
       if (seg.back() != '}') fail("unterminated parameter");
       std::string_view name = seg.substr(1, seg.size() - 2);
@@ -82,7 +84,8 @@ std::vector<Segment> ParsePattern(std::string_view pattern) {
         if (!IsNameChar(c)) fail("parameter names use letters, digits and _");
       }
       for (const auto& s : segments) {
-        if (s.kind != Segment::Kind::kLiteral && s.text == name) fail("parameter '" + std::string(name) + "' twice");
+        if (s.kind != Segment::Kind::kLiteral && s.text == name)
+          fail("parameter '" + std::string(name) + "' twice");
       }
       segments.push_back({kind, std::string(name)});
     } else {
@@ -227,7 +230,8 @@ std::vector<std::string> Router::Patterns() const {
 }
 
 Awaitable<Response> Next::operator()(Context& ctx) const {
-  if (index_ < pipeline_->middleware.size()) return pipeline_->middleware[index_](ctx, Next(pipeline_, index_ + 1));
+  if (index_ < pipeline_->middleware.size())
+    return pipeline_->middleware[index_](ctx, Next(pipeline_, index_ + 1));
   return pipeline_->terminal(ctx);
 }
 

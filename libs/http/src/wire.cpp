@@ -1,0 +1,113 @@
+#include "wire.h"
+
+#include <array>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace bookstore::http::detail {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+constexpr std::size_t kMaxRequestIdLength = 128;
+
+}  // namespace
+
+// RFC 9110 IMF-fixdate, formatted once per second per thread.
+std::string_view HttpDate() {
+  thread_local std::time_t cached = -1;
+  thread_local std::array<char, 40> text{};
+  thread_local std::size_t length = 0;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached) {
+    static constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    const int n = std::snprintf(text.data(), text.size(), "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                                kDays.at(static_cast<std::size_t>(tm.tm_wday)), tm.tm_mday,
+                                kMonths.at(static_cast<std::size_t>(tm.tm_mon)), tm.tm_year + 1900,
+                                tm.tm_hour, tm.tm_min, tm.tm_sec);
+    length = n > 0 ? static_cast<std::size_t>(n) : 0;
+    cached = now;
+  }
+  return {text.data(), length};
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    std::uint64_t bits = rng();
+    for (int i = 0; i < 16; ++i) {
+      id[static_cast<std::size_t>(half * 16 + i)] = kHex[bits & 0xF];
+      bits >>= 4;
+    }
+  }
+  return id;
+}
+
+bool SaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (const char c : id) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+std::string RequestIdFor(const Request& req) {
+  const auto it = req.find(kRequestIdHeader);
+  if (it != req.end() && SaneRequestId(it->value())) return std::string(it->value());
+  return NewRequestId();
+}
+
+std::string RemoteAddressOf(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
+
+bool IsBodyless(Status status) {
+  const auto code = static_cast<unsigned>(status);
+  return (code >= 100 && code < 200) || status == Status::no_content || status == Status::not_modified;
+}
+
+// RFC 9112 §6.1: a request whose Transfer-Encoding is anything but "chunked" has a body of unknown length;
+// the only safe answer is 400 and closing (taking it as bodiless would parse the body as the next request).
+bool HasUnsupportedTransferCoding(const Request& request) {
+  const auto field = request.find(Field::transfer_encoding);
+  if (field == request.end()) return false;
+  bool any = false;
+  for (const auto& coding : bhttp::token_list(field->value())) {
+    if (!beast::iequals(coding, "chunked")) return true;
+    any = true;
+  }
+  return !any;
+}
+
+bool IsHttpProtocolError(const beast::error_code& ec) {
+  static const auto& category = bhttp::make_error_code(bhttp::error::bad_method).category();
+  return ec.category() == category && ec != bhttp::error::end_of_stream &&
+         ec != bhttp::error::partial_message;
+}
+
+}  // namespace bookstore::http::detail

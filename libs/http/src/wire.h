@@ -1,0 +1,38 @@
+#pragma once
+// Small pieces of HTTP/1.1 the server needs around Beast's parser and serializer: the Date header, request
+// ids, the client's address, and the framing rules Beast leaves to the caller.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <string>
+#include <string_view>
+
+#include "bookstore/http/message.h"
+
+namespace bookstore::http::detail {
+
+inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
+
+// RFC 9110 IMF-fixdate, formatted once per second per thread.
+std::string_view HttpDate();
+
+// A new random request id (32 hex digits).
+std::string NewRequestId();
+
+// The client's X-Request-ID when sane (1-128 visible ASCII characters), else a new one.
+std::string RequestIdFor(const Request& req);
+
+// The peer's address as text (IPv4-mapped IPv6 addresses as IPv4); "unknown" when the socket has none.
+std::string RemoteAddressOf(const boost::asio::ip::tcp::socket& socket);
+
+// 1xx, 204 and 304 responses carry no body.
+bool IsBodyless(Status status);
+
+// RFC 9112 §6.1: a request whose Transfer-Encoding is anything but "chunked" has a body of unknown length;
+// the only safe answer is 400 and closing (taking it as bodiless would parse the body as the next request).
+bool HasUnsupportedTransferCoding(const Request& request);
+
+// A parse error of the request itself (400), rather than the client going away.
+bool IsHttpProtocolError(const boost::beast::error_code& ec);
+
+}  // namespace bookstore::http::detail
