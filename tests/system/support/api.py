@@ -201,19 +201,19 @@ class Client:
 class Tools:
     """The C++ helpers built next to the services, for what Python cannot do alone (Ed25519 signatures,
     publishing exactly as the bus library does), each acting on one stack's topology (its AMQP_URL and
-    AMQP_NAME_PREFIX). Which binary does what: services/{catalog,gateway}/tests/test_tool.cpp,
-    services/orders/tools/test_tool.cpp."""
+    AMQP_NAME_PREFIX): bookstore-test-tool, tests/tools/test_tool.cpp."""
 
     def __init__(self, amqp_env, bin_dir=None):
         self.env = {**os.environ, **amqp_env}
         self.bin_dir = bin_dir
 
-    def _path(self, service):
-        return binary_for(service, self.bin_dir).parent / f"{service}-test-tool"
+    def _path(self):
+        # Built next to the services: <build>/services/<name>/..., <build>/tests/tools/bookstore-test-tool.
+        return binary_for("auth", self.bin_dir).parents[2] / "tests" / "tools" / "bookstore-test-tool"
 
-    def run(self, service, *args):
-        """Runs <service>-test-tool; its output, asserting that it succeeded."""
-        result = subprocess.run([str(self._path(service)), *args], env=self.env, capture_output=True, text=True,
+    def run(self, *args):
+        """Runs bookstore-test-tool; its output, asserting that it succeeded."""
+        result = subprocess.run([str(self._path()), *args], env=self.env, capture_output=True, text=True,
                                 timeout=60)
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
@@ -224,22 +224,22 @@ class Tools:
         now = int(time.time())
         payload = {"iss": ISSUER, "aud": AUDIENCE, "sub": "1", "name": "Forged", "role": "user", "iat": now,
                    "exp": now + 3600, "jti": secrets.token_urlsafe(16), **claims}
-        return self.run("gateway", "sign", str(keys_file), json.dumps(payload))
+        return self.run("sign", str(keys_file), json.dumps(payload))
 
     def publish(self, event_type, data, event_id=None):
         """Publishes a CloudEvent as its producer would (confirmed); returns its id. The same event_id
         twice is a redelivery."""
-        return self.run("catalog", "publish", event_type, json.dumps(data), *([event_id] if event_id else []))
+        return self.run("publish", event_type, json.dumps(data), *(["--id", event_id] if event_id else []))
 
     def publish_many(self, event_type, data, count):
         """Publishes `count` events whose data also holds "seq" (0, 1, ...); returns their ids, one a line."""
-        return self.run("gateway", "publish", event_type, json.dumps(data), str(count))
+        return self.run("publish", event_type, json.dumps(data), "--count", str(count))
 
     def publish_raw(self, routing_key, message_id, body):
         """Publishes the bytes as they are, with that message id (e.g. an event a second time)."""
-        return self.run("orders", "publish-raw", routing_key, message_id, body)
+        return self.run("publish-raw", routing_key, message_id, body)
 
     def delete_topology(self):
         """Deletes the exchanges and queues of the prefix (at the end of a stack); never fails."""
-        subprocess.run([str(self._path("catalog")), "delete-topology"], env=self.env, capture_output=True,
+        subprocess.run([str(self._path()), "delete-topology"], env=self.env, capture_output=True,
                        timeout=60, check=False)
