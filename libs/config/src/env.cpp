@@ -30,19 +30,19 @@ std::string Mask(const std::string& value) { return value.empty() ? "" : "******
 }  // namespace
 
 Source Source::Process() {
-  return Source{
-      [](const std::string& name) -> std::optional<std::string> {
-        const char* v = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): read at start-up only
-        if (v == nullptr) return std::nullopt;
-        return std::string(v);
-      },
-      [](const std::string& path) -> std::optional<std::string> {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return std::nullopt;
-        std::ostringstream out;
-        out << in.rdbuf();
-        return out.str();
-      }};
+  return Source{[](const std::string& name) -> std::optional<std::string> {
+                  const char* v =
+                      std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): read at start-up only
+                  if (v == nullptr) return std::nullopt;
+                  return std::string(v);
+                },
+                [](const std::string& path) -> std::optional<std::string> {
+                  std::ifstream in(path, std::ios::binary);
+                  if (!in) return std::nullopt;
+                  std::ostringstream out;
+                  out << in.rdbuf();
+                  return out.str();
+                }};
 }
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
@@ -54,12 +54,18 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (!number) return std::nullopt;
   const auto unit = text.substr(digits);
   std::int64_t factor = 0;
-  if (unit.empty() || unit == "ms") factor = 1;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "m") factor = 60'000;
-  else if (unit == "h") factor = 3'600'000;
-  else if (unit == "d") factor = 86'400'000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "ms")
+    factor = 1;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "m")
+    factor = 60'000;
+  else if (unit == "h")
+    factor = 3'600'000;
+  else if (unit == "d")
+    factor = 86'400'000;
+  else
+    return std::nullopt;
   return std::chrono::milliseconds(*number * factor);
 }
 
@@ -67,8 +73,11 @@ Env::Env(std::string component, int argc, const char* const* argv, Source source
     : component_(std::move(component)), source_(std::move(source)) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
-    if (arg == "--help" || arg == "-h") help_requested_ = true;
-    else errors_.push_back("unknown argument '" + std::string(arg) + "' (settings come from the environment; see --help)");
+    if (arg == "--help" || arg == "-h")
+      help_requested_ = true;
+    else
+      errors_.push_back("unknown argument '" + std::string(arg) +
+                        "' (settings come from the environment; see --help)");
   }
 }
 
@@ -94,7 +103,8 @@ std::optional<std::string> Env::Lookup(const std::string& name) {
 
 Declared& Env::Declare(const std::string& name, std::string type, std::string default_value, std::string help,
                        bool required, bool secret) {
-  declared_.push_back(Declared{name, std::move(type), std::move(default_value), std::move(help), required, secret, {}});
+  declared_.push_back(
+      Declared{name, std::move(type), std::move(default_value), std::move(help), required, secret, {}});
   return declared_.back();
 }
 
@@ -163,10 +173,14 @@ bool Env::Bool(const std::string& name, bool default_value, const std::string& h
   bool value = default_value;
   if (raw) {
     std::string v = Trim(*raw);
-    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (v == "1" || v == "true" || v == "yes" || v == "on") value = true;
-    else if (v == "0" || v == "false" || v == "no" || v == "off") value = false;
-    else Fail(name, "'" + *raw + "' is not a boolean (true/false)");
+    std::transform(v.begin(), v.end(), v.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (v == "1" || v == "true" || v == "yes" || v == "on")
+      value = true;
+    else if (v == "0" || v == "false" || v == "no" || v == "off")
+      value = false;
+    else
+      Fail(name, "'" + *raw + "' is not a boolean (true/false)");
   }
   d.effective = value ? "true" : "false";
   return value;
@@ -180,8 +194,10 @@ std::chrono::milliseconds Env::Duration(const std::string& name, std::chrono::mi
   auto value = default_value;
   if (raw) {
     auto parsed = ParseDuration(Trim(*raw));
-    if (!parsed) Fail(name, "'" + *raw + "' is not a duration such as 250ms, 3s, 15m or 1h");
-    else value = *parsed;
+    if (!parsed)
+      Fail(name, "'" + *raw + "' is not a duration such as 250ms, 3s, 15m or 1h");
+    else
+      value = *parsed;
   }
   d.effective = std::to_string(value.count()) + "ms";
   return value;
@@ -207,11 +223,14 @@ std::vector<std::string> Env::List(const std::string& name, const std::string& d
 std::string Env::HelpText() const {
   std::ostringstream out;
   out << component_ << " — BookStore component\n\n"
-      << "Configured by environment variables; each NAME can also be given as NAME_FILE, a file holding the value.\n\n";
+      << "Configured by environment variables; each NAME can also be given as NAME_FILE, a file holding the "
+         "value.\n\n";
   for (const auto& d : declared_) {
     out << "  " << d.name << "  (" << d.type;
-    if (d.required) out << ", required";
-    else if (!d.default_value.empty()) out << ", default " << d.default_value;
+    if (d.required)
+      out << ", required";
+    else if (!d.default_value.empty())
+      out << ", default " << d.default_value;
     out << ")\n      " << d.help << "\n";
   }
   return out.str();

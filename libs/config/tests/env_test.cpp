@@ -56,7 +56,8 @@ TEST(EnvTest, InvalidValuesAreReportedByName) {
 }
 
 TEST(EnvTest, FileVariantReadsTheFileAndDropsTrailingNewline) {
-  Env env("t", 1, kArgv, FakeSource({{"DB_PASSWORD_FILE", "/run/secrets/db"}}, {{"/run/secrets/db", "s3cret\n"}}));
+  Env env("t", 1, kArgv,
+          FakeSource({{"DB_PASSWORD_FILE", "/run/secrets/db"}}, {{"/run/secrets/db", "s3cret\n"}}));
   EXPECT_EQ(env.RequiredSecret("DB_PASSWORD", "h"), "s3cret");
   EXPECT_TRUE(env.Errors().empty());
   EXPECT_EQ(env.Settings().back().effective, "******");

@@ -1,12 +1,12 @@
 #include "bookstore/log/log.h"
 
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
 #include <ctime>
-#include <fmt/format.h>
 #include <memory>
 #include <mutex>
 
@@ -26,7 +26,8 @@ State& GlobalState() {
   static std::once_flag once;
   std::call_once(once, [] {
     // spdlog does the locking and buffering; the JSON is built here, so its pattern is the bare message.
-    state.logger = std::make_shared<spdlog::logger>("bookstore", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    state.logger =
+        std::make_shared<spdlog::logger>("bookstore", std::make_shared<spdlog::sinks::stdout_sink_mt>());
     state.logger->set_pattern("%v");
     state.logger->set_level(spdlog::level::trace);
     state.logger->flush_on(spdlog::level::trace);
@@ -36,10 +37,14 @@ State& GlobalState() {
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -51,8 +56,8 @@ std::string NowRfc3339() {
   const std::time_t t = std::chrono::system_clock::to_time_t(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
 }
 
 }  // namespace

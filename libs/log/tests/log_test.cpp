@@ -8,7 +8,8 @@ namespace bookstore::log {
 namespace {
 
 TEST(LogTest, LineIsOneJsonObjectWithTheStandardFields) {
-  const auto line = FormatLine(Level::kWarn, "auth", "login \"failed\"\nagain", {{"request_id", "abc"}, {"status", 401}});
+  const auto line =
+      FormatLine(Level::kWarn, "auth", "login \"failed\"\nagain", {{"request_id", "abc"}, {"status", 401}});
   EXPECT_EQ(line.find('\n'), std::string::npos);
   const auto v = boost::json::parse(line).as_object();
   EXPECT_EQ(v.at("level").as_string(), "warn");

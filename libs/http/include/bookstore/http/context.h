@@ -63,8 +63,8 @@ std::string FormatComment(std::string_view text = "keep-alive");
 class Context {
  public:
   // The server builds contexts; tests may build one to call a handler directly.
-  explicit Context(Request request, std::string request_id = "test", std::string_view remote_address = "127.0.0.1",
-                   std::uint64_t connection_id = 0);
+  explicit Context(Request request, std::string request_id = "test",
+                   std::string_view remote_address = "127.0.0.1", std::uint64_t connection_id = 0);
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
   ~Context() = default;

@@ -22,10 +22,18 @@ bool Enabled(Level level);
 
 void Write(Level level, std::string_view msg, const boost::json::object& fields = {});
 
-inline void Debug(std::string_view msg, const boost::json::object& fields = {}) { Write(Level::kDebug, msg, fields); }
-inline void Info(std::string_view msg, const boost::json::object& fields = {}) { Write(Level::kInfo, msg, fields); }
-inline void Warn(std::string_view msg, const boost::json::object& fields = {}) { Write(Level::kWarn, msg, fields); }
-inline void Error(std::string_view msg, const boost::json::object& fields = {}) { Write(Level::kError, msg, fields); }
+inline void Debug(std::string_view msg, const boost::json::object& fields = {}) {
+  Write(Level::kDebug, msg, fields);
+}
+inline void Info(std::string_view msg, const boost::json::object& fields = {}) {
+  Write(Level::kInfo, msg, fields);
+}
+inline void Warn(std::string_view msg, const boost::json::object& fields = {}) {
+  Write(Level::kWarn, msg, fields);
+}
+inline void Error(std::string_view msg, const boost::json::object& fields = {}) {
+  Write(Level::kError, msg, fields);
+}
 
 // Builds the line Write would print (exposed for tests).
 std::string FormatLine(Level level, std::string_view component, std::string_view msg,
