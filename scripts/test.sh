@@ -11,7 +11,7 @@ source "$BS_SCRIPTS/lib/stack.sh"
 
 usage() {
   cat <<EOF
-usage: ./bookstore test [unit] [integration] [system] [browser] [swarm] [options]
+usage: ./bookstore test [lint] [unit] [integration] [system] [browser] [swarm] [options]
 
 Stages run in that order; naming some runs only those (default: all).
   -R REGEX      only ctest tests matching REGEX (only the ctest stages unless stages are named)
@@ -40,7 +40,7 @@ build=1
 keep=0
 while (($#)); do
   case "$1" in
-    unit | integration | system | browser | swarm) stages+=("$1") ;;
+    lint | unit | integration | system | browser | swarm) stages+=("$1") ;;
     -R) ctest_filter=(-R "$2"); shift ;;
     -k) pytest_filter=(-k "$2"); shift ;;
     --no-build) build=0 ;;
@@ -51,7 +51,7 @@ while (($#)); do
   shift
 done
 if ((${#stages[@]} == 0)); then
-  stages=(unit integration system browser swarm)
+  stages=(lint unit integration system browser swarm)
   if ((${#ctest_filter[@]} || ${#pytest_filter[@]})); then
     stages=()
     ((${#ctest_filter[@]})) && stages+=(unit integration)
@@ -308,6 +308,16 @@ run_browser() {
   stack_started=0
 }
 
+# The repository's declared rules (scripts/lint.sh): clang-format over every C++ file, clang-tidy over the
+# files changed since BOOKSTORE_LINT_BASE (default: the last commit); the full clang-tidy run is
+# `./bookstore lint --all`. Needs no server.
+run_lint() {
+  bash "$BS_SCRIPTS/lint.sh" --build-dir "$TEST_BUILD_DIR" --base "${BOOKSTORE_LINT_BASE:-HEAD~1}" \
+    --junit "$RESULTS/lint.xml" 9>&-
+  [[ -s "$RESULTS/lint.xml" ]] || stage_errors+=(lint)
+  return 0
+}
+
 # The live swarm: the whole stack deployed on a private Docker engine (./bookstore swarm test) from the
 # binaries built above, tests/swarm against it, then the stack and its data removed; then the same images
 # on a swarm of three Docker-in-Docker nodes (./bookstore swarm test --nodes 3: placement, draining).
@@ -330,6 +340,7 @@ run_swarm() {
   return 0
 }
 
+wants lint && timed lint run_lint
 wants unit && timed unit run_ctest unit -L '^unit$'
 # Every ctest test that is not labelled unit runs here, with the servers, so none is left out.
 wants integration && timed integration run_ctest integration -LE '^unit$'

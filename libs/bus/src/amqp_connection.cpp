@@ -80,8 +80,9 @@ std::optional<std::string> StringField(const amqp_field_value_t& value) {
 }
 
 void CopyProperties(const amqp_basic_properties_t& properties, Delivery& delivery) {
-  if ((properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) != 0)
+  if ((properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) != 0) {
     delivery.message_id = View(properties.message_id);
+  }
   if ((properties._flags & AMQP_BASIC_HEADERS_FLAG) == 0) return;
   const amqp_table_t& headers = properties.headers;
   for (int i = 0; i < headers.num_entries; ++i) {

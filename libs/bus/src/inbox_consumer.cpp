@@ -142,8 +142,9 @@ struct InboxConsumer::Shared {
     Batch batch;
     batch.reserve(deliveries.size());
     for (auto& delivery : deliveries) {
-      if (auto event = ParseOrReject(amqp, delivery))
+      if (auto event = ParseOrReject(amqp, delivery)) {
         batch.emplace_back(std::move(delivery), std::move(*event));
+      }
     }
     while (batch.size() > 1) {
       BatchResult result = RunBatch(batch);

@@ -33,8 +33,9 @@ const std::string& MarkSentSql() {
 void MarkSent(db::Connection& c, const std::vector<std::int64_t>& ids) {
   for (std::size_t start = 0; start < ids.size(); start += kMarkChunk) {
     db::ParamList params;
-    for (std::size_t i = 0; i < kMarkChunk; ++i)
+    for (std::size_t i = 0; i < kMarkChunk; ++i) {
       params.Add(db::Param{ids[std::min(start + i, ids.size() - 1)]});
+    }
     c.Execute(MarkSentSql(), params);
   }
 }

@@ -3,23 +3,28 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace bookstore::bus {
 namespace {
 
 // Every event type of docs/design.md §3.
-const std::vector<std::string> kAllTypes = {"book.created",         "book.updated",
-                                            "book.deleted",         "book.stock_changed",
-                                            "order.placed",         "order.stock_reserved",
-                                            "order.stock_rejected", "order.paid",
-                                            "order.cancelled",      "order.delivery_assigned",
-                                            "user.registered",      "auth.token_revoked"};
+constexpr std::array<std::string_view, 12> kAllTypes = {"book.created",         "book.updated",
+                                                        "book.deleted",         "book.stock_changed",
+                                                        "order.placed",         "order.stock_reserved",
+                                                        "order.stock_rejected", "order.paid",
+                                                        "order.cancelled",      "order.delivery_assigned",
+                                                        "user.registered",      "auth.token_revoked"};
 
 std::vector<std::string> TypesBoundTo(const ServiceQueue& queue) {
   std::vector<std::string> bound;
   for (const auto& type : kAllTypes) {
     for (const auto& pattern : queue.bindings) {
       if (TopicMatches(pattern, type)) {
-        bound.push_back(type);
+        bound.emplace_back(type);
         break;
       }
     }
@@ -96,8 +101,9 @@ TEST(TopicMatchesTest, FollowsAmqpTopicRules) {
       {"*", "one", true},
       {"*", "one.two", false},
   };
-  for (const auto& c : cases)
+  for (const auto& c : cases) {
     EXPECT_EQ(TopicMatches(c.pattern, c.key), c.matches) << c.pattern << " vs " << c.key;
+  }
 }
 
 }  // namespace

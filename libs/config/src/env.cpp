@@ -54,18 +54,19 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (!number) return std::nullopt;
   const auto unit = text.substr(digits);
   std::int64_t factor = 0;
-  if (unit.empty() || unit == "ms")
+  if (unit.empty() || unit == "ms") {
     factor = 1;
-  else if (unit == "s")
+  } else if (unit == "s") {
     factor = 1000;
-  else if (unit == "m")
+  } else if (unit == "m") {
     factor = 60'000;
-  else if (unit == "h")
+  } else if (unit == "h") {
     factor = 3'600'000;
-  else if (unit == "d")
+  } else if (unit == "d") {
     factor = 86'400'000;
-  else
+  } else {
     return std::nullopt;
+  }
   return std::chrono::milliseconds(*number * factor);
 }
 
@@ -73,11 +74,12 @@ Env::Env(std::string component, int argc, const char* const* argv, Source source
     : component_(std::move(component)), source_(std::move(source)) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
-    if (arg == "--help" || arg == "-h")
+    if (arg == "--help" || arg == "-h") {
       help_requested_ = true;
-    else
+    } else {
       errors_.push_back("unknown argument '" + std::string(arg) +
                         "' (settings come from the environment; see --help)");
+    }
   }
 }
 
@@ -175,12 +177,13 @@ bool Env::Bool(const std::string& name, bool default_value, const std::string& h
     std::string v = Trim(*raw);
     std::transform(v.begin(), v.end(), v.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (v == "1" || v == "true" || v == "yes" || v == "on")
+    if (v == "1" || v == "true" || v == "yes" || v == "on") {
       value = true;
-    else if (v == "0" || v == "false" || v == "no" || v == "off")
+    } else if (v == "0" || v == "false" || v == "no" || v == "off") {
       value = false;
-    else
+    } else {
       Fail(name, "'" + *raw + "' is not a boolean (true/false)");
+    }
   }
   d.effective = value ? "true" : "false";
   return value;
@@ -194,10 +197,11 @@ std::chrono::milliseconds Env::Duration(const std::string& name, std::chrono::mi
   auto value = default_value;
   if (raw) {
     auto parsed = ParseDuration(Trim(*raw));
-    if (!parsed)
+    if (!parsed) {
       Fail(name, "'" + *raw + "' is not a duration such as 250ms, 3s, 15m or 1h");
-    else
+    } else {
       value = *parsed;
+    }
   }
   d.effective = std::to_string(value.count()) + "ms";
   return value;
@@ -227,10 +231,11 @@ std::string Env::HelpText() const {
          "value.\n\n";
   for (const auto& d : declared_) {
     out << "  " << d.name << "  (" << d.type;
-    if (d.required)
+    if (d.required) {
       out << ", required";
-    else if (!d.default_value.empty())
+    } else if (!d.default_value.empty()) {
       out << ", default " << d.default_value;
+    }
     out << ")\n      " << d.help << "\n";
   }
   return out.str();

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 
 namespace bookstore::config {
 namespace {
 
-Source FakeSource(std::map<std::string, std::string> env, std::map<std::string, std::string> files = {}) {
+Source FakeSource(const std::map<std::string, std::string>& env,
+                  const std::map<std::string, std::string>& files = {}) {
   return Source{[env](const std::string& n) -> std::optional<std::string> {
                   auto it = env.find(n);
                   if (it == env.end()) return std::nullopt;
@@ -20,10 +22,10 @@ Source FakeSource(std::map<std::string, std::string> env, std::map<std::string, 
                 }};
 }
 
-const char* const kArgv[] = {"prog"};
+const std::array<const char*, 1> kArgv{"prog"};
 
 TEST(EnvTest, DefaultsApplyWhenUnset) {
-  Env env("t", 1, kArgv, FakeSource({}));
+  Env env("t", 1, kArgv.data(), FakeSource({}));
   EXPECT_EQ(env.String("A", "x", "h"), "x");
   EXPECT_EQ(env.Int("B", 5, 1, 10, "h"), 5);
   EXPECT_TRUE(env.Bool("C", true, "h"));
@@ -32,7 +34,7 @@ TEST(EnvTest, DefaultsApplyWhenUnset) {
 }
 
 TEST(EnvTest, ParsesTypedValues) {
-  Env env("t", 1, kArgv, FakeSource({{"B", "7"}, {"C", "off"}, {"D", "15m"}, {"L", " a, b ,,c "}}));
+  Env env("t", 1, kArgv.data(), FakeSource({{"B", "7"}, {"C", "off"}, {"D", "15m"}, {"L", " a, b ,,c "}}));
   EXPECT_EQ(env.Int("B", 5, 1, 10, "h"), 7);
   EXPECT_FALSE(env.Bool("C", true, "h"));
   EXPECT_EQ(env.Duration("D", std::chrono::seconds(3), "h"), std::chrono::minutes(15));
@@ -41,7 +43,7 @@ TEST(EnvTest, ParsesTypedValues) {
 }
 
 TEST(EnvTest, InvalidValuesAreReportedByName) {
-  Env env("t", 1, kArgv, FakeSource({{"B", "11"}, {"C", "maybe"}, {"D", "3 weeks"}, {"E", "x1"}}));
+  Env env("t", 1, kArgv.data(), FakeSource({{"B", "11"}, {"C", "maybe"}, {"D", "3 weeks"}, {"E", "x1"}}));
   env.Int("B", 5, 1, 10, "h");
   env.Bool("C", true, "h");
   env.Duration("D", std::chrono::seconds(3), "h");
@@ -56,7 +58,7 @@ TEST(EnvTest, InvalidValuesAreReportedByName) {
 }
 
 TEST(EnvTest, FileVariantReadsTheFileAndDropsTrailingNewline) {
-  Env env("t", 1, kArgv,
+  Env env("t", 1, kArgv.data(),
           FakeSource({{"DB_PASSWORD_FILE", "/run/secrets/db"}}, {{"/run/secrets/db", "s3cret\n"}}));
   EXPECT_EQ(env.RequiredSecret("DB_PASSWORD", "h"), "s3cret");
   EXPECT_TRUE(env.Errors().empty());
@@ -64,21 +66,21 @@ TEST(EnvTest, FileVariantReadsTheFileAndDropsTrailingNewline) {
 }
 
 TEST(EnvTest, BothDirectAndFileIsAnError) {
-  Env env("t", 1, kArgv, FakeSource({{"K", "a"}, {"K_FILE", "/x"}}, {{"/x", "b"}}));
+  Env env("t", 1, kArgv.data(), FakeSource({{"K", "a"}, {"K_FILE", "/x"}}, {{"/x", "b"}}));
   env.String("K", "", "h");
   ASSERT_EQ(env.Errors().size(), 1U);
 }
 
 TEST(EnvTest, UnreadableFileIsAnError) {
-  Env env("t", 1, kArgv, FakeSource({{"K_FILE", "/missing"}}));
+  Env env("t", 1, kArgv.data(), FakeSource({{"K_FILE", "/missing"}}));
   env.String("K", "d", "h");
   ASSERT_EQ(env.Errors().size(), 1U);
   EXPECT_NE(env.Errors()[0].find("/missing"), std::string::npos);
 }
 
 TEST(EnvTest, HelpListsEverySetting) {
-  const char* const argv[] = {"prog", "--help"};
-  Env env("auth", 2, argv, FakeSource({}));
+  const std::array<const char*, 2> argv{"prog", "--help"};
+  Env env("auth", 2, argv.data(), FakeSource({}));
   env.String("HTTP_HOST", "0.0.0.0", "address to listen on");
   env.RequiredSecret("DB_PASSWORD", "database password");
   EXPECT_TRUE(env.HelpRequested());
@@ -89,8 +91,8 @@ TEST(EnvTest, HelpListsEverySetting) {
 }
 
 TEST(EnvTest, UnknownArgumentIsAnError) {
-  const char* const argv[] = {"prog", "--port=1"};
-  Env env("t", 2, argv, FakeSource({}));
+  const std::array<const char*, 2> argv{"prog", "--port=1"};
+  Env env("t", 2, argv.data(), FakeSource({}));
   EXPECT_EQ(env.Errors().size(), 1U);
 }
 

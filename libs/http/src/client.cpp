@@ -56,7 +56,9 @@ bool StillIdle(Connection& conn) {
 // which the process destroys its Client and its io_contexts.
 class PoolService : public net::execution_context::service {
  public:
-  static inline net::execution_context::id id;  // NOLINT(readability-identifier-naming): Asio's protocol
+  // Asio's protocol names it; constructing it cannot throw.
+  // NOLINTNEXTLINE(readability-identifier-naming,cert-err58-cpp)
+  static inline net::execution_context::id id;
 
   explicit PoolService(net::execution_context& context) : net::execution_context::service(context) {}
 
@@ -150,10 +152,12 @@ Awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream, Clock::
     ec = cec;
   }
   if (ec == net::error::operation_aborted) ThrowCancelled();
-  if (ec == beast::error::timeout)
+  if (ec == beast::error::timeout) {
     throw UpstreamError(UpstreamError::Kind::kConnect, "connect to " + where + " timed out");
-  if (ec)
+  }
+  if (ec) {
     throw UpstreamError(UpstreamError::Kind::kConnect, "cannot connect to " + where + ": " + ec.message());
+  }
   beast::error_code ignored;
   conn->stream.socket().set_option(tcp::no_delay(true), ignored);
   co_return conn;
@@ -198,13 +202,13 @@ bool IsConnectionEnd(const beast::error_code& ec) {
 
 UpstreamError Classify(const beast::error_code& ec, bool got_response_bytes, const Upstream& upstream) {
   if (ec == beast::error::timeout) {
-    return UpstreamError(UpstreamError::Kind::kTimeout, upstream.Authority() + " timed out");
+    return {UpstreamError::Kind::kTimeout, upstream.Authority() + " timed out"};
   }
   if (!got_response_bytes && IsConnectionEnd(ec)) {
-    return UpstreamError(UpstreamError::Kind::kDropped,
-                         upstream.Authority() + " closed the connection without answering: " + ec.message());
+    return {UpstreamError::Kind::kDropped,
+            upstream.Authority() + " closed the connection without answering: " + ec.message()};
   }
-  return UpstreamError(UpstreamError::Kind::kBroken, upstream.Authority() + ": " + ec.message());
+  return {UpstreamError::Kind::kBroken, upstream.Authority() + ": " + ec.message()};
 }
 
 }  // namespace
@@ -304,7 +308,9 @@ Awaitable<Response> Client::Send(Upstream upstream, Request request, std::chrono
   auto conn = pool.Take(key, options_.max_idle_time);
   for (int attempt = 0;; ++attempt) {
     const bool reused = conn != nullptr;
-    if (!reused) conn = co_await Connect(upstream, deadline, options_);
+    if (!reused) {
+      conn = co_await Connect(upstream, deadline, options_);
+    }
     auto result = co_await SendAndReceive(*conn, request, deadline, options_);
     if (!result.ec) {
       if (result.reusable) pool.Give(key, std::move(conn), options_.max_idle_per_upstream);

@@ -103,7 +103,7 @@ namespace {
 Error WithField(Status status, std::string detail, std::string_view field) {
   boost::json::object extra;
   if (!field.empty()) extra["field"] = field;
-  return Error(status, std::move(detail), std::move(extra));
+  return {status, std::move(detail), std::move(extra)};
 }
 }  // namespace
 
@@ -113,13 +113,13 @@ Error BadRequest(std::string detail, std::string_view field) {
 Error Unauthorized(std::string detail) {
   return Error(Status::unauthorized, std::move(detail)).WithHeader("WWW-Authenticate", "Bearer");
 }
-Error Forbidden(std::string detail) { return Error(Status::forbidden, std::move(detail)); }
-Error NotFound(std::string detail) { return Error(Status::not_found, std::move(detail)); }
+Error Forbidden(std::string detail) { return {Status::forbidden, std::move(detail)}; }
+Error NotFound(std::string detail) { return {Status::not_found, std::move(detail)}; }
 Error MethodNotAllowed(std::string_view allow) {
   return Error(Status::method_not_allowed, "method not allowed").WithHeader("Allow", std::string(allow));
 }
-Error Conflict(std::string detail) { return Error(Status::conflict, std::move(detail)); }
-Error PayloadTooLarge(std::string detail) { return Error(Status::payload_too_large, std::move(detail)); }
+Error Conflict(std::string detail) { return {Status::conflict, std::move(detail)}; }
+Error PayloadTooLarge(std::string detail) { return {Status::payload_too_large, std::move(detail)}; }
 Error UnprocessableEntity(std::string detail, std::string_view field) {
   return WithField(Status::unprocessable_entity, std::move(detail), field);
 }
@@ -128,10 +128,10 @@ Error TooManyRequests(std::string detail, int retry_after_seconds) {
   if (retry_after_seconds > 0) error.WithHeader("Retry-After", std::to_string(retry_after_seconds));
   return error;
 }
-Error InternalError(std::string detail) { return Error(Status::internal_server_error, std::move(detail)); }
-Error BadGateway(std::string detail) { return Error(Status::bad_gateway, std::move(detail)); }
-Error ServiceUnavailable(std::string detail) { return Error(Status::service_unavailable, std::move(detail)); }
-Error GatewayTimeout(std::string detail) { return Error(Status::gateway_timeout, std::move(detail)); }
+Error InternalError(std::string detail) { return {Status::internal_server_error, std::move(detail)}; }
+Error BadGateway(std::string detail) { return {Status::bad_gateway, std::move(detail)}; }
+Error ServiceUnavailable(std::string detail) { return {Status::service_unavailable, std::move(detail)}; }
+Error GatewayTimeout(std::string detail) { return {Status::gateway_timeout, std::move(detail)}; }
 
 Response ProblemResponse(Status status, std::string_view detail, const boost::json::object& extra) {
   boost::json::object body;

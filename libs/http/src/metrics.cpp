@@ -1,7 +1,9 @@
 #include "bookstore/http/metrics.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
@@ -44,12 +46,13 @@ bool ValidName(const std::string& name) {
 std::string EscapeHelp(const std::string& help) {
   std::string out;
   for (char c : help) {
-    if (c == '\\')
+    if (c == '\\') {
       out += "\\\\";
-    else if (c == '\n')
+    } else if (c == '\n') {
       out += "\\n";
-    else
+    } else {
       out += c;
+    }
   }
   return out;
 }
@@ -66,14 +69,15 @@ std::string FormatLabels(const Labels& labels) {
     out += key;
     out += "=\"";
     for (char c : value) {
-      if (c == '\\')
+      if (c == '\\') {
         out += "\\\\";
-      else if (c == '"')
+      } else if (c == '"') {
         out += "\\\"";
-      else if (c == '\n')
+      } else if (c == '\n') {
         out += "\\n";
-      else
+      } else {
         out += c;
+      }
     }
     out += '"';
   }
@@ -85,11 +89,11 @@ std::string FormatMetricValue(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return std::to_string(static_cast<long long>(value));
+    return std::to_string(static_cast<std::int64_t>(value));
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", value);
-  return buf;
+  std::array<char, 32> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.9g", value);
+  return buf.data();
 }
 
 }  // namespace detail
@@ -189,11 +193,11 @@ std::string MetricsRegistry::Render() const {
     out += "# TYPE " + f->name + (f->type == Type::kCounter ? " counter\n" : " gauge\n");
     for (const auto& s : f->series) {
       double value = 0;
-      if (s.counter)
+      if (s.counter) {
         value = s.counter->Value();
-      else if (s.gauge)
+      } else if (s.gauge) {
         value = s.gauge->Value();
-      else if (!s.reads.empty()) {
+      } else if (!s.reads.empty()) {
         try {
           value = s.reads.back().read();
         } catch (const std::exception&) {

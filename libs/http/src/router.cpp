@@ -69,8 +69,9 @@ std::vector<Segment> ParsePattern(std::string_view pattern) {
     const auto slash = rest.find('/');
     const std::string_view seg = rest.substr(0, slash);
     if (seg.empty()) fail("empty segment");
-    if (!segments.empty() && segments.back().kind == Segment::Kind::kRest)
+    if (!segments.empty() && segments.back().kind == Segment::Kind::kRest) {
       fail("{name...} must be the last segment");
+    }
     if (seg.front() == '{') {
       if (seg.back() != '}') fail("unterminated parameter");
       std::string_view name = seg.substr(1, seg.size() - 2);
@@ -84,8 +85,9 @@ std::vector<Segment> ParsePattern(std::string_view pattern) {
         if (!IsNameChar(c)) fail("parameter names use letters, digits and _");
       }
       for (const auto& s : segments) {
-        if (s.kind != Segment::Kind::kLiteral && s.text == name)
+        if (s.kind != Segment::Kind::kLiteral && s.text == name) {
           fail("parameter '" + std::string(name) + "' twice");
+        }
       }
       segments.push_back({kind, std::string(name)});
     } else {
@@ -230,8 +232,9 @@ std::vector<std::string> Router::Patterns() const {
 }
 
 Awaitable<Response> Next::operator()(Context& ctx) const {
-  if (index_ < pipeline_->middleware.size())
+  if (index_ < pipeline_->middleware.size()) {
     return pipeline_->middleware[index_](ctx, Next(pipeline_, index_ + 1));
+  }
   return pipeline_->terminal(ctx);
 }
 

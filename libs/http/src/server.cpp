@@ -19,7 +19,7 @@ void ServerCore::Launch(Worker& worker, std::shared_ptr<Session> session) {
   auto& signal = session->cancel_signal();
   auto run = session->Run();
   net::co_spawn(worker.ioc, std::move(run),
-                net::bind_cancellation_slot(signal.slot(), [session](std::exception_ptr) {}));
+                net::bind_cancellation_slot(signal.slot(), [session](const std::exception_ptr&) {}));
 }
 
 void ServerCore::SessionEnded() {
@@ -110,12 +110,16 @@ Awaitable<void> ServerCore::Shutdown() {
   };
   for_each_session(&SessionBase::Drain);
   drain_timer->expires_after(options.drain_timeout);
-  if (active_sessions.load() > 0) co_await drain_timer->async_wait(kTuple);
+  if (active_sessions.load() > 0) {
+    co_await drain_timer->async_wait(kTuple);
+  }
   if (active_sessions.load() > 0) {
     log::Warn("drain timeout: closing remaining connections", {{"connections", active_sessions.load()}});
     for_each_session(&SessionBase::ForceClose);
     drain_timer->expires_after(std::chrono::seconds(1));
-    if (active_sessions.load() > 0) co_await drain_timer->async_wait(kTuple);
+    if (active_sessions.load() > 0) {
+      co_await drain_timer->async_wait(kTuple);
+    }
   }
   stopped = true;
   for (auto& worker : workers) {
@@ -280,8 +284,9 @@ Response ServerCore::ProblemFor(const std::exception_ptr& failure, const Context
     }
     return ProblemResponse(BadGateway());
   } catch (const boost::system::system_error& e) {
-    if (e.code() == net::error::operation_aborted)
+    if (e.code() == net::error::operation_aborted) {
       return ProblemResponse(ServiceUnavailable("request cancelled"));
+    }
     return internal(e.what());
   } catch (const std::exception& e) {
     return internal(e.what());
@@ -299,8 +304,9 @@ void ServerCore::Record(Worker& worker, const Context& ctx, Verb method, std::st
   const bool builtin = route != nullptr && route->options.skip_middleware;
   const auto level = builtin ? log::Level::kDebug : log::Level::kInfo;
   if (!log::Enabled(level)) return;
-  const std::string_view method_name =
-      method == Verb::unknown ? std::string_view("-") : std::string_view(bhttp::to_string(method));
+  const std::string_view method_name = method == Verb::unknown
+                                           ? std::string_view("-")
+                                           : static_cast<std::string_view>(bhttp::to_string(method));
   log::Write(level, "request",
              {{"method", method_name},
               {"path", path},
@@ -417,8 +423,9 @@ void Server::Use(Middleware middleware) {
 }
 
 void Server::AddReadinessCheck(std::string name, std::function<bool()> check) {
-  if (impl_->started.load())
+  if (impl_->started.load()) {
     throw std::logic_error("readiness checks must be added before the server starts");
+  }
   impl_->readiness.Add(std::move(name), std::move(check));
 }
 

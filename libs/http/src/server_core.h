@@ -89,11 +89,15 @@ class ServerCore {
  public:
   explicit ServerCore(ServerOptions o) : options(std::move(o)) {
     if (options.threads < 1) options.threads = 1;
-    for (int i = 0; i < options.threads; ++i)
+    for (int i = 0; i < options.threads; ++i) {
       workers.push_back(std::make_unique<Worker>(static_cast<std::size_t>(i)));
+    }
     RegisterBuiltins();
   }
 
+  // Stopping posts to the event loops and joins threads: a failure there is out of memory or a broken
+  // system, where terminating is the right end.
+  // NOLINTNEXTLINE(bugprone-exception-escape)
   ~ServerCore() {
     if (started.load()) {
       Stop();

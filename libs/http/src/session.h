@@ -24,6 +24,8 @@ class Session final : public SessionBase,
     ++server_.active_sessions;
     if (!admin_) ++server_.public_sessions;
   }
+  // SessionEnded only posts a wake-up: failing that is out of memory, where terminating is the right end.
+  // NOLINTNEXTLINE(bugprone-exception-escape)
   ~Session() override {
     if (counted_stream_) --server_.streams_open;
     if (!admin_) --server_.public_sessions;
@@ -149,7 +151,8 @@ class Session final : public SessionBase,
       auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, *parser_, kTuple);
       if (!ec && HasUnsupportedTransferCoding(parser_->get())) ec = bhttp::error::bad_transfer_encoding;
       if (!ec && !parser_->is_done()) {
-        if (bhttp::token_list(parser_->get()[Field::expect]).exists("100-continue")) {
+        const auto expect = parser_->get()[Field::expect];
+        if (bhttp::token_list(expect).exists("100-continue")) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           auto [wec, wn] =
               co_await net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()), kTuple);

@@ -49,12 +49,12 @@ std::string NewRequestId() {
     std::seed_seq seed{device(), device(), device(), device()};
     return std::mt19937_64(seed);
   }();
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
+  for (std::size_t half = 0; half < 2; ++half) {
     std::uint64_t bits = rng();
-    for (int i = 0; i < 16; ++i) {
-      id[static_cast<std::size_t>(half * 16 + i)] = kHex[bits & 0xF];
+    for (std::size_t i = 0; i < 16; ++i) {
+      id[half * 16 + i] = kHex[bits & 0xF];
       bits >>= 4;
     }
   }

@@ -62,7 +62,7 @@ bool Eventually(Condition condition, std::chrono::milliseconds deadline = 5s) {
   return condition();
 }
 
-Request MakeRequest(Verb method, std::string target, std::string body = {}) {
+Request MakeRequest(Verb method, const std::string& target, std::string body = {}) {
   Request req{method, target, 11};
   req.set(Field::host, "test");
   req.body() = std::move(body);
@@ -125,8 +125,9 @@ class ServerTest : public ::testing::Test {
     auto future = net::co_spawn(ioc_, std::move(operation), net::use_future);
     ioc_.restart();
     ioc_.run_for(kDeadline);
-    if (future.wait_for(0s) != std::future_status::ready)
+    if (future.wait_for(0s) != std::future_status::ready) {
       throw std::runtime_error("client operation timed out");
+    }
     return future.get();
   }
 
@@ -134,8 +135,8 @@ class ServerTest : public ::testing::Test {
     return Await(client_.Send(Upstream{"127.0.0.1", server.port()}, std::move(request), timeout));
   }
 
-  Response Get(const Server& server, std::string target) {
-    return Send(server, MakeRequest(Verb::get, std::move(target)));
+  Response Get(const Server& server, const std::string& target) {
+    return Send(server, MakeRequest(Verb::get, target));
   }
 
   // Declared before the servers of the tests: the client's pool lives in this loop.
@@ -610,9 +611,9 @@ TEST_F(ServerTest, AnAdminPortTakesMetricsAndReadinessDetailsOffThePublicPort) {
   server.Start();
   ASSERT_NE(server.admin_port(), 0);
   ASSERT_NE(server.admin_port(), server.port());
-  const auto admin = [&](std::string target) {
-    return Await(client_.Send(Upstream{"127.0.0.1", server.admin_port()},
-                              MakeRequest(Verb::get, std::move(target)), 5s));
+  const auto admin = [&](const std::string& target) {
+    return Await(
+        client_.Send(Upstream{"127.0.0.1", server.admin_port()}, MakeRequest(Verb::get, target), 5s));
   };
 
   EXPECT_EQ(Get(server, "/metrics").result(), Status::not_found);

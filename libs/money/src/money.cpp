@@ -101,9 +101,9 @@ std::optional<std::int64_t> FromJson(const boost::json::value& value) {
 
 boost::json::value ToJson(std::int64_t cents) {
   if (cents % 100 == 0) {
-    return boost::json::value(cents / 100);
+    return {cents / 100};
   }
-  return boost::json::value(static_cast<double>(cents) / 100.0);
+  return {static_cast<double>(cents) / 100.0};
 }
 
 }  // namespace bookstore::money

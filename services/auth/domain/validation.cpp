@@ -41,10 +41,12 @@ bool IsValidDomain(std::string_view domain) {
 std::variant<std::string, ValidationError> StringMember(const boost::json::object& body,
                                                         std::string_view field) {
   const auto* value = body.if_contains(field);
-  if (value == nullptr || value->is_null())
+  if (value == nullptr || value->is_null()) {
     return ValidationError{std::string(field), std::string(field) + " is required"};
-  if (!value->is_string())
+  }
+  if (!value->is_string()) {
     return ValidationError{std::string(field), std::string(field) + " must be a string"};
+  }
   return std::string(value->as_string());
 }
 

@@ -37,8 +37,9 @@ http::Error EmailTaken() {
 
 template <typename T>
 T& ValidOrThrow(std::variant<T, ValidationError>& parsed) {
-  if (auto* error = std::get_if<ValidationError>(&parsed))
+  if (auto* error = std::get_if<ValidationError>(&parsed)) {
     throw http::BadRequest(error->message, error->field);
+  }
   return std::get<T>(parsed);
 }
 

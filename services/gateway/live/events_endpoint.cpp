@@ -88,8 +88,9 @@ http::Awaitable<std::optional<authn::Identity>> EventsEndpoint::Caller(http::Con
   if (const auto* identity = authn::CurrentIdentity(ctx)) co_return *identity;
   const auto token = ctx.Query("access_token");
   if (!token || token->empty()) co_return std::nullopt;
-  if (authenticator_ == nullptr)
+  if (authenticator_ == nullptr) {
     throw http::ServiceUnavailable("credentials cannot be checked: auth is not configured");
+  }
   auto result = co_await authenticator_->Verify(*token);
   if (!result) throw http::Unauthorized("invalid or expired token");
   co_return authn::Identity::FromClaims(result.Value());

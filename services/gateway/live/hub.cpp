@@ -149,8 +149,9 @@ void LiveHub::Revoke(std::string_view token_id, std::int64_t user_id) {
     return;
   }
   for (auto& [raw, stream] : streams_) {
-    if (!stream->token_id().empty() && stream->token_id() == token_id)
+    if (!stream->token_id().empty() && stream->token_id() == token_id) {
       stream->Finish(LiveStream::End::kRevoked);
+    }
   }
 }
 

@@ -83,8 +83,9 @@ TEST(LoginEmailTest, RefusesControlCharactersInsteadOfGivingThemABucketOfTheirOw
 }
 
 TEST_F(RateLimitFilterTest, FailuresForOneEmailAreThrottled) {
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(Login("victim@x", "1.1.1.1", http::Status::unauthorized).status, 401U);
+  }
   const auto refused = Login("victim@x", "1.1.1.1", http::Status::ok);
   EXPECT_EQ(refused.status, 429U);
   EXPECT_EQ(refused.forwarded, 0);
@@ -145,10 +146,12 @@ TEST_F(RateLimitFilterTest, RegistrationsAuthCouldNotHandleDoNotCount) {
 }
 
 TEST_F(RateLimitFilterTest, OtherPathsPassUntouched) {
-  for (int i = 0; i < 20; ++i)
+  for (int i = 0; i < 20; ++i) {
     EXPECT_EQ(Send("/books", "{}", "1.1.1.1", http::Status::unauthorized).status, 401U);
-  for (int i = 0; i < 20; ++i)
+  }
+  for (int i = 0; i < 20; ++i) {
     EXPECT_EQ(Send("/auth/logout", "{}", "1.1.1.1", http::Status::unauthorized).status, 401U);
+  }
 }
 
 }  // namespace

@@ -47,8 +47,9 @@ std::vector<std::string> ResolveHost(const std::string& host) {
     if (info->ai_family != AF_INET && info->ai_family != AF_INET6) continue;
     auto text = AddressText(info->ai_addr);
     auto& list = info->ai_family == AF_INET ? v4 : v6;
-    if (!text.empty() && std::find(list.begin(), list.end(), text) == list.end())
+    if (!text.empty() && std::find(list.begin(), list.end(), text) == list.end()) {
       list.push_back(std::move(text));
+    }
   }
   auto& chosen = v4.empty() ? v6 : v4;
   std::sort(chosen.begin(), chosen.end());
@@ -56,7 +57,8 @@ std::vector<std::string> ResolveHost(const std::string& host) {
   return std::move(chosen);
 }
 
-Resolver::Resolver(std::vector<Cluster*> clusters, std::chrono::milliseconds interval) : interval_(interval) {
+Resolver::Resolver(const std::vector<Cluster*>& clusters, std::chrono::milliseconds interval)
+    : interval_(interval) {
   for (auto* cluster : clusters) {
     const auto& targets = cluster->targets();
     if (std::any_of(targets.begin(), targets.end(), [](const auto& t) { return !IsIpLiteral(t.host); })) {
@@ -97,7 +99,7 @@ void Resolver::RefreshCluster(Cluster& cluster) {
       log::Warn("upstream lookup failed; keeping the last known addresses",
                 {{"cluster", cluster.name()}, {"host", target.host}, {"error", e.what()}});
     }
-    for (const auto& address : known) addresses.push_back(http::Upstream{address, target.port});
+    for (const auto& address : known) addresses.emplace_back(address, target.port);
   }
   cluster.SetReplicas(addresses);
 }

@@ -24,7 +24,7 @@ std::vector<std::string> ResolveHost(const std::string& host);
 class Resolver {
  public:
   // Clusters without host names are left alone; when no cluster has one, no thread is started.
-  Resolver(std::vector<Cluster*> clusters, std::chrono::milliseconds interval);
+  Resolver(const std::vector<Cluster*>& clusters, std::chrono::milliseconds interval);
   ~Resolver();
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;

@@ -213,9 +213,8 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     const json::value found = co_await LoadBook(ctx, deps, id);
     json::object book = BookView(found, SessionOf(ctx));
     std::string title = std::string(book["title"].as_string());
-    json::object data{
-        {"book", std::move(book)},
-        {"author_url", "/books?" + EncodeQuery({{"author", StringMember(found, "author")}})}};
+    json::object data{{"book", std::move(book)},
+                      {"author_url", "/books?" + EncodeQuery({{"author", StringMember(found, "author")}})}};
     co_return RenderPage(ctx, deps,
                          {.page = "book", .title = std::move(title), .nav = "catalog", .live = "book"},
                          std::move(data));

@@ -193,7 +193,7 @@ std::string FormatDate(std::string_view rfc3339) {
 }
 
 http::Awaitable<std::optional<json::value>> FindBook(http::Context& ctx, const WebDeps& deps, std::int64_t id,
-                                                    std::string_view after_login) {
+                                                     std::string_view after_login) {
   const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(std::string(after_login));
   auto result = co_await CallApi(ctx, deps, call);
   if (result.status == 404) {

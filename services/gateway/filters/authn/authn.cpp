@@ -9,8 +9,9 @@ http::Middleware AuthnFilter(authn::Authenticator* authenticator) {
                                               "Requests refused at the gateway for their credentials");
   return [authenticator, &rejected](http::Context& ctx, http::Next next) -> http::Awaitable<http::Response> {
     if (ctx.request().find(http::Field::authorization) != ctx.request().end()) {
-      if (authenticator == nullptr)
+      if (authenticator == nullptr) {
         throw http::ServiceUnavailable("credentials cannot be checked: auth is not configured");
+      }
       try {
         co_await authenticator->OptionalUser(ctx);
       } catch (const http::Error& e) {

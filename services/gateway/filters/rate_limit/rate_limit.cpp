@@ -38,8 +38,9 @@ std::string LoginEmail(std::string_view body) {
   auto parsed = auth::ParseEmailKey(email->as_string());
   // Auth refuses such an email with the same 400; refusing it here keeps it from ever reaching auth
   // under a key of its own.
-  if (auto* problem = std::get_if<auth::EmailProblem>(&parsed))
+  if (auto* problem = std::get_if<auth::EmailProblem>(&parsed)) {
     throw http::BadRequest(problem->message, "email");
+  }
   return std::get<auth::EmailKey>(std::move(parsed)).key;
 }
 

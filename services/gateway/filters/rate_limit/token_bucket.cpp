@@ -91,8 +91,9 @@ class TokenBuckets::Shard {
 
 TokenBuckets::TokenBuckets(Options options) : options_(options) {
   if (options_.limit < 0) throw std::invalid_argument("rate limit must not be negative");
-  if (options_.limit > 0 && options_.window.count() <= 0)
+  if (options_.limit > 0 && options_.window.count() <= 0) {
     throw std::invalid_argument("rate window must be positive");
+  }
   if (options_.shards == 0) options_.shards = 1;
   const Nanos window = options_.window;
   const Nanos interval = options_.limit > 0 ? window / options_.limit : window;

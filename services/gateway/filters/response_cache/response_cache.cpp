@@ -47,8 +47,9 @@ std::string_view CollectionOf(std::string_view path) {
 
 bool Storable(const http::Response& response, const CacheControl& directives) {
   if (response.result() != http::Status::ok) return false;
-  if (!directives.is_public || directives.is_private || directives.no_store || directives.no_cache)
+  if (!directives.is_public || directives.is_private || directives.no_store || directives.no_cache) {
     return false;
+  }
   if (directives.SharedLifetime() <= std::chrono::seconds(0)) return false;
   // One entry per target: an answer that varies with request headers, or sets a cookie, is someone's own.
   return response.find(Field::set_cookie) == response.end() && response.find(Field::vary) == response.end();
@@ -127,7 +128,9 @@ void ResponseCache::Clear() { store_.Clear(); }
 http::Awaitable<http::Response> ResponseCache::Lookup(http::Context& ctx, http::Next next) {
   RequestState& state = StateOf(ctx);
   const CacheControl directives = ReadCacheControl(ctx.request());
-  if (directives.no_store) co_return co_await Bypass(ctx, next);
+  if (directives.no_store) {
+    co_return co_await Bypass(ctx, next);
+  }
   const bool head = ctx.method() == http::Verb::head;
   const bool refresh = directives.no_cache || (directives.max_age && directives.max_age->count() == 0);
   const Clock::time_point requested_at = Clock::now();

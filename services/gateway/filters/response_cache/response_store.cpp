@@ -91,7 +91,7 @@ class ResponseStore::Shard {
 
   void Drop(ResponseStore& store, Entries::iterator entry, Entries& dropped) {
     Account(store, -static_cast<std::ptrdiff_t>(entry->bytes), -1);
-    index_.erase(std::string_view(entry->key));
+    index_.erase(entry->key);
     dropped.splice(dropped.end(), lru_, entry);
   }
 
@@ -111,7 +111,9 @@ class ResponseStore::Shard {
 ResponseStore::ResponseStore(Options options)
     : options_(options),
       shard_capacity_(options.capacity_bytes / std::max<std::size_t>(options.shards, 1)),
+      // NOLINTNEXTLINE(modernize-avoid-c-arrays): see the members
       shards_(std::make_unique<Shard[]>(std::max<std::size_t>(options.shards, 1))),
+      // NOLINTNEXTLINE(modernize-avoid-c-arrays)
       generations_(std::make_unique<std::atomic<std::uint64_t>[]>(kGenerationSlots)) {
   options_.shards = std::max<std::size_t>(options_.shards, 1);
 }
@@ -157,8 +159,9 @@ ResponseStore::Stats ResponseStore::GetStats() const {
 
 std::size_t ResponseStore::EntryBytes(std::string_view key, const http::Response& response) {
   std::size_t bytes = kEntryOverhead + key.size() + response.body().size();
-  for (const auto& field : response)
+  for (const auto& field : response) {
     bytes += kFieldOverhead + field.name_string().size() + field.value().size();
+  }
   return bytes;
 }
 

@@ -89,7 +89,7 @@ struct Pipeline {
   std::vector<Middleware> middleware;
   std::function<Awaitable<Response>(Context&)> terminal;
 
-  [[nodiscard]] Next Begin() const { return Next(this, 0); }
+  [[nodiscard]] Next Begin() const { return {this, 0}; }
 };
 
 }  // namespace detail

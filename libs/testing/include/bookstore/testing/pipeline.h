@@ -19,7 +19,7 @@ inline http::Response RunPipeline(const http::detail::Pipeline& pipeline, http::
   std::optional<http::Response> response;
   std::exception_ptr failure;
   boost::asio::co_spawn(io, pipeline.Begin()(ctx), [&](std::exception_ptr e, http::Response r) {
-    failure = e;
+    failure = std::move(e);
     response = std::move(r);
   });
   io.run();
