@@ -1,7 +1,5 @@
 #include "views/renderer.h"
 
-#include <boost/json/serialize.hpp>
-#include <kainjow/mustache.hpp>
 #include <stdexcept>
 
 #include "views/embedded.h"
@@ -10,71 +8,66 @@ namespace bookstore::web {
 namespace {
 
 namespace json = boost::json;
-using Mustache = kainjow::mustache::mustache;
-using Data = kainjow::mustache::data;
 
 constexpr std::string_view kSuffix = ".mustache";
 constexpr std::string_view kPartialsDir = "partials/";
+constexpr std::string_view kLayout = "layout";
+constexpr std::string_view kPagePartial = "page";
 
-Data ToData(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::null:
-      return {false};
-    case json::kind::bool_:
-      return {value.get_bool()};
-    case json::kind::int64:
-      return {std::to_string(value.get_int64())};
-    case json::kind::uint64:
-      return {std::to_string(value.get_uint64())};
-    case json::kind::double_:
-      return {json::serialize(value)};
-    case json::kind::string:
-      return {std::string(value.get_string())};
-    case json::kind::array: {
-      Data list(Data::type::list);
-      for (const auto& item : value.get_array()) {
-        list.push_back(ToData(item));
-      }
-      return list;
-    }
-    case json::kind::object: {
-      Data object(Data::type::object);
-      for (const auto& [key, member] : value.get_object()) {
-        object.set(std::string(key), ToData(member));
-      }
-      return object;
-    }
-  }
-  return {false};
-}
-
-// Triple mustaches and {{& }} insert unescaped text: no template may use them.
-void RefuseUnescaped(const std::string& name, const std::string& text) {
-  if (text.find("{{{") != std::string::npos || text.find("{{&") != std::string::npos) {
+// Triple mustaches and {{& }} insert unescaped text: no template may use them (the parser refuses them
+// too; this names the file before anything else is looked at).
+void RefuseUnescaped(const std::string& name, std::string_view text) {
+  if (text.find("{{{") != std::string_view::npos || text.find("{{&") != std::string_view::npos) {
     throw std::runtime_error("template " + name + " uses unescaped output ({{{ }}} or {{& }})");
   }
 }
+
+// {{>name}}: partials/<name>, and the page being rendered as "page".
+class Partials final : public mustache::PartialResolver {
+ public:
+  Partials(const std::map<std::string, mustache::Template, std::less<>>& templates,
+           const mustache::Template* page)
+      : templates_(templates), page_(page) {}
+
+  [[nodiscard]] const mustache::Template* Find(std::string_view name) const override {
+    if (name == kPagePartial) return page_;
+    std::string path(kPartialsDir);
+    path += name;
+    const auto found = templates_.find(path);
+    return found == templates_.end() ? nullptr : &found->second;
+  }
+
+ private:
+  const std::map<std::string, mustache::Template, std::less<>>& templates_;
+  const mustache::Template* page_;
+};
 
 }  // namespace
 
 Renderer::Renderer() {
   for (const auto& file : EmbeddedTemplates()) {
     std::string name(file.path);
-    if (name.size() > kSuffix.size()) {
+    if (name.ends_with(kSuffix)) {
       name.resize(name.size() - kSuffix.size());
     }
-    std::string text(file.content);
-    RefuseUnescaped(name, text);
-    const Mustache parsed(text);
-    if (!parsed.is_valid()) {
-      throw std::runtime_error("template " + name + " is broken: " + parsed.error_message());
-    }
-    templates_.emplace(std::move(name), std::move(text));
+    RefuseUnescaped(name, file.content);
+    mustache::Template parsed(name, file.content);
+    templates_.emplace(std::move(name), std::move(parsed));
   }
-  (void)Template("layout");  // throws when missing
+  (void)Template(kLayout);  // throws when missing
+  // A partial that does not exist would silently render nothing: refuse it now.
+  const Partials partials(templates_, nullptr);
+  for (const auto& [name, parsed] : templates_) {
+    for (const auto& partial : parsed.Partials()) {
+      const bool page_of_layout = name == kLayout && partial == kPagePartial;
+      if (!page_of_layout && partials.Find(partial) == nullptr) {
+        throw std::runtime_error("template " + name + " includes a partial that does not exist: " += partial);
+      }
+    }
+  }
 }
 
-const std::string& Renderer::Template(std::string_view name) const {
+const mustache::Template& Renderer::Template(std::string_view name) const {
   const auto found = templates_.find(name);
   if (found == templates_.end()) {
     throw std::runtime_error("no template " + std::string(name));
@@ -82,32 +75,25 @@ const std::string& Renderer::Template(std::string_view name) const {
   return found->second;
 }
 
-std::string Renderer::Expand(std::string_view name, const json::object& data, const std::string* page) const {
-  Data context = ToData(data);
-  for (const auto& [path, text] : templates_) {
-    if (path.starts_with(kPartialsDir)) {
-      const std::string* body = &text;
-      context.set(path.substr(kPartialsDir.size()),
-                  Data(kainjow::mustache::partial([body] { return *body; })));
-    }
-  }
-  if (page != nullptr) {
-    context.set("page", Data(kainjow::mustache::partial([page] { return *page; })));
-  }
-  Mustache view(Template(name));
-  std::string out = view.render(context);
-  if (!view.is_valid()) {
-    throw std::runtime_error("rendering " + std::string(name) + " failed: " + view.error_message());
+std::string Renderer::Expand(const mustache::Template& parsed, const json::object& data,
+                             const mustache::Template* page) const {
+  std::string out;
+  out.reserve(largest_.load(std::memory_order_relaxed));
+  parsed.Render(data, Partials(templates_, page), out);
+  if (out.size() > largest_.load(std::memory_order_relaxed)) {
+    largest_.store(out.size(), std::memory_order_relaxed);
   }
   return out;
 }
 
 std::string Renderer::Render(std::string_view name, const json::object& data) const {
-  return Expand(name, data, nullptr);
+  return Expand(Template(name), data, nullptr);
 }
 
 std::string Renderer::RenderPage(std::string_view page, const json::object& data) const {
-  return Expand("layout", data, &Template("pages/" + std::string(page)));
+  std::string path("pages/");
+  path += page;
+  return Expand(Template(kLayout), data, &Template(path));
 }
 
 }  // namespace bookstore::web
