@@ -20,8 +20,11 @@ from suite.stack import Stack  # noqa: E402
 
 # Scenario numbers and names; 8 (footprint) is measured around the others.
 NAMES = {"1": "book", "2": "list", "3": "search", "4": "gateway", "5": "login", "6": "orders", "7": "events",
-         "8": "footprint"}
-RUN_ORDER = ["1", "4", "2", "3", "5", "7", "6", "8"]
+         "8": "footprint", "9": "home", "10": "bookpage", "11": "results", "12": "cart"}
+# Names of several scenarios at once.
+GROUPS = {"web": ["9", "10", "11", "12"]}
+# The web pages run before the purchase saga, which changes stock (the pages show it).
+RUN_ORDER = ["1", "4", "2", "3", "9", "10", "11", "12", "5", "7", "6", "8"]
 # What each scenario needs: running components, and parts of the data set (fixtures.Fixtures.errors).
 REQUIRES = {
     "1": (["gateway", "catalog"], ["books"]),
@@ -31,6 +34,10 @@ REQUIRES = {
     "5": (["gateway", "auth"], ["accounts"]),
     "6": (["gateway", "auth", "catalog", "orders"], ["accounts", "api_books", "initial_stock"]),
     "7": (["gateway", "auth", "catalog"], ["accounts", "api_books"]),
+    "9": (["web", "gateway", "catalog"], ["books"]),
+    "10": (["web", "gateway", "catalog"], ["books"]),
+    "11": (["web", "gateway", "catalog"], ["books"]),
+    "12": (["web", "gateway", "auth", "catalog"], ["accounts", "books"]),
 }
 
 
@@ -51,10 +58,10 @@ def parse_args():
     by_name = {v: k for k, v in NAMES.items()}
     wanted = []
     for s in args.scenarios or RUN_ORDER:
-        key = s if s in NAMES else by_name.get(s)
-        if key is None:
-            parser.error(f"unknown scenario '{s}' (1-8 or {', '.join(NAMES.values())})")
-        wanted.append(key)
+        keys = GROUPS.get(s) or [s if s in NAMES else by_name.get(s)]
+        if None in keys:
+            parser.error(f"unknown scenario '{s}' (1-12, {', '.join(NAMES.values())} or {', '.join(GROUPS)})")
+        wanted += keys
     args.wanted = [k for k in RUN_ORDER if k in wanted]
     return args
 
