@@ -99,11 +99,13 @@ std::optional<std::int64_t> FromJson(const boost::json::value& value) {
   }
 }
 
+// Constructed explicitly: `return {x};` would pick boost::json::value's initializer-list constructor and
+// make the one-element array [x] (modernize-return-braced-init-list suggests exactly that).
 boost::json::value ToJson(std::int64_t cents) {
   if (cents % 100 == 0) {
-    return {cents / 100};
+    return boost::json::value(cents / 100);  // NOLINT(modernize-return-braced-init-list)
   }
-  return {static_cast<double>(cents) / 100.0};
+  return boost::json::value(static_cast<double>(cents) / 100.0);  // NOLINT(modernize-return-braced-init-list)
 }
 
 }  // namespace bookstore::money
