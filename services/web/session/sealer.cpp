@@ -12,6 +12,9 @@ constexpr int kBase64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 constexpr std::size_t kMaxCookieChars = 8192;
 
 std::optional<std::vector<unsigned char>> DecodeBase64(std::string_view text, int variant) {
+  if (text.empty()) {
+    return std::vector<unsigned char>();  // libsodium must not get the null data() of an empty vector
+  }
   std::vector<unsigned char> out(text.size());
   std::size_t length = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr,
