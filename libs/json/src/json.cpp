@@ -172,9 +172,9 @@ std::string Serialize(const boost::json::value& value) {
 std::map<std::string, std::string, std::less<>> TopLevelNumberTexts(std::string_view json_text) {
   boost::json::basic_parser<NumberTextHandler> parser{boost::json::parse_options{}};
   error_code ec;
-  parser.write_some(false, json_text.data(), json_text.size(), ec);
-  if (ec) {
-    return {};
+  const std::size_t consumed = parser.write_some(false, json_text.data(), json_text.size(), ec);
+  if (ec || consumed != json_text.size()) {
+    return {};  // not JSON, or JSON followed by more text (which boost::json::parse refuses too)
   }
   return std::move(parser.handler().numbers);
 }

@@ -37,6 +37,10 @@ TEST(TopLevelNumberTexts, KeysWithEscapesAreDecoded) {
 TEST(TopLevelNumberTexts, InvalidJsonGivesNothing) {
   EXPECT_TRUE(TopLevelNumberTexts(R"({"price": 1.5)").empty());
   EXPECT_TRUE(TopLevelNumberTexts("").empty());
+  // Found by fuzz/json.cpp: a complete object followed by more text is no JSON either.
+  EXPECT_TRUE(TopLevelNumberTexts(R"({"price": 1.5} trailing)").empty());
+  EXPECT_TRUE(TopLevelNumberTexts(R"({"price": 1.5}{"price": 2})").empty());
+  EXPECT_EQ(TopLevelNumberTexts("{\"price\": 1.5} \n").at("price"), "1.5");
 }
 
 TEST(Serialize, MatchesBoostJsonExceptForDoubles) {
