@@ -18,6 +18,8 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxSearchWords = 10;
 
+}  // namespace
+
 SearchQuery ReadSearchQuery(const http::Context& ctx) {
   SearchQuery query;
   if (auto q = ReadSearchText("q", ctx.Query("q"))) {
@@ -38,6 +40,8 @@ SearchQuery ReadSearchQuery(const http::Context& ctx) {
   query.offset = ctx.QueryInt("offset", 0, 0, kMaxOffset);
   return query;
 }
+
+namespace {
 
 class BookRoutes {
  public:
@@ -142,7 +146,7 @@ class BookRoutes {
   // Marks a 200 answer that is the same for every caller (neither GET depends on who asks: deleted books
   // are hidden from everyone): browsers revalidate, shared caches such as the gateway may keep it for
   // CATALOG_SHARED_CACHE_SECONDS. Every other answer carries no Cache-Control (not cacheable).
-  http::Response PublicRead(http::Response response) const {
+  [[nodiscard]] http::Response PublicRead(http::Response response) const {
     response.set(http::Field::cache_control, public_cache_control_);
     return response;
   }

@@ -17,6 +17,7 @@
 #include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
+#include "domain/search.h"
 
 namespace bookstore::catalog::handlers {
 
@@ -28,5 +29,9 @@ struct BookRoutesDeps {
 };
 
 void AddBookRoutes(http::Server& server, BookRoutesDeps deps);
+
+// The search parameters of GET /books (q, author, seller_id, in_stock, sort, limit, offset). Throws
+// ValidationError or http::Error 400 naming the parameter. Public for fuzz/search_query.cpp.
+SearchQuery ReadSearchQuery(const http::Context& ctx);
 
 }  // namespace bookstore::catalog::handlers
