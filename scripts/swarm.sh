@@ -133,7 +133,7 @@ swarm_verify() {
 }
 
 # The tests' buyers place hundreds of orders each, unpaid: past the per-user order limits, lifted here.
-TEST_STACK_SETTINGS=(ORDER_MAX_UNPAID_ORDERS=1000000000 ORDER_MAX_UNPAID_COPIES=1000000000 ORDER_RATE_LIMIT=1000000000)
+TEST_STACK_SETTINGS=(ORDER_MAX_UNPAID_ORDERS=1000000 ORDER_MAX_UNPAID_COPIES=1000000 ORDER_RATE_LIMIT=1000000000)
 
 # The live-swarm tests: a stack of their own, on free ports, removed (with its data) afterwards.
 swarm_test() {
