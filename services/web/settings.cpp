@@ -17,6 +17,11 @@ Settings ReadSettings(config::Env& env) {
                  "gateway's TRUSTED_PROXY_SECRET, so that it believes the address");
   s.gateway_timeout = env.Duration("GATEWAY_TIMEOUT", s.gateway_timeout,
                                    "one call to the gateway, connecting included (then an error page)");
+  s.gateway_cache_bytes = static_cast<std::size_t>(env.Int(
+      "GATEWAY_CACHE_BYTES", static_cast<std::int64_t>(s.gateway_cache_bytes), 0, std::int64_t{1} << 40,
+      "memory for the gateway's public answers (catalog reads) kept for anonymous page views, least "
+      "recently used dropped first; kept fresh by the gateway's events (GET /events); 0: every page asks "
+      "the gateway"));
   s.client.connect_timeout = env.Duration("GATEWAY_CONNECT_TIMEOUT", std::chrono::milliseconds(2'000),
                                           "connecting to a gateway replica (then the next one is tried)");
   const std::string keys = env.Secret(

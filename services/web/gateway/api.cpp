@@ -2,6 +2,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <charconv>
@@ -13,6 +16,20 @@ namespace bookstore::web {
 namespace {
 
 namespace json = boost::json;
+
+// What a cached answer counts against GATEWAY_CACHE_BYTES: its parsed JSON takes about twice its text.
+constexpr std::size_t kAnswerOverheadBytes = 256;
+// Between two connections of the event stream.
+constexpr std::chrono::seconds kFollowRetry{1};
+
+bool IsUnsafe(http::Verb method) {
+  return method != http::Verb::get && method != http::Verb::head && method != http::Verb::options;
+}
+
+std::string_view HeaderOf(const http::Response& response, http::Field field) {
+  const auto found = response.find(field);
+  return found == response.end() ? std::string_view() : std::string_view{found->value()};
+}
 
 std::string GenericMessage(int status) {
   switch (status) {
@@ -58,10 +75,15 @@ std::string StringMember(const json::value& body, std::string_view key) {
 
 }  // namespace
 
+const json::value& ApiResult::body() const {
+  static const json::value kNull;
+  return shared_body ? *shared_body : kNull;
+}
+
 std::string ApiResult::ErrorMessage() const {
-  std::string message = StringMember(body, "error");
+  std::string message = StringMember(body(), "error");
   if (message.empty()) {
-    message = StringMember(body, "detail");
+    message = StringMember(body(), "detail");
   }
   if (message.empty()) {
     return GenericMessage(status);
@@ -76,7 +98,7 @@ std::string ApiResult::ErrorMessage() const {
   return message;
 }
 
-std::string ApiResult::ErrorField() const { return StringMember(body, "field"); }
+std::string ApiResult::ErrorField() const { return StringMember(body(), "field"); }
 
 std::string ClientAddress(const http::Context& ctx) {
   if (const auto* address = ctx.Get<std::string>("client_address")) {
@@ -86,8 +108,8 @@ std::string ClientAddress(const http::Context& ctx) {
 }
 
 GatewayApi::GatewayApi(http::Client& client, const std::vector<std::string>& urls,
-                       std::chrono::milliseconds timeout, std::string proxy_secret)
-    : client_(client), timeout_(timeout), proxy_secret_(std::move(proxy_secret)) {
+                       std::chrono::milliseconds timeout, std::string proxy_secret, AnswerCache* cache)
+    : client_(client), cache_(cache), timeout_(timeout), proxy_secret_(std::move(proxy_secret)) {
   for (const auto& url : urls) {
     upstreams_.push_back(http::Upstream::Parse(url));
   }
@@ -114,6 +136,17 @@ void GatewayApi::SetForwardingHeaders(http::Request& request, const http::Contex
 }
 
 http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Context& ctx) {
+  // Only anonymous reads: with a token, the gateway's check of it (401: logged out) must happen.
+  const bool cacheable = cache_ != nullptr && cache_->enabled() && call.method == http::Verb::get &&
+                         call.token.empty() && call.may_use_cache;
+  std::optional<AnswerCache::Stamp> stamp;
+  if (cacheable) {
+    if (const auto kept = cache_->Find(call.target, AnswerCache::Clock::now())) {
+      co_return ApiResult{
+          .status = kept->status, .shared_body = kept->body, .total_count = kept->total_count};
+    }
+    stamp = cache_->StampNow(AnswerCache::Clock::now());
+  }
   const auto replicas = Rotation();
   for (std::size_t attempt = 0;; ++attempt) {
     http::Request request{call.method, call.target, 11};
@@ -131,18 +164,9 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
     }
     try {
       http::Response response = co_await client_.Send(*replicas[attempt], std::move(request), timeout_);
-      ApiResult result;
-      result.status = static_cast<int>(response.result_int());
-      if (!response.body().empty()) {
-        boost::system::error_code ec;
-        result.body = json::parse(response.body(), ec);
-        if (ec) {
-          result.body = nullptr;
-        }
-      }
-      if (const auto total = response.find("X-Total-Count"); total != response.end()) {
-        result.total_count = ParseTotalCount(total->value());
-      }
+      ApiResult result = Read(call, response, stamp);
+      // A write that may have happened: what web kept may show the old state (read your own writes).
+      if (cache_ != nullptr && IsUnsafe(call.method) && result.status < 400) cache_->Clear();
       co_return result;
     } catch (const http::UpstreamError& e) {
       // A request that never left may go to another replica, whatever its method.
@@ -153,6 +177,81 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
                 {{"upstream", replicas[attempt]->Authority()}, {"request_id", ctx.request_id()}});
     }
   }
+}
+
+ApiResult GatewayApi::Read(const ApiCall& call, http::Response& response,
+                           std::optional<AnswerCache::Stamp> stamp) const {
+  ApiResult result;
+  result.status = static_cast<int>(response.result_int());
+  if (!response.body().empty()) {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(response.body(), ec);
+    if (!ec) result.shared_body = std::make_shared<const json::value>(std::move(parsed));
+  }
+  if (const auto total = response.find("X-Total-Count"); total != response.end()) {
+    result.total_count = ParseTotalCount(total->value());
+  }
+  if (!stamp || result.status != 200) return result;
+  const auto lifetime =
+      SharedLifetime(HeaderOf(response, http::Field::cache_control), HeaderOf(response, http::Field::age),
+                     response.find(http::Field::set_cookie) != response.end(),
+                     response.find(http::Field::vary) != response.end());
+  if (lifetime) {
+    auto answer = std::make_shared<const ApiAnswer>(
+        ApiAnswer{.status = result.status,
+                  .body = result.shared_body ? result.shared_body : std::make_shared<const json::value>(),
+                  .total_count = result.total_count});
+    const std::size_t bytes = 2 * response.body().size() + call.target.size() + kAnswerOverheadBytes;
+    cache_->Put(call.target, *stamp, std::move(answer), bytes, AnswerCache::Clock::now() + *lifetime);
+  }
+  return result;
+}
+
+http::Awaitable<void> GatewayApi::FollowEvents() {
+  if (cache_ == nullptr || !cache_->enabled()) co_return;
+  boost::asio::steady_timer pause(co_await boost::asio::this_coro::executor);
+  bool said = false;  // the trouble was logged: once per outage, not every second
+  for (;;) {
+    std::string trouble;
+    try {
+      trouble = co_await FollowStream();
+    } catch (const std::exception& e) {
+      trouble = e.what();
+    }
+    if (cache_->live()) said = false;  // it had been followed: a new outage begins
+    cache_->SetLive(false);
+    if (!said) {
+      log::Warn("no event stream from the gateway: web keeps none of its answers until there is one",
+                {{"error", trouble}});
+      said = true;
+    }
+    pause.expires_after(kFollowRetry);
+    co_await pause.async_wait(boost::asio::use_awaitable);
+  }
+}
+
+http::Awaitable<std::string> GatewayApi::FollowStream() {
+  http::Request request{http::Verb::get, "/events", 11};
+  request.set(http::Field::accept, "text/event-stream");
+  auto stream = co_await client_.OpenStream(*Rotation().front(), std::move(request), timeout_);
+  if (stream.head().result() != http::Status::ok) {
+    co_return "refused with status " + std::to_string(stream.head().result_int());
+  }
+  // The gateway registers a stream before answering: from here on no event can be missed.
+  cache_->SetLive(true);
+  log::Info("following the gateway's events: its public answers are kept for anonymous pages");
+  std::string unread;
+  while (auto piece = co_await stream.Next()) {
+    unread += *piece;
+    std::size_t line_end = 0;
+    while ((line_end = unread.find('\n')) != std::string::npos) {
+      // "event: book.stock_changed" (anonymous streams carry book.* events only): the gateway dropped
+      // its own answers for that book before sending it.
+      if (std::string_view{unread}.substr(0, line_end).starts_with("event:")) cache_->Clear();
+      unread.erase(0, line_end + 1);
+    }
+  }
+  co_return "the stream ended";
 }
 
 http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& token,

@@ -6,18 +6,22 @@
 //   if (!books.ok()) ... books.ErrorMessage(), books.ErrorField() (the problem body's "error", "field")
 //
 // Any HTTP status is a normal result; only a gateway that cannot be reached (or answers too late) throws
-// http::UpstreamError, which the error pages turn into a friendly 503/504.
+// http::UpstreamError, which the error pages turn into a friendly 503/504. Anonymous reads of public
+// answers may come from web's AnswerCache (gateway/answer_cache.h), kept fresh by FollowEvents().
 
 #include <atomic>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "bookstore/http/client.h"
 #include "bookstore/http/context.h"
+#include "gateway/answer_cache.h"
 
 namespace boost::asio {
 class io_context;
@@ -55,6 +59,11 @@ class ApiCall {
     token = std::move(bearer);
     return std::move(*this);
   }
+  // Always from the gateway, never from web's AnswerCache (live.js refetching a page after an event).
+  ApiCall&& Uncached() && {
+    may_use_cache = false;
+    return std::move(*this);
+  }
 
   http::Verb method;
   std::string target;           // path and query, e.g. "/books/42"
@@ -62,17 +71,23 @@ class ApiCall {
   std::string token;            // bearer token; empty: anonymous
   std::string idempotency_key;  // sent as Idempotency-Key when not empty
   std::string next = "/";       // see AfterLogin
+  bool may_use_cache = true;    // see Uncached
 
  private:
   ApiCall(http::Verb verb, std::string path, std::string json)
       : method(verb), target(std::move(path)), body(std::move(json)) {}
 };
 
+// An answer, possibly shared with other requests (from the AnswerCache): read-only.
+using SharedJson = std::shared_ptr<const boost::json::value>;
+
 struct ApiResult {
   int status = 0;
-  boost::json::value body;        // the parsed JSON body; null when there is none or it is not JSON
+  SharedJson shared_body;         // the parsed JSON body; null when there is none or it is not JSON
   std::int64_t total_count = -1;  // X-Total-Count, when present
 
+  // The body, or JSON null.
+  [[nodiscard]] const boost::json::value& body() const;
   [[nodiscard]] bool ok() const { return status >= 200 && status < 300; }
   // The problem's human message ("error", else "detail"), else a generic one for the status.
   [[nodiscard]] std::string ErrorMessage() const;
@@ -83,12 +98,19 @@ struct ApiResult {
 class GatewayApi {
  public:
   // Throws std::invalid_argument for a malformed URL or an empty list. A non-empty proxy_secret goes with
-  // every call (X-Proxy-Secret), so the gateway believes the client address web passes on.
+  // every call (X-Proxy-Secret), so the gateway believes the client address web passes on. `cache` (may
+  // be null: none) must outlive this.
   GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout,
-             std::string proxy_secret = {});
+             std::string proxy_secret = {}, AnswerCache* cache = nullptr);
 
-  // Sends the call with the request's id and client address (X-Request-ID, X-Forwarded-For).
+  // Sends the call with the request's id and client address (X-Request-ID, X-Forwarded-For), unless an
+  // anonymous GET finds its answer in the cache; keeps public answers; a write empties the cache.
   http::Awaitable<ApiResult> Call(const ApiCall& call, const http::Context& ctx);
+
+  // Follows the gateway's live events for as long as it runs (reconnecting after a second when the
+  // stream ends): the cache is live while the stream is open, and every event empties it. Does nothing
+  // without a cache.
+  http::Awaitable<void> FollowEvents();
 
   // GET /events as a stream (Server-Sent Events), with the session's token when there is one.
   // The strings must outlive the call (pass named variables of the caller).
@@ -106,8 +128,14 @@ class GatewayApi {
   // X-Request-ID, X-Forwarded-For and X-Proxy-Secret of a call made for `ctx`'s client.
   void SetForwardingHeaders(http::Request& request, const http::Context& ctx,
                             const std::string& client_address) const;
+  // The answer as a result; a public one is kept in the cache.
+  ApiResult Read(const ApiCall& call, http::Response& response,
+                 std::optional<AnswerCache::Stamp> stamp) const;
+  // One stream of events, until it ends; what went wrong (throws when the connection breaks).
+  http::Awaitable<std::string> FollowStream();
 
   http::Client& client_;
+  AnswerCache* cache_;
   std::vector<http::Upstream> upstreams_;
   std::chrono::milliseconds timeout_;
   std::string proxy_secret_;

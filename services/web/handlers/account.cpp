@@ -50,9 +50,9 @@ http::Awaitable<ApiResult> LogInThroughApi(http::Context& ctx, const WebDeps& de
   if (!result.ok()) {
     co_return result;
   }
-  const std::int64_t expires_in = std::max<std::int64_t>(IntMember(result.body, "expires_in", 3600), 1);
-  LogIn(MutableSession(ctx), StringMember(result.body, "token"), IntMember(result.body, "user_id"),
-        StringMember(result.body, "name"), StringMember(result.body, "role"), NowSeconds() + expires_in);
+  const std::int64_t expires_in = std::max<std::int64_t>(IntMember(result.body(), "expires_in", 3600), 1);
+  LogIn(MutableSession(ctx), StringMember(result.body(), "token"), IntMember(result.body(), "user_id"),
+        StringMember(result.body(), "name"), StringMember(result.body(), "role"), NowSeconds() + expires_in);
   co_return result;
 }
 

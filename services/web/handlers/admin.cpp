@@ -19,7 +19,7 @@ void AddAdminPages(http::Server& server, const WebDeps& deps) {
       throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     }
     boost::json::array users;
-    if (const auto* list = result.body.if_array()) {
+    if (const auto* list = result.body().if_array()) {
       for (const auto& user : *list) {
         const std::string role = StringMember(user, "role");
         users.push_back(boost::json::object{{"id", IntMember(user, "id")},

@@ -78,46 +78,50 @@ std::string CatalogUrl(const CatalogQuery& query, std::int64_t page) {
   return encoded.empty() ? "/books" : "/books?" + encoded;
 }
 
-json::array BookViews(const json::value& books, const Session& session) {
-  json::array out;
+json::array BookViews(const json::value& books, const Session& session, const json::storage_ptr& storage) {
+  json::array out(storage);
   if (const auto* list = books.if_array()) {
+    out.reserve(list->size());
     for (const auto& book : *list) {
-      out.push_back(BookView(book, session));
+      out.push_back(BookView(book, session, storage));
     }
   }
   return out;
 }
 
 // Page links: the first, the last, and two either side of the current one, with gaps as "…".
-json::array PageLinks(const CatalogQuery& query, std::int64_t pages) {
-  json::array links;
+json::array PageLinks(const CatalogQuery& query, std::int64_t pages, const json::storage_ptr& storage) {
+  json::array links(storage);
   std::int64_t previous = 0;
   for (std::int64_t page = 1; page <= pages; ++page) {
     if (page != 1 && page != pages && std::abs(page - query.page) > 2) {
       continue;
     }
     if (previous != 0 && page > previous + 1) {
-      links.push_back(json::object{{"gap", true}});
+      links.push_back(json::object({{"gap", true}}, storage));
     }
-    links.push_back(
-        json::object{{"number", page}, {"url", CatalogUrl(query, page)}, {"current", page == query.page}});
+    links.push_back(json::object(
+        {{"number", page}, {"url", CatalogUrl(query, page)}, {"current", page == query.page}}, storage));
     previous = page;
   }
   return links;
 }
 
-json::object CatalogData(const CatalogQuery& query, const ApiResult& result, const Session& session) {
-  json::object data;
-  json::array sort_options;
+json::object CatalogData(const CatalogQuery& query, const ApiResult& result, const Session& session,
+                         const json::storage_ptr& storage) {
+  json::object data(storage);
+  json::array sort_options(storage);
   for (const auto& option : kSortOptions) {
-    sort_options.push_back(json::object{
-        {"value", option.value}, {"label", option.label}, {"selected", option.value == query.sort}});
+    sort_options.push_back(json::object(
+        {{"value", option.value}, {"label", option.label}, {"selected", option.value == query.sort}},
+        storage));
   }
-  data["query"] = json::object{{"q", query.q},
-                               {"author", query.author},
-                               {"in_stock", query.in_stock},
-                               {"filtered", query.Filtered()},
-                               {"sort", query.sort}};
+  data["query"] = json::object({{"q", query.q},
+                                {"author", query.author},
+                                {"in_stock", query.in_stock},
+                                {"filtered", query.Filtered()},
+                                {"sort", query.sort}},
+                               storage);
   data["sort_options"] = std::move(sort_options);
   if (!result.ok()) {
     data["search_error"] = result.ErrorMessage();
@@ -125,7 +129,7 @@ json::object CatalogData(const CatalogQuery& query, const ApiResult& result, con
     data["has_books"] = false;
     return data;
   }
-  const json::array books = BookViews(result.body, session);
+  json::array books = BookViews(result.body(), session, storage);
   const std::int64_t total =
       result.total_count >= 0 ? result.total_count : static_cast<std::int64_t>(books.size());
   const std::int64_t pages = std::max<std::int64_t>(1, (total + kPageSize - 1) / kPageSize);
@@ -135,15 +139,16 @@ json::object CatalogData(const CatalogQuery& query, const ApiResult& result, con
   data["total_is_one"] = total == 1;
   data["showing_from"] = first;
   data["showing_to"] = first + static_cast<std::int64_t>(books.size()) - 1;
-  data["books"] = books;
-  if (pages > 1) {
-    data["pagination"] = json::object{
-        {"pages", PageLinks(query, pages)},
-        {"prev_url", query.page > 1 ? json::value(CatalogUrl(query, query.page - 1)) : json::value(nullptr)},
-        {"next_url",
-         query.page < pages ? json::value(CatalogUrl(query, query.page + 1)) : json::value(nullptr)}};
-  }
   data["beyond_last_page"] = books.empty() && total > 0;
+  data["books"] = std::move(books);
+  if (pages > 1) {
+    json::object pagination(storage);
+    pagination["pages"] = PageLinks(query, pages, storage);
+    pagination["prev_url"] = query.page > 1 ? json::value(CatalogUrl(query, query.page - 1)) : json::value();
+    pagination["next_url"] =
+        query.page < pages ? json::value(CatalogUrl(query, query.page + 1)) : json::value();
+    data["pagination"] = std::move(pagination);
+  }
   return data;
 }
 
@@ -164,9 +169,9 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     const ApiCall call =
         ApiCall::Get("/books?sort=newest&limit=" + std::to_string(kHomeBooks)).AfterLogin("/");
     const auto result = co_await CallApi(ctx, deps, call);
-    json::object data;
+    json::object data(PageStorage(ctx));
     if (result.ok()) {
-      data["books"] = BookViews(result.body, SessionOf(ctx));
+      data["books"] = BookViews(result.body(), SessionOf(ctx), data.storage());
       data["has_books"] = !data["books"].as_array().empty();
       data["total"] = result.total_count;
     } else {
@@ -197,7 +202,7 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
     if (!result.ok() && result.status != 400) {
       throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     }
-    json::object data = CatalogData(query, result, SessionOf(ctx));
+    json::object data = CatalogData(query, result, SessionOf(ctx), PageStorage(ctx));
     data["heading"] = CatalogHeading(query);
     co_return RenderPage(ctx, deps,
                          {.page = "catalog",
@@ -210,11 +215,11 @@ void AddBookPages(http::Server& server, const WebDeps& deps) {
 
   server.Get("/books/{id}", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     const std::int64_t id = ctx.IdParam("id");
-    const json::value found = co_await LoadBook(ctx, deps, id);
-    json::object book = BookView(found, SessionOf(ctx));
+    const SharedJson found = co_await LoadBook(ctx, deps, id);
+    json::object book = BookView(*found, SessionOf(ctx));
     std::string title = std::string(book["title"].as_string());
     json::object data{{"book", std::move(book)},
-                      {"author_url", "/books?" + EncodeQuery({{"author", StringMember(found, "author")}})}};
+                      {"author_url", "/books?" + EncodeQuery({{"author", StringMember(*found, "author")}})}};
     co_return RenderPage(ctx, deps,
                          {.page = "book", .title = std::move(title), .nav = "catalog", .live = "book"},
                          std::move(data));

@@ -50,6 +50,7 @@ std::string ReturnPath(const Form& form) { return SafeLocalPath(form.Text("next"
 void AddCartPages(http::Server& server, const WebDeps& deps) {
   server.Get("/cart", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
     // One group per seller, in the order their first book was added.
+    const json::storage_ptr storage = PageStorage(ctx);
     std::vector<std::string> seller_order;
     std::map<std::string, std::pair<json::array, std::int64_t>> groups;  // seller -> (lines, subtotal)
     std::vector<std::int64_t> gone;
@@ -57,12 +58,12 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
     bool over_stock = false;
     const std::vector<CartLine> cart = SessionOf(ctx).cart;
     for (const CartLine& line : cart) {
-      const std::optional<json::value> loaded = co_await FindBook(ctx, deps, line.book_id, kCartPath);
+      const SharedJson loaded = co_await FindBook(ctx, deps, line.book_id, kCartPath);
       if (!loaded) {
         gone.push_back(line.book_id);
         continue;
       }
-      json::object view = BookView(*loaded, SessionOf(ctx));
+      json::object view = BookView(*loaded, SessionOf(ctx), storage);
       const auto* price = loaded->as_object().if_contains("price");
       const std::int64_t unit = price != nullptr ? CentsFromJson(*price).value_or(0) : 0;
       const std::int64_t stock = IntMember(*loaded, "stock");
@@ -74,7 +75,7 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
       if (!groups.contains(seller)) {
         seller_order.push_back(seller);
       }
-      auto& group = groups[seller];
+      auto& group = groups.try_emplace(seller, json::array(storage), 0).first->second;
       group.first.push_back(std::move(view));
       group.second += unit * line.quantity;
       total += unit * line.quantity;
@@ -88,21 +89,24 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
                gone.size() == 1 ? "A book in your cart is no longer for sale and was removed."
                                 : "Some books in your cart are no longer for sale and were removed.");
     }
-    json::array sellers;
+    json::array sellers(storage);
     for (const auto& seller : seller_order) {
-      auto& group = groups[seller];
-      sellers.push_back(json::object{{"seller_name", seller},
-                                     {"lines", std::move(group.first)},
-                                     {"subtotal", FormatCents(group.second)}});
+      auto& group = groups.at(seller);
+      json::object line(storage);
+      line["seller_name"] = seller;
+      line["lines"] = std::move(group.first);
+      line["subtotal"] = FormatCents(group.second);
+      sellers.push_back(std::move(line));
     }
     const std::int64_t copies = CartCopies(SessionOf(ctx).cart);
-    json::object data{{"sellers", std::move(sellers)},
-                      {"has_items", copies > 0},
-                      {"several_sellers", seller_order.size() > 1},
-                      {"copies", Copies(copies)},
-                      {"estimated_total", FormatCents(total)},
-                      {"over_stock", over_stock},
-                      {"checkout_key", RandomToken()}};
+    json::object data(storage);
+    data["sellers"] = std::move(sellers);
+    data["has_items"] = copies > 0;
+    data["several_sellers"] = seller_order.size() > 1;
+    data["copies"] = Copies(copies);
+    data["estimated_total"] = FormatCents(total);
+    data["over_stock"] = over_stock;
+    data["checkout_key"] = RandomToken();
     co_return RenderPage(ctx, deps, {.page = "cart", .title = "Your cart", .nav = "cart", .live = "books"},
                          std::move(data));
   });
@@ -121,7 +125,7 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
                "Choose a quantity from 1 to " + std::to_string(kMaxCartQuantity) + ".");
       co_return Redirect(back);
     }
-    const std::optional<json::value> loaded = co_await FindBook(ctx, deps, *book_id, kCartPath);
+    const SharedJson loaded = co_await FindBook(ctx, deps, *book_id, kCartPath);
     if (!loaded) {
       SetFlash(ctx, FlashKind::kError, "That book is no longer for sale.");
       co_return Redirect(back);
@@ -168,9 +172,9 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
       co_return Redirect("/cart");
     }
     if (*quantity > 0) {
-      const std::optional<json::value> loaded = co_await FindBook(ctx, deps, *book_id, kCartPath);
+      const SharedJson loaded = co_await FindBook(ctx, deps, *book_id, kCartPath);
       // A book gone since it was put in the cart counts as sold out (its title then unknown).
-      const json::value book = loaded.value_or(json::value());
+      const json::value book = loaded ? *loaded : json::value();
       const std::int64_t stock = loaded ? IntMember(book, "stock") : 0;
       if (*quantity > stock) {
         SetFlash(ctx, FlashKind::kError,
@@ -213,13 +217,13 @@ void AddCartPages(http::Server& server, const WebDeps& deps) {
                        .WithIdempotencyKey(CheckoutKey(PostedForm(ctx).Text("checkout_key")));
     call.next = "/cart";
     const auto result = co_await CallApi(ctx, deps, call);
-    const std::int64_t order_id = IntMember(result.body, "id");
+    const std::int64_t order_id = IntMember(result.body(), "id");
     if (!result.ok() || order_id <= 0) {
       SetFlash(ctx, FlashKind::kError, "Your order could not be placed: " + result.ErrorMessage());
       co_return Redirect("/cart");
     }
     MutableSession(ctx).cart.clear();
-    if (result.status == 202 || StringMember(result.body, "status") == "pending") {
+    if (result.status == 202 || StringMember(result.body(), "status") == "pending") {
       SetFlash(ctx, FlashKind::kInfo,
                "Order #" + std::to_string(order_id) +
                    " received. We are checking that every book is still available.");

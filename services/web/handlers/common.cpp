@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "bookstore/http/error.h"
@@ -17,49 +19,41 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kStateKey = "web_state";
-constexpr int kCoverColours = 8;
-constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+// Page blocks not in use, kept for the next requests (as many as were in use at once, up to kMaxFree).
+class PageBlockPool {
+ public:
+  PageBlock Take() {
+    {
+      const std::scoped_lock lock(mutex_);
+      if (!free_.empty()) {
+        PageBlock block(free_.back().release());
+        free_.pop_back();
+        return block;
+      }
+    }
+    return PageBlock(std::make_unique<PageBuffer>().release());
+  }
 
-// First letter (or UTF-8 character) of a title, for the drawn cover.
-std::string Initial(std::string_view title) {
-  if (title.empty()) {
-    return "?";
+  void Give(PageBuffer* returned) {
+    std::unique_ptr<PageBuffer> block(returned);
+    const std::scoped_lock lock(mutex_);
+    if (free_.size() < kMaxFree) free_.push_back(std::move(block));
   }
-  std::size_t length = 1;
-  const auto lead = static_cast<unsigned char>(title[0]);
-  if (lead >= 0xF0) {
-    length = 4;
-  } else if (lead >= 0xE0) {
-    length = 3;
-  } else if (lead >= 0xC0) {
-    length = 2;
-  }
-  std::string out(title.substr(0, std::min(length, title.size())));
-  if (out.size() == 1 && out[0] >= 'a' && out[0] <= 'z') {
-    out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  }
-  return out;
-}
 
-json::object StockView(std::int64_t stock) {
-  json::object out;
-  out["stock"] = stock;
-  out["in_stock"] = stock > 0;
-  out["sold_out"] = stock <= 0;
-  out["low_stock"] = stock > 0 && stock <= 3;
-  if (stock <= 0) {
-    out["stock_label"] = "Sold out";
-  } else if (stock <= 3) {
-    out["stock_label"] = "Only " + std::to_string(stock) + " left";
-  } else {
-    out["stock_label"] = std::to_string(stock) + " in stock";
-  }
-  out["max_quantity"] = std::min<std::int64_t>(std::max<std::int64_t>(stock, 1), 99);
-  return out;
+ private:
+  static constexpr std::size_t kMaxFree = 64;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<PageBuffer>> free_;
+};
+
+PageBlockPool& Pool() {
+  static PageBlockPool pool;
+  return pool;
 }
 
 }  // namespace
+
+void PageBlockReturn::operator()(PageBuffer* block) const { Pool().Give(block); }
 
 RequestState& State(http::Context& ctx) {
   auto* state = ctx.Get<std::shared_ptr<RequestState>>(kStateKey);
@@ -79,6 +73,17 @@ Session& MutableSession(http::Context& ctx) {
 }
 
 const Form& PostedForm(http::Context& ctx) { return State(ctx).form; }
+
+json::storage_ptr PageStorage(http::Context& ctx) {
+  auto& state = State(ctx);
+  if (!state.page_memory) {
+    state.page_block = Pool().Take();
+    state.page_memory =
+        std::make_unique<json::monotonic_resource>(state.page_block->data(), state.page_block->size());
+  }
+  // Not shared (no reference count): the request state outlives the handler and its values.
+  return {state.page_memory.get()};
+}
 
 void SetFlash(http::Context& ctx, FlashKind kind, std::string text) {
   constexpr std::size_t kMaxFlashChars = 500;
@@ -111,8 +116,8 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
   data["csrf"] = session.csrf;
   data["logged_in"] = session.LoggedIn();
   if (session.LoggedIn()) {
-    data["user"] =
-        json::object{{"name", session.name}, {"id", session.user_id}, {"is_admin", session.IsAdmin()}};
+    data["user"] = json::object(
+        {{"name", session.name}, {"id", session.user_id}, {"is_admin", session.IsAdmin()}}, data.storage());
   }
   const auto copies = CartCopies(session.cart);
   data["cart_count"] = copies;
@@ -123,9 +128,10 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
   data["live"] = spec.live;
   data["return_to"] = CurrentPath(ctx);
   if (!state.live_refresh && session.flash && !data.contains("flash")) {
-    data["flash"] = json::object{{"kind", FlashKindName(session.flash->kind)},
-                                 {"text", session.flash->text},
-                                 {"is_error", session.flash->kind == FlashKind::kError}};
+    data["flash"] = json::object({{"kind", FlashKindName(session.flash->kind)},
+                                  {"text", session.flash->text},
+                                  {"is_error", session.flash->kind == FlashKind::kError}},
+                                 data.storage());
     MutableSession(ctx).flash.reset();
   }
   auto response =
@@ -141,6 +147,10 @@ http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, cons
   ApiCall with_token = call;
   if (logged_in && with_token.token.empty()) {
     with_token.token = SessionOf(ctx).token;
+  }
+  // live.js refetches a page because of an event: what web kept may predate it.
+  if (State(ctx).live_refresh) {
+    with_token.may_use_cache = false;
   }
   ApiResult result = co_await deps.api.Call(with_token, ctx);
   if (result.status == 401 && logged_in) {
@@ -178,67 +188,26 @@ std::string StringMember(const json::value& value, std::string_view key) {
   return std::string(member->as_string());
 }
 
-std::string FormatDate(std::string_view rfc3339) {
-  // "2026-03-07T..." -> "7 Mar 2026"
-  if (rfc3339.size() < 10 || rfc3339[4] != '-' || rfc3339[7] != '-') {
-    return std::string(rfc3339);
-  }
-  const auto month = ParseInteger(rfc3339.substr(5, 2), 1, 12);
-  const auto day = ParseInteger(rfc3339.substr(8, 2), 1, 31);
-  if (!month || !day) {
-    return std::string(rfc3339);
-  }
-  return std::to_string(*day) + " " + std::string(kMonths[static_cast<std::size_t>(*month - 1)]) + " " +
-         std::string(rfc3339.substr(0, 4));
-}
-
-http::Awaitable<std::optional<json::value>> FindBook(http::Context& ctx, const WebDeps& deps, std::int64_t id,
-                                                     std::string_view after_login) {
+http::Awaitable<SharedJson> FindBook(http::Context& ctx, const WebDeps& deps, std::int64_t id,
+                                     std::string_view after_login) {
   const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(std::string(after_login));
   auto result = co_await CallApi(ctx, deps, call);
   if (result.status == 404) {
-    co_return std::nullopt;
+    co_return nullptr;
   }
   if (!result.ok()) {
     throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
   }
-  co_return std::move(result.body);
+  co_return result.shared_body ? result.shared_body : std::make_shared<const json::value>();
 }
 
-http::Awaitable<json::value> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
+http::Awaitable<SharedJson> LoadBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
   const std::string here = CurrentPath(ctx);  // named: g++ 12 mishandles temporaries passed to coroutines
-  auto book = co_await FindBook(ctx, deps, id, here);
+  SharedJson book = co_await FindBook(ctx, deps, id, here);
   if (!book) {
     throw http::NotFound("This book is not for sale (any more).");
   }
-  co_return std::move(*book);
-}
-
-json::object BookView(const json::value& book, const Session& session) {
-  const std::int64_t id = IntMember(book, "id");
-  const std::string title = StringMember(book, "title");
-  json::object out = StockView(IntMember(book, "stock"));
-  out["id"] = id;
-  out["url"] = "/books/" + std::to_string(id);
-  out["title"] = title;
-  out["author"] = StringMember(book, "author");
-  out["description"] = StringMember(book, "description");
-  out["has_description"] = !StringMember(book, "description").empty();
-  const auto* object = book.if_object();
-  const auto* price = object != nullptr ? object->if_contains("price") : nullptr;
-  const auto cents = price != nullptr ? CentsFromJson(*price) : std::nullopt;
-  out["price"] = cents ? FormatCents(*cents) : "—";
-  out["price_input"] = cents ? money::ToDecimal(*cents) : "";
-  out["seller_name"] = StringMember(book, "seller_name");
-  out["seller_id"] = IntMember(book, "seller_id");
-  out["is_mine"] = session.LoggedIn() && IntMember(book, "seller_id") == session.user_id;
-  out["listed"] = FormatDate(StringMember(book, "created_at"));
-  out["cover"] = "cover-" + std::to_string(id % kCoverColours);
-  out["initial"] = Initial(title);
-  const auto in_cart = QuantityInCart(session.cart, id);
-  out["in_cart"] = in_cart;
-  out["is_in_cart"] = in_cart > 0;
-  return out;
+  co_return book;
 }
 
 void FieldErrors::Add(std::string_view field, std::string_view message) {

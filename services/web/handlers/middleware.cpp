@@ -108,6 +108,9 @@ TrustedProxies::TrustedProxies(TrustedProxies&&) noexcept = default;
 TrustedProxies& TrustedProxies::operator=(TrustedProxies&&) noexcept = default;
 
 bool TrustedProxies::Contains(std::string_view address) const {
+  if (ranges_->v4.empty() && ranges_->v6.empty()) {
+    return false;  // asked on every request: without proxies, no address to parse
+  }
   boost::system::error_code ec;
   auto parsed = ip::make_address(std::string(address), ec);
   if (ec) {

@@ -192,7 +192,7 @@ http::Awaitable<json::value> LoadOrder(http::Context& ctx, const WebDeps& deps, 
   if (!result.ok()) {
     throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
   }
-  co_return result.body;
+  co_return result.body();
 }
 
 std::string OrderPath(std::int64_t id) { return "/orders/" + std::to_string(id); }
@@ -220,7 +220,7 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
       throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     }
     std::vector<json::object> orders;
-    if (const auto* list = result.body.if_array()) {
+    if (const auto* list = result.body().if_array()) {
       for (const auto& order : *list) {
         orders.push_back(OrderView(order));
       }
@@ -257,7 +257,7 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
       const ApiCall call = ApiCall::Get("/delivery-providers").AfterLogin(OrderPath(id));
       const auto providers = co_await CallApi(ctx, deps, call);
       json::array list;
-      if (const auto* items = providers.body.if_array(); providers.ok() && items != nullptr) {
+      if (const auto* items = providers.body().if_array(); providers.ok() && items != nullptr) {
         bool first = true;
         for (const auto& provider : *items) {
           list.push_back(json::object{{"id", IntMember(provider, "id")},
@@ -295,7 +295,7 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
     const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
       SetFlash(ctx, FlashKind::kSuccess,
-               "Payment of " + Money(result.body, "amount") +
+               "Payment of " + Money(result.body(), "amount") +
                    " received. Now choose how your order should be delivered.");
     } else {
       SetFlash(ctx, FlashKind::kError, "The payment did not go through: " + result.ErrorMessage());
@@ -317,8 +317,8 @@ void AddOrderPages(http::Server& server, const WebDeps& deps) {
     const auto result = co_await CallApi(ctx, deps, call);
     if (result.ok()) {
       SetFlash(ctx, FlashKind::kSuccess,
-               "Your order is on its way with " + StringMember(result.body, "provider") +
-                   ". Tracking number: " + StringMember(result.body, "tracking_number") + ".");
+               "Your order is on its way with " + StringMember(result.body(), "provider") +
+                   ". Tracking number: " + StringMember(result.body(), "tracking_number") + ".");
     } else {
       SetFlash(ctx, FlashKind::kError, "The delivery could not be arranged: " + result.ErrorMessage());
     }

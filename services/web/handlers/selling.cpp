@@ -81,12 +81,12 @@ http::Status FormStatus(int api_status) {
 
 // The book, when the session may change it (its seller, or an admin); throws an error page otherwise.
 http::Awaitable<json::value> LoadOwnBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
-  json::value book = co_await LoadBook(ctx, deps, id);
+  const SharedJson book = co_await LoadBook(ctx, deps, id);
   const Session& session = SessionOf(ctx);
-  if (IntMember(book, "seller_id") != session.user_id && !session.IsAdmin()) {
+  if (IntMember(*book, "seller_id") != session.user_id && !session.IsAdmin()) {
     throw http::Forbidden("Only the seller of this book can change it.");
   }
-  co_return book;
+  co_return *book;
 }
 
 }  // namespace
@@ -110,8 +110,8 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
       errors.AddApiError(result, BookFields());
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), 0);
     }
-    SetFlash(ctx, FlashKind::kSuccess, "“" + StringMember(result.body, "title") + "” is now for sale.");
-    co_return Redirect("/books/" + std::to_string(IntMember(result.body, "id")));
+    SetFlash(ctx, FlashKind::kSuccess, "“" + StringMember(result.body(), "title") + "” is now for sale.");
+    co_return Redirect("/books/" + std::to_string(IntMember(result.body(), "id")));
   });
 
   server.Get("/my/books", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
@@ -125,7 +125,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
       throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
     }
     json::array books;
-    if (const auto* list = result.body.if_array()) {
+    if (const auto* list = result.body().if_array()) {
       for (const auto& book : *list) {
         books.push_back(BookView(book, session));
       }
@@ -169,7 +169,7 @@ void AddSellingPages(http::Server& server, const WebDeps& deps) {
       co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), id);
     }
     SetFlash(ctx, FlashKind::kSuccess,
-             "Your changes to “" + StringMember(result.body, "title") + "” are saved.");
+             "Your changes to “" + StringMember(result.body(), "title") + "” are saved.");
     co_return Redirect("/my/books");
   });
 

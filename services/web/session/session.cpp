@@ -4,6 +4,7 @@
 
 #include <array>
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -187,8 +188,12 @@ std::string SessionToJson(const Session& session) {
 }
 
 std::optional<Session> SessionFromJson(std::string_view text) {
+  // Opened on every request: parsed into memory on the stack (a session is well under it; a larger one,
+  // a cart of 100 lines, continues on the heap) instead of an allocation per value.
+  std::array<unsigned char, 2048> buffer{};
+  json::monotonic_resource memory(buffer.data(), buffer.size());
   boost::system::error_code ec;
-  const json::value parsed = json::parse(text, ec);
+  const json::value parsed = json::parse(text, ec, json::storage_ptr(&memory));
   if (ec || !parsed.is_object()) {
     return std::nullopt;
   }

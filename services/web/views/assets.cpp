@@ -41,6 +41,7 @@ AssetCatalog::AssetCatalog() {
                             .content_type = ContentTypeOf(file.path),
                             .etag = "\"" + std::string(file.hash) + "\""});
   }
+  template_urls_ = {{"css", Url("store.css")}, {"js", Url("live.js")}, {"logo", Url("logo.svg")}};
 }
 
 const Asset* AssetCatalog::Find(std::string_view name) const {
@@ -59,10 +60,6 @@ std::string AssetCatalog::Url(std::string_view path) const {
     }
   }
   throw std::out_of_range("no embedded asset " + std::string(path));
-}
-
-boost::json::object AssetCatalog::TemplateUrls() const {
-  return boost::json::object{{"css", Url("store.css")}, {"js", Url("live.js")}, {"logo", Url("logo.svg")}};
 }
 
 }  // namespace bookstore::web

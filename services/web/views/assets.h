@@ -27,11 +27,12 @@ class AssetCatalog {
   [[nodiscard]] const Asset* Find(std::string_view name) const;
   // "/static/<hashed name>" of a plain name; throws std::out_of_range for an unknown asset.
   [[nodiscard]] std::string Url(std::string_view path) const;
-  // The URLs the layout links to: {"css": ..., "js": ..., "logo": ...}.
-  [[nodiscard]] boost::json::object TemplateUrls() const;
+  // The URLs the layout links to: {"css": ..., "js": ..., "logo": ...} (made once: every page uses it).
+  [[nodiscard]] const boost::json::object& TemplateUrls() const { return template_urls_; }
 
  private:
   std::vector<Asset> assets_;
+  boost::json::object template_urls_;
 };
 
 }  // namespace bookstore::web

@@ -1,9 +1,11 @@
 #include "views/mustache.h"
 
 #include <array>
+#include <atomic>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <memory>
 #include <stdexcept>
 
 namespace bookstore::web::mustache {
@@ -16,7 +18,10 @@ struct Template::Node {
   std::string text;               // kText, kNewline: the bytes; any other: the name as written
   bool top = false;               // {{.}}: the innermost value itself
   std::vector<std::string> path;  // kVariable, kSection, kInverted: the name, split at dots
-  std::size_t end = 0;            // kSection, kInverted: the index just after the section's nodes
+  // Per part of the path: where it was found last time. Objects made by the same code (a page's books)
+  // have their members in the same order, so most lookups are one comparison instead of a hash lookup.
+  mutable std::vector<std::atomic<std::uint32_t>> hints;
+  std::size_t end = 0;  // kSection, kInverted: the index just after the section's nodes
 };
 
 // A value being rendered: one of the data, or the data's root object (which is no json::value).
@@ -163,7 +168,9 @@ class Parser {
     Node& node = Add(kind);
     node.text = name;
     node.top = name == ".";
-    if (!node.top) node.path = SplitName(name);
+    if (node.top) return;
+    node.path = SplitName(name);
+    node.hints = std::vector<std::atomic<std::uint32_t>>(node.path.size());
   }
 
   void Variable(std::string_view name) { Named(Kind::kVariable, name); }
@@ -247,15 +254,29 @@ void EndLine(Template::State& state, std::string_view line_break) {
   state.section_on_line = false;
 }
 
+// The member `key` of `object`, trying where `hint` says it was last time first.
+const json::value* Member(const json::object& object, std::string_view key,
+                          std::atomic<std::uint32_t>& hint) {
+  const std::uint32_t at = hint.load(std::memory_order_relaxed);
+  if (at < object.size()) {
+    const json::key_value_pair& member = object.begin()[at];
+    if (member.key() == key) return &member.value();
+  }
+  const auto found = object.find(key);
+  if (found == object.end()) return nullptr;
+  hint.store(static_cast<std::uint32_t>(found - object.begin()), std::memory_order_relaxed);
+  return &found->value();
+}
+
 Template::Scope Find(const Node& node, const Template::State& state) {
   if (node.top) {
     return state.sections.empty() ? Template::Scope{nullptr, &state.root} : state.sections.back();
   }
   const auto resolve = [&node](const json::object* object) -> const json::value* {
     const json::value* value = nullptr;
-    for (const auto& part : node.path) {
+    for (std::size_t part = 0; part < node.path.size(); ++part) {
       if (object == nullptr) return nullptr;
-      value = object->if_contains(part);
+      value = Member(*object, node.path[part], node.hints[part]);
       if (value == nullptr) return nullptr;
       object = value->if_object();
     }
