@@ -59,6 +59,11 @@ class ApiCall {
     token = std::move(bearer);
     return std::move(*this);
   }
+  // The answer does not depend on who asks (a catalog read): see CallApi (handlers/common.h).
+  ApiCall&& Public() && {
+    is_public = true;
+    return std::move(*this);
+  }
   // Always from the gateway, never from web's AnswerCache (live.js refetching a page after an event).
   ApiCall&& Uncached() && {
     may_use_cache = false;
@@ -72,6 +77,7 @@ class ApiCall {
   std::string idempotency_key;  // sent as Idempotency-Key when not empty
   std::string next = "/";       // see AfterLogin
   bool may_use_cache = true;    // see Uncached
+  bool is_public = false;       // see Public
 
  private:
   ApiCall(http::Verb verb, std::string path, std::string json)

@@ -143,16 +143,21 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
 }
 
 http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, const ApiCall& call) {
-  const bool logged_in = SessionOf(ctx).LoggedIn();
+  auto& state = State(ctx);
+  const bool logged_in = state.session.LoggedIn();
   ApiCall with_token = call;
-  if (logged_in && with_token.token.empty()) {
-    with_token.token = SessionOf(ctx).token;
+  const bool checked = call.is_public && state.token_accepted;
+  if (logged_in && with_token.token.empty() && !checked) {
+    with_token.token = state.session.token;
   }
   // live.js refetches a page because of an event: what web kept may predate it.
-  if (State(ctx).live_refresh) {
+  if (state.live_refresh) {
     with_token.may_use_cache = false;
   }
   ApiResult result = co_await deps.api.Call(with_token, ctx);
+  if (!with_token.token.empty() && result.status != 401) {
+    state.token_accepted = true;
+  }
   if (result.status == 401 && logged_in) {
     LogOut(MutableSession(ctx), std::chrono::duration_cast<std::chrono::seconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
@@ -190,7 +195,8 @@ std::string StringMember(const json::value& value, std::string_view key) {
 
 http::Awaitable<SharedJson> FindBook(http::Context& ctx, const WebDeps& deps, std::int64_t id,
                                      std::string_view after_login) {
-  const ApiCall call = ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(std::string(after_login));
+  const ApiCall call =
+      ApiCall::Get("/books/" + std::to_string(id)).AfterLogin(std::string(after_login)).Public();
   auto result = co_await CallApi(ctx, deps, call);
   if (result.status == 404) {
     co_return nullptr;

@@ -47,9 +47,10 @@ struct RequestState {
   PageBlock page_block;                                          // see PageStorage; outlives page_memory
   std::unique_ptr<boost::json::monotonic_resource> page_memory;  // see PageStorage
   bool dirty = false;                                            // rewrite the cookie in the response
-  bool secure = false;        // the browser reached us over HTTPS (TLS here, or a trusted proxy's)
-  bool live_refresh = false;  // a live.js refetch of the page: leaves the flash for a real page view
-  Form form;                  // the posted form (POST only)
+  bool secure = false;          // the browser reached us over HTTPS (TLS here, or a trusted proxy's)
+  bool live_refresh = false;    // a live.js refetch of the page: leaves the flash for a real page view
+  bool token_accepted = false;  // the gateway answered a call with the session's token (CallApi)
+  Form form;                    // the posted form (POST only)
 };
 
 RequestState& State(http::Context& ctx);
@@ -103,6 +104,9 @@ http::Response Redirect(std::string_view location);
 
 // A gateway call with the session's token. A 401 for a logged-in session means the token expired or was
 // revoked: the session is logged out and LoginRequired is thrown (back to call.next after the login).
+// A public call (ApiCall::Public) goes without the token once the gateway has accepted it in this
+// request: the token is checked once per page, and a page reading several books (the cart) reads all
+// but the first from web's AnswerCache.
 // `call` must outlive the call (a named variable of the caller).
 http::Awaitable<ApiResult> CallApi(http::Context& ctx, const WebDeps& deps, const ApiCall& call);
 
