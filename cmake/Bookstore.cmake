@@ -33,23 +33,38 @@ function(bookstore_test name)
   gtest_discover_tests(${name} PROPERTIES ${properties} DISCOVERY_TIMEOUT 30)
 endfunction()
 
-# bookstore_embed_migrations(<target> <dir>): compiles every <dir>/*.sql (sorted by file name) into the
-# target, so a binary (and its Docker image) carries its own schema. Generates the definition of
-# `const std::vector<bookstore::db::Migration>& bookstore::db::EmbeddedMigrations()` (declared in
-# bookstore/db/migrations.h); each migration is named after its file without ".sql". The target must
-# link bookstore::db.
-function(bookstore_embed_migrations target dir)
-  get_filename_component(dir ${dir} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
-  file(GLOB sql_files CONFIGURE_DEPENDS ${dir}/*.sql)
-  list(SORT sql_files)
+# bookstore_embed_files(<target> <function> HEADER <header> BASE <dir> GLOBS <glob...>): compiles the files
+# under <dir> (recursively) matching the globs into the target, sorted by path, as the definition of
+# `const std::vector<bookstore::EmbeddedFile>& <function>()` (a qualified name that <header> declares;
+# bookstore/embed/embedded_file.h). The target must link bookstore::embed.
+function(bookstore_embed_files target function)
+  cmake_parse_arguments(ARG "" "HEADER;BASE" "GLOBS" ${ARGN})
+  get_filename_component(dir ${ARG_BASE} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+  set(globs)
+  foreach(pattern IN LISTS ARG_GLOBS)
+    list(APPEND globs ${dir}/${pattern})
+  endforeach()
+  file(GLOB_RECURSE files CONFIGURE_DEPENDS ${globs})
+  list(SORT files)
   # '|' separates the files so that the list survives the command line as one argument.
-  string(REPLACE ";" "|" files_arg "${sql_files}")
-  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_migrations.cpp)
+  string(REPLACE ";" "|" files_arg "${files}")
+  string(REGEX REPLACE "[^A-Za-z0-9_]" "_" suffix "${function}")
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_${suffix}.cpp)
+  set(script ${_BOOKSTORE_CMAKE_DIR}/EmbedFiles.cmake)
   add_custom_command(
     OUTPUT ${out}
-    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DFILES=${files_arg} -P ${_BOOKSTORE_CMAKE_DIR}/EmbedMigrations.cmake
-    DEPENDS ${sql_files} ${_BOOKSTORE_CMAKE_DIR}/EmbedMigrations.cmake
-    COMMENT "Embedding SQL migrations of ${target}"
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DHEADER=${ARG_HEADER} -DFUNCTION=${function} -DBASE=${dir}
+            -DFILES=${files_arg} -P ${script}
+    DEPENDS ${files} ${script}
+    COMMENT "Embedding ${function} into ${target}"
     VERBATIM)
   target_sources(${target} PRIVATE ${out})
+endfunction()
+
+# bookstore_embed_migrations(<target> <dir>): every <dir>/*.sql into the target, so a binary (and its
+# Docker image) carries its own schema: bookstore::db::EmbeddedMigrations() (bookstore/db/migrations.h),
+# each migration named after its file without ".sql". The target must link bookstore::db.
+function(bookstore_embed_migrations target dir)
+  bookstore_embed_files(${target} bookstore::db::EmbeddedMigrationFiles HEADER bookstore/db/migrations.h
+                        BASE ${dir} GLOBS "*.sql")
 endfunction()

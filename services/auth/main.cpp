@@ -54,7 +54,7 @@ int Run(const svc::Settings& settings) {
   auto keys = ParseKeys(settings);
   db::Pool pool(settings.db);
   std::vector<db::Migration> migrations = bus::Migrations();
-  const auto& own = db::EmbeddedMigrations();
+  const auto own = db::EmbeddedMigrations();
   migrations.insert(migrations.end(), own.begin(), own.end());
   db::MigrateWhenReachable(pool, migrations);
   bus::Relay relay(pool, settings.bus);

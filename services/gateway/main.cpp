@@ -11,11 +11,11 @@
 #include "bookstore/authn/revocation_sync.h"
 #include "bookstore/config/env.h"
 #include "bookstore/http/client.h"
+#include "bookstore/http/client_address.h"
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
 #include "filters/access_log/access_log.h"
 #include "filters/authn/authn.h"
-#include "filters/client_ip/cidr.h"
 #include "filters/client_ip/client_ip.h"
 #include "filters/rate_limit/rate_limit.h"
 #include "filters/response_cache/response_cache.h"
@@ -76,7 +76,7 @@ Gauges AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticat
 }
 
 int Run(const Settings& settings) {
-  const CidrSet trusted_proxies = CidrSet::Parse(settings.trusted_proxies);
+  const http::TrustedProxies trusted_proxies(settings.trusted_proxies);
   Cluster auth("auth", settings.auth_urls, settings.health);
   Cluster catalog("catalog", settings.catalog_urls, settings.health);
   Cluster orders("orders", settings.orders_urls, settings.health);

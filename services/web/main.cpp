@@ -51,7 +51,7 @@ void KeepFreedMemory() {
 
 int Run(const Settings& settings) {
   const SessionSealer sealer(SessionKeys(settings));
-  const TrustedProxies proxies(settings.trusted_proxies);
+  const http::TrustedProxies proxies(settings.trusted_proxies);
   const Renderer renderer;
   const AssetCatalog assets;
   http::Client client(settings.client);

@@ -148,6 +148,17 @@ void Apply(Connection& c, const Migration& m) {
 
 }  // namespace
 
+std::vector<Migration> MigrationsFromFiles(const std::vector<EmbeddedFile>& files) {
+  std::vector<Migration> migrations;
+  migrations.reserve(files.size());
+  for (const auto& file : files) {
+    const auto dot = file.path.rfind('.');
+    migrations.push_back(
+        Migration{.name = std::string(file.path.substr(0, dot)), .sql = std::string(file.content)});
+  }
+  return migrations;
+}
+
 std::vector<std::string> SplitStatements(std::string_view sql) {
   std::vector<std::string> out;
   std::size_t start = 0;

@@ -151,7 +151,7 @@ TEST_F(MigrationsTest, RejectsDuplicateNames) {
 }
 
 TEST_F(MigrationsTest, EmbeddedMigrationsComeFromTheSqlFolder) {
-  const auto& embedded = EmbeddedMigrations();
+  const auto embedded = EmbeddedMigrations();
   ASSERT_EQ(embedded.size(), 2U);
   EXPECT_EQ(embedded[0].name, "0001_create_shelves");
   EXPECT_EQ(embedded[1].name, "0002_add_position");

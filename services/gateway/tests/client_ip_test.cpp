@@ -15,7 +15,7 @@ struct Filtered {
   bool secret_forwarded = false;
 };
 
-Filtered Filter(const CidrSet& trusted, const std::string& proxy_secret, std::string_view peer,
+Filtered Filter(const http::TrustedProxies& trusted, const std::string& proxy_secret, std::string_view peer,
                 std::string_view forwarded_for, std::string_view presented_secret) {
   http::Request request{http::Verb::get, "/books", 11};
   request.set("X-Forwarded-For", forwarded_for);
@@ -37,7 +37,7 @@ Filtered Filter(const CidrSet& trusted, const std::string& proxy_secret, std::st
 }
 
 TEST(ClientIpFilterTest, WithAProxySecretOnlyAPeerThatPresentsItIsBelieved) {
-  const auto local = CidrSet::Parse({"127.0.0.1"});
+  const http::TrustedProxies local({"127.0.0.1"});
   const std::string secret = "0123456789abcdef0123456789abcdef";
   const auto web = Filter(local, secret, "127.0.0.1", "198.51.100.7", secret);
   EXPECT_EQ(web.client_ip, "198.51.100.7");
@@ -55,52 +55,6 @@ TEST(ClientIpFilterTest, WithAProxySecretOnlyAPeerThatPresentsItIsBelieved) {
   EXPECT_EQ(Filter(local, secret, "203.0.113.4", "198.51.100.9", secret).client_ip, "203.0.113.4");
   // Without a configured secret, the address alone decides (as inside a swarm's internal network).
   EXPECT_EQ(Filter(local, "", "127.0.0.1", "198.51.100.7", "").client_ip, "198.51.100.7");
-}
-
-TEST(ClientIpTest, UntrustedPeerIsTheClientWhateverItClaims) {
-  const auto trusted = CidrSet::Parse({"10.0.0.0/8"});
-  EXPECT_EQ(ResolveClientIp("203.0.113.9", "1.2.3.4", trusted), "203.0.113.9");
-  EXPECT_EQ(ResolveClientIp("203.0.113.9", "", trusted), "203.0.113.9");
-}
-
-TEST(ClientIpTest, NoTrustedProxiesMeansThePeer) {
-  EXPECT_EQ(ResolveClientIp("127.0.0.1", "1.2.3.4", CidrSet{}), "127.0.0.1");
-}
-
-TEST(ClientIpTest, TrustedPeerForwardsTheClient) {
-  const auto trusted = CidrSet::Parse({"10.0.0.0/8"});
-  EXPECT_EQ(ResolveClientIp("10.0.0.2", "198.51.100.7", trusted), "198.51.100.7");
-}
-
-TEST(ClientIpTest, RightmostUntrustedEntryWinsOverForgedOnes) {
-  // The client wrote "6.6.6.6" itself; its real address is the one the first trusted proxy appended.
-  const auto trusted = CidrSet::Parse({"10.0.0.0/8"});
-  EXPECT_EQ(ResolveClientIp("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.9", trusted), "198.51.100.7");
-}
-
-TEST(ClientIpTest, EveryEntryTrustedGivesTheLeftmost) {
-  const auto trusted = CidrSet::Parse({"10.0.0.0/8"});
-  EXPECT_EQ(ResolveClientIp("10.0.0.2", "10.0.0.7,10.0.0.8", trusted), "10.0.0.7");
-}
-
-TEST(ClientIpTest, PortsAndBracketsAreIgnored) {
-  const auto trusted = CidrSet::Parse({"127.0.0.1"});
-  EXPECT_EQ(ResolveClientIp("127.0.0.1", "198.51.100.7:4711", trusted), "198.51.100.7");
-  EXPECT_EQ(ResolveClientIp("127.0.0.1", "[2001:db8::5]:443", trusted), "2001:db8::5");
-  EXPECT_EQ(ResolveClientIp("127.0.0.1", " 2001:db8::5 ", trusted), "2001:db8::5");
-}
-
-TEST(ClientIpTest, GarbageStopsAtTheLastTrustedHop) {
-  const auto trusted = CidrSet::Parse({"127.0.0.1", "10.0.0.0/8"});
-  EXPECT_EQ(ResolveClientIp("127.0.0.1", "not-an-ip", trusted), "127.0.0.1");
-  EXPECT_EQ(ResolveClientIp("127.0.0.1", "junk, 10.1.1.1", trusted), "10.1.1.1");
-}
-
-TEST(ClientIpTest, UpstreamChainKeepsTrustedHistoryOnly) {
-  const auto trusted = CidrSet::Parse({"10.0.0.0/8"});
-  EXPECT_EQ(ForwardedForUpstream("10.0.0.2", "198.51.100.7", trusted), "198.51.100.7, 10.0.0.2");
-  EXPECT_EQ(ForwardedForUpstream("203.0.113.9", "6.6.6.6", trusted), "203.0.113.9");
-  EXPECT_EQ(ForwardedForUpstream("10.0.0.2", "", trusted), "10.0.0.2");
 }
 
 }  // namespace

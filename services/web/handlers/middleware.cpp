@@ -1,8 +1,5 @@
 #include "handlers/middleware.h"
 
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/network_v4.hpp>
-#include <boost/asio/ip/network_v6.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <chrono>
@@ -18,7 +15,6 @@
 namespace bookstore::web {
 namespace {
 
-namespace ip = boost::asio::ip;
 namespace json = boost::json;
 
 constexpr std::string_view kContentSecurityPolicy =
@@ -28,22 +24,6 @@ constexpr std::string_view kContentSecurityPolicy =
 std::int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string_view Trimmed(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && text.back() == ' ') {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-// The last address of "X-Forwarded-For: client, proxy1, proxy2" (what the trusted proxy saw).
-std::string LastForwardedFor(std::string_view header) {
-  const auto comma = header.rfind(',');
-  return std::string(Trimmed(comma == std::string_view::npos ? header : header.substr(comma + 1)));
 }
 
 std::string UrlEncode(std::string_view text) {
@@ -80,61 +60,6 @@ class CsrfRejected : public std::exception {
 
 }  // namespace
 
-struct TrustedProxies::Ranges {
-  std::vector<ip::network_v4> v4;
-  std::vector<ip::network_v6> v6;
-};
-
-TrustedProxies::TrustedProxies(const std::vector<std::string>& entries)
-    : ranges_(std::make_unique<Ranges>()) {
-  for (const auto& entry : entries) {
-    try {
-      const bool has_prefix = entry.find('/') != std::string::npos;
-      if (entry.find(':') != std::string::npos) {
-        ranges_->v6.push_back(has_prefix ? ip::make_network_v6(entry)
-                                         : ip::network_v6(ip::make_address_v6(entry), 128));
-      } else {
-        ranges_->v4.push_back(has_prefix ? ip::make_network_v4(entry)
-                                         : ip::network_v4(ip::make_address_v4(entry), 32));
-      }
-    } catch (const std::exception&) {
-      throw std::invalid_argument("TRUSTED_PROXIES: '" + entry + "' is not an IP address or CIDR range");
-    }
-  }
-}
-
-TrustedProxies::~TrustedProxies() = default;
-TrustedProxies::TrustedProxies(TrustedProxies&&) noexcept = default;
-TrustedProxies& TrustedProxies::operator=(TrustedProxies&&) noexcept = default;
-
-bool TrustedProxies::Contains(std::string_view address) const {
-  if (ranges_->v4.empty() && ranges_->v6.empty()) {
-    return false;  // asked on every request: without proxies, no address to parse
-  }
-  boost::system::error_code ec;
-  auto parsed = ip::make_address(std::string(address), ec);
-  if (ec) {
-    return false;
-  }
-  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped()) {
-    parsed = ip::make_address_v4(ip::v4_mapped, parsed.to_v6());
-  }
-  if (parsed.is_v4()) {
-    for (const auto& range : ranges_->v4) {
-      if (ip::network_v4(parsed.to_v4(), range.prefix_length()).network() == range.network()) {
-        return true;
-      }
-    }
-    return false;
-  }
-  for (const auto& range : ranges_->v6) {
-    if (ip::network_v6(parsed.to_v6(), range.prefix_length()).network() == range.network()) {
-      return true;
-    }
-  }
-  return false;
-}
-
 http::Response ErrorPage(http::Context& ctx, const WebDeps& deps, http::Status status, std::string message,
                          std::string title) {
   json::object data{{"status", static_cast<int>(status)}, {"message", std::move(message)}};
@@ -162,24 +87,19 @@ http::Middleware SecurityHeaders() {
   };
 }
 
-http::Middleware Sessions(const WebDeps& deps, const TrustedProxies& proxies, bool tls) {
+http::Middleware Sessions(const WebDeps& deps, const http::TrustedProxies& proxies, bool tls) {
   return [&deps, &proxies, tls](http::Context& ctx, http::Next next) -> http::Awaitable<http::Response> {
     if (ctx.route().starts_with("/static/") || ctx.route() == "/favicon.ico") {
       co_return co_await next(ctx);
     }
     auto& state = State(ctx);
     const auto& request = ctx.request();
-    std::string client(ctx.remote_address());
     state.secure = tls;
-    if (proxies.Contains(ctx.remote_address())) {
-      if (const auto forwarded = request["X-Forwarded-For"]; !forwarded.empty()) {
-        client = LastForwardedFor(forwarded);
-      }
-      if (request["X-Forwarded-Proto"] == "https") {
-        state.secure = true;
-      }
+    if (proxies.Contains(ctx.remote_address()) && request["X-Forwarded-Proto"] == "https") {
+      state.secure = true;
     }
-    ctx.Set("client_address", client);
+    ctx.Set("client_address",
+            http::ResolveClientAddress(ctx.remote_address(), request["X-Forwarded-For"], proxies));
     state.live_refresh = request["X-Live-Refresh"] == "1";
 
     const std::int64_t now = NowSeconds();

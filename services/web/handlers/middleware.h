@@ -10,29 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "bookstore/http/client_address.h"
 #include "bookstore/http/router.h"
 #include "handlers/common.h"
 
 namespace bookstore::web {
 
-// IPs and CIDR ranges of proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
-class TrustedProxies {
- public:
-  // Throws std::invalid_argument naming a malformed entry.
-  explicit TrustedProxies(const std::vector<std::string>& entries);
-  ~TrustedProxies();
-  TrustedProxies(TrustedProxies&&) noexcept;
-  TrustedProxies& operator=(TrustedProxies&&) noexcept;
-
-  [[nodiscard]] bool Contains(std::string_view address) const;
-
- private:
-  struct Ranges;
-  std::unique_ptr<Ranges> ranges_;
-};
-
 http::Middleware SecurityHeaders();
-http::Middleware Sessions(const WebDeps& deps, const TrustedProxies& proxies, bool tls);
+// The client address and X-Forwarded-Proto are believed from `proxies` only (libs/http's rule).
+http::Middleware Sessions(const WebDeps& deps, const http::TrustedProxies& proxies, bool tls);
 http::Middleware ErrorPages(const WebDeps& deps);
 http::Middleware CsrfCheck();
 

@@ -3,7 +3,8 @@
 //
 // A service keeps its SQL files in services/<name>/migrations/NNNN_description.sql and compiles them into
 // its binary with bookstore_embed_migrations(<target> <dir>) (cmake/Bookstore.cmake), which defines
-// EmbeddedMigrations() for that target (files sorted by name; the name is the file name without ".sql").
+// EmbeddedMigrationFiles() for that target (files sorted by name; a migration's name is its file name
+// without ".sql").
 // At start-up: db::MigrateWhenReachable(pool, db::EmbeddedMigrations());
 //
 // Rules for migration files:
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "bookstore/db/db.h"
+#include "bookstore/embed/embedded_file.h"
 
 namespace bookstore::db {
 
@@ -35,8 +37,14 @@ struct Migration {
   std::string sql;   // one or more statements
 };
 
-// Defined by the file that bookstore_embed_migrations() generates for the executable.
-const std::vector<Migration>& EmbeddedMigrations();
+// The target's <dir>/*.sql, sorted by name: defined by the file bookstore_embed_migrations() generates.
+const std::vector<EmbeddedFile>& EmbeddedMigrationFiles();
+
+// Migrations from embedded SQL files, each named after its file without the last extension.
+std::vector<Migration> MigrationsFromFiles(const std::vector<EmbeddedFile>& files);
+
+// The target's own migrations (inline: only a target that embeds them refers to its files).
+inline std::vector<Migration> EmbeddedMigrations() { return MigrationsFromFiles(EmbeddedMigrationFiles()); }
 
 // Applies, in the order given, every migration whose name is not yet recorded in the table
 // schema_migrations(name PRIMARY KEY, applied_at), recording each one. Safe when several replicas
