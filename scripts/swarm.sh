@@ -192,7 +192,8 @@ swarm_test_nodes() {
     done
     DOCKER="$NODES_DIR/docker-node1"
     SWARM_TASK_CLIENTS=("${wrappers[@]}")
-    stack_wait_healthy "$SWARM_TEST_STACK" 600 || die "the stack did not become healthy on the nodes"
+    stack_wait_healthy "$SWARM_TEST_STACK" 600 ||
+      { docker_ stack ps --no-trunc "$SWARM_TEST_STACK" | head -40 >&2; die "the stack did not become healthy on the nodes"; }
     for i in 1 2 3; do
       poll_until 120 http_ok "http://$(node_ip "$i"):5000/books" || die "no API on node $i's edge"
     done
@@ -202,7 +203,7 @@ swarm_test_nodes() {
       BOOKSTORE_SWARM_ADMIN_EMAIL=$(swarm_admin_email) \
       BOOKSTORE_SWARM_ADMIN_PASSWORD_FILE="$SWARM_DIR/secrets/admin_password" \
       BOOKSTORE_SWARM_VERIFY="env BOOKSTORE_SWARM_CLIENT=$NODES_DIR/docker-node2 $BS_ROOT/bookstore swarm verify --stack $SWARM_TEST_STACK" \
-      BOOKSTORE_SWARM_NODES="${ips[*]}" \
+      BOOKSTORE_SWARM_NODES="${ips[*]}" BOOKSTORE_SWARM_NODE_CLIENTS="${wrappers[*]}" \
       "$BS_PYTHON" -m pytest "$BS_ROOT/tests/swarm/multinode" "$BS_ROOT/tests/swarm/test_1_journey.py" \
       -p no:cacheprovider -rfEs --durations=5 "$@"
   ) || rc=$?

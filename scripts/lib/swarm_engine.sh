@@ -60,6 +60,7 @@ engine_start() {
   local other
   other=$(host_engine_pids)
   [[ -z "$other" ]] || die "another Docker engine runs on this machine (pid $other); point DOCKER_HOST at it"
+  engine_clear_host_leftovers
   mkdir -p "$SWARM_DIR/engine" "$ENGINE_EXEC_ROOT"
   say "starting a private Docker engine (data in ${SWARM_DIR#"$BS_ROOT"/}/engine, socket $ENGINE_SOCKET)"
   setsid dockerd --data-root "$SWARM_DIR/engine" --exec-root "$ENGINE_EXEC_ROOT" -H "$DOCKER_HOST" \
@@ -68,6 +69,28 @@ engine_start() {
     tail -n 20 "$ENGINE_LOG" >&2 || true
     die "the Docker engine did not start within 60 s; see ${ENGINE_LOG#"$BS_ROOT"/}"
   fi
+}
+
+# A stopped Docker engine leaves its bridges (docker0, docker_gwbridge, br-<id>) and their iptables rules
+# in the host's network namespace, by design: its next start reprograms them from its data. When that
+# data is gone (a new checkout, `swarm down --purge`) they are nobody's, and a new engine picks subnets
+# without knowing them: a leftover MASQUERADE rule for a subnet it reused rewrote the traffic between the
+# multi-node test's nodes (their overlay broke, `swarm join` timed out), and a leftover route for another
+# subnet swallowed the replies. With no engine running (engine_start checks), remove them all; the engine
+# that starts next re-creates what its own data still names.
+engine_clear_host_leftovers() {
+  local pattern='(docker0|docker_gwbridge|br-[0-9a-f]{12})' link table rule words
+  for link in $(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep -E "^$pattern\$"); do
+    ip link delete "$link" 2>/dev/null || warn "could not remove the leftover bridge $link"
+  done
+  command -v iptables >/dev/null || return 0
+  for table in nat filter; do
+    # Docker's rules for its bridges hold no quoted text, so the words of `-S` give `-D` back.
+    while read -r rule; do
+      read -r -a words <<<"${rule#-A }"
+      iptables -t "$table" -D "${words[@]}" 2>/dev/null || warn "could not remove the leftover rule '$rule'"
+    done < <(iptables -t "$table" -S 2>/dev/null | grep -E -- "^-A .*$pattern" | grep -v '"')
+  done
 }
 
 engine_stop() {

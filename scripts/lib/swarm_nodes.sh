@@ -4,8 +4,10 @@
 # shellcheck shell=bash
 
 NODES_NETWORK=bookstore_nodes
-NODES_SUBNET=172.31.250.0/24
 NODES_DIR="$SWARM_DIR/nodes"
+# The engine the nodes run on (the tests later point DOCKER at node 1's client).
+NODES_HOST_DOCKER=$DOCKER
+host_docker() { "$NODES_HOST_DOCKER" "$@"; }
 
 # What an engine inside a container needs. Not --privileged: it asks for every capability, and this
 # machine's own bounding set lacks CAP_SYS_RESOURCE, so runc refuses ("unable to apply caps"). The same
@@ -14,15 +16,46 @@ NODE_PRIVILEGES=(--cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=un
   --security-opt apparmor=unconfined --security-opt systempaths=unconfined -v /sys/fs/cgroup:/sys/fs/cgroup:rw)
 
 node_name() { echo "bookstore-node$1"; }
-node_ip() { echo "172.31.250.$((10 + $1))"; }
+# node_ip <i>: node i's address on NODES_NETWORK. The engine picks the network's subnet: one it chooses
+# avoids every route the host already has. A fixed subnet collided with the bridge of an engine that had
+# been stopped without removing its networks (same subnet, route first in the table, its MASQUERADE rule
+# still loaded): replies between nodes were routed into that dead bridge and `swarm join` timed out.
+node_ip() {
+  host_docker inspect --format "{{(index .NetworkSettings.Networks \"$NODES_NETWORK\").IPAddress}}" "$(node_name "$1")"
+}
 # node_docker <i> <args...>: the docker client of node i.
 node_docker() {
   local i=$1
   shift
-  docker_ exec -i "$(node_name "$i")" docker "$@"
+  host_docker exec -i "$(node_name "$i")" docker "$@"
 }
 
 node_ready() { node_docker "$1" version >/dev/null 2>&1; }
+# node_in_swarm <i>: node i's engine has joined (or formed) the swarm.
+node_in_swarm() { [[ "$(node_docker "$1" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" == active ]]; }
+# swarm_has_nodes <count>: the manager (node 1) sees that many nodes, all Ready.
+swarm_has_nodes() {
+  (($(node_docker 1 node ls --format '{{.Status}}' 2>/dev/null | grep -cx Ready) == $1))
+}
+
+# nodes_join <count>: nodes 2..count join node 1's swarm as workers. `swarm join` gives up waiting after
+# 20 s on a loaded machine but goes on in the background: what counts is the state the manager reports.
+nodes_join() {
+  local count=$1 i token manager
+  manager=$(node_ip 1)
+  node_docker 1 swarm init --advertise-addr "$manager" >/dev/null || die "swarm init on node 1 failed"
+  token=$(node_docker 1 swarm join-token -q worker) || die "no join token from node 1"
+  for ((i = 2; i <= count; i++)); do
+    node_docker "$i" swarm join --token "$token" "$manager:2377" >/dev/null 2>&1 ||
+      warn "node $i is still joining the swarm"
+  done
+  for ((i = 2; i <= count; i++)); do
+    poll_until 120 node_in_swarm "$i" ||
+      { node_docker "$i" info 2>&1 | sed -n '/^ Swarm:/,/^ [A-Z]/p' >&2; die "node $i did not join the swarm"; }
+  done
+  poll_until 120 swarm_has_nodes "$count" ||
+    { node_docker 1 node ls >&2; die "the manager does not see $count ready nodes"; }
+}
 
 # nodes_up <count>: the nodes running, in one swarm (node 1 its manager), every image of the stack
 # loaded into each, node 2 labelled for MariaDB and node 3 for RabbitMQ. Writes NODES_DIR/docker-node<i>,
@@ -34,10 +67,10 @@ nodes_up() {
   build_image_once "bookstore-node:$tag" "$BS_ROOT/tests/swarm/nodes" "$BS_ROOT/tests/swarm/nodes/Dockerfile"
   nodes_down
   mkdir -p "$NODES_DIR"
-  docker_ network create --driver bridge --subnet "$NODES_SUBNET" "$NODES_NETWORK" >/dev/null
+  docker_ network create --driver bridge "$NODES_NETWORK" >/dev/null
   for ((i = 1; i <= count; i++)); do
     docker_ run -d "${NODE_PRIVILEGES[@]}" --name "$(node_name "$i")" --hostname "node$i" \
-      --network "$NODES_NETWORK" --ip "$(node_ip "$i")" -v "$(node_name "$i")-data:/var/lib/docker" \
+      --network "$NODES_NETWORK" -v "$(node_name "$i")-data:/var/lib/docker" \
       "bookstore-node:$tag" >/dev/null
     printf '#!/bin/sh\nexec %s exec -i %s docker "$@"\n' "$DOCKER" "$(node_name "$i")" >"$NODES_DIR/docker-node$i"
     chmod +x "$NODES_DIR/docker-node$i"
@@ -53,14 +86,9 @@ nodes_up() {
     node_docker "$i" load <"$NODES_DIR/images.tar" >/dev/null || die "loading the images into node $i failed"
   done
   rm -f "$NODES_DIR/images.tar"
-  node_docker 1 swarm init --advertise-addr "$(node_ip 1)" >/dev/null
-  local token
-  token=$(node_docker 1 swarm join-token -q worker)
-  for ((i = 2; i <= count; i++)); do
-    node_docker "$i" swarm join --token "$token" "$(node_ip 1):2377" >/dev/null
-  done
-  node_docker 1 node update --label-add bookstore.db=true node2 >/dev/null
-  node_docker 1 node update --label-add bookstore.mq=true node3 >/dev/null
+  nodes_join "$count"
+  node_docker 1 node update --label-add bookstore.db=true node2 >/dev/null || die "labelling node 2 failed"
+  node_docker 1 node update --label-add bookstore.mq=true node3 >/dev/null || die "labelling node 3 failed"
   say "$count nodes in one swarm in $((($(now_ms) - started) / 1000))s"
 }
 

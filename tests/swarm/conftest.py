@@ -10,6 +10,9 @@ tasks, scaling, restarted MariaDB and RabbitMQ).
     BOOKSTORE_SWARM_ADMIN_PASSWORD_FILE a file holding its password
     BOOKSTORE_SWARM_DOCKER              the docker client (DOCKER_HOST names the engine)
     BOOKSTORE_SWARM_STACK_NAME          the stack: services are <stack>_auth, _catalog, _orders, ...
+    BOOKSTORE_SWARM_NODE_CLIENTS        optional: a docker client per node (space-separated), where tasks run
+                                        on other nodes than BOOKSTORE_SWARM_DOCKER's (./bookstore swarm test
+                                        --nodes N)
     BOOKSTORE_SWARM_VERIFY              a command line checking the saga's invariants across the swarm's
                                         databases (exit 0 all hold, 1 violations, 2 could not check)
 
@@ -93,6 +96,7 @@ class Swarm:
         self.docker_path = docker
         self.stack = stack
         self.verify_command = shlex.split(verify)
+        self.node_clients = os.environ.get("BOOKSTORE_SWARM_NODE_CLIENTS", "").split() or [docker]
 
     @classmethod
     def from_env(cls):
@@ -122,6 +126,17 @@ class Swarm:
         if healthy:
             args += ["--filter", "health=healthy"]
         return sorted(self.docker(*args).stdout.split())
+
+    def any_container(self, name):
+        """(docker client, container id) of a running task of the service on any node."""
+        for client in self.node_clients:
+            ids = subprocess.run([client, "ps", "-q", "--no-trunc", "--filter",
+                                  f"label=com.docker.swarm.service.name={self.service(name)}",
+                                  "--filter", "status=running"], capture_output=True, text=True,
+                                 timeout=60).stdout.split()
+            if ids:
+                return client, sorted(ids)[0]
+        raise AssertionError(f"no running container of {self.service(name)} on any node")
 
     def replicas(self, name):
         """(running, desired) as `docker service ls` shows them."""
@@ -180,10 +195,14 @@ class Swarm:
     def kill(self, container):
         self.docker("kill", container)
 
-    def metrics(self, container, name):
-        """The /metrics text of one container of the service, read inside it."""
-        return self.docker("exec", container, "curl", "-fsS", "--max-time", "5",
-                           f"http://127.0.0.1:{ADMIN_PORTS[name]}/metrics").stdout
+    def metrics(self, container, name, client=None):
+        """The /metrics text of one container of the service, read inside it (through `client`, the
+        docker client of the container's node, when it is not BOOKSTORE_SWARM_DOCKER's)."""
+        command = [client or self.docker_path, "exec", container, "curl", "-fsS", "--max-time", "5",
+                   f"http://127.0.0.1:{ADMIN_PORTS[name]}/metrics"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stderr}"
+        return result.stdout
 
     def served(self, container, name):
         """How many requests the replica has answered, health checks and scrapes aside: the sum of its

@@ -170,5 +170,5 @@ def test_the_published_ports_serve_no_operator_endpoints(swarm):
         assert requests.get(url + "/metrics", timeout=10).status_code == 404
         assert requests.get(url + "/readyz", timeout=10).json() == {"status": "ready"}
     for name in ("gateway", "web", "catalog"):
-        container = swarm.containers(name)[0]
-        assert "http_requests_total" in swarm.metrics(container, name)
+        client, container = swarm.any_container(name)
+        assert "http_requests_total" in swarm.metrics(container, name, client)
