@@ -12,6 +12,8 @@
 #include "bookstore/config/env.h"
 #include "bookstore/http/client.h"
 #include "bookstore/http/client_address.h"
+#include "bookstore/http/cluster.h"
+#include "bookstore/http/resolver.h"
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
 #include "filters/access_log/access_log.h"
@@ -24,8 +26,6 @@
 #include "live/feed.h"
 #include "live/hub.h"
 #include "settings.h"
-#include "upstream/cluster.h"
-#include "upstream/resolver.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -42,22 +42,6 @@ std::string JoinUrls(const std::vector<std::string>& urls) {
 // The gauges reading the clusters, the hub and the authenticator: they live as long as the returned
 // registrations, which Run() declares after what they read.
 using Gauges = std::vector<http::GaugeRegistration>;
-
-void AddClusterGauges(const Cluster& cluster, Gauges& gauges) {
-  auto count = [&cluster](bool ejected) {
-    const auto now = SteadyClock::now();
-    double n = 0;
-    for (const auto& replica : cluster.Replicas()) n += replica->Ejected(now) == ejected ? 1 : 0;
-    return n;
-  };
-  auto& metrics = http::Metrics();
-  gauges.push_back(metrics.AddGaugeFunction(
-      "gateway_upstream_replicas", "Known replicas of each upstream, by state",
-      [count] { return count(false); }, {{"cluster", cluster.name()}, {"state", "available"}}));
-  gauges.push_back(metrics.AddGaugeFunction(
-      "gateway_upstream_replicas", "Known replicas of each upstream, by state",
-      [count] { return count(true); }, {{"cluster", cluster.name()}, {"state", "ejected"}}));
-}
 
 Gauges AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticator) {
   auto& metrics = http::Metrics();
@@ -77,12 +61,14 @@ Gauges AddLiveGauges(const LiveHub& hub, const authn::Authenticator* authenticat
 
 int Run(const Settings& settings) {
   const http::TrustedProxies trusted_proxies(settings.trusted_proxies);
-  Cluster auth("auth", settings.auth_urls, settings.health);
-  Cluster catalog("catalog", settings.catalog_urls, settings.health);
-  Cluster orders("orders", settings.orders_urls, settings.health);
-  const Resolver resolver({&auth, &catalog, &orders}, settings.dns_refresh);
+  http::Cluster auth("auth", settings.auth_urls, settings.health);
+  http::Cluster catalog("catalog", settings.catalog_urls, settings.health);
+  http::Cluster orders("orders", settings.orders_urls, settings.health);
+  const http::Resolver resolver({&auth, &catalog, &orders}, settings.dns_refresh);
   Gauges cluster_gauges;
-  for (const Cluster* cluster : {&auth, &catalog, &orders}) AddClusterGauges(*cluster, cluster_gauges);
+  for (const http::Cluster* cluster : {&auth, &catalog, &orders}) {
+    for (auto& gauge : http::AddReplicaGauges(*cluster)) cluster_gauges.push_back(std::move(gauge));
+  }
 
   http::Client client(settings.client);
   std::unique_ptr<authn::KeySource> keys;
@@ -136,7 +122,7 @@ int Run(const Settings& settings) {
   // last known addresses are kept, so this does not flap later). The upstreams' health is not a condition
   // (one service down must not take the whole gateway out of rotation).
   server.AddReadinessCheck("upstreams", [&auth, &catalog, &orders] {
-    for (const Cluster* cluster : {&auth, &catalog, &orders}) {
+    for (const http::Cluster* cluster : {&auth, &catalog, &orders}) {
       if (cluster->Configured() && cluster->Replicas().empty()) return false;
     }
     return true;

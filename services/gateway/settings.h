@@ -9,13 +9,13 @@
 #include "bookstore/authn/authn.h"
 #include "bookstore/bus/options.h"
 #include "bookstore/http/client.h"
+#include "bookstore/http/cluster.h"
 #include "bookstore/http/server.h"
 #include "filters/rate_limit/rate_limit.h"
 #include "filters/response_cache/response_cache.h"
 #include "filters/router/router.h"
 #include "live/events_endpoint.h"
 #include "live/hub.h"
-#include "upstream/cluster.h"
 
 namespace bookstore::config {
 class Env;
@@ -34,7 +34,7 @@ struct Settings {
   std::chrono::milliseconds dns_refresh{5'000};
   http::ClientOptions client;
   ProxyOptions proxy;
-  HealthPolicy health;
+  http::HealthPolicy health;
 
   authn::Settings tokens;  // issuer and audience (auth_url comes from auth_urls)
   std::size_t token_cache_size = 10'000;

@@ -11,6 +11,8 @@
 
 #include "bookstore/config/env.h"
 #include "bookstore/http/client.h"
+#include "bookstore/http/cluster.h"
+#include "bookstore/http/resolver.h"
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
 #include "gateway/api.h"
@@ -56,8 +58,10 @@ int Run(const Settings& settings) {
   const AssetCatalog assets;
   http::Client client(settings.client);
   AnswerCache answers(settings.gateway_cache_bytes);
-  GatewayApi api(client, settings.gateway_urls, settings.gateway_timeout, settings.gateway_proxy_secret,
-                 &answers);
+  http::Cluster gateways("gateway", settings.gateway_urls);
+  const http::Resolver resolver({&gateways}, settings.gateway_dns_refresh);
+  const auto gateway_gauges = http::AddReplicaGauges(gateways);
+  GatewayApi api(client, gateways, settings.gateway_timeout, settings.gateway_proxy_secret, &answers);
   const WebDeps deps{.api = api, .renderer = renderer, .assets = assets, .sealer = sealer};
 
   http::Server server(settings.server);

@@ -9,8 +9,12 @@ Settings ReadSettings(config::Env& env) {
   s.server = http::ReadServerOptions(env, 8080, 9080);
   s.log_level = env.String("LOG_LEVEL", "info", "debug, info, warn or error");
   s.gateway_urls = env.List("GATEWAY_URLS", "http://127.0.0.1:5000",
-                            "gateway replicas: base URLs, comma-separated (round robin), or one host name "
-                            "that resolves to every replica (http://tasks.gateway:5000)");
+                            "gateway replicas: base URLs, comma-separated (round robin, a failing replica "
+                            "set aside for a while, as the gateway does with its upstreams), or one host "
+                            "name that resolves to every replica (http://tasks.gateway:5000)");
+  s.gateway_dns_refresh = env.Duration("GATEWAY_DNS_REFRESH", s.gateway_dns_refresh,
+                                       "how often a host name in GATEWAY_URLS is resolved again (0: only at "
+                                       "start-up)");
   s.gateway_proxy_secret =
       env.Secret("GATEWAY_PROXY_SECRET", "",
                  "sent to the gateway in X-Proxy-Secret with the client's address (X-Forwarded-For): the "

@@ -19,6 +19,7 @@ struct Settings {
   http::ServerOptions server;
   std::string log_level = "info";
   std::vector<std::string> gateway_urls;
+  std::chrono::milliseconds gateway_dns_refresh{5'000};  // a host name in GATEWAY_URLS resolved again
   std::chrono::milliseconds gateway_timeout{10'000};
   std::string gateway_proxy_secret;  // sent in X-Proxy-Secret: proves to the gateway that this is web
   std::size_t gateway_cache_bytes = 16 * 1024 * 1024;  // the gateway's public answers kept (0: none)

@@ -64,7 +64,7 @@ def replica_answers(gateway, replica):
     needle = f'replica="127.0.0.1:{replica.port}"'
     total = 0
     for line in gateway.metrics().splitlines():
-        if (line.startswith("gateway_upstream_requests_total{") and 'cluster="catalog"' in line and needle in line
+        if (line.startswith("upstream_requests_total{") and 'cluster="catalog"' in line and needle in line
                 and 'result="success"' in line):
             total += int(float(line.rsplit(" ", 1)[1]))
     return total

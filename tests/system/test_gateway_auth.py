@@ -217,6 +217,6 @@ def test_metrics_and_health(stack):
     assert ready["status"] == "ready"
     assert set(ready["checks"]) == {"upstreams", "auth_keys", "revocations", "broker"}
     metrics = gateway.metrics()
-    assert f'gateway_upstream_requests_total{{cluster="catalog",replica="127.0.0.1:{catalog.port}",result="success"}}' \
+    assert f'upstream_requests_total{{cluster="catalog",replica="127.0.0.1:{catalog.port}",result="success"}}' \
         in metrics
-    assert 'gateway_upstream_replicas{cluster="catalog",state="available"} 1' in metrics
+    assert 'upstream_replicas{cluster="catalog",state="available"} 1' in metrics

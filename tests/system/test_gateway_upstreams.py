@@ -43,8 +43,8 @@ def test_dead_replica_is_set_aside_and_no_request_is_lost(stack):
     assert servers_seen(gateway, "/books", 10) == {"c2": 10}
     assert servers_seen(gateway, "/books", 6, method="POST") == {"c2": 6}
     metrics = gateway.metrics()
-    assert f'gateway_upstream_ejections_total{{cluster="catalog",replica="127.0.0.1:{first.port}"}}' in metrics
-    assert 'gateway_upstream_replicas{cluster="catalog",state="ejected"} 1' in metrics
+    assert f'upstream_ejections_total{{cluster="catalog",replica="127.0.0.1:{first.port}"}}' in metrics
+    assert 'upstream_replicas{cluster="catalog",state="ejected"} 1' in metrics
 
 
 def test_replica_answering_503_is_set_aside(stack):

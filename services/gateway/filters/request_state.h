@@ -10,15 +10,17 @@
 
 #include "bookstore/http/context.h"
 
+namespace bookstore::http {
+class Replica;
+}  // namespace bookstore::http
+
 namespace bookstore::gateway {
 
-class Replica;
-
 struct RequestState {
-  std::string client_ip;                    // filters/client_ip
-  std::shared_ptr<const Replica> upstream;  // filters/router: the replica that answered (or failed)
-  int attempts = 0;                         // filters/router: replicas tried
-  std::string_view cache;                   // filters/response_cache: "hit", "miss", "bypass" ("" when off)
+  std::string client_ip;                          // filters/client_ip
+  std::shared_ptr<const http::Replica> upstream;  // filters/router: the replica that answered (or failed)
+  int attempts = 0;                               // filters/router: replicas tried
+  std::string_view cache;  // filters/response_cache: "hit", "miss", "bypass" ("" when off)
 };
 
 inline constexpr std::string_view kRequestStateAttribute = "gateway.state";

@@ -107,25 +107,25 @@ std::string ClientAddress(const http::Context& ctx) {
   return std::string(ctx.remote_address());
 }
 
-GatewayApi::GatewayApi(http::Client& client, const std::vector<std::string>& urls,
-                       std::chrono::milliseconds timeout, std::string proxy_secret, AnswerCache* cache)
-    : client_(client), cache_(cache), timeout_(timeout), proxy_secret_(std::move(proxy_secret)) {
-  for (const auto& url : urls) {
-    upstreams_.push_back(http::Upstream::Parse(url));
-  }
-  if (upstreams_.empty()) {
-    throw std::invalid_argument("GATEWAY_URLS must name at least one gateway");
-  }
+GatewayApi::GatewayApi(http::Client& client, http::Cluster& gateways, std::chrono::milliseconds timeout,
+                       std::string proxy_secret, AnswerCache* cache)
+    : client_(client),
+      cache_(cache),
+      gateways_(gateways),
+      timeout_(timeout),
+      proxy_secret_(std::move(proxy_secret)) {
+  if (!gateways_.Configured()) throw std::invalid_argument("GATEWAY_URLS must name at least one gateway");
 }
 
-std::vector<const http::Upstream*> GatewayApi::Rotation() const {
-  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
-  std::vector<const http::Upstream*> order;
-  order.reserve(upstreams_.size());
-  for (std::size_t i = 0; i < upstreams_.size(); ++i) {
-    order.push_back(&upstreams_[(start + i) % upstreams_.size()]);
+std::shared_ptr<http::Replica> GatewayApi::NextReplica(std::vector<const http::Replica*>& tried,
+                                                       const std::optional<http::UpstreamError>& last) const {
+  auto replica = gateways_.Pick(http::SteadyClock::now(), tried);
+  if (!replica) {
+    if (last) throw *last;
+    throw http::UpstreamError(http::UpstreamError::Kind::kConnect, "no gateway replica is known yet");
   }
-  return order;
+  tried.push_back(replica.get());
+  return replica;
 }
 
 void GatewayApi::SetForwardingHeaders(http::Request& request, const http::Context& ctx,
@@ -147,8 +147,10 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
     }
     stamp = cache_->StampNow(AnswerCache::Clock::now());
   }
-  const auto replicas = Rotation();
-  for (std::size_t attempt = 0;; ++attempt) {
+  std::vector<const http::Replica*> tried;
+  std::optional<http::UpstreamError> last;
+  for (;;) {
+    const auto replica = NextReplica(tried, last);
     http::Request request{call.method, call.target, 11};
     request.set(http::Field::accept, "application/json");
     SetForwardingHeaders(request, ctx, ClientAddress(ctx));
@@ -163,18 +165,19 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
       request.body() = call.body;
     }
     try {
-      http::Response response = co_await client_.Send(*replicas[attempt], std::move(request), timeout_);
+      http::Response response = co_await client_.Send(replica->upstream(), std::move(request), timeout_);
+      gateways_.Report(*replica, http::OutcomeOfStatus(response.result_int()), http::SteadyClock::now());
       ApiResult result = Read(call, response, stamp);
       // A write that may have happened: what web kept may show the old state (read your own writes).
       if (cache_ != nullptr && IsUnsafe(call.method) && result.status < 400) cache_->Clear();
       co_return result;
     } catch (const http::UpstreamError& e) {
+      gateways_.Report(*replica, http::OutcomeOf(e), http::SteadyClock::now());
       // A request that never left may go to another replica, whatever its method.
-      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) {
-        throw;
-      }
+      if (e.kind() != http::UpstreamError::Kind::kConnect) throw;
       log::Warn("gateway replica unreachable, trying the next",
-                {{"upstream", replicas[attempt]->Authority()}, {"request_id", ctx.request_id()}});
+                {{"upstream", replica->address()}, {"request_id", ctx.request_id()}});
+      last = e;
     }
   }
 }
@@ -233,7 +236,9 @@ http::Awaitable<void> GatewayApi::FollowEvents() {
 http::Awaitable<std::string> GatewayApi::FollowStream() {
   http::Request request{http::Verb::get, "/events", 11};
   request.set(http::Field::accept, "text/event-stream");
-  auto stream = co_await client_.OpenStream(*Rotation().front(), std::move(request), timeout_);
+  std::vector<const http::Replica*> tried;
+  const auto replica = NextReplica(tried, std::nullopt);
+  auto stream = co_await client_.OpenStream(replica->upstream(), std::move(request), timeout_);
   if (stream.head().result() != http::Status::ok) {
     co_return "refused with status " + std::to_string(stream.head().result_int());
   }
@@ -257,8 +262,10 @@ http::Awaitable<std::string> GatewayApi::FollowStream() {
 http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& token,
                                                              const http::Context& ctx,
                                                              const std::string& client_address) {
-  const auto replicas = Rotation();
-  for (std::size_t attempt = 0;; ++attempt) {
+  std::vector<const http::Replica*> tried;
+  std::optional<http::UpstreamError> last;
+  for (;;) {
+    const auto replica = NextReplica(tried, last);
     http::Request request{http::Verb::get, "/events", 11};
     request.set(http::Field::accept, "text/event-stream");
     SetForwardingHeaders(request, ctx, client_address);
@@ -266,21 +273,24 @@ http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& 
       request.set(http::Field::authorization, "Bearer " + token);
     }
     try {
-      co_return co_await client_.OpenStream(*replicas[attempt], std::move(request), timeout_);
+      auto stream = co_await client_.OpenStream(replica->upstream(), std::move(request), timeout_);
+      gateways_.Report(*replica, http::Outcome::kSuccess, http::SteadyClock::now());
+      co_return stream;
     } catch (const http::UpstreamError& e) {
-      if (e.kind() != http::UpstreamError::Kind::kConnect || attempt + 1 >= replicas.size()) {
-        throw;
-      }
+      gateways_.Report(*replica, http::OutcomeOf(e), http::SteadyClock::now());
+      if (e.kind() != http::UpstreamError::Kind::kConnect) throw;
+      last = e;
     }
   }
 }
 
 bool GatewayApi::Healthy(boost::asio::io_context& io) const {
-  for (const auto* upstream : Rotation()) {
+  for (const auto& replica : gateways_.Replicas()) {
     try {
       http::Request request{http::Verb::get, "/healthz", 11};
       auto answer = boost::asio::co_spawn(
-          io, client_.Send(*upstream, std::move(request), std::chrono::seconds(2)), boost::asio::use_future);
+          io, client_.Send(replica->upstream(), std::move(request), std::chrono::seconds(2)),
+          boost::asio::use_future);
       if (answer.get().result_int() == 200) {
         return true;
       }

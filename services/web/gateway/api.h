@@ -1,5 +1,6 @@
 #pragma once
-// Web's only way out: the public API of the gateway (docs/design.md §2), round robin over GATEWAY_URLS.
+// Web's only way out: the public API of the gateway (docs/design.md §2), on the gateway's replicas as
+// libs/http's Cluster picks them (round robin, passive health), as the gateway picks its upstreams.
 //
 //   const ApiCall call = ApiCall::Get("/books?limit=8");
 //   ApiResult books = co_await api.Call(call, ctx);
@@ -9,7 +10,6 @@
 // http::UpstreamError, which the error pages turn into a friendly 503/504. Anonymous reads of public
 // answers may come from web's AnswerCache (gateway/answer_cache.h), kept fresh by FollowEvents().
 
-#include <atomic>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bookstore/http/client.h"
+#include "bookstore/http/cluster.h"
 #include "bookstore/http/context.h"
 #include "gateway/answer_cache.h"
 
@@ -103,10 +104,10 @@ struct ApiResult {
 
 class GatewayApi {
  public:
-  // Throws std::invalid_argument for a malformed URL or an empty list. A non-empty proxy_secret goes with
-  // every call (X-Proxy-Secret), so the gateway believes the client address web passes on. `cache` (may
-  // be null: none) must outlive this.
-  GatewayApi(http::Client& client, const std::vector<std::string>& urls, std::chrono::milliseconds timeout,
+  // `gateways`: the gateway's replicas (GATEWAY_URLS); throws std::invalid_argument when it has no URL.
+  // A non-empty proxy_secret goes with every call (X-Proxy-Secret), so the gateway believes the client
+  // address web passes on. `gateways` and `cache` (may be null: none) must outlive this.
+  GatewayApi(http::Client& client, http::Cluster& gateways, std::chrono::milliseconds timeout,
              std::string proxy_secret = {}, AnswerCache* cache = nullptr);
 
   // Sends the call with the request's id and client address (X-Request-ID, X-Forwarded-For), unless an
@@ -129,8 +130,11 @@ class GatewayApi {
   [[nodiscard]] std::chrono::milliseconds timeout() const { return timeout_; }
 
  private:
-  // The replicas in round-robin order starting from the next one.
-  [[nodiscard]] std::vector<const http::Upstream*> Rotation() const;
+  // The replica for the next attempt of a call: one the cluster picks that the call has not `tried` (a
+  // connection that fails before anything is sent goes to the next one, whatever the method). Throws
+  // `last` (the previous attempt's failure) when none is left, or a connection error when there is none.
+  std::shared_ptr<http::Replica> NextReplica(std::vector<const http::Replica*>& tried,
+                                             const std::optional<http::UpstreamError>& last) const;
   // X-Request-ID, X-Forwarded-For and X-Proxy-Secret of a call made for `ctx`'s client.
   void SetForwardingHeaders(http::Request& request, const http::Context& ctx,
                             const std::string& client_address) const;
@@ -142,10 +146,9 @@ class GatewayApi {
 
   http::Client& client_;
   AnswerCache* cache_;
-  std::vector<http::Upstream> upstreams_;
+  http::Cluster& gateways_;
   std::chrono::milliseconds timeout_;
   std::string proxy_secret_;
-  mutable std::atomic<std::size_t> next_{0};
 };
 
 // The client address web saw for this request (set by the middleware from the peer or a trusted proxy's

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "bookstore/authn/authn.h"
+#include "bookstore/http/cluster.h"
 #include "bookstore/http/error.h"
 #include "bookstore/log/log.h"
 #include "filters/request_state.h"
-#include "upstream/cluster.h"
 
 namespace bookstore::gateway {
 namespace {

@@ -22,7 +22,7 @@ constexpr std::array kProxiedMethods{http::Verb::get,   http::Verb::post,    htt
 
 struct RouteEntry {
   std::string_view pattern;
-  Cluster& cluster;
+  http::Cluster& cluster;
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -60,34 +60,14 @@ void PrepareUpstreamRequest(http::Request& request, const http::Context& ctx) {
   request.set(kRequestIdHeader, ctx.request_id());
 }
 
-Outcome OutcomeOf(unsigned status) {
-  if (status == 503) return Outcome::kUnavailable;
-  if (status >= 500) return Outcome::kServerError;
-  return Outcome::kSuccess;
-}
-
-Outcome OutcomeOf(const http::UpstreamError& error) {
-  switch (error.kind()) {
-    case http::UpstreamError::Kind::kConnect:
-      return Outcome::kConnectFailure;
-    case http::UpstreamError::Kind::kTimeout:
-      return Outcome::kTimeout;
-    case http::UpstreamError::Kind::kBroken:
-      return Outcome::kBroken;
-    case http::UpstreamError::Kind::kDropped:
-      return Outcome::kDropped;
-  }
-  return Outcome::kBroken;
-}
-
 bool IsRetriableStatus(unsigned status) { return status == 502 || status == 503 || status == 504; }
 
-[[noreturn]] void ThrowFor(Outcome outcome, const Cluster& cluster) {
+[[noreturn]] void ThrowFor(http::Outcome outcome, const http::Cluster& cluster) {
   switch (outcome) {
-    case Outcome::kTimeout:
+    case http::Outcome::kTimeout:
       throw http::GatewayTimeout(cluster.name() + " did not answer in time");
-    case Outcome::kBroken:
-    case Outcome::kDropped:
+    case http::Outcome::kBroken:
+    case http::Outcome::kDropped:
       throw http::BadGateway(cluster.name() + " connection failed");
     default:
       throw http::ServiceUnavailable(cluster.name() + " is unavailable");
@@ -114,28 +94,28 @@ Proxy::Proxy(http::Client& client, ProxyOptions options) : client_(client), opti
   if (options_.max_attempts > static_cast<int>(kMaxAttempts)) options_.max_attempts = kMaxAttempts;
 }
 
-http::Handler Proxy::To(Cluster& cluster) {
+http::Handler Proxy::To(http::Cluster& cluster) {
   return [this, &cluster](http::Context& ctx) { return Forward(ctx, cluster); };
 }
 
-http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, Cluster& cluster) {
+http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, http::Cluster& cluster) {
   if (!cluster.Configured()) throw http::ServiceUnavailable(cluster.name() + " is not configured");
   auto& state = StateOf(ctx);
   http::Request& original = ctx.request();
   const bool idempotent = IsIdempotent(original.method());
   PrepareUpstreamRequest(original, ctx);
 
-  const auto deadline = SteadyClock::now() + options_.request_timeout;
-  std::array<const Replica*, kMaxAttempts> tried{};
+  const auto deadline = http::SteadyClock::now() + options_.request_timeout;
+  std::array<const http::Replica*, kMaxAttempts> tried{};
   std::size_t tried_count = 0;
   bool second_chance_used = false;  // the one retry allowed after the upstream may have seen the request
-  Outcome last = Outcome::kConnectFailure;
+  http::Outcome last = http::Outcome::kConnectFailure;
   while (tried_count < static_cast<std::size_t>(options_.max_attempts)) {
-    const auto now = SteadyClock::now();
-    auto replica = cluster.Pick(now, std::span<const Replica* const>(tried.data(), tried_count));
+    const auto now = http::SteadyClock::now();
+    auto replica = cluster.Pick(now, std::span<const http::Replica* const>(tried.data(), tried_count));
     if (!replica) break;
     if (now >= deadline) {
-      last = Outcome::kTimeout;
+      last = http::Outcome::kTimeout;
       break;
     }
     tried.at(tried_count++) = replica.get();
@@ -150,8 +130,8 @@ http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, Cluster& clus
     try {
       http::Response response = co_await client_.Send(replica->upstream(), std::move(request), timeout);
       const unsigned status = response.result_int();
-      last = OutcomeOf(status);
-      cluster.Report(*replica, last, SteadyClock::now());
+      last = http::OutcomeOfStatus(status);
+      cluster.Report(*replica, last, http::SteadyClock::now());
       if (may_retry && idempotent && !second_chance_used && IsRetriableStatus(status)) {
         second_chance_used = true;
         continue;
@@ -159,18 +139,19 @@ http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, Cluster& clus
       EraseHopByHop(response);
       co_return response;
     } catch (const http::UpstreamError& error) {
-      last = OutcomeOf(error);
-      cluster.Report(*replica, last, SteadyClock::now());
+      last = http::OutcomeOf(error);
+      cluster.Report(*replica, last, http::SteadyClock::now());
       if (!may_retry) break;
-      if (last == Outcome::kConnectFailure) continue;
-      if ((last == Outcome::kBroken || last == Outcome::kDropped) && idempotent && !second_chance_used) {
+      if (last == http::Outcome::kConnectFailure) continue;
+      if ((last == http::Outcome::kBroken || last == http::Outcome::kDropped) && idempotent &&
+          !second_chance_used) {
         second_chance_used = true;
         continue;
       }
       break;
     }
   }
-  if (tried_count == 0 && last == Outcome::kConnectFailure) {
+  if (tried_count == 0 && last == http::Outcome::kConnectFailure) {
     throw http::ServiceUnavailable(cluster.name() + " has no replicas");
   }
   ThrowFor(last, cluster);

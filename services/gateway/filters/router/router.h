@@ -18,8 +18,8 @@
 #include <chrono>
 
 #include "bookstore/http/client.h"
+#include "bookstore/http/cluster.h"
 #include "bookstore/http/server.h"
-#include "upstream/cluster.h"
 
 namespace bookstore::gateway {
 
@@ -33,9 +33,9 @@ class Proxy {
   // `client` must outlive the proxy.
   Proxy(http::Client& client, ProxyOptions options);
 
-  http::Awaitable<http::Response> Forward(http::Context& ctx, Cluster& cluster);
+  http::Awaitable<http::Response> Forward(http::Context& ctx, http::Cluster& cluster);
   // A route handler forwarding to `cluster` (which must outlive the server).
-  http::Handler To(Cluster& cluster);
+  http::Handler To(http::Cluster& cluster);
 
  private:
   http::Client& client_;
@@ -43,9 +43,9 @@ class Proxy {
 };
 
 struct Clusters {
-  Cluster& auth;
-  Cluster& catalog;
-  Cluster& orders;
+  http::Cluster& auth;
+  http::Cluster& catalog;
+  http::Cluster& orders;
 };
 
 // Registers the proxied public routes on `server` (GET /events is registered by live/).

@@ -1,4 +1,4 @@
-#include "upstream/cluster.h"
+#include "bookstore/http/cluster.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "upstream/resolver.h"
+#include "bookstore/http/resolver.h"
 
-namespace bookstore::gateway {
+namespace bookstore::http {
 namespace {
 
 using std::chrono::milliseconds;
@@ -162,7 +162,7 @@ TEST(ClusterTest, NewAddressListKeepsHealthOfSurvivors) {
   auto cluster = ThreeReplicas();
   auto replicas = cluster.Replicas();
   cluster.Report(*replicas[0], Outcome::kConnectFailure, kNow);
-  cluster.SetReplicas({replicas[0]->upstream(), http::Upstream{"10.0.0.9", 5002}});
+  cluster.SetReplicas({replicas[0]->upstream(), Upstream{"10.0.0.9", 5002}});
   const auto updated = cluster.Replicas();
   ASSERT_EQ(updated.size(), 2U);
   EXPECT_EQ(updated[0], replicas[0]);
@@ -198,4 +198,4 @@ TEST(ResolverTest, LiteralsNeedNoLookup) {
 }
 
 }  // namespace
-}  // namespace bookstore::gateway
+}  // namespace bookstore::http

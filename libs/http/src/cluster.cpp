@@ -1,4 +1,4 @@
-#include "upstream/cluster.h"
+#include "bookstore/http/cluster.h"
 
 #include <arpa/inet.h>
 
@@ -8,7 +8,7 @@
 
 #include "bookstore/log/log.h"
 
-namespace bookstore::gateway {
+namespace bookstore::http {
 namespace {
 
 constexpr std::array<std::string_view, 7> kOutcomeNames{
@@ -21,6 +21,43 @@ bool Contains(std::span<const Replica* const> list, const Replica* replica) {
 
 }  // namespace
 
+Outcome OutcomeOfStatus(unsigned status) {
+  if (status == 503) return Outcome::kUnavailable;
+  if (status >= 500) return Outcome::kServerError;
+  return Outcome::kSuccess;
+}
+
+Outcome OutcomeOf(const UpstreamError& error) {
+  switch (error.kind()) {
+    case UpstreamError::Kind::kConnect:
+      return Outcome::kConnectFailure;
+    case UpstreamError::Kind::kTimeout:
+      return Outcome::kTimeout;
+    case UpstreamError::Kind::kBroken:
+      return Outcome::kBroken;
+    case UpstreamError::Kind::kDropped:
+      return Outcome::kDropped;
+  }
+  return Outcome::kBroken;
+}
+
+std::vector<GaugeRegistration> AddReplicaGauges(const Cluster& cluster) {
+  auto count = [&cluster](bool ejected) {
+    const auto now = SteadyClock::now();
+    double n = 0;
+    for (const auto& replica : cluster.Replicas()) n += replica->Ejected(now) == ejected ? 1 : 0;
+    return n;
+  };
+  std::vector<GaugeRegistration> gauges;
+  for (const bool ejected : {false, true}) {
+    gauges.push_back(Metrics().AddGaugeFunction(
+        "upstream_replicas", "Known replicas of each upstream, by state",
+        [count, ejected] { return count(ejected); },
+        {{"cluster", cluster.name()}, {"state", ejected ? "ejected" : "available"}}));
+  }
+  return gauges;
+}
+
 bool IsIpLiteral(const std::string& host) {
   std::array<unsigned char, 16> buffer{};
   return inet_pton(AF_INET, host.c_str(), buffer.data()) == 1 ||
@@ -29,15 +66,15 @@ bool IsIpLiteral(const std::string& host) {
 
 // ---- Replica ----
 
-Replica::Replica(const std::string& cluster, http::Upstream upstream)
+Replica::Replica(const std::string& cluster, Upstream upstream)
     : upstream_(std::move(upstream)), address_(upstream_.Authority()) {
-  auto& metrics = http::Metrics();
+  auto& metrics = Metrics();
   for (const auto name : kOutcomeNames) {
-    outcome_counters_.push_back(&metrics.AddCounter(
-        "gateway_upstream_requests_total", "Attempts sent to an upstream replica, by result",
-        {{"cluster", cluster}, {"replica", address_}, {"result", std::string(name)}}));
+    outcome_counters_.push_back(
+        &metrics.AddCounter("upstream_requests_total", "Attempts sent to an upstream replica, by result",
+                            {{"cluster", cluster}, {"replica", address_}, {"result", std::string(name)}}));
   }
-  ejection_counter_ = &metrics.AddCounter("gateway_upstream_ejections_total",
+  ejection_counter_ = &metrics.AddCounter("upstream_ejections_total",
                                           "Times a replica was set aside by passive health checking",
                                           {{"cluster", cluster}, {"replica", address_}});
 }
@@ -52,13 +89,13 @@ void Replica::Count(Outcome outcome) { outcome_counters_.at(static_cast<std::siz
 
 Cluster::Cluster(std::string name, const std::vector<std::string>& urls, HealthPolicy policy)
     : name_(std::move(name)), policy_(policy), replicas_(std::make_shared<const ReplicaList>()) {
-  for (const auto& url : urls) targets_.push_back(http::Upstream::Parse(url));
+  for (const auto& url : urls) targets_.push_back(Upstream::Parse(url));
   if (std::all_of(targets_.begin(), targets_.end(), [](const auto& t) { return IsIpLiteral(t.host); })) {
     SetReplicas(targets_);
   }
 }
 
-void Cluster::SetReplicas(const std::vector<http::Upstream>& addresses) {
+void Cluster::SetReplicas(const std::vector<Upstream>& addresses) {
   const auto current = Snapshot();
   auto fresh = std::make_shared<ReplicaList>();
   for (const auto& address : addresses) {
@@ -134,4 +171,4 @@ void Cluster::Eject(Replica& replica, SteadyClock::time_point now) {
                                            {"for_ms", static_cast<std::int64_t>(duration.count())}});
 }
 
-}  // namespace bookstore::gateway
+}  // namespace bookstore::http

@@ -1,4 +1,4 @@
-#include "upstream/resolver.h"
+#include "bookstore/http/resolver.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -11,7 +11,7 @@
 
 #include "bookstore/log/log.h"
 
-namespace bookstore::gateway {
+namespace bookstore::http {
 namespace {
 
 struct AddrInfoDeleter {
@@ -84,7 +84,7 @@ void Resolver::Refresh() {
 }
 
 void Resolver::RefreshCluster(Cluster& cluster) {
-  std::vector<http::Upstream> addresses;
+  std::vector<Upstream> addresses;
   for (const auto& target : cluster.targets()) {
     auto& known = last_known_[target.host];
     try {
@@ -115,4 +115,4 @@ void Resolver::Run(const std::stop_token& stop) {
   }
 }
 
-}  // namespace bookstore::gateway
+}  // namespace bookstore::http

@@ -1,9 +1,10 @@
 #pragma once
-// An upstream service (auth, catalog, orders) as a set of replicas: round-robin selection and passive
-// health checking, modelled on Envoy's clusters and outlier detection.
+// An upstream service as a set of replicas: round-robin selection and passive health checking, modelled
+// on Envoy's clusters and outlier detection. The gateway has one per service (auth, catalog, orders); web
+// has one for the gateway's replicas (GATEWAY_URLS).
 //
-// Replicas come from the configured URLs (AUTH_URLS etc.): each IP literal is one replica; a host name
-// (e.g. http://tasks.catalog:5002 under Swarm) stands for every address it resolves to, re-resolved
+// Replicas come from the configured URLs (AUTH_URLS, GATEWAY_URLS...): each IP literal is one replica; a host
+// name (e.g. http://tasks.catalog:5002 under Swarm) stands for every address it resolves to, re-resolved
 // periodically by the Resolver (resolver.h).
 //
 // Passive health: the router reports the outcome of every attempt. A replica is set aside ("ejected")
@@ -27,7 +28,7 @@
 #include "bookstore/http/client.h"
 #include "bookstore/http/metrics.h"
 
-namespace bookstore::gateway {
+namespace bookstore::http {
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -42,6 +43,10 @@ enum class Outcome {
   kDropped,         // connection closed or reset with no byte of response: the replica is going away
 };
 
+// The outcome of an answer with this status, and of a failed attempt.
+Outcome OutcomeOfStatus(unsigned status);
+Outcome OutcomeOf(const UpstreamError& error);
+
 struct HealthPolicy {
   int consecutive_failures = 5;
   std::chrono::milliseconds base_ejection{2'000};
@@ -50,9 +55,9 @@ struct HealthPolicy {
 
 class Replica {
  public:
-  Replica(const std::string& cluster, http::Upstream upstream);
+  Replica(const std::string& cluster, Upstream upstream);
 
-  [[nodiscard]] const http::Upstream& upstream() const { return upstream_; }
+  [[nodiscard]] const Upstream& upstream() const { return upstream_; }
   // "10.0.0.5:5002", for logs and metric labels.
   [[nodiscard]] const std::string& address() const { return address_; }
   // Not set aside at `now`.
@@ -63,28 +68,28 @@ class Replica {
   friend class Cluster;
   void Count(Outcome outcome);
 
-  http::Upstream upstream_;
+  Upstream upstream_;
   std::string address_;
   std::atomic<int> consecutive_failures_{0};
   std::atomic<int> ejections_in_a_row_{0};
   std::atomic<SteadyClock::rep> ejected_until_{0};  // steady clock ticks; 0: never ejected
-  std::vector<http::Counter*> outcome_counters_;    // indexed by Outcome
-  http::Counter* ejection_counter_;
+  std::vector<Counter*> outcome_counters_;          // indexed by Outcome
+  Counter* ejection_counter_;
 };
 
 class Cluster {
  public:
-  // Throws std::invalid_argument for a URL http::Upstream::Parse refuses.
+  // Throws std::invalid_argument for a URL Upstream::Parse refuses.
   Cluster(std::string name, const std::vector<std::string>& urls, HealthPolicy policy = {});
 
   [[nodiscard]] const std::string& name() const { return name_; }
   // False when no URL was given (the service is not configured: 503).
   [[nodiscard]] bool Configured() const { return !targets_.empty(); }
   // The URLs as configured; hosts may be names to resolve.
-  [[nodiscard]] const std::vector<http::Upstream>& targets() const { return targets_; }
+  [[nodiscard]] const std::vector<Upstream>& targets() const { return targets_; }
 
   // Replaces the replica set; replicas whose address stays keep their health state.
-  void SetReplicas(const std::vector<http::Upstream>& addresses);
+  void SetReplicas(const std::vector<Upstream>& addresses);
   [[nodiscard]] std::vector<std::shared_ptr<Replica>> Replicas() const;
   [[nodiscard]] std::size_t Size() const;
 
@@ -104,7 +109,7 @@ class Cluster {
   void Eject(Replica& replica, SteadyClock::time_point now);
 
   std::string name_;
-  std::vector<http::Upstream> targets_;
+  std::vector<Upstream> targets_;
   HealthPolicy policy_;
   mutable std::mutex mutex_;
   std::shared_ptr<const ReplicaList> replicas_;
@@ -114,4 +119,8 @@ class Cluster {
 // True when `host` is an IPv4 or IPv6 literal (no resolution needed).
 bool IsIpLiteral(const std::string& host);
 
-}  // namespace bookstore::gateway
+// The gauge upstream_replicas{cluster, state="available"|"ejected"} of the cluster, for as long as the
+// registrations live (declare them after the cluster).
+std::vector<GaugeRegistration> AddReplicaGauges(const Cluster& cluster);
+
+}  // namespace bookstore::http

@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "upstream/cluster.h"
+#include "bookstore/http/cluster.h"
 
-namespace bookstore::gateway {
+namespace bookstore::http {
 
 // Every address of `host` (IP literals are returned as they are); throws std::runtime_error when the
 // lookup fails.
@@ -44,4 +44,4 @@ class Resolver {
   std::jthread thread_;  // last: started after everything it uses
 };
 
-}  // namespace bookstore::gateway
+}  // namespace bookstore::http
