@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./bookstore test: install what is missing, build build/test (Debug), start a throwaway MariaDB and
 # RabbitMQ in .run/test (wiped first, on other ports than `up`), run every test (ctest unit, ctest
-# integration, pytest system tests, browser tests), stop what it started, and end with one line
+# integration, the same under ASan+UBSan with the fuzz targets, pytest system tests, browser tests), stop
+# what it started, and end with one line
 # `N passed, N failed` counted from the JUnit XML of every stage. Exits non-zero on any failure.
 set -uo pipefail
 # shellcheck source=lib/common.sh
@@ -11,9 +12,11 @@ source "$BS_SCRIPTS/lib/stack.sh"
 
 usage() {
   cat <<EOF
-usage: ./bookstore test [lint] [unit] [integration] [system] [browser] [swarm] [options]
+usage: ./bookstore test [lint] [unit] [integration] [sanitize] [system] [browser] [swarm] [options]
 
-Stages run in that order; naming some runs only those (default: all).
+Stages run in that order; naming some runs only those (default: all). sanitize: the ctest tests built
+with clang, ASan and UBSan in build/sanitize, then every fuzz target for BOOKSTORE_TEST_FUZZ_SECONDS [30]
+from its seed corpus (./bookstore fuzz).
   -R REGEX      only ctest tests matching REGEX (only the ctest stages unless stages are named)
   -k EXPR       only system tests matching the pytest expression (only the system stage unless named)
   --no-build    skip installing packages and building (use build/test as it is)
@@ -40,7 +43,7 @@ build=1
 keep=0
 while (($#)); do
   case "$1" in
-    lint | unit | integration | system | browser | swarm) stages+=("$1") ;;
+    lint | unit | integration | sanitize | system | browser | swarm) stages+=("$1") ;;
     -R) ctest_filter=(-R "$2"); shift ;;
     -k) pytest_filter=(-k "$2"); shift ;;
     --no-build) build=0 ;;
@@ -51,7 +54,7 @@ while (($#)); do
   shift
 done
 if ((${#stages[@]} == 0)); then
-  stages=(lint unit integration system browser swarm)
+  stages=(lint unit integration sanitize system browser swarm)
   if ((${#ctest_filter[@]} || ${#pytest_filter[@]})); then
     stages=()
     ((${#ctest_filter[@]})) && stages+=(unit integration)
@@ -151,9 +154,17 @@ finish() {
 
 # ------------------------------------------------------------------------------------------- build
 
+# build/test serves every stage but sanitize, which builds build/sanitize itself.
+needs_test_build() {
+  local stage
+  for stage in "${stages[@]}"; do [[ "$stage" == sanitize ]] || return 0; done
+  return 1
+}
+
 if ((build)); then
   timed packages ensure_packages || die "installing packages failed"
-  if ! timed build cmake_build "$TEST_BUILD_DIR" Debug -DBOOKSTORE_BUILD_TESTS=ON -DBOOKSTORE_BUILD_BENCH=OFF; then
+  if needs_test_build &&
+    ! timed build cmake_build "$TEST_BUILD_DIR" Debug -DBOOKSTORE_BUILD_TESTS=ON -DBOOKSTORE_BUILD_BENCH=OFF; then
     stage_errors+=(build)
     finish
   fi
@@ -214,7 +225,7 @@ export BOOKSTORE_TEST_PIDS="$TEST_RUN_DIR/pids"
 # The servers are wiped first: a killed earlier run may have left them running or half-written.
 timed wipe "${INFRA[@]}" wipe || die "could not clear ${TEST_RUN_DIR#"$BS_ROOT"/}"
 mkdir -p "$RESULTS" "$OUTPUT" "$BOOKSTORE_TEST_PIDS"
-if wants integration || wants system || wants browser; then
+if wants integration || wants sanitize || wants system || wants browser; then
   if ! timed servers start_servers; then
     stage_errors+=(servers)
     finish
@@ -318,6 +329,30 @@ run_lint() {
   return 0
 }
 
+# The ctest tests (unit and integration, against the same servers) built with clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer in build/sanitize (any report fails its test), then every fuzz target for
+# BOOKSTORE_TEST_FUZZ_SECONDS from its committed seeds (a crash fails its test case in fuzz.xml). The
+# fuzz targets and the tests share that one build; the services' executables are not built.
+run_sanitize() {
+  if ((build)) && ! timed sanitize-build sanitize_build bookstore_tests bookstore_fuzzers 9>&-; then
+    stage_errors+=(sanitize-build)
+    return 0
+  fi
+  sanitizer_env
+  say "ctest: unit and integration tests under ASan+UBSan (${BS_SANITIZE_BUILD_DIR#"$BS_ROOT"/})"
+  timed sanitize-ctest ctest --test-dir "$BS_SANITIZE_BUILD_DIR" "${ctest_filter[@]}" -j "$(build_jobs)" \
+    --output-on-failure --no-tests=error --timeout "${BOOKSTORE_TEST_TIMEOUT:-600}" \
+    --output-junit "$RESULTS/sanitize.xml" 9>&-
+  local rc=$?
+  ((rc == 0)) || [[ -s "$RESULTS/sanitize.xml" ]] || stage_errors+=(sanitize)
+  ((${#ctest_filter[@]})) && return 0  # -R names ctest tests only
+  rm -rf "$TEST_RUN_DIR/fuzz"          # every run starts from the committed seeds alone
+  timed sanitize-fuzz bash "$BS_SCRIPTS/fuzz.sh" --no-build --seconds "${BOOKSTORE_TEST_FUZZ_SECONDS:-30}" \
+    --work-dir "$TEST_RUN_DIR/fuzz" --junit "$RESULTS/fuzz.xml" 9>&-
+  [[ -s "$RESULTS/fuzz.xml" ]] || stage_errors+=(fuzz)
+  return 0
+}
+
 # The live swarm: the whole stack deployed on a private Docker engine (./bookstore swarm test) from the
 # binaries built above, tests/swarm against it, then the stack and its data removed; then the same images
 # on a swarm of three Docker-in-Docker nodes (./bookstore swarm test --nodes 3: placement, draining).
@@ -344,6 +379,7 @@ wants lint && timed lint run_lint
 wants unit && timed unit run_ctest unit -L '^unit$'
 # Every ctest test that is not labelled unit runs here, with the servers, so none is left out.
 wants integration && timed integration run_ctest integration -LE '^unit$'
+wants sanitize && timed sanitize run_sanitize
 wants system && timed system run_system
 wants browser && timed browser run_browser
 wants swarm && timed swarm run_swarm

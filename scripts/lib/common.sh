@@ -152,7 +152,7 @@ use_checkout_caches() {
 build_jobs() { echo "${BOOKSTORE_JOBS:-$(nproc)}"; }
 
 # cmake_build <build dir> <build type> [extra cmake -D options...]: configure (cheap when nothing changed,
-# and it picks up changed options), then build.
+# and it picks up changed options), then build (only the targets BS_BUILD_TARGETS names, when set).
 cmake_build() {
   local dir=$1 type=$2
   shift 2
@@ -165,7 +165,35 @@ cmake_build() {
     cat "$dir/configure.log" >&2
     return 1
   fi
-  say "building ${dir#"$BS_ROOT"/} with $(build_jobs) jobs"
-  cmake --build "$dir" -j "$(build_jobs)" || return 1
+  local targets=()
+  read -r -a targets <<<"${BS_BUILD_TARGETS:-}"
+  say "building ${dir#"$BS_ROOT"/}${BS_BUILD_TARGETS:+ ($BS_BUILD_TARGETS)} with $(build_jobs) jobs"
+  cmake --build "$dir" -j "$(build_jobs)" ${targets[@]:+--target "${targets[@]}"} || return 1
   say "build done in $((($(now_ms) - started) / 1000))s"
+}
+
+# The sanitizer build: clang with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's
+# instrumentation (BOOKSTORE_BUILD_FUZZ, cmake/Warnings.cmake). The fuzz targets (./bookstore fuzz) and the
+# sanitize stage of ./bookstore test (the ctest binaries) come from this one tree.
+BS_SANITIZE_BUILD_DIR="$BS_ROOT/build/sanitize"
+BS_CLANG=clang++-14
+
+# sanitize_build [target...]: configures and builds build/sanitize, only the given targets (all when none:
+# that includes the services' executables). One build at a time (./bookstore fuzz and test may overlap).
+sanitize_build() {
+  command -v "$BS_CLANG" >/dev/null || die "$BS_CLANG is not installed (scripts/packages.txt)"
+  mkdir -p "$BS_ROOT/.run"
+  (
+    flock 8 || exit 1
+    BS_BUILD_TARGETS="$*" cmake_build "$BS_SANITIZE_BUILD_DIR" Debug -DCMAKE_CXX_COMPILER="$BS_CLANG" \
+      -DBOOKSTORE_BUILD_FUZZ=ON -DBOOKSTORE_BUILD_TESTS=ON -DBOOKSTORE_BUILD_BENCH=OFF
+  ) 8>"$BS_ROOT/.run/sanitize-build.lock"
+}
+
+# The sanitizers' run-time settings for what build/sanitize made: the first error ends the process with a
+# symbolized stack (leaks included); a caller's own ASAN_OPTIONS / UBSAN_OPTIONS win.
+sanitizer_env() {
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1:detect_stack_use_after_return=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+  export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-/usr/bin/llvm-symbolizer-14}"
 }
