@@ -65,10 +65,10 @@ int Run(const svc::Settings& settings) {
   authn::Authenticator authenticator(AuthenticatorOptions(settings, pool), key_source);
 
   http::Server server(settings.server);
-  svc::Deps deps{pool, relay, passwords, keys, authenticator, settings};
-  svc::AddAccountRoutes(server, deps);
-  svc::AddUserRoutes(server, deps);
-  svc::AddKeyRoutes(server, deps);
+  svc::handlers::Deps deps{pool, relay, passwords, keys, authenticator, settings};
+  svc::handlers::AddAccountRoutes(server, deps);
+  svc::handlers::AddUserRoutes(server, deps);
+  svc::handlers::AddKeyRoutes(server, deps);
   server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
   server.AddReadinessCheck("broker", [&relay] { return relay.Connected(); });
 

@@ -17,7 +17,7 @@
 #include "repository/revocation_repository.h"
 #include "repository/user_repository.h"
 
-namespace bookstore::auth_service {
+namespace bookstore::auth_service::handlers {
 
 namespace {
 
@@ -215,4 +215,4 @@ void AddAccountRoutes(http::Server& server, Deps& deps) {
   server.Get("/auth/me", [&deps](Context& ctx) { return Me(deps, ctx); });
 }
 
-}  // namespace bookstore::auth_service
+}  // namespace bookstore::auth_service::handlers

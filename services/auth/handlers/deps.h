@@ -15,7 +15,7 @@
 #include "password_workers.h"
 #include "settings.h"
 
-namespace bookstore::auth_service {
+namespace bookstore::auth_service::handlers {
 
 struct Deps {
   db::Pool& pool;
@@ -30,4 +30,4 @@ void AddAccountRoutes(http::Server& server, Deps& deps);
 void AddUserRoutes(http::Server& server, Deps& deps);
 void AddKeyRoutes(http::Server& server, Deps& deps);
 
-}  // namespace bookstore::auth_service
+}  // namespace bookstore::auth_service::handlers

@@ -9,7 +9,7 @@
 #include "handlers/deps.h"
 #include "repository/revocation_repository.h"
 
-namespace bookstore::auth_service {
+namespace bookstore::auth_service::handlers {
 
 void AddKeyRoutes(http::Server& server, Deps& deps) {
   // Every key of JWT_KEYS, retired ones included, so tokens they signed keep verifying until they expire.
@@ -35,4 +35,4 @@ void AddKeyRoutes(http::Server& server, Deps& deps) {
   });
 }
 
-}  // namespace bookstore::auth_service
+}  // namespace bookstore::auth_service::handlers

@@ -6,7 +6,7 @@
 #include "handlers/deps.h"
 #include "repository/user_repository.h"
 
-namespace bookstore::auth_service {
+namespace bookstore::auth_service::handlers {
 
 namespace {
 
@@ -33,4 +33,4 @@ void AddUserRoutes(http::Server& server, Deps& deps) {
   server.Get("/users", [&deps](http::Context& ctx) { return ListUsers(deps, ctx); });
 }
 
-}  // namespace bookstore::auth_service
+}  // namespace bookstore::auth_service::handlers
