@@ -13,6 +13,7 @@
 #include <string>
 
 #include "session/session.h"
+#include "tests/kainjow_data.h"
 #include "views/assets.h"
 #include "views/book_view.h"
 #include "views/embedded.h"
@@ -24,6 +25,7 @@ namespace json = boost::json;
 namespace kj = kainjow::mustache;
 using bookstore::web::BookView;
 using bookstore::web::Session;
+using bookstore::web::ToKainjowData;
 
 constexpr int kBooks = 12;
 
@@ -115,34 +117,6 @@ BENCHMARK(BM_CatalogPage);
 
 // ---------------------------------------------------------------------------- before: kainjow
 
-kj::data ToData(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::null:
-      return {false};
-    case json::kind::bool_:
-      return {value.get_bool()};
-    case json::kind::int64:
-      return {std::to_string(value.get_int64())};
-    case json::kind::uint64:
-      return {std::to_string(value.get_uint64())};
-    case json::kind::double_:
-      return {json::serialize(value)};
-    case json::kind::string:
-      return {std::string(value.get_string())};
-    case json::kind::array: {
-      kj::data list(kj::data::type::list);
-      for (const auto& item : value.get_array()) list.push_back(ToData(item));
-      return list;
-    }
-    case json::kind::object: {
-      kj::data object(kj::data::type::object);
-      for (const auto& [key, member] : value.get_object()) object.set(std::string(key), ToData(member));
-      return object;
-    }
-  }
-  return {false};
-}
-
 void BM_CatalogPageKainjow(benchmark::State& state) {
   std::map<std::string, std::string> texts;
   for (const auto& file : bookstore::web::EmbeddedTemplates()) {
@@ -153,7 +127,7 @@ void BM_CatalogPageKainjow(benchmark::State& state) {
   std::size_t bytes = 0;
   for (auto _ : state) {
     // As the old Renderer::RenderPage: data converted, every partial set, the layout parsed and rendered.
-    kj::data context = ToData(PageData(books, {}));
+    kj::data context = ToKainjowData(PageData(books, {}));
     for (const auto& [path, text] : texts) {
       if (path.starts_with("partials/")) {
         const std::string* body = &text;

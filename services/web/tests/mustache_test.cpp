@@ -17,6 +17,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "tests/kainjow_data.h"
 #include "views/assets.h"
 #include "views/embedded.h"
 #include "views/renderer.h"
@@ -29,39 +30,11 @@ namespace kj = kainjow::mustache;
 
 // ------------------------------------------------------------------------ kainjow, as web used it
 
-kj::data ToData(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::null:
-      return {false};
-    case json::kind::bool_:
-      return {value.get_bool()};
-    case json::kind::int64:
-      return {std::to_string(value.get_int64())};
-    case json::kind::uint64:
-      return {std::to_string(value.get_uint64())};
-    case json::kind::double_:
-      return {json::serialize(value)};
-    case json::kind::string:
-      return {std::string(value.get_string())};
-    case json::kind::array: {
-      kj::data list(kj::data::type::list);
-      for (const auto& item : value.get_array()) list.push_back(ToData(item));
-      return list;
-    }
-    case json::kind::object: {
-      kj::data object(kj::data::type::object);
-      for (const auto& [key, member] : value.get_object()) object.set(std::string(key), ToData(member));
-      return object;
-    }
-  }
-  return {false};
-}
-
 // The text of `template_text` rendered by kainjow with `partials` set into the data, as Renderer did
 // before views/mustache.h.
 std::string KainjowRender(const std::string& template_text, const json::object& data,
                           const std::map<std::string, std::string>& partials) {
-  kj::data context = ToData(data);
+  kj::data context = ToKainjowData(data);
   for (const auto& [name, text] : partials) {
     const std::string* body = &text;
     context.set(name, kj::data(kj::partial([body] { return *body; })));
