@@ -21,16 +21,18 @@ bool IsBeastFalseAssertion(std::string_view expression, std::string_view file) {
 
 }  // namespace
 
+// The signatures are Boost's (boost/assert.hpp), `long` included.
 namespace boost {
 
-void assertion_failed(char const* expr, char const* function, char const* file, long line) {
+void assertion_failed(char const* expr, char const* function, char const* file,
+                      long line) {  // NOLINT(google-runtime-int)
   if (IsBeastFalseAssertion(expr, file)) return;
   std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed.\n", file, line, function, expr);
   std::abort();
 }
 
 void assertion_failed_msg(char const* expr, char const* msg, char const* function, char const* file,
-                          long line) {
+                          long line) {  // NOLINT(google-runtime-int)
   std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed: %s.\n", file, line, function, expr, msg);
   std::abort();
 }

@@ -2,6 +2,7 @@
 
 #include <boost/system/error_code.hpp>
 #include <charconv>
+#include <cstdint>
 #include <stdexcept>
 
 namespace bookstore::http {
@@ -32,9 +33,9 @@ void AddRange(std::string_view entry, std::vector<ip::network_v4>& v4, std::vect
   }
   // canonical(): the host bits cleared, so that "10.1.2.3/8" means 10.0.0.0/8.
   if (address->is_v4()) {
-    v4.push_back(ip::network_v4(address->to_v4(), static_cast<unsigned short>(bits)).canonical());
+    v4.push_back(ip::network_v4(address->to_v4(), static_cast<std::uint16_t>(bits)).canonical());
   } else {
-    v6.push_back(ip::network_v6(address->to_v6(), static_cast<unsigned short>(bits)).canonical());
+    v6.push_back(ip::network_v6(address->to_v6(), static_cast<std::uint16_t>(bits)).canonical());
   }
 }
 

@@ -14,7 +14,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const SteadyClock::time_point kNow = SteadyClock::time_point{} + std::chrono::hours(1);
+constexpr SteadyClock::time_point kNow = SteadyClock::time_point{} + std::chrono::hours(1);
 
 Cluster ThreeReplicas(HealthPolicy policy = {}) {
   return Cluster("test", {"http://10.0.0.1:5002", "http://10.0.0.2:5002", "10.0.0.3:5002"}, policy);

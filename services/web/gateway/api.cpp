@@ -121,7 +121,7 @@ std::shared_ptr<http::Replica> GatewayApi::NextReplica(std::vector<const http::R
                                                        const std::optional<http::UpstreamError>& last) const {
   auto replica = gateways_.Pick(http::SteadyClock::now(), tried);
   if (!replica) {
-    if (last) throw *last;
+    if (last) throw http::UpstreamError(*last);
     throw http::UpstreamError(http::UpstreamError::Kind::kConnect, "no gateway replica is known yet");
   }
   tried.push_back(replica.get());

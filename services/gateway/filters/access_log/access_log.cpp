@@ -26,7 +26,7 @@ void WriteLine(const http::Context& ctx, http::Verb method, std::string_view pat
       {"method", boost::beast::http::to_string(method)},
       {"path", path},
       {"status", status},
-      {"upstream", state.upstream ? std::string_view(state.upstream->address()) : std::string_view("-")},
+      {"upstream", state.upstream ? state.upstream->address() : std::string("-")},
       {"duration_ms", std::round(ms * 1000.0) / 1000.0},
       {"request_id", ctx.request_id()},
       {"client_ip", state.client_ip},
@@ -44,7 +44,9 @@ http::Middleware AccessLogFilter(bool enabled) {
     RequestState state;
     state.client_ip = ctx.remote_address();  // until filters/client_ip knows better
     AttachState(ctx, state);
-    if (!enabled || !log::Enabled(log::Level::kInfo)) co_return co_await next(ctx);
+    if (!enabled || !log::Enabled(log::Level::kInfo)) {
+      co_return co_await next(ctx);
+    }
 
     const auto start = std::chrono::steady_clock::now();
     // Copied now: the router moves the request (and the path with it) to the upstream.

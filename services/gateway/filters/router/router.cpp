@@ -125,6 +125,8 @@ http::Awaitable<http::Response> Proxy::Forward(http::Context& ctx, http::Cluster
     // possible attempt sends the original.
     const bool may_retry =
         tried_count < static_cast<std::size_t>(options_.max_attempts) && tried_count < cluster.Size();
+    // Moved only on the last possible attempt, which returns or breaks: `original` is not read again.
+    // NOLINTNEXTLINE(bugprone-use-after-move)
     http::Request request = may_retry ? http::Request(original) : std::move(original);
     const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     try {
