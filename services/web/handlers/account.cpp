@@ -56,104 +56,110 @@ http::Awaitable<ApiResult> LogInThroughApi(http::Context& ctx, const WebDeps& de
   co_return result;
 }
 
+http::Awaitable<http::Response> LoginForm(http::Context& ctx, const WebDeps& deps) {
+  const std::string next = SafeLocalPath(ctx.Query("next").value_or("/"));
+  if (SessionOf(ctx).LoggedIn()) {
+    co_return Redirect(next);
+  }
+  co_return LoginPage(ctx, deps, "", next, FieldErrors(), http::Status::ok);
+}
+
+http::Awaitable<http::Response> SubmitLogin(http::Context& ctx, const WebDeps& deps) {
+  const Form& form = PostedForm(ctx);
+  const std::string email = form.Text("email");
+  const std::string password = form.Get("password").value_or("");
+  const std::string next = SafeLocalPath(form.Text("next"));
+  FieldErrors errors;
+  if (email.empty()) {
+    errors.Add("email", "Enter your email address.");
+  }
+  if (password.empty()) {
+    errors.Add("password", "Enter your password.");
+  }
+  if (!errors.empty()) {
+    co_return LoginPage(ctx, deps, email, next, errors, http::Status::unprocessable_entity);
+  }
+  const ApiResult result = co_await LogInThroughApi(ctx, deps, email, password);
+  if (!result.ok()) {
+    errors.AddApiError(result, {"email", "password"});
+    co_return LoginPage(ctx, deps, email, next, errors, FormStatus(result.status));
+  }
+  SetFlash(ctx, FlashKind::kSuccess, "Welcome back, " + SessionOf(ctx).name + ".");
+  co_return Redirect(next);
+}
+
+http::Awaitable<http::Response> RegisterForm(http::Context& ctx, const WebDeps& deps) {
+  const std::string next = SafeLocalPath(ctx.Query("next").value_or("/"));
+  if (SessionOf(ctx).LoggedIn()) {
+    co_return Redirect(next);
+  }
+  co_return RegisterPage(ctx, deps, json::object{}, next, FieldErrors(), http::Status::ok);
+}
+
+http::Awaitable<http::Response> SubmitRegistration(http::Context& ctx, const WebDeps& deps) {
+  const Form& form = PostedForm(ctx);
+  const std::string name = form.Text("name");
+  const std::string email = form.Text("email");
+  const std::string password = form.Get("password").value_or("");
+  const std::string next = SafeLocalPath(form.Text("next"));
+  const json::object values{{"name", name}, {"email", email}};
+  FieldErrors errors;
+  if (name.empty()) {
+    errors.Add("name", "Enter your name.");
+  }
+  if (email.empty()) {
+    errors.Add("email", "Enter your email address.");
+  }
+  if (password.size() < 8) {
+    errors.Add("password", "Use at least 8 characters.");
+  }
+  if (!errors.empty()) {
+    co_return RegisterPage(ctx, deps, values, next, errors, http::Status::unprocessable_entity);
+  }
+
+  const json::object body{{"name", name}, {"email", email}, {"password", password}};
+  const ApiCall call = ApiCall::Post("/auth/register", JsonText(body));
+  const ApiResult created = co_await deps.api.Call(call, ctx);
+  if (!created.ok()) {
+    errors.AddApiError(created, {"name", "email", "password"});
+    if (created.status == 409 && created.ErrorField().empty()) {
+      errors.Add("email", created.ErrorMessage());
+    }
+    co_return RegisterPage(ctx, deps, values, next, errors, FormStatus(created.status));
+  }
+  const ApiResult login = co_await LogInThroughApi(ctx, deps, email, password);
+  if (!login.ok()) {
+    SetFlash(ctx, FlashKind::kInfo, "Your account is ready. Please log in.");
+    co_return Redirect("/login?" + EncodeQuery({{"next", next}}));
+  }
+  SetFlash(ctx, FlashKind::kSuccess,
+           "Welcome to BookStore, " + SessionOf(ctx).name + "! Your account is ready.");
+  co_return Redirect(next);
+}
+
+http::Awaitable<http::Response> Logout(http::Context& ctx, const WebDeps& deps) {
+  const Session& session = SessionOf(ctx);
+  if (session.LoggedIn()) {
+    const ApiCall call = ApiCall::Post("/auth/logout").WithToken(session.token);
+    const ApiResult result = co_await deps.api.Call(call, ctx);
+    if (!result.ok() && result.status != 401) {
+      log::Warn("logout was not confirmed by auth",
+                {{"status", result.status}, {"request_id", ctx.request_id()}});
+    }
+  }
+  LogOut(MutableSession(ctx), NowSeconds());
+  SetFlash(ctx, FlashKind::kSuccess, "You have been logged out. See you soon!");
+  co_return Redirect("/");
+}
+
 }  // namespace
 
 void AddAccountPages(http::Server& server, const WebDeps& deps) {
-  server.Get("/login", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::string next = SafeLocalPath(ctx.Query("next").value_or("/"));
-    if (SessionOf(ctx).LoggedIn()) {
-      co_return Redirect(next);
-    }
-    co_return LoginPage(ctx, deps, "", next, FieldErrors(), http::Status::ok);
-  });
-
-  server.Post("/login", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const Form& form = PostedForm(ctx);
-    const std::string email = form.Text("email");
-    const std::string password = form.Get("password").value_or("");
-    const std::string next = SafeLocalPath(form.Text("next"));
-    FieldErrors errors;
-    if (email.empty()) {
-      errors.Add("email", "Enter your email address.");
-    }
-    if (password.empty()) {
-      errors.Add("password", "Enter your password.");
-    }
-    if (!errors.empty()) {
-      co_return LoginPage(ctx, deps, email, next, errors, http::Status::unprocessable_entity);
-    }
-    const ApiResult result = co_await LogInThroughApi(ctx, deps, email, password);
-    if (!result.ok()) {
-      errors.AddApiError(result, {"email", "password"});
-      co_return LoginPage(ctx, deps, email, next, errors, FormStatus(result.status));
-    }
-    SetFlash(ctx, FlashKind::kSuccess, "Welcome back, " + SessionOf(ctx).name + ".");
-    co_return Redirect(next);
-  });
-
-  server.Get("/register", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::string next = SafeLocalPath(ctx.Query("next").value_or("/"));
-    if (SessionOf(ctx).LoggedIn()) {
-      co_return Redirect(next);
-    }
-    co_return RegisterPage(ctx, deps, json::object{}, next, FieldErrors(), http::Status::ok);
-  });
-
-  server.Post("/register", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const Form& form = PostedForm(ctx);
-    const std::string name = form.Text("name");
-    const std::string email = form.Text("email");
-    const std::string password = form.Get("password").value_or("");
-    const std::string next = SafeLocalPath(form.Text("next"));
-    const json::object values{{"name", name}, {"email", email}};
-    FieldErrors errors;
-    if (name.empty()) {
-      errors.Add("name", "Enter your name.");
-    }
-    if (email.empty()) {
-      errors.Add("email", "Enter your email address.");
-    }
-    if (password.size() < 8) {
-      errors.Add("password", "Use at least 8 characters.");
-    }
-    if (!errors.empty()) {
-      co_return RegisterPage(ctx, deps, values, next, errors, http::Status::unprocessable_entity);
-    }
-
-    const json::object body{{"name", name}, {"email", email}, {"password", password}};
-    const ApiCall call = ApiCall::Post("/auth/register", JsonText(body));
-    const ApiResult created = co_await deps.api.Call(call, ctx);
-    if (!created.ok()) {
-      errors.AddApiError(created, {"name", "email", "password"});
-      if (created.status == 409 && created.ErrorField().empty()) {
-        errors.Add("email", created.ErrorMessage());
-      }
-      co_return RegisterPage(ctx, deps, values, next, errors, FormStatus(created.status));
-    }
-    const ApiResult login = co_await LogInThroughApi(ctx, deps, email, password);
-    if (!login.ok()) {
-      SetFlash(ctx, FlashKind::kInfo, "Your account is ready. Please log in.");
-      co_return Redirect("/login?" + EncodeQuery({{"next", next}}));
-    }
-    SetFlash(ctx, FlashKind::kSuccess,
-             "Welcome to BookStore, " + SessionOf(ctx).name + "! Your account is ready.");
-    co_return Redirect(next);
-  });
-
-  server.Post("/logout", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const Session& session = SessionOf(ctx);
-    if (session.LoggedIn()) {
-      const ApiCall call = ApiCall::Post("/auth/logout").WithToken(session.token);
-      const ApiResult result = co_await deps.api.Call(call, ctx);
-      if (!result.ok() && result.status != 401) {
-        log::Warn("logout was not confirmed by auth",
-                  {{"status", result.status}, {"request_id", ctx.request_id()}});
-      }
-    }
-    LogOut(MutableSession(ctx), NowSeconds());
-    SetFlash(ctx, FlashKind::kSuccess, "You have been logged out. See you soon!");
-    co_return Redirect("/");
-  });
+  server.Get("/login", WithDeps<LoginForm>(deps));
+  server.Post("/login", WithDeps<SubmitLogin>(deps));
+  server.Get("/register", WithDeps<RegisterForm>(deps));
+  server.Post("/register", WithDeps<SubmitRegistration>(deps));
+  server.Post("/logout", WithDeps<Logout>(deps));
 }
 
 }  // namespace bookstore::web

@@ -20,20 +20,24 @@ http::Response ServeAsset(const http::Context& ctx, const Asset& asset, bool imm
   return response;
 }
 
+http::Awaitable<http::Response> StaticAsset(http::Context& ctx, const AssetCatalog& assets) {
+  const std::string name = ctx.Param("name");
+  const Asset* asset = assets.Find(name);
+  if (asset == nullptr) {
+    throw http::NotFound("There is no such file.");
+  }
+  co_return ServeAsset(ctx, *asset, asset->hashed_path == name);
+}
+
+http::Awaitable<http::Response> Favicon(http::Context& ctx, const AssetCatalog& assets) {
+  co_return ServeAsset(ctx, *assets.Find("logo.svg"), false);
+}
+
 }  // namespace
 
 void AddAssetRoutes(http::Server& server, const AssetCatalog& assets) {
-  server.Get("/static/{name}", [&assets](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::string name = ctx.Param("name");
-    const Asset* asset = assets.Find(name);
-    if (asset == nullptr) {
-      throw http::NotFound("There is no such file.");
-    }
-    co_return ServeAsset(ctx, *asset, asset->hashed_path == name);
-  });
-  server.Get("/favicon.ico", [&assets](http::Context& ctx) -> http::Awaitable<http::Response> {
-    co_return ServeAsset(ctx, *assets.Find("logo.svg"), false);
-  });
+  server.Get("/static/{name}", WithDeps<StaticAsset>(assets));
+  server.Get("/favicon.ico", WithDeps<Favicon>(assets));
 }
 
 }  // namespace bookstore::web

@@ -162,68 +162,71 @@ std::string CatalogHeading(const CatalogQuery& query) {
   return "All books";
 }
 
+http::Awaitable<http::Response> HomePage(http::Context& ctx, const WebDeps& deps) {
+  const ApiCall call = ApiCall::Get("/books?sort=newest&limit=" + std::to_string(kHomeBooks)).AfterLogin("/");
+  const auto result = co_await CallApi(ctx, deps, call);
+  json::object data(PageStorage(ctx));
+  if (result.ok()) {
+    data["books"] = BookViews(result.body(), SessionOf(ctx), data.storage());
+    data["has_books"] = !data["books"].as_array().empty();
+    data["total"] = result.total_count;
+  } else {
+    data["load_error"] = result.ErrorMessage();
+  }
+  co_return RenderPage(ctx, deps,
+                       {.page = "home", .title = "Second-hand books", .nav = "home", .live = "books"},
+                       std::move(data));
+}
+
+http::Awaitable<http::Response> CatalogPage(http::Context& ctx, const WebDeps& deps) {
+  const CatalogQuery query = ReadCatalogQuery(ctx);
+  std::vector<std::pair<std::string, std::string>> api_params;
+  if (!query.q.empty()) {
+    api_params.emplace_back("q", query.q);
+  }
+  if (!query.author.empty()) {
+    api_params.emplace_back("author", query.author);
+  }
+  if (query.in_stock) {
+    api_params.emplace_back("in_stock", "true");
+  }
+  api_params.emplace_back("sort", query.sort);
+  api_params.emplace_back("limit", std::to_string(kPageSize));
+  api_params.emplace_back("offset", std::to_string((query.page - 1) * kPageSize));
+  const ApiCall call = ApiCall::Get("/books?" + EncodeQuery(api_params)).AfterLogin(CurrentPath(ctx));
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (!result.ok() && result.status != 400) {
+    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  }
+  json::object data = CatalogData(query, result, SessionOf(ctx), PageStorage(ctx));
+  data["heading"] = CatalogHeading(query);
+  co_return RenderPage(ctx, deps,
+                       {.page = "catalog",
+                        .title = CatalogHeading(query),
+                        .nav = "catalog",
+                        .live = "books",
+                        .status = result.ok() ? http::Status::ok : http::Status::bad_request},
+                       std::move(data));
+}
+
+http::Awaitable<http::Response> BookPage(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  const SharedJson found = co_await LoadBook(ctx, deps, id);
+  json::object book = BookView(*found, SessionOf(ctx));
+  std::string title = std::string(book["title"].as_string());
+  json::object data{{"book", std::move(book)},
+                    {"author_url", "/books?" + EncodeQuery({{"author", StringMember(*found, "author")}})}};
+  co_return RenderPage(ctx, deps,
+                       {.page = "book", .title = std::move(title), .nav = "catalog", .live = "book"},
+                       std::move(data));
+}
+
 }  // namespace
 
 void AddBookPages(http::Server& server, const WebDeps& deps) {
-  server.Get("/", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const ApiCall call =
-        ApiCall::Get("/books?sort=newest&limit=" + std::to_string(kHomeBooks)).AfterLogin("/");
-    const auto result = co_await CallApi(ctx, deps, call);
-    json::object data(PageStorage(ctx));
-    if (result.ok()) {
-      data["books"] = BookViews(result.body(), SessionOf(ctx), data.storage());
-      data["has_books"] = !data["books"].as_array().empty();
-      data["total"] = result.total_count;
-    } else {
-      data["load_error"] = result.ErrorMessage();
-    }
-    co_return RenderPage(ctx, deps,
-                         {.page = "home", .title = "Second-hand books", .nav = "home", .live = "books"},
-                         std::move(data));
-  });
-
-  server.Get("/books", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const CatalogQuery query = ReadCatalogQuery(ctx);
-    std::vector<std::pair<std::string, std::string>> api_params;
-    if (!query.q.empty()) {
-      api_params.emplace_back("q", query.q);
-    }
-    if (!query.author.empty()) {
-      api_params.emplace_back("author", query.author);
-    }
-    if (query.in_stock) {
-      api_params.emplace_back("in_stock", "true");
-    }
-    api_params.emplace_back("sort", query.sort);
-    api_params.emplace_back("limit", std::to_string(kPageSize));
-    api_params.emplace_back("offset", std::to_string((query.page - 1) * kPageSize));
-    const ApiCall call = ApiCall::Get("/books?" + EncodeQuery(api_params)).AfterLogin(CurrentPath(ctx));
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok() && result.status != 400) {
-      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
-    }
-    json::object data = CatalogData(query, result, SessionOf(ctx), PageStorage(ctx));
-    data["heading"] = CatalogHeading(query);
-    co_return RenderPage(ctx, deps,
-                         {.page = "catalog",
-                          .title = CatalogHeading(query),
-                          .nav = "catalog",
-                          .live = "books",
-                          .status = result.ok() ? http::Status::ok : http::Status::bad_request},
-                         std::move(data));
-  });
-
-  server.Get("/books/{id}", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    const SharedJson found = co_await LoadBook(ctx, deps, id);
-    json::object book = BookView(*found, SessionOf(ctx));
-    std::string title = std::string(book["title"].as_string());
-    json::object data{{"book", std::move(book)},
-                      {"author_url", "/books?" + EncodeQuery({{"author", StringMember(*found, "author")}})}};
-    co_return RenderPage(ctx, deps,
-                         {.page = "book", .title = std::move(title), .nav = "catalog", .live = "book"},
-                         std::move(data));
-  });
+  server.Get("/", WithDeps<HomePage>(deps));
+  server.Get("/books", WithDeps<CatalogPage>(deps));
+  server.Get("/books/{id}", WithDeps<BookPage>(deps));
 }
 
 }  // namespace bookstore::web

@@ -209,134 +209,138 @@ std::string IdempotencyKey(const std::string& submitted) {
   return submitted;
 }
 
+http::Awaitable<http::Response> OrdersPage(http::Context& ctx, const WebDeps& deps) {
+  RequireLogin(ctx, "/orders");
+  const ApiCall call = ApiCall::Get("/orders").AfterLogin("/orders");
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (!result.ok()) {
+    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  }
+  std::vector<json::object> orders;
+  if (const auto* list = result.body().if_array()) {
+    for (const auto& order : *list) {
+      orders.push_back(OrderView(order));
+    }
+  }
+  std::sort(orders.begin(), orders.end(), [](const json::object& a, const json::object& b) {
+    return a.at("id").as_int64() > b.at("id").as_int64();
+  });
+  json::array views(orders.begin(), orders.end());
+  json::object data{{"has_orders", !views.empty()}, {"orders", std::move(views)}};
+  co_return RenderPage(ctx, deps, {.page = "orders", .title = "My orders", .nav = "orders", .live = "orders"},
+                       std::move(data));
+}
+
+http::Awaitable<http::Response> OrderPage(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  RequireLogin(ctx, OrderPath(id));
+  const json::value order = co_await LoadOrder(ctx, deps, id);
+  json::object view = OrderView(order);
+  const std::string status = StringMember(order, "status");
+  json::object data;
+  if (status == "awaiting_payment") {
+    json::array methods;
+    bool first = true;
+    for (const auto& method : kPaymentMethods) {
+      methods.push_back(json::object{
+          {"value", method.value}, {"label", method.label}, {"hint", method.hint}, {"checked", first}});
+      first = false;
+    }
+    data["payment_methods"] = std::move(methods);
+    data["pay_key"] = RandomToken();
+  }
+  if (status == "paid") {
+    const ApiCall call = ApiCall::Get("/delivery-providers").AfterLogin(OrderPath(id));
+    const auto providers = co_await CallApi(ctx, deps, call);
+    json::array list;
+    if (const auto* items = providers.body().if_array(); providers.ok() && items != nullptr) {
+      bool first = true;
+      for (const auto& provider : *items) {
+        list.push_back(json::object{{"id", IntMember(provider, "id")},
+                                    {"name", StringMember(provider, "name")},
+                                    {"coverage_area", StringMember(provider, "coverage_area")},
+                                    {"cost", Money(provider, "cost")},
+                                    {"checked", first}});
+        first = false;
+      }
+    }
+    data["has_providers"] = !list.empty();
+    data["providers"] = std::move(list);
+  }
+  data["order"] = std::move(view);
+  co_return RenderPage(
+      ctx, deps, {.page = "order", .title = "Order #" + std::to_string(id), .nav = "orders", .live = "order"},
+      std::move(data));
+}
+
+http::Awaitable<http::Response> PayOrder(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  RequireLogin(ctx, OrderPath(id));
+  const Form& form = PostedForm(ctx);
+  const std::string method = form.Text("method");
+  const bool known = std::any_of(kPaymentMethods.begin(), kPaymentMethods.end(),
+                                 [&method](const PaymentMethod& m) { return m.value == method; });
+  if (!known) {
+    SetFlash(ctx, FlashKind::kError, "Choose how you want to pay.");
+    co_return Redirect(OrderPath(id));
+  }
+  ApiCall call = ApiCall::Post(OrderPath(id) + "/pay", JsonText(json::object{{"method", method}}))
+                     .WithIdempotencyKey(IdempotencyKey(form.Text("pay_key")));
+  call.next = OrderPath(id);
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (result.ok()) {
+    SetFlash(ctx, FlashKind::kSuccess,
+             "Payment of " + Money(result.body(), "amount") +
+                 " received. Now choose how your order should be delivered.");
+  } else {
+    SetFlash(ctx, FlashKind::kError, "The payment did not go through: " + result.ErrorMessage());
+  }
+  co_return Redirect(OrderPath(id));
+}
+
+http::Awaitable<http::Response> ArrangeDelivery(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  RequireLogin(ctx, OrderPath(id));
+  const auto provider = ParseInteger(PostedForm(ctx).Text("provider_id"), 1, INT64_MAX);
+  if (!provider) {
+    SetFlash(ctx, FlashKind::kError, "Choose a delivery provider.");
+    co_return Redirect(OrderPath(id));
+  }
+  ApiCall call =
+      ApiCall::Post(OrderPath(id) + "/delivery", JsonText(json::object{{"provider_id", *provider}}));
+  call.next = OrderPath(id);
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (result.ok()) {
+    SetFlash(ctx, FlashKind::kSuccess,
+             "Your order is on its way with " + StringMember(result.body(), "provider") +
+                 ". Tracking number: " + StringMember(result.body(), "tracking_number") + ".");
+  } else {
+    SetFlash(ctx, FlashKind::kError, "The delivery could not be arranged: " + result.ErrorMessage());
+  }
+  co_return Redirect(OrderPath(id));
+}
+
+http::Awaitable<http::Response> CancelOrder(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  RequireLogin(ctx, OrderPath(id));
+  const ApiCall call = ApiCall::Post(OrderPath(id) + "/cancel").AfterLogin(OrderPath(id));
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (result.ok()) {
+    SetFlash(ctx, FlashKind::kSuccess, "Order #" + std::to_string(id) + " was cancelled.");
+  } else {
+    SetFlash(ctx, FlashKind::kError, "The order could not be cancelled: " + result.ErrorMessage());
+  }
+  co_return Redirect(OrderPath(id));
+}
+
 }  // namespace
 
 void AddOrderPages(http::Server& server, const WebDeps& deps) {
-  server.Get("/orders", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    RequireLogin(ctx, "/orders");
-    const ApiCall call = ApiCall::Get("/orders").AfterLogin("/orders");
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok()) {
-      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
-    }
-    std::vector<json::object> orders;
-    if (const auto* list = result.body().if_array()) {
-      for (const auto& order : *list) {
-        orders.push_back(OrderView(order));
-      }
-    }
-    std::sort(orders.begin(), orders.end(), [](const json::object& a, const json::object& b) {
-      return a.at("id").as_int64() > b.at("id").as_int64();
-    });
-    json::array views(orders.begin(), orders.end());
-    json::object data{{"has_orders", !views.empty()}, {"orders", std::move(views)}};
-    co_return RenderPage(ctx, deps,
-                         {.page = "orders", .title = "My orders", .nav = "orders", .live = "orders"},
-                         std::move(data));
-  });
-
-  server.Get("/orders/{id}", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    RequireLogin(ctx, OrderPath(id));
-    const json::value order = co_await LoadOrder(ctx, deps, id);
-    json::object view = OrderView(order);
-    const std::string status = StringMember(order, "status");
-    json::object data;
-    if (status == "awaiting_payment") {
-      json::array methods;
-      bool first = true;
-      for (const auto& method : kPaymentMethods) {
-        methods.push_back(json::object{
-            {"value", method.value}, {"label", method.label}, {"hint", method.hint}, {"checked", first}});
-        first = false;
-      }
-      data["payment_methods"] = std::move(methods);
-      data["pay_key"] = RandomToken();
-    }
-    if (status == "paid") {
-      const ApiCall call = ApiCall::Get("/delivery-providers").AfterLogin(OrderPath(id));
-      const auto providers = co_await CallApi(ctx, deps, call);
-      json::array list;
-      if (const auto* items = providers.body().if_array(); providers.ok() && items != nullptr) {
-        bool first = true;
-        for (const auto& provider : *items) {
-          list.push_back(json::object{{"id", IntMember(provider, "id")},
-                                      {"name", StringMember(provider, "name")},
-                                      {"coverage_area", StringMember(provider, "coverage_area")},
-                                      {"cost", Money(provider, "cost")},
-                                      {"checked", first}});
-          first = false;
-        }
-      }
-      data["has_providers"] = !list.empty();
-      data["providers"] = std::move(list);
-    }
-    data["order"] = std::move(view);
-    co_return RenderPage(
-        ctx, deps,
-        {.page = "order", .title = "Order #" + std::to_string(id), .nav = "orders", .live = "order"},
-        std::move(data));
-  });
-
-  server.Post("/orders/{id}/pay", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    RequireLogin(ctx, OrderPath(id));
-    const Form& form = PostedForm(ctx);
-    const std::string method = form.Text("method");
-    const bool known = std::any_of(kPaymentMethods.begin(), kPaymentMethods.end(),
-                                   [&method](const PaymentMethod& m) { return m.value == method; });
-    if (!known) {
-      SetFlash(ctx, FlashKind::kError, "Choose how you want to pay.");
-      co_return Redirect(OrderPath(id));
-    }
-    ApiCall call = ApiCall::Post(OrderPath(id) + "/pay", JsonText(json::object{{"method", method}}))
-                       .WithIdempotencyKey(IdempotencyKey(form.Text("pay_key")));
-    call.next = OrderPath(id);
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (result.ok()) {
-      SetFlash(ctx, FlashKind::kSuccess,
-               "Payment of " + Money(result.body(), "amount") +
-                   " received. Now choose how your order should be delivered.");
-    } else {
-      SetFlash(ctx, FlashKind::kError, "The payment did not go through: " + result.ErrorMessage());
-    }
-    co_return Redirect(OrderPath(id));
-  });
-
-  server.Post("/orders/{id}/delivery", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    RequireLogin(ctx, OrderPath(id));
-    const auto provider = ParseInteger(PostedForm(ctx).Text("provider_id"), 1, INT64_MAX);
-    if (!provider) {
-      SetFlash(ctx, FlashKind::kError, "Choose a delivery provider.");
-      co_return Redirect(OrderPath(id));
-    }
-    ApiCall call =
-        ApiCall::Post(OrderPath(id) + "/delivery", JsonText(json::object{{"provider_id", *provider}}));
-    call.next = OrderPath(id);
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (result.ok()) {
-      SetFlash(ctx, FlashKind::kSuccess,
-               "Your order is on its way with " + StringMember(result.body(), "provider") +
-                   ". Tracking number: " + StringMember(result.body(), "tracking_number") + ".");
-    } else {
-      SetFlash(ctx, FlashKind::kError, "The delivery could not be arranged: " + result.ErrorMessage());
-    }
-    co_return Redirect(OrderPath(id));
-  });
-
-  server.Post("/orders/{id}/cancel", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    RequireLogin(ctx, OrderPath(id));
-    const ApiCall call = ApiCall::Post(OrderPath(id) + "/cancel").AfterLogin(OrderPath(id));
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (result.ok()) {
-      SetFlash(ctx, FlashKind::kSuccess, "Order #" + std::to_string(id) + " was cancelled.");
-    } else {
-      SetFlash(ctx, FlashKind::kError, "The order could not be cancelled: " + result.ErrorMessage());
-    }
-    co_return Redirect(OrderPath(id));
-  });
+  server.Get("/orders", WithDeps<OrdersPage>(deps));
+  server.Get("/orders/{id}", WithDeps<OrderPage>(deps));
+  server.Post("/orders/{id}/pay", WithDeps<PayOrder>(deps));
+  server.Post("/orders/{id}/delivery", WithDeps<ArrangeDelivery>(deps));
+  server.Post("/orders/{id}/cancel", WithDeps<CancelOrder>(deps));
 }
 
 }  // namespace bookstore::web

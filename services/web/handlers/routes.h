@@ -14,6 +14,13 @@
 
 namespace bookstore::web {
 
+// A page handler `kPage(ctx, deps)` with its dependencies bound, as http::Server takes it:
+// server.Get("/", WithDeps<HomePage>(deps)). `deps` must outlive the server.
+template <auto kPage, typename Deps>
+auto WithDeps(const Deps& deps) {
+  return [&deps](http::Context& ctx) { return kPage(ctx, deps); };
+}
+
 void AddAssetRoutes(http::Server& server, const AssetCatalog& assets);
 void AddBookPages(http::Server& server, const WebDeps& deps);
 void AddAccountPages(http::Server& server, const WebDeps& deps);

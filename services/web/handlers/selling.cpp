@@ -89,102 +89,109 @@ http::Awaitable<json::value> LoadOwnBook(http::Context& ctx, const WebDeps& deps
   co_return *book;
 }
 
+http::Awaitable<http::Response> SellForm(http::Context& ctx, const WebDeps& deps) {
+  RequireLogin(ctx, "/sell");
+  co_return BookFormPage(ctx, deps, json::object{{"stock", "1"}}, FieldErrors(), http::Status::ok, 0);
+}
+
+http::Awaitable<http::Response> SellBook(http::Context& ctx, const WebDeps& deps) {
+  RequireLogin(ctx, "/sell");
+  FieldErrors errors;
+  const BookForm book = ReadBookForm(PostedForm(ctx), errors);
+  if (!errors.empty()) {
+    co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, 0);
+  }
+  const ApiCall call = ApiCall::Post("/books", book.body).AfterLogin("/sell");
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (!result.ok()) {
+    errors.AddApiError(result, BookFields());
+    co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), 0);
+  }
+  SetFlash(ctx, FlashKind::kSuccess, "“" + StringMember(result.body(), "title") + "” is now for sale.");
+  co_return Redirect("/books/" + std::to_string(IntMember(result.body(), "id")));
+}
+
+http::Awaitable<http::Response> MyBooksPage(http::Context& ctx, const WebDeps& deps) {
+  RequireLogin(ctx, "/my/books");
+  const Session& session = SessionOf(ctx);
+  const ApiCall call =
+      ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id))
+          .AfterLogin("/my/books");
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (!result.ok()) {
+    throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
+  }
+  json::array books;
+  if (const auto* list = result.body().if_array()) {
+    for (const auto& book : *list) {
+      books.push_back(BookView(book, session));
+    }
+  }
+  json::object data{
+      {"has_books", !books.empty()}, {"books", std::move(books)}, {"total", result.total_count}};
+  co_return RenderPage(ctx, deps,
+                       {.page = "my_books", .title = "My books", .nav = "mybooks", .live = "books"},
+                       std::move(data));
+}
+
+http::Awaitable<http::Response> EditBookForm(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  RequireLogin(ctx, CurrentPath(ctx));
+  const json::value book = co_await LoadOwnBook(ctx, deps, id);
+  const json::object view = BookView(book, SessionOf(ctx));
+  const json::object values{{"title", view.at("title")},
+                            {"author", view.at("author")},
+                            {"description", view.at("description")},
+                            {"price", view.at("price_input")},
+                            {"stock", std::to_string(IntMember(book, "stock"))}};
+  co_return BookFormPage(ctx, deps, values, FieldErrors(), http::Status::ok, id);
+}
+
+http::Awaitable<http::Response> UpdateBook(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  const std::string path = "/my/books/" + std::to_string(id) + "/edit";
+  RequireLogin(ctx, path);
+  FieldErrors errors;
+  const BookForm book = ReadBookForm(PostedForm(ctx), errors);
+  if (!errors.empty()) {
+    co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, id);
+  }
+  const ApiCall call = ApiCall::Put("/books/" + std::to_string(id), book.body).AfterLogin(path);
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (result.status == 404) {
+    throw http::NotFound("This book is not for sale (any more).");
+  }
+  if (!result.ok()) {
+    errors.AddApiError(result, BookFields());
+    co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), id);
+  }
+  SetFlash(ctx, FlashKind::kSuccess,
+           "Your changes to “" + StringMember(result.body(), "title") + "” are saved.");
+  co_return Redirect("/my/books");
+}
+
+http::Awaitable<http::Response> DeleteBook(http::Context& ctx, const WebDeps& deps) {
+  const std::int64_t id = ctx.IdParam("id");
+  RequireLogin(ctx, "/my/books");
+  const ApiCall call = ApiCall::Delete("/books/" + std::to_string(id)).AfterLogin("/my/books");
+  const auto result = co_await CallApi(ctx, deps, call);
+  if (result.ok()) {
+    SetFlash(ctx, FlashKind::kSuccess, "The book was taken off sale.");
+  } else {
+    SetFlash(ctx, FlashKind::kError, result.ErrorMessage());
+  }
+  co_return Redirect("/my/books");
+}
+
 }  // namespace
 
 void AddSellingPages(http::Server& server, const WebDeps& deps) {
-  server.Get("/sell", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    RequireLogin(ctx, "/sell");
-    co_return BookFormPage(ctx, deps, json::object{{"stock", "1"}}, FieldErrors(), http::Status::ok, 0);
-  });
-
-  server.Post("/sell", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    RequireLogin(ctx, "/sell");
-    FieldErrors errors;
-    const BookForm book = ReadBookForm(PostedForm(ctx), errors);
-    if (!errors.empty()) {
-      co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, 0);
-    }
-    const ApiCall call = ApiCall::Post("/books", book.body).AfterLogin("/sell");
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok()) {
-      errors.AddApiError(result, BookFields());
-      co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), 0);
-    }
-    SetFlash(ctx, FlashKind::kSuccess, "“" + StringMember(result.body(), "title") + "” is now for sale.");
-    co_return Redirect("/books/" + std::to_string(IntMember(result.body(), "id")));
-  });
-
-  server.Get("/my/books", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    RequireLogin(ctx, "/my/books");
-    const Session& session = SessionOf(ctx);
-    const ApiCall call =
-        ApiCall::Get("/books?sort=newest&limit=100&seller_id=" + std::to_string(session.user_id))
-            .AfterLogin("/my/books");
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (!result.ok()) {
-      throw http::Error(http::Status::bad_gateway, result.ErrorMessage());
-    }
-    json::array books;
-    if (const auto* list = result.body().if_array()) {
-      for (const auto& book : *list) {
-        books.push_back(BookView(book, session));
-      }
-    }
-    json::object data{
-        {"has_books", !books.empty()}, {"books", std::move(books)}, {"total", result.total_count}};
-    co_return RenderPage(ctx, deps,
-                         {.page = "my_books", .title = "My books", .nav = "mybooks", .live = "books"},
-                         std::move(data));
-  });
-
-  server.Get("/my/books/{id}/edit", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    RequireLogin(ctx, CurrentPath(ctx));
-    const json::value book = co_await LoadOwnBook(ctx, deps, id);
-    const json::object view = BookView(book, SessionOf(ctx));
-    const json::object values{{"title", view.at("title")},
-                              {"author", view.at("author")},
-                              {"description", view.at("description")},
-                              {"price", view.at("price_input")},
-                              {"stock", std::to_string(IntMember(book, "stock"))}};
-    co_return BookFormPage(ctx, deps, values, FieldErrors(), http::Status::ok, id);
-  });
-
-  server.Post("/my/books/{id}/edit", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    const std::string path = "/my/books/" + std::to_string(id) + "/edit";
-    RequireLogin(ctx, path);
-    FieldErrors errors;
-    const BookForm book = ReadBookForm(PostedForm(ctx), errors);
-    if (!errors.empty()) {
-      co_return BookFormPage(ctx, deps, book.values, errors, http::Status::unprocessable_entity, id);
-    }
-    const ApiCall call = ApiCall::Put("/books/" + std::to_string(id), book.body).AfterLogin(path);
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (result.status == 404) {
-      throw http::NotFound("This book is not for sale (any more).");
-    }
-    if (!result.ok()) {
-      errors.AddApiError(result, BookFields());
-      co_return BookFormPage(ctx, deps, book.values, errors, FormStatus(result.status), id);
-    }
-    SetFlash(ctx, FlashKind::kSuccess,
-             "Your changes to “" + StringMember(result.body(), "title") + "” are saved.");
-    co_return Redirect("/my/books");
-  });
-
-  server.Post("/my/books/{id}/delete", [&deps](http::Context& ctx) -> http::Awaitable<http::Response> {
-    const std::int64_t id = ctx.IdParam("id");
-    RequireLogin(ctx, "/my/books");
-    const ApiCall call = ApiCall::Delete("/books/" + std::to_string(id)).AfterLogin("/my/books");
-    const auto result = co_await CallApi(ctx, deps, call);
-    if (result.ok()) {
-      SetFlash(ctx, FlashKind::kSuccess, "The book was taken off sale.");
-    } else {
-      SetFlash(ctx, FlashKind::kError, result.ErrorMessage());
-    }
-    co_return Redirect("/my/books");
-  });
+  server.Get("/sell", WithDeps<SellForm>(deps));
+  server.Post("/sell", WithDeps<SellBook>(deps));
+  server.Get("/my/books", WithDeps<MyBooksPage>(deps));
+  server.Get("/my/books/{id}/edit", WithDeps<EditBookForm>(deps));
+  server.Post("/my/books/{id}/edit", WithDeps<UpdateBook>(deps));
+  server.Post("/my/books/{id}/delete", WithDeps<DeleteBook>(deps));
 }
 
 }  // namespace bookstore::web
