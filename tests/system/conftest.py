@@ -33,8 +33,34 @@ import re
 import pytest
 
 from support import Components, Infra, MissingEnvironment, create_database, drop_database
+from support import openapi
 from support.infra import output_root
 from support.stack import Stack
+
+# Every response a test receives from a gateway (and from a service, on a public path) is checked against
+# docs/openapi.yaml (support/openapi.py).
+openapi.install()
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(
+        f"docs/openapi.yaml: {openapi.counts['validated']} responses of gateways and services validated, "
+        f"{openapi.counts['stand-in']} skipped (a running stand-in upstream behind the path)")
+    if openapi.counts["validated"]:
+        terminalreporter.write_line("operations no validated answer came from: " +
+                                    (", ".join(openapi.unexercised()) or "none"))
+
+
+@pytest.fixture(autouse=True)
+def openapi_conformance():
+    """Fails the test (as an error at its teardown) when a gateway's answer broke docs/openapi.yaml, even if
+    the test swallowed the ContractViolation (wait_for retries, worker threads). Violations while a
+    module's fixtures started are reported by its first test."""
+    yield
+    violations = openapi.take_violations()
+    if violations:
+        pytest.fail("responses that break docs/openapi.yaml:\n" + "\n".join(dict.fromkeys(violations)),
+                    pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import pathlib
 import shutil
 import signal
 import subprocess
+import weakref
 
 import requests
 
@@ -55,6 +56,9 @@ class Component:
     """
 
     _instances = {}
+    # Every component made, by its public port (the newest one for a port that was reused): how the
+    # OpenAPI check (support/openapi.py) tells a gateway's answers from others.
+    by_port = weakref.WeakValueDictionary()
 
     def __init__(self, name, env=None, *, command=None, port=None, host="127.0.0.1",
                  ready_path="/readyz", log_dir=None, inherit_env=False, bin_dir=None):
@@ -76,6 +80,7 @@ class Component:
         self.process = None
         self._log_offset = 0
         self._registry_file = None
+        Component.by_port[self.port] = self
 
     # ------------------------------------------------------------------------------------ addresses
 
