@@ -194,7 +194,25 @@ def test_deleted_books_are_not_found(store):
     assert search(store, seller_id=seller.id) == ([], 0)
 
 
+def test_ids_reads_several_books_in_one_call(store, shelf):
+    """What the web store's cart page asks: only the books named, each once, deleted ones absent."""
+    books = shelf["books"]
+    wanted = [books[3]["id"], books[0]["id"], books[3]["id"]]
+    found, total = search(store, ids=",".join(map(str, wanted)), sort="title")
+    assert titles(found) == ["Café de Flore", "Le Rouge et le Noir"] and total == 2
+    # With the other filters and q, as any search.
+    assert titles(search(store, ids=f"{books[0]['id']},{books[1]['id']}", in_stock="true")[0]) == ["Café de Flore"]
+    assert search(store, ids=str(books[2]["id"]), q=f"anna {shelf['tag']}") == ([], 0)
+    seller = store.signed_user()
+    gone = store.create_book(seller, title="Gone " + secrets.token_hex(4))
+    assert store.request("DELETE", f"/books/{gone['id']}", seller).status_code == 200
+    found, total = search(store, ids=f"{gone['id']},{books[4]['id']}")
+    assert titles(found) == ["Anna Karenina"] and total == 1
+
+
 @pytest.mark.parametrize("params,field", [
+    ({"ids": ""}, "ids"), ({"ids": "1,,2"}, "ids"), ({"ids": "0"}, "ids"), ({"ids": "1, 2"}, "ids"),
+    ({"ids": ",".join(str(n) for n in range(1, 102))}, "ids"),
     ({"limit": "0"}, "limit"), ({"limit": "101"}, "limit"), ({"limit": "ten"}, "limit"), ({"limit": "1.5"}, "limit"),
     ({"offset": "-1"}, "offset"), ({"offset": "x"}, "offset"), ({"sort": "cheapest"}, "sort"),
     ({"in_stock": "maybe"}, "in_stock"), ({"seller_id": "abc"}, "seller_id"), ({"seller_id": "0"}, "seller_id"),

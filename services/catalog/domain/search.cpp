@@ -1,6 +1,7 @@
 #include "domain/search.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 #include "bookstore/service/validation_error.h"
@@ -76,6 +77,34 @@ std::string PrefixPattern(std::string_view word) {
   }
   pattern += '%';
   return pattern;
+}
+
+std::optional<std::vector<std::int64_t>> ReadIdList(std::optional<std::string_view> value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  const std::string message =
+      "ids must be at most " + std::to_string(kMaxIds) + " book ids (positive integers) separated by commas";
+  std::vector<std::int64_t> ids;
+  std::string_view rest = *value;
+  for (;;) {
+    const auto comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || id < 1 ||
+        ids.size() == kMaxIds) {
+      throw ValidationError("ids", message);
+    }
+    ids.push_back(id);
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    rest.remove_prefix(comma + 1);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 std::optional<std::string> ReadSearchText(std::string_view name, std::optional<std::string> value) {

@@ -22,6 +22,7 @@ inline constexpr std::size_t kMaxSearchChars = 200;
 inline constexpr std::int64_t kDefaultLimit = 20;
 inline constexpr std::int64_t kMaxLimit = 100;
 inline constexpr std::int64_t kMaxOffset = 1'000'000;
+inline constexpr std::size_t kMaxIds = 100;  // ids=...: as many as one page can hold (kMaxLimit)
 
 enum class SortOrder { kNewest, kPriceAsc, kPriceDesc, kTitle };
 
@@ -46,6 +47,7 @@ std::string PrefixPattern(std::string_view word);
 
 struct SearchQuery {
   std::optional<std::vector<std::string>> words;  // SplitWords(q); nullopt: no q. Empty: matches nothing
+  std::optional<std::vector<std::int64_t>> ids;   // ids=3,1,2: only these books (sorted, each once)
   std::optional<std::string> author;              // exact, insensitive to case and accents
   std::optional<std::int64_t> seller_id;
   bool in_stock = false;  // stock > 0
@@ -53,6 +55,11 @@ struct SearchQuery {
   std::int64_t limit = kDefaultLimit;
   std::int64_t offset = 0;
 };
+
+// ids: "3,1,2" (at most kMaxIds positive ids, comma-separated, no spaces) as the sorted distinct ids;
+// nullopt when absent. Throws ValidationError("ids") for anything else, an empty value included. The web
+// store reads a whole cart with one GET /books?ids=...
+std::optional<std::vector<std::int64_t>> ReadIdList(std::optional<std::string_view> value);
 
 // Checks a text parameter (q, author): valid UTF-8 without NUL, at most 200 characters. Returns it
 // trimmed, nullopt when absent or blank. Throws ValidationError naming the parameter.

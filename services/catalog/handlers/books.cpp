@@ -29,6 +29,8 @@ SearchQuery ReadSearchQuery(const http::Context& ctx) {
     }
   }
   query.author = ReadSearchText("author", ctx.Query("author"));
+  const auto ids = ctx.Query("ids");
+  query.ids = ReadIdList(ids ? std::optional<std::string_view>(*ids) : std::nullopt);
   const std::int64_t seller_id = ctx.QueryInt("seller_id", 0, 1, std::numeric_limits<std::int64_t>::max());
   if (seller_id > 0) {
     query.seller_id = seller_id;

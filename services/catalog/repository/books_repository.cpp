@@ -126,12 +126,22 @@ std::string MatchingBookIds(const std::vector<WordCondition>& words, db::ParamLi
   return sql;
 }
 
-bool HasFilters(const SearchQuery& query) { return query.author || query.seller_id || query.in_stock; }
+bool HasFilters(const SearchQuery& query) {
+  return query.ids || query.author || query.seller_id || query.in_stock;
+}
 
 // The conditions on books of a search other than q. Only fixed SQL fragments go into the text; every
 // value supplied by the client is a parameter.
 std::string FilterConditions(const SearchQuery& query, db::ParamList& params) {
   std::string where;
+  if (query.ids) {
+    where += " AND b.id IN (";
+    for (std::size_t i = 0; i < query.ids->size(); ++i) {
+      where += i == 0 ? "?" : ", ?";
+      params.Add((*query.ids)[i]);
+    }
+    where += ")";
+  }
   if (query.author) {
     where += " AND b.author = ?";
     params.Add(*query.author);

@@ -24,6 +24,31 @@ TEST(ParseSortOrder, KnowsTheFourOrders) {
   }
 }
 
+TEST(ReadIdList, SortedDistinctPositiveIds) {
+  EXPECT_FALSE(ReadIdList(std::nullopt));
+  EXPECT_EQ(*ReadIdList("7"), (std::vector<std::int64_t>{7}));
+  EXPECT_EQ(*ReadIdList("3,1,2,3"), (std::vector<std::int64_t>{1, 2, 3}));
+  std::string hundred = "1";
+  for (int id = 2; id <= 100; ++id) hundred += "," + std::to_string(id);
+  EXPECT_EQ(ReadIdList(hundred)->size(), 100U);
+}
+
+TEST(ReadIdList, AnythingElseIsA400NamingIds) {
+  std::string too_many = "1";
+  for (int id = 2; id <= 101; ++id) too_many += "," + std::to_string(id);
+  for (const std::string& bad :
+       {std::string(), std::string(","), std::string("1,"), std::string(",1"), std::string("1,,2"),
+        std::string("0"), std::string("-1"), std::string("1, 2"), std::string(" 1"), std::string("x"),
+        std::string("1.5"), std::string("99999999999999999999"), too_many}) {
+    try {
+      (void)ReadIdList(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const ValidationError& e) {
+      EXPECT_EQ(e.Field(), "ids") << bad;
+    }
+  }
+}
+
 TEST(SplitWords, SplitsAtAsciiCharactersOtherThanLettersAndDigits) {
   EXPECT_EQ(SplitWords("War and Peace, by Lev"), (Words{"War", "and", "Peace", "by", "Lev"}));
   EXPECT_EQ(SplitWords("L'été à Valle-Inclán (1952)"), (Words{"L", "été", "à", "Valle", "Inclán", "1952"}));

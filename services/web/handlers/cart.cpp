@@ -45,6 +45,16 @@ std::optional<std::int64_t> BookIdField(const Form& form) {
 // Where to go back after adding from a page: a local path, else the cart.
 std::string ReturnPath(const Form& form) { return SafeLocalPath(form.Text("next"), "/cart"); }
 
+// GET /books?ids=... for the cart's books (at most kMaxCartLines, within the API's page limit).
+std::string CartBooksTarget(const std::vector<CartLine>& cart) {
+  std::string ids;
+  for (const CartLine& line : cart) {
+    if (!ids.empty()) ids += ',';
+    ids += std::to_string(line.book_id);
+  }
+  return "/books?ids=" + ids + "&limit=" + std::to_string(cart.size());
+}
+
 http::Awaitable<http::Response> CartPage(http::Context& ctx, const WebDeps& deps) {
   // One group per seller, in the order their first book was added.
   const json::storage_ptr storage = PageStorage(ctx);
@@ -54,21 +64,35 @@ http::Awaitable<http::Response> CartPage(http::Context& ctx, const WebDeps& deps
   std::int64_t total = 0;
   bool over_stock = false;
   const std::vector<CartLine> cart = SessionOf(ctx).cart;
+  // Every line's book in one call; a book no longer for sale is not in the answer.
+  ApiResult answer;
+  std::map<std::int64_t, const json::value*> books;
+  if (!cart.empty()) {
+    const ApiCall call = ApiCall::Get(CartBooksTarget(cart)).AfterLogin(std::string(kCartPath));
+    answer = co_await CallApi(ctx, deps, call);
+    if (!answer.ok()) {
+      throw http::Error(http::Status::bad_gateway, answer.ErrorMessage());
+    }
+    if (answer.body().is_array()) {
+      for (const json::value& book : answer.body().get_array()) books[IntMember(book, "id")] = &book;
+    }
+  }
   for (const CartLine& line : cart) {
-    const SharedJson loaded = co_await FindBook(ctx, deps, line.book_id, kCartPath);
-    if (!loaded) {
+    const auto found = books.find(line.book_id);
+    if (found == books.end()) {
       gone.push_back(line.book_id);
       continue;
     }
-    json::object view = BookView(*loaded, SessionOf(ctx), storage);
-    const auto* price = loaded->as_object().if_contains("price");
+    const json::value& loaded = *found->second;
+    json::object view = BookView(loaded, SessionOf(ctx), storage);
+    const auto* price = loaded.as_object().if_contains("price");
     const std::int64_t unit = price != nullptr ? CentsFromJson(*price).value_or(0) : 0;
-    const std::int64_t stock = IntMember(*loaded, "stock");
+    const std::int64_t stock = IntMember(loaded, "stock");
     view["quantity"] = line.quantity;
     view["line_total"] = FormatCents(unit * line.quantity);
     view["over_stock"] = line.quantity > stock;
     over_stock = over_stock || line.quantity > stock;
-    const std::string seller = StringMember(*loaded, "seller_name");
+    const std::string seller = StringMember(loaded, "seller_name");
     if (!groups.contains(seller)) {
       seller_order.push_back(seller);
     }
