@@ -6,8 +6,9 @@
 //
 // Invariants: a query is refused only with ValidationError or http::Error 400; an accepted one has at most
 // 10 words, each a non-empty run of word bytes (ASCII letters and digits, non-ASCII bytes) that occurs in
-// q; author is valid UTF-8, trimmed, at most 200 characters; limit, offset and seller_id are in range; a
-// LIKE pattern made of any word matches only by prefix (every %, _ and \ of the word escaped).
+// q; author is valid UTF-8, trimmed, at most 200 characters; limit, offset and seller_id are in range; ids
+// are 1-100 distinct positive ids in order; a LIKE pattern made of any word matches only by prefix (every
+// %, _ and \ of the word escaped).
 
 #include <cstddef>
 #include <cstdint>
@@ -81,6 +82,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(search.author->find('\0') == std::string::npos, "author holds no NUL");
     }
     FUZZ_CHECK(!search.seller_id || *search.seller_id > 0, "seller_id is positive");
+    if (search.ids) {
+      FUZZ_CHECK(!search.ids->empty() && search.ids->size() <= catalog::kMaxIds, "ids holds 1-100 ids");
+      for (std::size_t i = 0; i < search.ids->size(); ++i) {
+        FUZZ_CHECK((*search.ids)[i] > 0, "ids are positive");
+        FUZZ_CHECK(i == 0 || (*search.ids)[i - 1] < (*search.ids)[i], "ids are sorted, each once");
+      }
+    }
     FUZZ_CHECK(search.limit >= 1 && search.limit <= catalog::kMaxLimit, "limit is 1-100");
     FUZZ_CHECK(search.offset >= 0 && search.offset <= catalog::kMaxOffset, "offset is 0-1000000");
   } catch (const bookstore::ValidationError& e) {
