@@ -182,16 +182,16 @@ def test_one_client_or_one_user_cannot_take_every_stream(stack):
         assert [s.status_code for s in streams] == [200, 200]
         third = requests.get(gateway.url + "/events", headers=bearer(account.token), timeout=10)
         assert third.status_code == 429
-        assert problem(third)["detail"] == \
-            "too many live streams for this user (EVENTS_MAX_STREAMS_PER_USER)"
+        assert problem(third)["detail"] == "too many live streams for this user"
+        assert problem(third)["limit"] == "EVENTS_MAX_STREAMS_PER_USER"
         assert third.headers["Retry-After"] == "5"
 
         streams.append(EventStream(gateway.url + "/events"))  # the address's third
         assert streams[-1].status_code == 200
         fourth = requests.get(gateway.url + "/events", timeout=10)
         assert fourth.status_code == 429
-        assert problem(fourth)["detail"] == \
-            "too many live streams from this address (EVENTS_MAX_STREAMS_PER_CLIENT)"
+        assert problem(fourth)["detail"] == "too many live streams from this address"
+        assert problem(fourth)["limit"] == "EVENTS_MAX_STREAMS_PER_CLIENT"
 
         streams.pop().close()  # closing one frees the slot
         wait_for(lambda: "gateway_live_streams 2" in gateway.metrics(), timeout=10, message="stream closed")

@@ -123,8 +123,10 @@ Error PayloadTooLarge(std::string detail) { return {Status::payload_too_large, s
 Error UnprocessableEntity(std::string detail, std::string_view field) {
   return WithField(Status::unprocessable_entity, std::move(detail), field);
 }
-Error TooManyRequests(std::string detail, int retry_after_seconds) {
-  Error error(Status::too_many_requests, std::move(detail));
+Error TooManyRequests(std::string detail, int retry_after_seconds, std::string_view limit) {
+  boost::json::object extra;
+  if (!limit.empty()) extra["limit"] = limit;
+  Error error(Status::too_many_requests, std::move(detail), std::move(extra));
   if (retry_after_seconds > 0) error.WithHeader("Retry-After", std::to_string(retry_after_seconds));
   return error;
 }

@@ -72,7 +72,9 @@ Awaitable<void> ServerCore::Refuse(tcp::socket socket) {
   PlainStream stream(std::move(socket));
   stream.expires_after(std::chrono::seconds(1));
   if (!ssl) {
-    Response res = ProblemResponse(ServiceUnavailable("too many open connections; try again shortly"));
+    Response res =
+        ProblemResponse(Status::service_unavailable, "too many open connections; try again shortly",
+                        {{"limit", "HTTP_MAX_CONNECTIONS"}});
     res.set(Field::retry_after, "1");
     res.set(Field::date, HttpDate());
     res.keep_alive(false);

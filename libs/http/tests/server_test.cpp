@@ -677,6 +677,7 @@ TEST_F(ServerTest, ConnectionsBeyondTheCapGet503WithRetryAfterWhileTheAdminPortS
   EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0U) << refused;
   EXPECT_NE(refused.find("Retry-After: 1\r\n"), std::string::npos) << refused;
   EXPECT_NE(refused.find("too many open connections"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(R"("limit":"HTTP_MAX_CONNECTIONS")"), std::string::npos) << refused;
 
   RawConnection admin(server.admin_port());
   admin.Send("GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");

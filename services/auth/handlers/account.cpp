@@ -117,7 +117,8 @@ Awaitable<void> TakeLoginAttempt(Deps& deps, const std::string& email_key) {
   }
   if (refused) {
     throw http::TooManyRequests("too many failed logins for this account; try again later",
-                                static_cast<int>(std::max<std::int64_t>(1, refused->count())));
+                                static_cast<int>(std::max<std::int64_t>(1, refused->count())),
+                                "LOGIN_FAILURES_PER_ACCOUNT");
   }
 }
 

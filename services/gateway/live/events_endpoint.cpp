@@ -63,14 +63,16 @@ void RefuseUnlessOpened(LiveHub::Opened::Refusal refusal) {
     case Refusal::kNone:
       return;
     case Refusal::kClientLimit:
-      throw http::TooManyRequests("too many live streams from this address (EVENTS_MAX_STREAMS_PER_CLIENT)",
-                                  5);
+      throw http::TooManyRequests("too many live streams from this address", 5,
+                                  "EVENTS_MAX_STREAMS_PER_CLIENT");
     case Refusal::kUserLimit:
-      throw http::TooManyRequests("too many live streams for this user (EVENTS_MAX_STREAMS_PER_USER)", 5);
+      throw http::TooManyRequests("too many live streams for this user", 5, "EVENTS_MAX_STREAMS_PER_USER");
     case Refusal::kFull:
       break;
   }
-  throw http::ServiceUnavailable("too many live streams; try again later").WithHeader("Retry-After", "5");
+  throw http::Error(http::Status::service_unavailable, "too many live streams; try again later",
+                    {{"limit", "EVENTS_MAX_STREAMS"}})
+      .WithHeader("Retry-After", "5");
 }
 
 }  // namespace

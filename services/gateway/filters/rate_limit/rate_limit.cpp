@@ -76,21 +76,23 @@ http::Awaitable<http::Response> RateLimiter::Login(http::Context& ctx, http::Nex
   auto give_back = [&](Clock::time_point now) {
     for (auto& [buckets, key] : taken) buckets->Refund(*key, now);
   };
-  auto take = [&](TokenBuckets& buckets, const std::string& key, http::Counter& refused,
-                  const char* message) {
+  auto take = [&](TokenBuckets& buckets, const std::string& key, http::Counter& refused, const char* message,
+                  std::string_view setting) {
     if (key.empty()) return;
     if (const auto decision = buckets.TryAcquire(key, start); !decision.allowed) {
       give_back(start);
       refused.Inc();
-      throw http::TooManyRequests(message, RetryAfterSeconds(decision));
+      throw http::TooManyRequests(message, RetryAfterSeconds(decision), setting);
     }
     taken.emplace_back(&buckets, &key);
   };
   take(login_per_email_and_ip_, email_and_ip, refused_login_email_and_ip_,
-       "too many failed logins for this account from this address; try again later");
+       "too many failed logins for this account from this address; try again later",
+       "LOGIN_FAILURES_PER_EMAIL_AND_IP");
   take(login_per_email_, email, refused_login_email_,
-       "too many failed logins for this account; try again later");
-  take(login_per_ip_, ip, refused_login_ip_, "too many failed logins from this address; try again later");
+       "too many failed logins for this account; try again later", "LOGIN_FAILURES_PER_EMAIL");
+  take(login_per_ip_, ip, refused_login_ip_, "too many failed logins from this address; try again later",
+       "LOGIN_FAILURES_PER_IP");
   http::Response response;
   try {
     response = co_await next(ctx);
@@ -107,7 +109,7 @@ http::Awaitable<http::Response> RateLimiter::Register(http::Context& ctx, http::
   if (const auto decision = registrations_per_ip_.TryAcquire(ip, Clock::now()); !decision.allowed) {
     refused_registration_ip_.Inc();
     throw http::TooManyRequests("too many registrations from this address; try again later",
-                                RetryAfterSeconds(decision));
+                                RetryAfterSeconds(decision), "REGISTRATIONS_PER_IP");
   }
   http::Response response;
   try {

@@ -63,8 +63,10 @@ Error MethodNotAllowed(std::string_view allow);
 Error Conflict(std::string detail);
 Error PayloadTooLarge(std::string detail = "request body too large");
 Error UnprocessableEntity(std::string detail, std::string_view field = {});
-// 429; retry_after_seconds > 0 adds Retry-After.
-Error TooManyRequests(std::string detail = "too many requests", int retry_after_seconds = 0);
+// 429; retry_after_seconds > 0 adds Retry-After; `limit`, when given, is added as the member "limit": the
+// setting that was hit (docs/design.md §2), e.g. "LOGIN_FAILURES_PER_IP".
+Error TooManyRequests(std::string detail = "too many requests", int retry_after_seconds = 0,
+                      std::string_view limit = {});
 Error InternalError(std::string detail = "internal server error");
 Error BadGateway(std::string detail = "bad gateway");
 Error ServiceUnavailable(std::string detail = "service unavailable");
