@@ -32,8 +32,9 @@ inline kainjow::mustache::data ToKainjowData(const boost::json::value& value) {
     }
     case json::kind::object: {
       kj::data object(kj::data::type::object);
-      for (const auto& [key, member] : value.get_object())
+      for (const auto& [key, member] : value.get_object()) {
         object.set(std::string(key), ToKainjowData(member));
+      }
       return object;
     }
   }
