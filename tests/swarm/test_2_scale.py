@@ -28,9 +28,17 @@ def named(queues):
 def test_new_catalog_replicas_take_requests_and_share_the_event_queue(swarm, tag, load, settle, catalog_back_to_two):
     before = set(swarm.wait_replicas("catalog", 2))
     gateways = swarm.wait_replicas("gateway", 2)
-    queues = named(swarm.queues())
-    consumers = queues.get("catalog.events", 0)
-    assert consumers > 0 and consumers % 2 == 0, f"consumers of catalog.events with 2 replicas: {queues}"
+
+    # Every replica consumes the one queue. Consumers register a moment after a (re)connection (a
+    # RabbitMQ task the swarm restarted, the consumers' backoff): poll for the steady state.
+    def both_replicas_consume():
+        listed = named(swarm.queues())
+        count = listed.get("catalog.events", 0)
+        assert count > 0 and count % 2 == 0, f"consumers of catalog.events with 2 replicas: {listed}"
+        return listed
+    queues = wait_for(both_replicas_consume, timeout=60, interval=1,
+                      message="catalog.events consumed by 2 replicas")
+    consumers = queues["catalog.events"]
 
     # Reads the gateway's cache cannot answer (GET /books/{id} with no-cache, searches for words never
     # asked before), and orders all along.
