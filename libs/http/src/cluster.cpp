@@ -1,11 +1,10 @@
 #include "bookstore/http/cluster.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <stdexcept>
 
+#include "bookstore/http/client_address.h"
 #include "bookstore/log/log.h"
 
 namespace bookstore::http {
@@ -58,11 +57,7 @@ std::vector<GaugeRegistration> AddReplicaGauges(const Cluster& cluster) {
   return gauges;
 }
 
-bool IsIpLiteral(const std::string& host) {
-  std::array<unsigned char, 16> buffer{};
-  return inet_pton(AF_INET, host.c_str(), buffer.data()) == 1 ||
-         inet_pton(AF_INET6, host.c_str(), buffer.data()) == 1;
-}
+bool IsIpLiteral(const std::string& host) { return ParseIpAddress(host).has_value(); }
 
 // ---- Replica ----
 
