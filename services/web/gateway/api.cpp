@@ -274,8 +274,13 @@ http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& 
     }
     try {
       auto stream = co_await client_.OpenStream(replica->upstream(), std::move(request), timeout_);
-      gateways_.Report(*replica, http::Outcome::kSuccess, http::SteadyClock::now());
-      co_return stream;
+      const auto now = http::SteadyClock::now();
+      const auto outcome = http::OutcomeOfStatus(stream.head().result_int());
+      gateways_.Report(*replica, outcome, now);
+      // A draining or overloaded replica opened nothing: another one may, as for a connection refused.
+      if (outcome != http::Outcome::kUnavailable || gateways_.Pick(now, tried) == nullptr) co_return stream;
+      log::Warn("gateway replica refused the event stream, trying the next",
+                {{"upstream", replica->address()}, {"request_id", ctx.request_id()}});
     } catch (const http::UpstreamError& e) {
       gateways_.Report(*replica, http::OutcomeOf(e), http::SteadyClock::now());
       if (e.kind() != http::UpstreamError::Kind::kConnect) throw;

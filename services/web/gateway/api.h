@@ -119,7 +119,9 @@ class GatewayApi {
   // without a cache.
   http::Awaitable<void> FollowEvents();
 
-  // GET /events as a stream (Server-Sent Events), with the session's token when there is one.
+  // GET /events as a stream (Server-Sent Events), with the session's token when there is one. Like Call,
+  // it reports each attempt's outcome to the cluster; a replica that cannot be reached or answers 503
+  // (draining, at its stream limit) is passed over for the next one while one is left.
   // The strings must outlive the call (pass named variables of the caller).
   http::Awaitable<http::ResponseStream> OpenEvents(const std::string& token, const http::Context& ctx,
                                                    const std::string& client_address);
