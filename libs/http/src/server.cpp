@@ -1,7 +1,10 @@
 // The server: one event loop per network thread, one coroutine per connection (modelled on Beast's
 // example/advanced/server-flex-awaitable, with plain and TLS streams sharing one template). The parts:
 //   server_core.h       the state: network threads, listeners, routes, options
-//   session.h           one connection (requests, responses, streams, drain)
+//   session.h           one connection (requests, responses, streams, drain), compiled once per stream
+//                       type in session_plain.cpp and session_tls.cpp (each a large instantiation of Beast
+//                       and Asio: apart, they compile in parallel, and a change to this file recompiles
+//                       neither)
 //   wire.h              HTTP/1.1 details around Beast (Date, request ids, framing rules)
 //   request_metrics.h   the per-route latency histograms
 //   readiness.h         the readiness checks, run in the background
@@ -9,18 +12,10 @@
 
 #include "bookstore/http/server.h"
 
-#include "session.h"
+#include "server_core.h"
 
 namespace bookstore::http {
 namespace detail {
-
-template <typename Session>
-void ServerCore::Launch(Worker& worker, std::shared_ptr<Session> session) {
-  auto& signal = session->cancel_signal();
-  auto run = session->Run();
-  net::co_spawn(worker.ioc, std::move(run),
-                net::bind_cancellation_slot(signal.slot(), [session](const std::exception_ptr&) {}));
-}
 
 void ServerCore::SessionEnded() {
   if (--active_sessions == 0 && draining.load() && !stopped.load()) {
@@ -55,12 +50,9 @@ Awaitable<void> ServerCore::AcceptLoop(tcp::acceptor& listener, bool admin) {
     std::string remote = RemoteAddressOf(socket);
     const auto id = next_connection_id++;
     if (ssl) {
-      Launch(worker, std::make_shared<Session<TlsStream>>(*this, worker,
-                                                          TlsStream(PlainStream(std::move(socket)), *ssl),
-                                                          std::move(remote), id, admin));
+      LaunchTlsSession(*this, worker, std::move(socket), std::move(remote), id, admin);
     } else {
-      Launch(worker, std::make_shared<Session<PlainStream>>(*this, worker, PlainStream(std::move(socket)),
-                                                            std::move(remote), id, admin));
+      LaunchPlainSession(*this, worker, std::move(socket), std::move(remote), id, admin);
     }
   }
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The server's state shared by its parts: the network threads (Worker), the listeners, routes and
 // options (ServerCore), and what a connection must offer for a graceful shutdown (SessionBase). A
-// connection itself is session.h; the methods of ServerCore are server.cpp.
+// connection itself is session.h (started by the Launch functions below); the methods of ServerCore
+// are server.cpp.
 
 #include <array>
 #include <atomic>
@@ -124,8 +125,6 @@ class ServerCore {
   Awaitable<void> Shutdown();
   void WaitForSignal();
   void SessionEnded();
-  template <typename Session>
-  void Launch(Worker& worker, std::shared_ptr<Session> session);
 
   Response ProblemFor(const std::exception_ptr& failure, const Context& ctx) const;
   void Record(Worker& worker, const Context& ctx, Verb method, std::string_view path, unsigned status,
@@ -166,5 +165,12 @@ class ServerCore {
   std::optional<net::steady_timer> drain_timer;
   std::optional<net::signal_set> signals;
 };
+
+// Starts serving an accepted connection on the worker's event loop: session_plain.cpp, session_tls.cpp
+// (TLS with the server's context, handshake included).
+void LaunchPlainSession(ServerCore& server, Worker& worker, tcp::socket socket, std::string remote,
+                        std::uint64_t id, bool admin);
+void LaunchTlsSession(ServerCore& server, Worker& worker, tcp::socket socket, std::string remote,
+                      std::uint64_t id, bool admin);
 
 }  // namespace bookstore::http::detail

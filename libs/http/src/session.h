@@ -355,4 +355,13 @@ class Session final : public SessionBase,
   std::array<char, 512> liveness_{};
 };
 
+// Runs the session's coroutine on the worker's loop; the session's signal cancels it (drain, close).
+template <typename Stream>
+void LaunchSession(Worker& worker, std::shared_ptr<Session<Stream>> session) {
+  auto& signal = session->cancel_signal();
+  auto run = session->Run();
+  net::co_spawn(worker.ioc, std::move(run),
+                net::bind_cancellation_slot(signal.slot(), [session](const std::exception_ptr&) {}));
+}
+
 }  // namespace bookstore::http::detail
