@@ -24,6 +24,7 @@ bool IsBeastFalseAssertion(std::string_view expression, std::string_view file) {
 // The signatures are Boost's (boost/assert.hpp), `long` included.
 namespace boost {
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name Boost calls
 void assertion_failed(char const* expr, char const* function, char const* file,
                       long line) {  // NOLINT(google-runtime-int)
   if (IsBeastFalseAssertion(expr, file)) return;
@@ -31,6 +32,7 @@ void assertion_failed(char const* expr, char const* function, char const* file,
   std::abort();
 }
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name Boost calls
 void assertion_failed_msg(char const* expr, char const* msg, char const* function, char const* file,
                           long line) {  // NOLINT(google-runtime-int)
   std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed: %s.\n", file, line, function, expr, msg);
