@@ -128,12 +128,18 @@ class Swarm:
         return sorted(self.docker(*args).stdout.split())
 
     def any_container(self, name):
-        """(docker client, container id) of a running task of the service on any node."""
+        """(docker client, container id) of a running task of the service on any node. Only tasks the
+        swarm still means to run count: a task being moved away (a drained node, a rolling update) keeps
+        its container running through the stop grace period, and an exec into it fails once it stops."""
+        wanted = set(self.docker("service", "ps", "-q", "--no-trunc", "--filter", "desired-state=running",
+                                 self.service(name)).stdout.split())
         for client in self.node_clients:
-            ids = subprocess.run([client, "ps", "-q", "--no-trunc", "--filter",
-                                  f"label=com.docker.swarm.service.name={self.service(name)}",
-                                  "--filter", "status=running"], capture_output=True, text=True,
-                                 timeout=60).stdout.split()
+            listed = subprocess.run([client, "ps", "--no-trunc", "--filter",
+                                     f"label=com.docker.swarm.service.name={self.service(name)}",
+                                     "--filter", "status=running", "--format",
+                                     '{{.ID}} {{.Label "com.docker.swarm.task.id"}}'],
+                                    capture_output=True, text=True, timeout=60).stdout.split("\n")
+            ids = [line.split()[0] for line in listed if len(line.split()) == 2 and line.split()[1] in wanted]
             if ids:
                 return client, sorted(ids)[0]
         raise AssertionError(f"no running container of {self.service(name)} on any node")
