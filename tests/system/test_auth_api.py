@@ -346,7 +346,8 @@ def test_sigterm_exits_cleanly(stack):
 
 
 # Issue 13, finding 7: auth copied any traceparent into its outbox, so an oversized or non-ASCII one made
-# register and logout answer 500, and a failed logout left the token valid. Invalid values are dropped.
+# register and logout answer 500, and a failed logout left the token valid. An invalid value is replaced by
+# a new trace, as a missing one is (libs/http/include/bookstore/http/trace_context.h).
 BAD_TRACEPARENTS = [b"a" * 203, "00-\u00e9".encode() + b"0" * 50, b"00-zz"]
 
 

@@ -5,6 +5,8 @@ fixture waits until `./bookstore verify` reports every invariant holding (see co
 
 import concurrent.futures
 import json
+import re
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -13,6 +15,7 @@ import requests
 from support import wait_for
 from support.api import bearer, exact_json, money
 from support.events import EventStream
+from support.stack import ROOT
 
 pytestmark = pytest.mark.usefixtures("verified")
 
@@ -220,3 +223,60 @@ def test_order_events_reach_the_owners_live_stream(stack):
         mine.close()
         theirs.close()
 
+
+
+def log_lines(component, predicate):
+    """The JSON lines of the component's log that match predicate."""
+    lines = []
+    for text in component.log_text().splitlines():
+        try:
+            line = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(line, dict) and predicate(line):
+            lines.append(line)
+    return lines
+
+
+def test_one_orders_trace_crosses_gateway_orders_bus_and_catalog(stack):
+    """The gateway starts a trace for a request that brings none; orders continues it and puts it on
+    order.placed; catalog continues it from the message and puts it on its answer; orders handles that
+    answer in the same trace; each logs the trace_id, and `./bookstore logs --trace` gathers the lines."""
+    stack.start_store(gateway=True)
+    seller, buyer = stack.registered_users("seller", "buyer")
+    book = stack.create_book(seller, stock=2)
+    events = stack.bound_event_log(["order.*"])
+
+    placed = stack.place(buyer, {"book_id": book["id"], "quantity": 1})  # no traceparent header
+    assert placed.status_code == 201, placed.text
+    order_id = exact_json(placed)["id"]
+    request_id = placed.headers["X-Request-ID"]
+
+    access = wait_for(lambda: log_lines(stack.gateway, lambda line: line.get("request_id") == request_id),
+                      timeout=10, message="the gateway's access log line of POST /orders")
+    trace_id = access[0]["trace_id"]
+    assert re.fullmatch("[0-9a-f]{32}", trace_id) and trace_id != "0" * 32, access
+
+    saga = events.wait_for(lambda e: e["type"] in ("order.placed", "order.stock_reserved")
+                           and e["data"]["order_id"] == order_id, count=2, what="order.placed and its answer")
+    for event in saga:
+        traceparent = events.traceparents[event["id"]]
+        assert traceparent and traceparent.split("-")[1] == trace_id, (event["type"], traceparent, trace_id)
+
+    def traced(component, **fields):
+        return log_lines(component, lambda line: line.get("trace_id") == trace_id
+                         and all(line.get(key) == value for key, value in fields.items()))
+
+    assert traced(stack.orders, msg="request", method="POST", path="/orders", status=201)
+    wait_for(lambda: traced(stack.catalog, msg="event", type="order.placed", outcome="handled"), timeout=20,
+             message="catalog's log line of order.placed in the trace")
+    wait_for(lambda: traced(stack.orders, msg="event", type="order.stock_reserved", outcome="handled"), timeout=20,
+             message="orders' log line of order.stock_reserved in the trace")
+
+    gathered = subprocess.run([str(ROOT / "bookstore"), "logs", "--trace", trace_id, "--dir", str(stack.log_dir)],
+                              capture_output=True, text=True, timeout=60)
+    assert gathered.returncode == 0, gathered.stderr
+    lines = [json.loads(text) for text in gathered.stdout.splitlines()]
+    assert all(line["trace_id"] == trace_id for line in lines), gathered.stdout
+    assert {"gateway", "orders", "catalog"} <= {line["component"] for line in lines}, gathered.stdout
+    assert [line["time"] for line in lines] == sorted(line["time"] for line in lines), gathered.stdout

@@ -143,9 +143,8 @@ http::Awaitable<std::optional<Identity>> Authenticator::OptionalUser(http::Conte
     if (result.Failure() == auth::VerifyFailure::kUnknownKid && !keys_.Ready()) {
       throw http::ServiceUnavailable("authentication keys are not available yet");
     }
-    log::Info("token rejected", {{"reason", auth::FailureName(result.Failure())},
-                                 {"detail", result.Error().detail},
-                                 {"request_id", ctx.request_id()}});
+    log::Info("token rejected", http::RequestLogFields(ctx, {{"reason", auth::FailureName(result.Failure())},
+                                                             {"detail", result.Error().detail}}));
     throw http::Unauthorized(RejectionDetail(result.Failure()));
   }
   auto identity = Identity::FromClaims(result.Value());
@@ -178,8 +177,8 @@ bool ApplyTokenRevoked(const json::object& data, auth::RevocationSet& into) {
   const auto* exp = data.if_contains("exp");
   if (jti == nullptr || !jti->is_string() || jti->as_string().empty()) return false;
   if (exp == nullptr || !exp->is_int64()) return false;
-  into.Revoke(std::string_view(jti->as_string()),
-              std::chrono::sys_seconds(std::chrono::seconds(exp->as_int64())), auth::NowSeconds());
+  into.Revoke(std::string_view{jti->as_string()},
+              std::chrono::sys_seconds{std::chrono::seconds{exp->as_int64()}}, auth::NowSeconds());
   return true;
 }
 

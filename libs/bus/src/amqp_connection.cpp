@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "bookstore/http/trace_context.h"
 #include "bookstore/log/log.h"
 
 namespace bookstore::bus::detail {
@@ -119,6 +120,14 @@ amqp_table_t Table(std::vector<amqp_table_entry_t>& entries) {
 }
 
 }  // namespace
+
+boost::json::object DeliveryLogFields(const Delivery& delivery, boost::json::object fields) {
+  fields["message_id"] = delivery.message_id;
+  if (const auto trace_id = http::TraceIdOf(delivery.traceparent); !trace_id.empty()) {
+    fields["trace_id"] = trace_id;
+  }
+  return fields;
+}
 
 std::string_view View(amqp_bytes_t bytes) {
   if (bytes.len == 0 || bytes.bytes == nullptr) return {};

@@ -7,6 +7,7 @@
 
 #include <amqp.h>
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -29,6 +30,10 @@ struct Delivery {
   std::int64_t delivery_count = 0;  // x-delivery-count of quorum queues: 0 on the first delivery
   std::string death_reason;         // x-first-death-reason on dead-lettered messages
 };
+
+// The fields that tie a log line to a delivery that may not parse as an event: message_id and trace_id
+// (of its traceparent header, when valid), added to `fields`.
+boost::json::object DeliveryLogFields(const Delivery& delivery, boost::json::object fields = {});
 
 std::string_view View(amqp_bytes_t bytes);
 // The C API takes non-const pointers but only reads message data through them.

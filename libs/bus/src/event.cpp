@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "bookstore/http/trace_context.h"
 #include "bookstore/json/json.h"
 
 namespace bookstore::bus {
@@ -61,6 +62,15 @@ std::string NowRfc3339() {
   std::snprintf(text.data(), text.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   return text.data();
+}
+
+boost::json::object EventLogFields(const Event& event, boost::json::object fields) {
+  fields["event_id"] = event.id;
+  fields["type"] = event.type;
+  if (const auto trace_id = http::TraceIdOf(event.traceparent); !trace_id.empty()) {
+    fields["trace_id"] = trace_id;
+  }
+  return fields;
 }
 
 Event MakeEvent(std::string type, std::string source, boost::json::value data, std::string traceparent) {

@@ -89,12 +89,16 @@ struct InboxConsumer::Shared {
     });
   }
 
-  void Count(Outcome outcome) {
+  // Counts the event's outcome and logs it: the consumer's access log, with the trace the event belongs to.
+  void Count(const Event& event, Outcome outcome) {
     if (outcome == Outcome::kHandled) {
       ++counters.handled;
     } else {
       ++counters.duplicates;
     }
+    log::Info("event",
+              EventLogFields(event, {{"queue", queue.name},
+                                     {"outcome", outcome == Outcome::kHandled ? "handled" : "duplicate"}}));
   }
 
   using Batch = std::vector<std::pair<detail::Delivery, Event>>;
@@ -176,7 +180,7 @@ struct InboxConsumer::Shared {
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       amqp.Ack(batch[i].first.delivery_tag);
-      Count(outcomes[i]);
+      Count(batch[i].second, outcomes[i]);
     }
   }
 
@@ -188,7 +192,7 @@ struct InboxConsumer::Shared {
       return event;
     } catch (const BadEvent& e) {
       log::Error("rejected a message that is not a valid event; it goes to the dead-letter queue",
-                 {{"queue", queue.name}, {"message_id", delivery.message_id}, {"error", e.what()}});
+                 detail::DeliveryLogFields(delivery, {{"queue", queue.name}, {"error", e.what()}}));
       ++counters.rejected;
       amqp.Reject(delivery.delivery_tag, /*requeue=*/false);
       return std::nullopt;
@@ -202,12 +206,10 @@ struct InboxConsumer::Shared {
     log::Error(last_attempt
                    ? "event handler failed for the last time; the message goes to the dead-letter queue"
                    : "event handler failed; the message goes back to its queue for another attempt",
-               {{"queue", queue.name},
-                {"event_id", event.id},
-                {"type", event.type},
-                {"delivery_count", delivery.delivery_count},
-                {"delivery_limit", options.topology.delivery_limit},
-                {"error", error}});
+               EventLogFields(event, {{"queue", queue.name},
+                                      {"delivery_count", delivery.delivery_count},
+                                      {"delivery_limit", options.topology.delivery_limit},
+                                      {"error", error}}));
     ++counters.failed;
     amqp.Nack(delivery.delivery_tag, /*requeue=*/true);
   }
@@ -229,7 +231,7 @@ struct InboxConsumer::Shared {
         }
         if (!outage_logged) {
           log::Warn("database unavailable; holding the event until it is back",
-                    {{"queue", queue.name}, {"event_id", event.id}, {"error", e.what()}});
+                    EventLogFields(event, {{"queue", queue.name}, {"error", e.what()}}));
           outage_logged = true;
         }
         // Stopping: leave it unacknowledged; closing the connection returns it to the queue.
@@ -246,7 +248,7 @@ struct InboxConsumer::Shared {
       if (outcome == Outcome::kHandled) ++counters.transactions;
       if (relay != nullptr && outcome == Outcome::kHandled) relay->Notify();
       amqp.Ack(delivery.delivery_tag);
-      Count(outcome);
+      Count(event, outcome);
       return;
     }
   }

@@ -53,13 +53,13 @@ void Subscriber::Handle(detail::AmqpConnection& amqp, const detail::Delivery& de
     ++counters_.handled;
   } catch (const BadEvent& e) {
     log::Warn("dropped a message that is not a valid event",
-              {{"message_id", delivery.message_id}, {"error", e.what()}});
+              detail::DeliveryLogFields(delivery, {{"error", e.what()}}));
     ++counters_.rejected;
   } catch (const std::exception& e) {
-    log::Error("event handler failed", {{"message_id", delivery.message_id}, {"error", e.what()}});
+    log::Error("event handler failed", detail::DeliveryLogFields(delivery, {{"error", e.what()}}));
     ++counters_.failed;
   } catch (...) {
-    log::Error("event handler failed", {{"message_id", delivery.message_id}, {"error", "unknown exception"}});
+    log::Error("event handler failed", detail::DeliveryLogFields(delivery, {{"error", "unknown exception"}}));
     ++counters_.failed;
   }
   amqp.Ack(delivery.delivery_tag);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "bookstore/http/error.h"
+#include "bookstore/http/trace_context.h"
 #include "internal.h"
 
 namespace bookstore::http {
@@ -99,6 +100,16 @@ Context::Context(Request request, std::string request_id, std::string_view remot
       connection_id_(connection_id) {
   const std::string_view target = request_.target();
   path_ = target.substr(0, target.find('?'));
+  if (const auto header = request_.find("traceparent"); header != request_.end()) {
+    const std::string_view trace_id = TraceIdOf({header->value().data(), header->value().size()});
+    trace_id_size_ = trace_id.copy(trace_id_.data(), trace_id_.size());
+  }
+}
+
+boost::json::object RequestLogFields(const Context& ctx, boost::json::object fields) {
+  fields["request_id"] = ctx.request_id();
+  if (!ctx.trace_id().empty()) fields["trace_id"] = ctx.trace_id();
+  return fields;
 }
 
 std::string_view Context::route() const { return route_ == nullptr ? std::string_view() : route_->pattern; }

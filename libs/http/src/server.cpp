@@ -257,8 +257,7 @@ void ServerCore::Wait() {
 
 Response ServerCore::ProblemFor(const std::exception_ptr& failure, const Context& ctx) const {
   auto internal = [&](std::string_view what) {
-    log::Error("unhandled exception",
-               {{"request_id", ctx.request_id()}, {"route", ctx.route()}, {"error", what}});
+    log::Error("unhandled exception", RequestLogFields(ctx, {{"route", ctx.route()}, {"error", what}}));
     return ProblemResponse(InternalError());
   };
   try {
@@ -266,7 +265,7 @@ Response ServerCore::ProblemFor(const std::exception_ptr& failure, const Context
   } catch (const Error& e) {
     return ProblemResponse(e);
   } catch (const UpstreamError& e) {
-    log::Warn("upstream failure", {{"request_id", ctx.request_id()}, {"error", e.what()}});
+    log::Warn("upstream failure", RequestLogFields(ctx, {{"error", e.what()}}));
     switch (e.kind()) {
       case UpstreamError::Kind::kConnect:
         return ProblemResponse(ServiceUnavailable("upstream unavailable"));
@@ -308,6 +307,7 @@ void ServerCore::Record(Worker& worker, const Context& ctx, Verb method, std::st
               {"status", status},
               {"duration_ms", std::round(seconds * 1e6) / 1e3},
               {"request_id", ctx.request_id()},
+              {"trace_id", ctx.trace_id()},
               {"remote", ctx.remote_address()}});
 }
 

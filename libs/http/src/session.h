@@ -184,6 +184,7 @@ class Session final : public SessionBase,
     const bool client_keep_alive = request.keep_alive();
     version_ = request.version();
     std::string request_id = RequestIdFor(request);
+    ContinueOrStartTrace(request);
     Context ctx(std::move(request), std::move(request_id), remote_, id_);
     const std::string path = server_.options.access_log ? std::string(ctx.path()) : std::string();
     detail::ContextAccess::SetSink(ctx, this);

@@ -1,6 +1,9 @@
 #include "bookstore/http/trace_context.h"
 
+#include <span>
+
 #include "bookstore/http/context.h"
+#include "wire.h"
 
 namespace bookstore::http {
 namespace {
@@ -33,6 +36,20 @@ std::string TraceparentOf(const Context& ctx) {
   const auto value = header->value();
   const auto valid = ValidTraceparent(std::string_view(value.data(), value.size()));
   return valid ? std::string(*valid) : std::string();
+}
+
+std::string NewTraceparent() {
+  std::string traceparent = "00-00000000000000000000000000000000-0000000000000000-01";
+  const std::span<char> text(traceparent);
+  // All zeros (invalid) has probability 2^-128 and 2^-64.
+  detail::FillRandomHex(text.subspan(kTraceIdBegin, kTraceIdEnd - kTraceIdBegin));
+  detail::FillRandomHex(text.subspan(kParentIdBegin, kParentIdEnd - kParentIdBegin));
+  return traceparent;
+}
+
+std::string_view TraceIdOf(std::string_view traceparent) {
+  if (!ValidTraceparent(traceparent)) return {};
+  return traceparent.substr(kTraceIdBegin, kTraceIdEnd - kTraceIdBegin);
 }
 
 }  // namespace bookstore::http

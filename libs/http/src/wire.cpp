@@ -8,9 +8,14 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
+#include <span>
+
+#include "bookstore/http/trace_context.h"
 
 namespace bookstore::http::detail {
 namespace {
+
+constexpr std::string_view kTraceparentHeader = "traceparent";
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -43,21 +48,24 @@ std::string_view HttpDate() {
   return {text.data(), length};
 }
 
-std::string NewRequestId() {
+void FillRandomHex(std::span<char> out) {
   thread_local std::mt19937_64 rng = [] {
     std::random_device device;
     std::seed_seq seed{device(), device(), device(), device()};
     return std::mt19937_64(seed);
   }();
   static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string id(32, '0');
-  for (std::size_t half = 0; half < 2; ++half) {
-    std::uint64_t bits = rng();
-    for (std::size_t i = 0; i < 16; ++i) {
-      id[half * 16 + i] = kHex[bits & 0xF];
-      bits >>= 4;
-    }
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (i % 16 == 0) bits = rng();
+    out[i] = kHex[bits & 0xF];
+    bits >>= 4;
   }
+}
+
+std::string NewRequestId() {
+  std::string id(32, '0');
+  FillRandomHex(id);
   return id;
 }
 
@@ -67,6 +75,12 @@ bool SaneRequestId(std::string_view id) {
     if (c < 0x21 || c > 0x7E) return false;
   }
   return true;
+}
+
+void ContinueOrStartTrace(Request& req) {
+  const auto it = req.find(kTraceparentHeader);
+  if (it != req.end() && ValidTraceparent({it->value().data(), it->value().size()})) return;
+  req.set(kTraceparentHeader, NewTraceparent());
 }
 
 std::string RequestIdFor(const Request& req) {

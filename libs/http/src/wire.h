@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,11 +17,18 @@ inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
 // RFC 9110 IMF-fixdate, formatted once per second per thread.
 std::string_view HttpDate();
 
+// Random lower-case hex digits into `out` (a per-thread generator seeded from std::random_device).
+void FillRandomHex(std::span<char> out);
+
 // A new random request id (32 hex digits).
 std::string NewRequestId();
 
 // The client's X-Request-ID when sane (1-128 visible ASCII characters), else a new one.
 std::string RequestIdFor(const Request& req);
+
+// Keeps the request's traceparent when valid, else sets a new one (trace_context.h): every request
+// served belongs to a trace.
+void ContinueOrStartTrace(Request& req);
 
 // The peer's address as text (IPv4-mapped IPv6 addresses as IPv4); "unknown" when the socket has none.
 std::string RemoteAddressOf(const boost::asio::ip::tcp::socket& socket);

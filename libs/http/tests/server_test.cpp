@@ -27,9 +27,11 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "bookstore/http/client.h"
+#include "bookstore/http/trace_context.h"
 
 namespace bookstore::http {
 namespace {
@@ -264,6 +266,34 @@ TEST_F(ServerTest, RequestIdIsGeneratedEchoedOrReplaced) {
   // Also on problems.
   auto missing = Get(server, "/missing");
   EXPECT_EQ(missing["X-Request-ID"].size(), 32U);
+}
+
+TEST_F(ServerTest, EveryRequestBelongsToATraceContinuedOrStarted) {
+  Server server(TestOptions());
+  server.Get("/trace", [](Context& ctx) -> Awaitable<Response> {
+    co_return TextResponse(TraceparentOf(ctx) + " " + std::string(ctx.trace_id()));
+  });
+  server.Start();
+  auto seen = [&](std::optional<std::string> traceparent) {
+    auto req = MakeRequest(Verb::get, "/trace");
+    if (traceparent) req.set("traceparent", *traceparent);
+    const std::string body = Send(server, std::move(req)).body();
+    const auto space = body.find(' ');
+    return std::pair(body.substr(0, space), body.substr(space + 1));
+  };
+
+  const std::string client = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  EXPECT_EQ(seen(client), std::pair(client, std::string("4bf92f3577b34da6a3ce929d0e0e4736")));
+
+  for (const std::optional<std::string>& none :
+       {std::optional<std::string>(), std::optional<std::string>("garbage"),
+        std::optional(std::string(203, 'a'))}) {
+    const auto [traceparent, trace_id] = seen(none);
+    EXPECT_TRUE(ValidTraceparent(traceparent)) << traceparent;
+    EXPECT_EQ(trace_id, TraceIdOf(traceparent));
+    EXPECT_NE(trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  }
+  EXPECT_NE(seen(std::nullopt).second, seen(std::nullopt).second);
 }
 
 TEST_F(ServerTest, BodyOverTheLimitGets413) {

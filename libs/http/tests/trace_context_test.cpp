@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,25 @@ TEST(ValidTraceparent, DropsEverythingElse) {
   for (const std::string& value : invalid) {
     EXPECT_FALSE(ValidTraceparent(value)) << value;
   }
+}
+
+TEST(NewTraceparent, IsValidSampledAndNewEachTime) {
+  std::set<std::string> trace_ids;
+  for (int i = 0; i < 100; ++i) {
+    const std::string traceparent = NewTraceparent();
+    ASSERT_TRUE(ValidTraceparent(traceparent)) << traceparent;
+    EXPECT_TRUE(traceparent.starts_with("00-")) << traceparent;
+    EXPECT_TRUE(traceparent.ends_with("-01")) << traceparent;
+    trace_ids.emplace(TraceIdOf(traceparent));
+  }
+  EXPECT_EQ(trace_ids.size(), 100U);
+}
+
+TEST(TraceIdOf, IsTheTraceIdOfAValidTraceparentOnly) {
+  EXPECT_EQ(TraceIdOf(kValid), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(TraceIdOf(""), "");
+  EXPECT_EQ(TraceIdOf("00-00000000000000000000000000000000-00f067aa0ba902b7-01"), "");
+  EXPECT_EQ(TraceIdOf(std::string(kValid).substr(1)), "");
 }
 
 }  // namespace

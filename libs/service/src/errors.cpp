@@ -14,7 +14,7 @@ http::Middleware MapCommonErrors() {
       throw http::BadRequest(e.what(), e.Field());
     } catch (const db::Error& e) {
       if (!e.IsConnectionLost()) throw;
-      log::Warn("database unavailable", {{"request_id", ctx.request_id()}, {"error", e.what()}});
+      log::Warn("database unavailable", http::RequestLogFields(ctx, {{"error", e.what()}}));
       throw http::ServiceUnavailable("database unavailable, try again shortly");
     }
   };

@@ -76,7 +76,7 @@ Awaitable<Response> Register(Deps& deps, Context& ctx) {
   }
   if (duplicate) throw EmailTaken();
   deps.relay.Notify();
-  log::Info("user registered", {{"user_id", user.id}, {"request_id", ctx.request_id()}});
+  log::Info("user registered", http::RequestLogFields(ctx, {{"user_id", user.id}}));
   co_return http::JsonResponse(
       json::object{
           {"user_id", user.id}, {"name", user.name}, {"email", user.email}, {"message", "user registered"}},
@@ -165,7 +165,7 @@ Awaitable<Response> Login(Deps& deps, Context& ctx) {
   }
   if (!valid && !not_judged) {
     co_await ForgetOldLoginFailures(deps);
-    log::Info("login failed", {{"request_id", ctx.request_id()}});
+    log::Info("login failed", http::RequestLogFields(ctx));
     throw http::Unauthorized(kBadCredentials);
   }
   co_await GiveBackLoginAttempt(deps, login.normalized_email);
@@ -176,7 +176,7 @@ Awaitable<Response> Login(Deps& deps, Context& ctx) {
   auto claims = auth::NewClaims(tokens.issuer, tokens.audience, user->id, user->name, user->role,
                                 auth::NowSeconds(), deps.settings.token_ttl);
   auto token = auth::Sign(claims, deps.keys);
-  log::Info("login", {{"user_id", user->id}, {"jti", claims.token_id}, {"request_id", ctx.request_id()}});
+  log::Info("login", http::RequestLogFields(ctx, {{"user_id", user->id}, {"jti", claims.token_id}}));
   co_return http::JsonResponse(json::object{{"token", token},
                                             {"user_id", user->id},
                                             {"name", user->name},
@@ -195,7 +195,7 @@ Awaitable<Response> Logout(Deps& deps, Context& ctx) {
     return fresh;
   });
   if (revoked_now) deps.relay.Notify();
-  log::Info("logout", {{"user_id", caller.user_id}, {"jti", caller.jti}, {"request_id", ctx.request_id()}});
+  log::Info("logout", http::RequestLogFields(ctx, {{"user_id", caller.user_id}, {"jti", caller.jti}}));
   co_return http::EmptyResponse(http::Status::no_content);
 }
 

@@ -178,10 +178,9 @@ class OrderRoutes {
     }
     if (!placement->replayed) {
       deps_.relay.Notify();
-      log::Info("order placed", {{"order_id", placement->order_id},
-                                 {"user_id", caller.user_id},
-                                 {"items", request.items.size()},
-                                 {"request_id", ctx.request_id()}});
+      log::Info("order placed", http::RequestLogFields(ctx, {{"order_id", placement->order_id},
+                                                             {"user_id", caller.user_id},
+                                                             {"items", request.items.size()}}));
     }
     const Order order = co_await AwaitOutcome(placement->order_id, placement->replayed);
     if (!placement->replayed) {

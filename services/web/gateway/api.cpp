@@ -10,6 +10,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "bookstore/http/trace_context.h"
 #include "bookstore/log/log.h"
 
 namespace bookstore::web {
@@ -131,6 +132,10 @@ std::shared_ptr<http::Replica> GatewayApi::NextReplica(std::vector<const http::R
 void GatewayApi::SetForwardingHeaders(http::Request& request, const http::Context& ctx,
                                       const std::string& client_address) const {
   request.set("X-Request-ID", ctx.request_id());
+  // The page's trace continues in the gateway and the services behind it.
+  if (const std::string traceparent = http::TraceparentOf(ctx); !traceparent.empty()) {
+    request.set("traceparent", traceparent);
+  }
   request.set("X-Forwarded-For", client_address);
   if (!proxy_secret_.empty()) request.set("X-Proxy-Secret", proxy_secret_);
 }
@@ -176,7 +181,7 @@ http::Awaitable<ApiResult> GatewayApi::Call(const ApiCall& call, const http::Con
       // A request that never left may go to another replica, whatever its method.
       if (e.kind() != http::UpstreamError::Kind::kConnect) throw;
       log::Warn("gateway replica unreachable, trying the next",
-                {{"upstream", replica->address()}, {"request_id", ctx.request_id()}});
+                http::RequestLogFields(ctx, {{"upstream", replica->address()}}));
       last = e;
     }
   }
@@ -280,7 +285,7 @@ http::Awaitable<http::ResponseStream> GatewayApi::OpenEvents(const std::string& 
       // A draining or overloaded replica opened nothing: another one may, as for a connection refused.
       if (outcome != http::Outcome::kUnavailable || gateways_.Pick(now, tried) == nullptr) co_return stream;
       log::Warn("gateway replica refused the event stream, trying the next",
-                {{"upstream", replica->address()}, {"request_id", ctx.request_id()}});
+                http::RequestLogFields(ctx, {{"upstream", replica->address()}}));
     } catch (const http::UpstreamError& e) {
       gateways_.Report(*replica, http::OutcomeOf(e), http::SteadyClock::now());
       if (e.kind() != http::UpstreamError::Kind::kConnect) throw;

@@ -143,8 +143,7 @@ http::Awaitable<http::Response> Logout(http::Context& ctx, const WebDeps& deps) 
     const ApiCall call = ApiCall::Post("/auth/logout").WithToken(session.token);
     const ApiResult result = co_await deps.api.Call(call, ctx);
     if (!result.ok() && result.status != 401) {
-      log::Warn("logout was not confirmed by auth",
-                {{"status", result.status}, {"request_id", ctx.request_id()}});
+      log::Warn("logout was not confirmed by auth", http::RequestLogFields(ctx, {{"status", result.status}}));
     }
   }
   LogOut(MutableSession(ctx), NowSeconds());

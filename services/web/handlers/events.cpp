@@ -22,7 +22,7 @@ http::Awaitable<http::Response> EventStream(http::Context& ctx, const WebDeps& d
   }
   if (upstream.head().result() != http::Status::ok) {
     log::Warn("gateway refused the event stream",
-              {{"status", upstream.head().result_int()}, {"request_id", ctx.request_id()}});
+              http::RequestLogFields(ctx, {{"status", upstream.head().result_int()}}));
     http::Response refused =
         http::TextResponse("live updates are unavailable\n", http::Status::service_unavailable);
     refused.set(http::Field::retry_after, "5");

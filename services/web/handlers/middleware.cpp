@@ -142,7 +142,7 @@ http::Middleware ErrorPages(const WebDeps& deps) {
     } catch (const http::Error& e) {
       failure.emplace(e.status(), e.detail());
     } catch (const http::UpstreamError& e) {
-      log::Warn("gateway call failed", {{"error", e.what()}, {"request_id", ctx.request_id()}});
+      log::Warn("gateway call failed", http::RequestLogFields(ctx, {{"error", e.what()}}));
       if (e.kind() == http::UpstreamError::Kind::kConnect) {
         failure.emplace(http::Status::service_unavailable,
                         "The store can't be reached right now. Please try again in a minute.");
@@ -186,8 +186,7 @@ http::Middleware CsrfCheck() {
       }
       state.form = std::move(*form);
       if (!CsrfTokenValid(state.session, state.form.Get(kCsrfField))) {
-        log::Info("csrf token rejected",
-                  {{"request_id", ctx.request_id()}, {"path", std::string(ctx.path())}});
+        log::Info("csrf token rejected", http::RequestLogFields(ctx, {{"path", std::string(ctx.path())}}));
         throw CsrfRejected();
       }
     }

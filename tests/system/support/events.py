@@ -41,6 +41,7 @@ class EventLog:
         self.queue = queue_name
         self.channel = channel
         self.received = []
+        self.traceparents = {}  # event id -> the message's traceparent header (None without one)
 
     @classmethod
     def bound(cls, url, exchange, keys):
@@ -85,6 +86,7 @@ class EventLog:
             assert method.routing_key == event["type"], (method.routing_key, event)
         assert properties.message_id == event["id"], (properties.message_id, event)
         assert properties.content_type == CONTENT_TYPE, (properties.content_type, event)
+        self.traceparents[event["id"]] = (properties.headers or {}).get("traceparent")
         self.received.append(event)
 
     def matching(self, predicate):

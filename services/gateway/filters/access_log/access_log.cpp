@@ -29,6 +29,7 @@ void WriteLine(const http::Context& ctx, http::Verb method, std::string_view pat
       {"upstream", state.upstream ? state.upstream->address() : std::string("-")},
       {"duration_ms", std::round(ms * 1000.0) / 1000.0},
       {"request_id", ctx.request_id()},
+      {"trace_id", ctx.trace_id()},
       {"client_ip", state.client_ip},
   };
   if (state.attempts > 1) fields["attempts"] = state.attempts;

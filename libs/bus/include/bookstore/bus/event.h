@@ -7,6 +7,7 @@
 // The routing key on `bookstore.events` is `type`. The payload of each type is fixed in docs/events.md.
 // Build events with MakeEvent and hand them to outbox::Add; consumers receive them parsed.
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <stdexcept>
 #include <string>
@@ -27,6 +28,10 @@ struct Event {
   // `traceparent` (not in the JSON body); filled in on receipt when the message carries one.
   std::string traceparent;
 };
+
+// The fields that tie a log line to an event: event_id, type and trace_id (of its traceparent, when valid),
+// added to `fields`.
+boost::json::object EventLogFields(const Event& event, boost::json::object fields = {});
 
 // A message that is not a valid event (bad JSON, wrong specversion, missing or ill-typed attribute).
 class BadEvent : public std::runtime_error {

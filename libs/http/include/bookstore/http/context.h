@@ -5,6 +5,7 @@
 
 #include <any>
 #include <array>
+#include <boost/json/object.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -81,6 +82,9 @@ class Context {
   // From the client's X-Request-ID when sane (1..128 printable ASCII characters), else a fresh random
   // one (32 hex digits). Echoed in the response; log it and send it on to upstreams.
   [[nodiscard]] const std::string& request_id() const { return request_id_; }
+  // The trace this request belongs to: the trace id of its traceparent (32 hex digits), "" when it has
+  // none or an invalid one (never under a Server, which starts a trace for such a request; trace_context.h).
+  [[nodiscard]] std::string_view trace_id() const { return {trace_id_.data(), trace_id_size_}; }
   // The peer's IP address (for the gateway: the client; for a service: the gateway).
   [[nodiscard]] std::string_view remote_address() const { return remote_address_; }
   // Distinguishes connections within one server (tests, logs).
@@ -143,6 +147,8 @@ class Context {
 
   Request request_;
   std::string request_id_;
+  std::array<char, 32> trace_id_{};
+  std::size_t trace_id_size_ = 0;
   std::string_view remote_address_;
   std::uint64_t connection_id_;
   std::string_view path_;
@@ -154,6 +160,10 @@ class Context {
   detail::StreamSink* sink_ = nullptr;
   bool streaming_ = false;
 };
+
+// The fields that tie a log line to its request, request_id and trace_id, added to `fields`:
+//   log::Info("login", http::RequestLogFields(ctx, {{"user_id", id}}));
+boost::json::object RequestLogFields(const Context& ctx, boost::json::object fields = {});
 
 template <typename T>
 void Context::Set(std::string key, T value) {
