@@ -14,6 +14,7 @@
 #include "bookstore/db/migrations.h"
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
+#include "bookstore/service/metrics.h"
 #include "bootstrap_admin.h"
 #include "handlers/deps.h"
 #include "password_workers.h"
@@ -28,6 +29,7 @@ namespace bus = bookstore::bus;
 namespace db = bookstore::db;
 namespace http = bookstore::http;
 namespace log = bookstore::log;
+namespace service = bookstore::service;
 namespace svc = bookstore::auth_service;
 
 // Auth verifies its own tokens with its own keys, and consults its revocation table (shared by every
@@ -58,6 +60,8 @@ int Run(const svc::Settings& settings) {
   migrations.insert(migrations.end(), own.begin(), own.end());
   db::MigrateWhenReachable(pool, migrations);
   bus::Relay relay(pool, settings.bus);
+  const auto pool_metrics = service::ExportMetrics(pool);
+  const auto relay_metrics = service::ExportMetrics(relay);
   svc::PasswordWorkers passwords(settings.password, settings.password_threads, settings.password_queue);
   if (settings.admin) svc::BootstrapAdmin(pool, relay, passwords, *settings.admin);
 

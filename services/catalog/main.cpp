@@ -20,6 +20,7 @@
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
 #include "bookstore/service/errors.h"
+#include "bookstore/service/metrics.h"
 #include "events/dispatch.h"
 #include "handlers/books.h"
 #include "settings.h"
@@ -34,6 +35,9 @@ int Run(const Settings& settings) {
 
   bus::Relay relay(pool, settings.bus);
   bus::InboxConsumer consumer(pool, settings.bus, "catalog", events::HandleEvent, &relay);
+  const auto pool_metrics = service::ExportMetrics(pool);
+  const auto relay_metrics = service::ExportMetrics(relay);
+  const auto consumer_metrics = service::ExportMetrics(consumer);
 
   http::Client client;
   authn::KeySource keys(authn::KeySource::Options{.auth_url = settings.tokens.auth_url}, client);

@@ -3,7 +3,7 @@
 // -> orders.events consumer and payment-timeout sweeper -> HTTP server.
 //   routes:  handlers/ (routes.h lists them)   SQL: repository/   rules: domain/ (SAGA.md, order_state.h)
 //   events:  events/dispatch.cpp (book.*, order.stock_reserved/rejected consumed), events/order_events.cpp
-//            (order.* emitted)   background: jobs/payment_sweeper.cpp
+//            (order.* emitted)   background: jobs/payment_sweeper.cpp, jobs/order_census.cpp (metrics)
 
 #include "bookstore/service/main.h"
 
@@ -20,15 +20,20 @@
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
 #include "bookstore/service/errors.h"
+#include "bookstore/service/metrics.h"
 #include "domain/payment.h"
 #include "events/dispatch.h"
 #include "events/outcome_notifier.h"
 #include "handlers/routes.h"
+#include "jobs/order_census.h"
 #include "jobs/payment_sweeper.h"
 #include "settings.h"
 
 namespace bookstore::orders {
 namespace {
+
+// How often orders_by_state is counted (a walk of an index; a scrape every 15 s sees it fresh enough).
+constexpr std::chrono::seconds kCensusInterval{10};
 
 int Run(const Settings& settings) {
   db::Pool pool(settings.db);
@@ -59,6 +64,10 @@ int Run(const Settings& settings) {
       pool, settings.bus, "orders",
       [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); }, &relay);
   jobs::PaymentSweeper sweeper(pool, relay, settings.sweep_interval);
+  const jobs::OrderCensus census(pool, kCensusInterval);
+  const auto pool_metrics = service::ExportMetrics(pool);
+  const auto relay_metrics = service::ExportMetrics(relay);
+  const auto consumer_metrics = service::ExportMetrics(consumer);
 
   // Tokens revoked by a logout are refused here too, not only at the gateway (issue 13, finding 3): this
   // replica follows auth.token_revoked and auth's /internal/revocations. After the server: destroyed

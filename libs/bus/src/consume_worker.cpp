@@ -88,7 +88,7 @@ void ConsumeWorker::Run(const std::stop_token& stop) {
       backoff = options_.reconnect_backoff_min;
       while (!stop.stop_requested()) {
         if (auto batch = NextBatch(connection); !batch.empty()) process_(connection, std::move(batch), stop);
-        if (tick_) tick_();
+        if (tick_) tick_(connection);
       }
       connected_ = false;
     } catch (const std::exception& e) {

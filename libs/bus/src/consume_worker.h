@@ -42,8 +42,9 @@ class ConsumeWorker {
   // acknowledges each. Only BrokerError may escape (the connection is then replaced and unacknowledged
   // deliveries return to the queue).
   using Process = std::function<void(AmqpConnection&, std::vector<Delivery>&&, const std::stop_token&)>;
-  // Runs between deliveries (at least every 100 ms); must not throw.
-  using Tick = std::function<void()>;
+  // Runs between deliveries (at least every 100 ms) with the worker's connection. Only BrokerError may
+  // escape (as from Process).
+  using Tick = std::function<void(AmqpConnection&)>;
 
   ConsumeWorker(const Options& options, std::string role, Setup setup, Process process, Tick tick = {},
                 std::size_t max_batch = 1);

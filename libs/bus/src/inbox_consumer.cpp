@@ -23,6 +23,8 @@ std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
                                                std::chrono::minutes(10));
 }
 constexpr std::int64_t kDeleteChunk = 5000;
+// How often the first worker asks the broker for the queue depths (/metrics).
+constexpr std::chrono::seconds kQueueCountInterval{5};
 
 // Errors that say the database is unreachable rather than that this event is bad: retrying the same
 // delivery later will work, and giving it back to the broker would only burn its delivery attempts.
@@ -66,6 +68,7 @@ struct InboxConsumer::Shared {
   Relay* relay;
   std::mutex cleanup_mutex;
   Clock::time_point next_cleanup = Clock::now();
+  Clock::time_point next_queue_count = Clock::now();  // worker 0's thread only
 
   // Inside the caller's transaction: the inbox row and the handler's effects commit together, or
   // neither does. A duplicate key fails only its own statement, so the transaction goes on.
@@ -194,6 +197,7 @@ struct InboxConsumer::Shared {
       log::Error("rejected a message that is not a valid event; it goes to the dead-letter queue",
                  detail::DeliveryLogFields(delivery, {{"queue", queue.name}, {"error", e.what()}}));
       ++counters.rejected;
+      ++counters.dead_lettered;
       amqp.Reject(delivery.delivery_tag, /*requeue=*/false);
       return std::nullopt;
     }
@@ -211,6 +215,7 @@ struct InboxConsumer::Shared {
                                       {"delivery_limit", options.topology.delivery_limit},
                                       {"error", error}}));
     ++counters.failed;
+    if (last_attempt) ++counters.dead_lettered;
     amqp.Nack(delivery.delivery_tag, /*requeue=*/true);
   }
 
@@ -251,6 +256,15 @@ struct InboxConsumer::Shared {
       Count(event, outcome);
       return;
     }
+  }
+
+  // The depths of the queue and its dead-letter queue for Stats(), every few seconds: a passive declare
+  // on the consuming channel (rabbitmq-c keeps deliveries that arrive before its answer for later).
+  void CountQueues(detail::AmqpConnection& amqp) {
+    if (Clock::now() < next_queue_count) return;
+    next_queue_count = Clock::now() + kQueueCountInterval;
+    counters.queue_depth = amqp.MessageCount(queue.name);
+    counters.dead_letter_depth = amqp.MessageCount(queue.dead_letter_queue);
   }
 
   // Event ids only need remembering as long as a redelivery is plausible.
@@ -295,7 +309,12 @@ InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string&
       shared.ProcessBatch(amqp, std::move(deliveries), stop);
     };
     detail::ConsumeWorker::Tick tick;
-    if (i == 0) tick = [&shared] { shared.DeleteOldInboxRows(); };
+    if (i == 0) {
+      tick = [&shared](detail::AmqpConnection& amqp) {
+        shared.DeleteOldInboxRows();
+        shared.CountQueues(amqp);
+      };
+    }
     workers_.push_back(std::make_unique<detail::ConsumeWorker>(
         shared.options, "consumer " + shared.queue.name + " #" + std::to_string(i + 1), setup, process, tick,
         static_cast<std::size_t>(shared.options.inbox_batch)));
@@ -303,6 +322,8 @@ InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string&
 }
 
 InboxConsumer::~InboxConsumer() = default;
+
+const ServiceQueue& InboxConsumer::Queue() const noexcept { return shared_->queue; }
 
 bool InboxConsumer::Connected() const noexcept {
   for (const auto& worker : workers_) {

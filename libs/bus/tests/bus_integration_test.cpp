@@ -44,6 +44,7 @@ TEST_F(BusTest, EventOfARolledBackTransactionIsNeverPublished) {
   EXPECT_EQ(EffectCount(rolled_back.id), 0);
   // Counters move just after the commits they count.
   EXPECT_TRUE(Eventually([&] { return relay.Stats().published == 1; }, kDeadline));
+  EXPECT_TRUE(Eventually([&] { return relay.Stats().backlog == 0; }, kDeadline));
   BrokerAdmin admin(options_);
   EXPECT_EQ(admin.MessageCount(CatalogQueue().name), 0U);
   EXPECT_EQ(admin.MessageCount(CatalogQueue().dead_letter_queue), 0U);
@@ -109,6 +110,10 @@ TEST_F(BusTest, FailingHandlerIsRetriedThenDeadLetteredWithoutBlockingTheQueue) 
   BrokerAdmin admin(options_);
   const std::string dead_letters = CatalogQueue().dead_letter_queue;
   ASSERT_TRUE(Eventually([&] { return admin.MessageCount(dead_letters) == 1; }, kDeadline));
+  // /metrics sees it too: counted when given up, and in the dead-letter queue's depth the consumer reads.
+  EXPECT_EQ(consumer.Stats().dead_lettered, 1U);
+  EXPECT_TRUE(Eventually([&] { return consumer.Stats().dead_letter_depth == 1; }, kDeadline));
+  EXPECT_TRUE(Eventually([&] { return consumer.Stats().queue_depth == 0; }, kDeadline));
   const auto dead = admin.Take(dead_letters);
   ASSERT_TRUE(dead.has_value());
   EXPECT_EQ(dead->message_id, poison.id);
@@ -141,7 +146,24 @@ TEST_F(BusTest, MessageThatIsNotAnEventIsDeadLetteredAtOnce) {
   EXPECT_EQ(dead->body, "{not json");
   EXPECT_EQ(dead->death_reason, "rejected");
   EXPECT_EQ(consumer.Stats().rejected, 1U);
+  EXPECT_EQ(consumer.Stats().dead_lettered, 1U);
   EXPECT_EQ(DistinctEffects(), 0);
+}
+
+// What an operator watches during a broker outage: the backlog and the age of its oldest event grow.
+TEST_F(BusTest, RelayCountsItsBacklogWhileTheBrokerIsUnreachable) {
+  Options unreachable = options_;  // options_ stays as it is: the fixture deletes its topology with them
+  unreachable.url = "amqp://guest:guest@127.0.0.1:1/";  // nothing listens on port 1
+  unreachable.connect_timeout = 200ms;
+  AddToOutbox({OrderPlaced(1), OrderPlaced(2)});
+  Relay relay(pool_, unreachable);
+  EXPECT_TRUE(Eventually([&] { return relay.Stats().backlog == 2; }, kDeadline));
+  // Counted every few seconds: the next census finds the oldest event older than the first did.
+  const double first_age = relay.Stats().oldest_unsent_seconds;
+  EXPECT_GT(first_age, 0);
+  EXPECT_TRUE(Eventually([&] { return relay.Stats().oldest_unsent_seconds > first_age; }, kDeadline));
+  EXPECT_EQ(relay.Stats().published, 0U);
+  EXPECT_GE(relay.Stats().failures, 1U);
 }
 
 // Issue requirement 5.
@@ -169,6 +191,7 @@ TEST_F(BusTest, WaitingEventsShareTransactionsAndAFailingOneDoesNotSinkTheirBatc
   options_.consumer_workers = 1;
   options_.inbox_batch = 32;
   std::vector<Event> healthy;
+  healthy.reserve(20);
   for (int i = 0; i < 20; ++i) healthy.push_back(OrderPlaced(200 + i));
   const Event poison = MakeEvent("order.placed", "orders", {{"order_id", 666}, {"poison", true}});
   std::vector<Event> all(healthy.begin(), healthy.begin() + 7);

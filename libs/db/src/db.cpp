@@ -6,6 +6,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <mutex>
@@ -559,6 +560,9 @@ struct Pool::State {
   std::condition_variable released;
   std::vector<Idle> idle;  // most recently used last
   int open = 0;            // idle + lent out + being opened
+  // For Stats().
+  std::atomic<std::uint64_t> acquires{0}, waits{0}, timeouts{0};
+  std::atomic<std::int64_t> waited_ns{0};
 };
 
 namespace {
@@ -594,7 +598,18 @@ Pool::~Pool() {
 }
 
 std::unique_ptr<Connection> Pool::Acquire() {
-  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + options_.acquire_timeout;
+  bool waited = false;
+  // Once per borrow that ends, granted or timed out (a connection that fails to open is neither).
+  auto count = [&](std::atomic<std::uint64_t>& outcome) {
+    ++outcome;
+    if (!waited) return;
+    ++state_->waits;
+    state_->waited_ns +=
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+  };
   std::unique_lock lock(state_->mutex);
   while (true) {
     while (!state_->idle.empty()) {
@@ -602,6 +617,7 @@ std::unique_ptr<Connection> Pool::Acquire() {
       state_->idle.pop_back();
       lock.unlock();
       if (StillUsable(*candidate.connection, candidate.since)) {
+        count(state_->acquires);
         return std::move(candidate.connection);
       }
       log::Warn("discarding a closed database connection", {{"database", options_.database}});
@@ -613,7 +629,9 @@ std::unique_ptr<Connection> Pool::Acquire() {
       ++state_->open;
       lock.unlock();
       try {
-        return std::make_unique<Connection>(options_);
+        auto connection = std::make_unique<Connection>(options_);
+        count(state_->acquires);
+        return connection;
       } catch (...) {
         lock.lock();
         --state_->open;
@@ -621,8 +639,10 @@ std::unique_ptr<Connection> Pool::Acquire() {
         throw;
       }
     }
+    waited = true;
     if (state_->released.wait_until(lock, deadline) == std::cv_status::timeout && state_->idle.empty() &&
         state_->open >= options_.pool_size) {
+      count(state_->timeouts);
       throw Error(0, "no free database connection within " +
                          std::to_string(options_.acquire_timeout.count()) + " ms (pool_size " +
                          std::to_string(options_.pool_size) + ")");
@@ -647,6 +667,18 @@ void Pool::Release(std::unique_ptr<Connection> c) noexcept {
     state_->idle.push_back({std::move(c), std::chrono::steady_clock::now()});
   }
   state_->released.notify_one();
+}
+
+PoolStats Pool::Stats() const {
+  PoolStats stats{.size = options_.pool_size,
+                  .acquires = state_->acquires.load(),
+                  .waits = state_->waits.load(),
+                  .wait_seconds = static_cast<double>(state_->waited_ns.load()) / 1e9,
+                  .timeouts = state_->timeouts.load()};
+  const std::lock_guard lock(state_->mutex);  // held only for moves of pointers, never across a query
+  stats.open = state_->open;
+  stats.idle = static_cast<int>(state_->idle.size());
+  return stats;
 }
 
 bool Pool::Healthy() noexcept {

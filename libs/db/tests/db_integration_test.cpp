@@ -453,6 +453,16 @@ TEST_F(DbTest, WaitingForAFreeConnectionTimesOut) {
     EXPECT_THROW(pool.WithConnection([](Connection&) {}), Error);
   });
   EXPECT_TRUE(pool.Healthy());
+
+  // /metrics sees it: two borrows granted (the first and Healthy's), one that waited and gave up.
+  const PoolStats stats = pool.Stats();
+  EXPECT_EQ(stats.size, 1);
+  EXPECT_EQ(stats.open, 1);
+  EXPECT_EQ(stats.idle, 1);
+  EXPECT_EQ(stats.acquires, 2U);
+  EXPECT_EQ(stats.waits, 1U);
+  EXPECT_EQ(stats.timeouts, 1U);
+  EXPECT_GE(stats.wait_seconds, 0.2);  // it waited out its whole acquire_timeout
 }
 
 }  // namespace

@@ -130,6 +130,9 @@ MetricsRegistry::~MetricsRegistry() = default;
 Counter& MetricsRegistry::AddCounter(const std::string& name, const std::string& help, const Labels& labels) {
   std::lock_guard lock(impl_->mutex);
   auto& series = impl_->SeriesFor(impl_->FamilyFor(name, help, Type::kCounter), labels);
+  if (!series.reads.empty()) {
+    throw std::invalid_argument("counter '" + name + "' is already a counter function");
+  }
   if (!series.counter) series.counter = std::make_unique<Counter>();
   return *series.counter;
 }
@@ -144,9 +147,22 @@ Gauge& MetricsRegistry::AddGauge(const std::string& name, const std::string& hel
 
 GaugeRegistration MetricsRegistry::AddGaugeFunction(const std::string& name, const std::string& help,
                                                     std::function<double()> read, const Labels& labels) {
+  return AddFunction(/*counter=*/false, name, help, std::move(read), labels);
+}
+
+GaugeRegistration MetricsRegistry::AddCounterFunction(const std::string& name, const std::string& help,
+                                                      std::function<double()> read, const Labels& labels) {
+  return AddFunction(/*counter=*/true, name, help, std::move(read), labels);
+}
+
+GaugeRegistration MetricsRegistry::AddFunction(bool counter, const std::string& name, const std::string& help,
+                                               std::function<double()> read, const Labels& labels) {
   std::lock_guard lock(impl_->mutex);
-  auto& series = impl_->SeriesFor(impl_->FamilyFor(name, help, Type::kGauge), labels);
-  if (series.gauge) throw std::invalid_argument("gauge '" + name + "' is already a plain gauge");
+  auto& series =
+      impl_->SeriesFor(impl_->FamilyFor(name, help, counter ? Type::kCounter : Type::kGauge), labels);
+  if (series.gauge || series.counter) {
+    throw std::invalid_argument("metric '" + name + "' is already a plain one");
+  }
   const std::uint64_t id = impl_->next_id++;
   series.reads.push_back(GaugeFunction{id, std::move(read)});
   return {this, id};

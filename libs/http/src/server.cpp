@@ -361,6 +361,7 @@ std::string ServerCore::RenderMetrics() const {
   out += "# TYPE http_connections_refused_total counter\n";
   out += "http_connections_refused_total " + std::to_string(connections_refused.load()) + "\n";
   out += Metrics().Render();
+  out += RenderProcessMetrics();
   return out;
 }
 

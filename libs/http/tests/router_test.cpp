@@ -19,7 +19,7 @@
 namespace bookstore::http {
 namespace {
 
-Handler Named(std::string name) {
+Handler Named(const std::string& name) {
   return [name](Context&) -> Awaitable<Response> { co_return TextResponse(name); };
 }
 
@@ -247,6 +247,54 @@ TEST(MetricsRegistryTest, AGaugeFunctionLivesAsLongAsItsRegistration) {
   EXPECT_NE(registry.Render().find("cache_bytes 1\n"), std::string::npos);
 }
 
+TEST(MetricsRegistryTest, ACounterFunctionRendersAsACounterAndKeepsItsType) {
+  MetricsRegistry registry;
+  double published = 4;
+  {
+    const auto registration = registry.AddCounterFunction("outbox_published_total", "Published",
+                                                          [&published] { return published; });
+    published = 6;
+    const auto text = registry.Render();
+    EXPECT_NE(text.find("# TYPE outbox_published_total counter\noutbox_published_total 6\n"),
+              std::string::npos)
+        << text;
+    EXPECT_THROW((void)registry.AddGaugeFunction("outbox_published_total", "x", [] { return 1.0; }),
+                 std::invalid_argument);
+    EXPECT_THROW(registry.AddCounter("outbox_published_total", "x"), std::invalid_argument);
+  }
+  EXPECT_EQ(registry.Render().find("outbox_published_total"), std::string::npos);
+  registry.AddCounter("plain_total", "x").Inc();
+  EXPECT_THROW((void)registry.AddCounterFunction("plain_total", "x", [] { return 1.0; }),
+               std::invalid_argument);
+}
+
+// The figure of `name` in a text exposition, or -1.
+double FigureOf(const std::string& text, const std::string& name) {
+  const auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size() + 2));
+}
+
+TEST(ProcessMetricsTest, ReadsThisProcessFromProc) {
+  const auto before = std::make_unique<std::array<char, 1 << 20>>();  // touched below: resident
+  before->fill('x');
+  const std::string text = RenderProcessMetrics();
+  EXPECT_NE(text.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos) << text;
+  EXPECT_GE(FigureOf(text, "process_cpu_seconds_total"), 0) << text;
+  EXPECT_GT(FigureOf(text, "process_resident_memory_bytes"), 1 << 20) << text;
+  EXPECT_GT(FigureOf(text, "process_virtual_memory_bytes"), FigureOf(text, "process_resident_memory_bytes"));
+  EXPECT_GE(FigureOf(text, "process_open_fds"), 3) << text;  // stdin, stdout, stderr at least
+  EXPECT_GE(FigureOf(text, "process_max_fds"), FigureOf(text, "process_open_fds")) << text;
+  EXPECT_GE(FigureOf(text, "process_threads"), 1) << text;
+  const double now = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  const double started = FigureOf(text, "process_start_time_seconds");
+  // btime is whole seconds and the wall clock may have been stepped since boot: a minute's slack.
+  EXPECT_LE(started, now + 60) << text;
+  EXPECT_GT(started, now - 3600) << text;  // this test binary started within the hour
+}
+
 TEST(UpstreamParse, AcceptsBaseUrlsOnly) {
   EXPECT_EQ(Upstream::Parse("http://catalog:5002"), (Upstream{"catalog", 5002}));
   EXPECT_EQ(Upstream::Parse("http://catalog:5002/"), (Upstream{"catalog", 5002}));
@@ -272,8 +320,8 @@ TEST(ServerOptionsFromEnv, ReadsDefaultsValuesAndFiles) {
       return it->second;
     };
   };
-  const char* argv[] = {"test"};
-  config::Env env("test", 1, argv, config::Source{lookup(vars), lookup(files)});
+  std::array<const char*, 1> argv = {"test"};
+  config::Env env("test", 1, argv.data(), config::Source{lookup(vars), lookup(files)});
   const auto options = ReadServerOptions(env, 5002, 9002);
   EXPECT_TRUE(env.Errors().empty());
   EXPECT_EQ(options.host, "0.0.0.0");
@@ -291,7 +339,7 @@ TEST(ServerOptionsFromEnv, ReadsDefaultsValuesAndFiles) {
 
   std::map<std::string, std::string> bad{{"HTTP_PORT", "99999"}};
   std::map<std::string, std::string> none;
-  config::Env bad_env("test", 1, argv, config::Source{lookup(bad), lookup(none)});
+  config::Env bad_env("test", 1, argv.data(), config::Source{lookup(bad), lookup(none)});
   const auto defaults = ReadServerOptions(bad_env, 5002, 9002);
   EXPECT_EQ(bad_env.Errors().size(), 1U);
   EXPECT_EQ(defaults.port, 5002);

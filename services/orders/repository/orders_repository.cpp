@@ -274,4 +274,12 @@ std::vector<OrderRef> LockOverdueOrders(db::Connection& c, std::int64_t limit) {
               {limit}));
 }
 
+std::vector<std::pair<OrderStatus, std::int64_t>> CountOrdersByStatus(db::Connection& c) {
+  std::vector<std::pair<OrderStatus, std::int64_t>> counts;
+  for (const auto& row : c.Query("SELECT status, COUNT(*) FROM orders GROUP BY status")) {
+    if (const auto status = ParseStatus(row.String(0))) counts.emplace_back(*status, row.Int(1));
+  }
+  return counts;
+}
+
 }  // namespace bookstore::orders::repository

@@ -51,14 +51,23 @@ struct ConsumerStats {
   std::uint64_t failed = 0;        // handler threw: nacked with requeue (dead-lettered after the limit)
   std::uint64_t rejected = 0;      // not a valid event: rejected without requeue (dead-lettered at once)
   std::uint64_t transactions = 0;  // InboxConsumer: committed inbox transactions (each one or a batch)
+  std::uint64_t dead_lettered =
+      0;  // InboxConsumer: sent to the dead-letter queue (rejected or out of attempts)
+  // InboxConsumer: messages waiting in its queue and in its dead-letter queue, as the broker counted them
+  // at most a few seconds ago (-1 before the first count).
+  std::int64_t queue_depth = -1;
+  std::int64_t dead_letter_depth = -1;
 };
 
 // Counters shared by a consumer's workers.
 struct ConsumerCounters {
-  std::atomic<std::uint64_t> handled{0}, duplicates{0}, failed{0}, rejected{0}, transactions{0};
+  std::atomic<std::uint64_t> handled{0}, duplicates{0}, failed{0}, rejected{0}, transactions{0},
+      dead_lettered{0};
+  std::atomic<std::int64_t> queue_depth{-1}, dead_letter_depth{-1};
   [[nodiscard]] ConsumerStats Snapshot() const noexcept {
-    return ConsumerStats{handled.load(), duplicates.load(), failed.load(), rejected.load(),
-                         transactions.load()};
+    return ConsumerStats{handled.load(),     duplicates.load(),       failed.load(),
+                         rejected.load(),    transactions.load(),     dead_lettered.load(),
+                         queue_depth.load(), dead_letter_depth.load()};
   }
 };
 
@@ -99,6 +108,8 @@ class InboxConsumer {
   // True while every worker is connected and consuming (for /readyz). Thread-safe.
   [[nodiscard]] bool Connected() const noexcept;
   [[nodiscard]] ConsumerStats Stats() const noexcept { return counters_.Snapshot(); }
+  // The queue it consumes (with its dead-letter queue's name).
+  [[nodiscard]] const ServiceQueue& Queue() const noexcept;
 
  private:
   struct Shared;

@@ -61,6 +61,10 @@ struct RelayStats {
   std::uint64_t published = 0;   // rows marked sent (including unroutable ones nobody subscribes to)
   std::uint64_t unroutable = 0;  // of which the broker had no queue for (no gateway running, say)
   std::uint64_t failures = 0;    // rounds that failed (database or broker down, nack, ...)
+  // The unsent rows of the outbox and the age of the oldest, as the last census saw them (every few
+  // seconds, also while the broker is down); -1 before the first one succeeded.
+  std::int64_t backlog = -1;
+  double oldest_unsent_seconds = -1;
 };
 
 // Publishes unsent outbox rows in the background, from construction until destruction.
@@ -95,6 +99,8 @@ class Relay {
   // One claim-publish-mark round; returns the number of rows claimed.
   std::size_t RelayBatch();
   void DeleteOldRows();
+  // Counts the unsent rows for Stats(); a failure only leaves the last figures.
+  void TakeCensus();
   // Waits until Notify(), stop, or the timeout.
   void Wait(const std::stop_token& stop, std::chrono::milliseconds timeout);
 
@@ -108,6 +114,8 @@ class Relay {
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> unroutable_{0};
   std::atomic<std::uint64_t> failures_{0};
+  std::atomic<std::int64_t> backlog_{-1};
+  std::atomic<double> oldest_unsent_seconds_{-1};
   std::jthread thread_;  // last: started after everything it uses exists, joined first
 };
 

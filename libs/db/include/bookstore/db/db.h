@@ -188,6 +188,17 @@ class Transaction {
   bool done_ = false;
 };
 
+// What /metrics shows of a pool (libs/service/metrics.h). Counters only grow.
+struct PoolStats {
+  int size = 0;                // pool_size: the most connections it opens
+  int open = 0;                // open now (idle, lent out or being opened)
+  int idle = 0;                // open and waiting to be borrowed
+  std::uint64_t acquires = 0;  // borrows granted
+  std::uint64_t waits = 0;     // of which found every connection lent out and waited for one
+  double wait_seconds = 0;     // time spent in those waits (granted or not)
+  std::uint64_t timeouts = 0;  // borrows that gave up after acquire_timeout
+};
+
 class Pool {
  public:
   explicit Pool(Options options);
@@ -215,6 +226,9 @@ class Pool {
 
   // For /readyz: true when a connection can be borrowed and pinged. Blocking (use Run from coroutines).
   bool Healthy() noexcept;
+
+  // Thread-safe, never blocks on the database.
+  [[nodiscard]] PoolStats Stats() const;
 
   [[nodiscard]] const Options& GetOptions() const { return options_; }
   boost::asio::thread_pool& Executor() { return threads_; }

@@ -87,6 +87,9 @@ class MetricsRegistry {
   // the newer function answers until its registration goes (e.g. a test's second instance).
   GaugeRegistration AddGaugeFunction(const std::string& name, const std::string& help,
                                      std::function<double()> read, const Labels& labels = {});
+  // The same for a counter that a component keeps itself (it must only grow), e.g. a library's stats.
+  GaugeRegistration AddCounterFunction(const std::string& name, const std::string& help,
+                                       std::function<double()> read, const Labels& labels = {});
 
   // Every registered metric in the Prometheus text exposition format (version 0.0.4).
   [[nodiscard]] std::string Render() const;
@@ -94,6 +97,8 @@ class MetricsRegistry {
  private:
   friend class GaugeRegistration;
   void RemoveGaugeFunction(std::uint64_t id);
+  GaugeRegistration AddFunction(bool counter, const std::string& name, const std::string& help,
+                                std::function<double()> read, const Labels& labels);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -101,6 +106,12 @@ class MetricsRegistry {
 
 // The process-wide registry.
 MetricsRegistry& Metrics();
+
+// The usual process_* figures of this process, read from /proc at each call, in the text format:
+// process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes,
+// process_open_fds, process_max_fds, process_start_time_seconds, process_threads. Every Server's
+// /metrics ends with them.
+std::string RenderProcessMetrics();
 
 namespace detail {
 // Helpers shared with the server's request metrics.
