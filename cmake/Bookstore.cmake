@@ -34,18 +34,22 @@ function(bookstore_test name)
   gtest_discover_tests(${name} PROPERTIES ${properties} DISCOVERY_TIMEOUT 30)
 endfunction()
 
-# bookstore_embed_files(<target> <function> HEADER <header> BASE <dir> GLOBS <glob...>): compiles the files
-# under <dir> (recursively) matching the globs into the target, sorted by path, as the definition of
+# bookstore_embed_files(<target> <function> HEADER <header> BASE <dir> GLOBS <glob...> | FILES <file...>):
+# compiles the files under <dir> (recursively) matching the globs, or the given files under <dir> (made
+# by the build, say), into the target, sorted by path, as the definition of
 # `const std::vector<bookstore::EmbeddedFile>& <function>()` (a qualified name that <header> declares;
 # bookstore/embed/embedded_file.h). The target must link bookstore::embed.
 function(bookstore_embed_files target function)
-  cmake_parse_arguments(ARG "" "HEADER;BASE" "GLOBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "HEADER;BASE" "GLOBS;FILES" ${ARGN})
   get_filename_component(dir ${ARG_BASE} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
   set(globs)
   foreach(pattern IN LISTS ARG_GLOBS)
     list(APPEND globs ${dir}/${pattern})
   endforeach()
-  file(GLOB_RECURSE files CONFIGURE_DEPENDS ${globs})
+  set(files ${ARG_FILES})
+  if(globs)
+    file(GLOB_RECURSE files CONFIGURE_DEPENDS ${globs})
+  endif()
   list(SORT files)
   # '|' separates the files so that the list survives the command line as one argument.
   string(REPLACE ";" "|" files_arg "${files}")
@@ -68,4 +72,27 @@ endfunction()
 function(bookstore_embed_migrations target dir)
   bookstore_embed_files(${target} bookstore::db::EmbeddedMigrationFiles HEADER bookstore/db/migrations.h
                         BASE ${dir} GLOBS "*.sql")
+endfunction()
+
+# bookstore_render_openapi(<out> <--json|--page>): a rule that makes <out> from docs/openapi.yaml with
+# cmake/render_openapi.py (the document as JSON, or the web store's reference page). Debian's python3
+# with python3-yaml (scripts/packages.txt, deploy/docker/build-packages.txt).
+function(bookstore_render_openapi out mode)
+  find_program(BOOKSTORE_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+  find_program(BOOKSTORE_PYTHON NAMES python3 REQUIRED)
+  if(NOT DEFINED CACHE{BOOKSTORE_PYTHON_HAS_YAML})
+    execute_process(COMMAND ${BOOKSTORE_PYTHON} -c "import yaml" RESULT_VARIABLE status OUTPUT_QUIET ERROR_QUIET)
+    if(NOT status EQUAL 0)
+      message(FATAL_ERROR "${BOOKSTORE_PYTHON} cannot import yaml: install python3-yaml")
+    endif()
+    set(BOOKSTORE_PYTHON_HAS_YAML ON CACHE INTERNAL "")
+  endif()
+  set(document ${PROJECT_SOURCE_DIR}/docs/openapi.yaml)
+  set(script ${_BOOKSTORE_CMAKE_DIR}/render_openapi.py)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${BOOKSTORE_PYTHON} ${script} ${mode} ${out} ${document}
+    DEPENDS ${document} ${script}
+    COMMENT "Rendering docs/openapi.yaml (${mode})"
+    VERBATIM)
 endfunction()

@@ -25,6 +25,7 @@
 #include "live/events_endpoint.h"
 #include "live/feed.h"
 #include "live/hub.h"
+#include "openapi/openapi_endpoint.h"
 #include "settings.h"
 
 namespace bookstore::gateway {
@@ -102,6 +103,7 @@ int Run(const Settings& settings) {
   if (cache) server.Use(cache->Filter());
   AddProxyRoutes(server, proxy, Clusters{.auth = auth, .catalog = catalog, .orders = orders});
   events.Register(server);
+  AddOpenApiRoute(server);
 
   std::unique_ptr<authn::RevocationSync> revocations;
   if (authenticator) {

@@ -77,6 +77,7 @@ int Run(const Settings& settings) {
   AddCartPages(server, deps);
   AddOrderPages(server, deps);
   AddAdminPages(server, deps);
+  AddApiReferencePage(server, deps);
   AddEventStream(server, deps);
   server.AddReadinessCheck("gateway", [&api, &server] { return api.Healthy(server.io_context(0)); });
   boost::asio::co_spawn(server.io_context(0), api.FollowEvents(), boost::asio::detached);

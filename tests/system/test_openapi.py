@@ -16,6 +16,8 @@ by conftest.py), and so is every other system test's.
 """
 
 import re
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -184,6 +186,7 @@ def test_every_operation_answers_as_documented_through_the_gateway(gateway, modu
     admin = api.admin()
     assert api.get("/healthz").status_code == 200
     assert api.get("/readyz").status_code == 200
+    assert api.get("/openapi.json").status_code == 200
     assert api.get("/auth/me", alice).status_code == 200
     assert api.get("/auth/me").status_code == 401
     assert api.register("Alice again", alice.email).status_code == 409
@@ -248,3 +251,40 @@ def test_every_operation_answers_as_documented_through_the_gateway(gateway, modu
 
     assert openapi.take_violations() == []
     assert not [op for op in openapi.unexercised()], openapi.unexercised()
+
+
+def test_the_gateway_serves_this_document(gateway, tmp_path):
+    """GET /openapi.json is docs/openapi.yaml as it is now (a stale build fails here), with an ETag that
+    a client revalidates with."""
+    rendered = tmp_path / "openapi.json"
+    subprocess.run([sys.executable, str(ROOT / "cmake/render_openapi.py"), "--json", str(rendered),
+                    str(openapi.DOCUMENT)], check=True, timeout=60)
+    response = requests.get(gateway.url + "/openapi.json", timeout=10)
+    assert response.status_code == 200, response.text[:200]
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.content == rendered.read_bytes()
+    served = response.json()
+    assert {(method.upper(), path) for path, item in served["paths"].items() for method in item
+            if method in openapi.METHODS} == documented()
+    again = requests.get(gateway.url + "/openapi.json", headers={"If-None-Match": response.headers["ETag"]},
+                         timeout=10)
+    assert again.status_code == 304 and again.content == b""
+    assert requests.get(gateway.url + "/openapi.json", headers={"If-None-Match": '"0"'}, timeout=10).status_code == 200
+
+
+def test_the_web_store_shows_the_reference(gateway, module_stack):
+    """The web store's /api page is the document made readable: every operation and every schema has its
+    anchor, inside the store's layout with its usual security headers."""
+    web = module_stack.web or module_stack.start_web(gateway=module_stack.gateway)
+    page = requests.get(web.url + "/api", timeout=10)
+    assert page.status_code == 200, page.text[:300]
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    spec = openapi.document().document
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in openapi.METHODS:
+                assert f'id="{operation["operationId"]}"' in page.text, (method, path)
+    for name in spec["components"]["schemas"]:
+        assert f'id="schema-{name}"' in page.text, name
+    assert '<a class="brand" href="/"' in page.text  # the store's layout around it

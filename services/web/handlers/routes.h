@@ -8,6 +8,7 @@
 //   orders.cpp   GET /orders, /orders/{id}; POST /orders/{id}/pay, /orders/{id}/delivery, /orders/{id}/cancel
 //   admin.cpp    GET /admin/users
 //   events.cpp   GET /events (the gateway's live events, proxied with the session's token)
+//   api_reference.cpp  GET /api (the API reference, rendered from docs/openapi.yaml at build time)
 
 #include "bookstore/http/server.h"
 #include "handlers/common.h"
@@ -29,5 +30,6 @@ void AddCartPages(http::Server& server, const WebDeps& deps);
 void AddOrderPages(http::Server& server, const WebDeps& deps);
 void AddAdminPages(http::Server& server, const WebDeps& deps);
 void AddEventStream(http::Server& server, const WebDeps& deps);
+void AddApiReferencePage(http::Server& server, const WebDeps& deps);
 
 }  // namespace bookstore::web

@@ -10,6 +10,8 @@ namespace bookstore::web {
 
 // services/web/templates/**/*.mustache
 const std::vector<EmbeddedFile>& EmbeddedTemplates();
+// Templates the build makes: pages/api.mustache, the API reference (cmake/render_openapi.py).
+const std::vector<EmbeddedFile>& EmbeddedBuiltTemplates();
 // services/web/assets/*
 const std::vector<EmbeddedFile>& EmbeddedAssets();
 

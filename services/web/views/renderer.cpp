@@ -45,14 +45,18 @@ class Partials final : public mustache::PartialResolver {
 }  // namespace
 
 Renderer::Renderer() {
-  for (const auto& file : EmbeddedTemplates()) {
-    std::string name(file.path);
-    if (name.ends_with(kSuffix)) {
-      name.resize(name.size() - kSuffix.size());
+  for (const auto* files : {&EmbeddedTemplates(), &EmbeddedBuiltTemplates()}) {
+    for (const auto& file : *files) {
+      std::string name(file.path);
+      if (name.ends_with(kSuffix)) {
+        name.resize(name.size() - kSuffix.size());
+      }
+      RefuseUnescaped(name, file.content);
+      mustache::Template parsed(name, file.content);
+      if (!templates_.emplace(std::move(name), std::move(parsed)).second) {
+        throw std::logic_error("two templates named " + std::string(file.path));
+      }
     }
-    RefuseUnescaped(name, file.content);
-    mustache::Template parsed(name, file.content);
-    templates_.emplace(std::move(name), std::move(parsed));
   }
   (void)Template(kLayout);  // throws when missing
   // A partial that does not exist would silently render nothing: refuse it now.
