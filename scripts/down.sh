@@ -40,6 +40,10 @@ for ((i = ${#BS_COMPONENTS[@]} - 1; i >= 0; i--)); do
     rm -f "$(stack_pid_file "$name")" "$UP_RUN_DIR/pids/$name.exe"
   fi
 done
+if [[ -f "$UP_RUN_DIR/prometheus/prometheus.pid" ]]; then
+  say "stopping prometheus"
+  "$BS_SCRIPTS/monitor.sh" stop
+fi
 if [[ -f "$UP_RUN_DIR/infra.env" ]]; then
   say "stopping RabbitMQ and MariaDB"
   "${STACK_INFRA[@]}" stop
