@@ -23,4 +23,5 @@ done
 for image in edge mariadb rabbitmq; do
   push "${registry}/bookstore-${image}:${tag}" "${root}/deploy/docker/${image}/Dockerfile" "${root}/deploy/docker/${image}"
 done
+push "${registry}/bookstore-prometheus:${tag}" "${root}/deploy/docker/prometheus/Dockerfile" "${root}/deploy"
 echo "Pushed tag ${tag}. Deploy with: IMAGE_PREFIX=${registry}/ TAG=${tag} deploy/swarm/deploy.sh"

@@ -7,7 +7,7 @@ set -euo pipefail
 : "${IMAGE_PREFIX:?set IMAGE_PREFIX (e.g. registry.example.com:5000/)}" "${TAG:?set TAG}"
 stack="${1:-bookstore}"
 here="$(cd "$(dirname "$0")" && pwd)"
-for name in auth catalog orders gateway web edge mariadb rabbitmq; do
+for name in auth catalog orders gateway web edge prometheus mariadb rabbitmq; do
   variable="${name^^}_IMAGE"
   export "${variable}=${!variable:-${IMAGE_PREFIX}bookstore-${name}:${TAG}}"
 done

@@ -190,6 +190,7 @@ build_images() {
   rm -rf "$context"
   mkdir -p "$context/bin" "$context/deploy"
   cp -r "$BS_ROOT/deploy/docker" "$context/deploy/docker"
+  cp -r "$BS_ROOT/deploy/prometheus" "$context/deploy/prometheus"
   docker_dir="$context/deploy/docker"
   started=$(now_ms)
   for component in "${SWARM_COMPONENTS[@]}"; do
@@ -206,6 +207,9 @@ build_images() {
     IMAGE_TAGS[$image]=$(hash_of "$docker_dir/$image")
     build_image_once "bookstore-$image:${IMAGE_TAGS[$image]}" "$docker_dir/$image" "$docker_dir/$image/Dockerfile"
   done
+  # Its context is deploy/: the configuration and rules come from deploy/prometheus/.
+  IMAGE_TAGS[prometheus]=$(hash_of "$docker_dir/prometheus" "$context/deploy/prometheus")
+  build_image_once "bookstore-prometheus:${IMAGE_TAGS[prometheus]}" "$context/deploy" "$docker_dir/prometheus/Dockerfile"
   STACK_IMAGE_VARIABLES=()
   for image in "${!IMAGE_TAGS[@]}"; do
     STACK_IMAGE_VARIABLES+=("${image^^}_IMAGE=bookstore-$image:${IMAGE_TAGS[$image]}")

@@ -210,6 +210,21 @@ class Swarm:
         assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stderr}"
         return result.stdout
 
+    def prometheus(self, expression):
+        """An instant query of the stack's Prometheus (promtool inside its container: the service is on
+        the internal network only): [(labels, value)]."""
+        client, container = self.any_container("prometheus")
+        command = [client, "exec", container, "promtool", "query", "instant", "-o", "json",
+                   "http://127.0.0.1:9090", expression]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stderr}"
+        return [(sample["metric"], float(sample["value"][1])) for sample in json.loads(result.stdout or "[]")]
+
+    def scraped_replicas(self, job):
+        """How many replicas of the component Prometheus scraped successfully last time."""
+        found = self.prometheus(f'count(up{{job="{job}"}} == 1)')
+        return int(found[0][1]) if found else 0
+
     def served(self, container, name):
         """How many requests the replica has answered, health checks and scrapes aside: the sum of its
         http_requests_total (libs/http) over every other route."""
