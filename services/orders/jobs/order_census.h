@@ -8,40 +8,32 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <mutex>
-#include <stop_token>
-#include <thread>
+#include <cstddef>
+#include <limits>
 #include <vector>
 
 #include "bookstore/db/db.h"
 #include "bookstore/http/metrics.h"
+#include "jobs/periodic.h"
 
 namespace bookstore::orders::jobs {
 
 class OrderCensus {
  public:
   OrderCensus(db::Pool& pool, std::chrono::milliseconds interval);
-  ~OrderCensus();  // stops and joins
-  OrderCensus(const OrderCensus&) = delete;
-  OrderCensus& operator=(const OrderCensus&) = delete;
 
   // One count now (tests); throws what the database throws.
   void CountOnce();
 
  private:
   static constexpr std::size_t kStatuses = 6;  // OrderStatus
-
-  void Run(const std::stop_token& stop);
+  static constexpr double kNotCounted = std::numeric_limits<double>::quiet_NaN();
 
   db::Pool& pool_;
-  std::chrono::milliseconds interval_;
-  std::array<std::atomic<double>, kStatuses> counts_;
+  std::array<std::atomic<double>, kStatuses> counts_{
+      {kNotCounted, kNotCounted, kNotCounted, kNotCounted, kNotCounted, kNotCounted}};
   std::vector<http::GaugeRegistration> gauges_;  // after what they read
-  std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::jthread thread_;  // last: started once everything it uses exists
+  Periodic rounds_;                              // last: started once everything it uses exists
 };
 
 }  // namespace bookstore::orders::jobs

@@ -12,15 +12,7 @@ constexpr std::int64_t kBatch = 100;
 }  // namespace
 
 PaymentSweeper::PaymentSweeper(db::Pool& pool, bus::Relay& relay, std::chrono::milliseconds interval)
-    : pool_(pool),
-      relay_(relay),
-      interval_(interval),
-      thread_([this](const std::stop_token& stop) { Run(stop); }) {}
-
-PaymentSweeper::~PaymentSweeper() {
-  thread_.request_stop();
-  wake_.notify_all();
-}
+    : pool_(pool), relay_(relay), rounds_("payment sweeper", interval, [this] { SweepOnce(); }) {}
 
 std::int64_t PaymentSweeper::SweepOnce() {
   std::int64_t total = 0;
@@ -46,18 +38,6 @@ std::int64_t PaymentSweeper::SweepOnce() {
     log::Info("cancelled orders left unpaid", {{"count", total}});
   }
   return total;
-}
-
-void PaymentSweeper::Run(const std::stop_token& stop) {
-  while (!stop.stop_requested()) {
-    try {
-      SweepOnce();
-    } catch (const std::exception& e) {
-      log::Warn("payment timeout sweep failed; trying again later", {{"error", e.what()}});
-    }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, stop, interval_, [] { return false; });
-  }
 }
 
 }  // namespace bookstore::orders::jobs

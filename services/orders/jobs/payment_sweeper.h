@@ -8,23 +8,17 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <stop_token>
-#include <thread>
 
 #include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
+#include "jobs/periodic.h"
 
 namespace bookstore::orders::jobs {
 
 class PaymentSweeper {
  public:
   PaymentSweeper(db::Pool& pool, bus::Relay& relay, std::chrono::milliseconds interval);
-  ~PaymentSweeper();  // stops and joins
-  PaymentSweeper(const PaymentSweeper&) = delete;
-  PaymentSweeper& operator=(const PaymentSweeper&) = delete;
 
   // One round now (tests): cancels every overdue order, in batches; returns how many it cancelled.
   std::int64_t SweepOnce();
@@ -32,15 +26,10 @@ class PaymentSweeper {
   [[nodiscard]] std::uint64_t Cancelled() const noexcept { return cancelled_.load(); }
 
  private:
-  void Run(const std::stop_token& stop);
-
   db::Pool& pool_;
   bus::Relay& relay_;
-  std::chrono::milliseconds interval_;
   std::atomic<std::uint64_t> cancelled_{0};
-  std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::jthread thread_;  // last: started once everything it uses exists
+  Periodic rounds_;  // last: started once everything it uses exists, stopped first
 };
 
 }  // namespace bookstore::orders::jobs
