@@ -78,8 +78,18 @@ engine_start() {
 # multi-node test's nodes (their overlay broke, `swarm join` timed out), and a leftover route for another
 # subnet swallowed the replies. With no engine running (engine_start checks), remove them all; the engine
 # that starts next re-creates what its own data still names.
+#
+# An engine that was killed (a session or CI job ended under it) also leaves the network namespaces of its
+# overlays bound under its runtime folder, each holding a VXLAN device: the next engine's overlay with the
+# same VXLAN id then fails every task ("error creating vxlan interface: file exists") and the stack never
+# comes up. Unbinding them frees the devices; every checkout's folder counts, since all share the kernel.
 engine_clear_host_leftovers() {
-  local pattern='(docker0|docker_gwbridge|br-[0-9a-f]{12})' link table rule words
+  local pattern='(docker0|docker_gwbridge|br-[0-9a-f]{12})' link table rule words namespace
+  for namespace in /run/bookstore-docker-*/netns/*; do
+    [[ -e "$namespace" ]] || continue
+    umount "$namespace" 2>/dev/null
+    rm -f "$namespace" 2>/dev/null || warn "could not remove the leftover network namespace $namespace"
+  done
   for link in $(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep -E "^$pattern\$"); do
     ip link delete "$link" 2>/dev/null || warn "could not remove the leftover bridge $link"
   done
