@@ -87,7 +87,7 @@ engine_clear_host_leftovers() {
   local pattern='(docker0|docker_gwbridge|br-[0-9a-f]{12})' link table rule words namespace
   for namespace in /run/bookstore-docker-*/netns/*; do
     [[ -e "$namespace" ]] || continue
-    umount "$namespace" 2>/dev/null
+    umount "$namespace" 2>/dev/null || true # a file no longer bound is removed all the same
     rm -f "$namespace" 2>/dev/null || warn "could not remove the leftover network namespace $namespace"
   done
   for link in $(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep -E "^$pattern\$"); do

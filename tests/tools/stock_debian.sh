@@ -4,8 +4,15 @@
 # `./bookstore down` and `./bookstore test` run inside as root, each installing what it needs from
 # Debian's apt and the npm registry as on a new machine. By hand, not in CI: about an hour on two cores.
 #
-#   tests/tools/stock_debian.sh [ROOT]     ROOT: where the Debian lives [/srv/bookstore-stock-debian];
-#                                          made once, kept (delete it to start from nothing again)
+#   tests/tools/stock_debian.sh [ROOT [STAGE...]]
+#       ROOT: where the Debian lives [/srv/bookstore-stock-debian]; made once, kept (delete it to start
+#       from nothing again). STAGEs: run only `./bookstore test STAGE...` in the clone of the last run
+#       (to repeat what failed without building again).
+#
+# Two things come from the host because they belong to the machine, not to Debian: the certificate
+# authorities it added (/usr/local/share/ca-certificates: a network that inspects TLS needs its own for
+# npm's registry) and its resolv.conf. The Debian's root is bind-mounted on itself, as a root file system
+# is: dockerd remounts / when it unpacks an image and fails with EINVAL on a plain folder.
 #
 # It shares the machine's kernel and network: nothing of the host's BookStore may run meanwhile (ports,
 # the private Docker engine). The output goes to ROOT/root/stock-debian.log too.
@@ -13,6 +20,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 root=${1:-/srv/bookstore-stock-debian}
+stages=("${@:2}")
 mirror=${BOOKSTORE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 [[ $EUID -eq 0 ]] || { echo "stock_debian.sh: run as root (debootstrap, chroot, mounts)" >&2; exit 1; }
 
@@ -24,6 +32,10 @@ if [[ ! -x "$root/usr/bin/git" ]]; then
     "$mirror" "$mirror" "$mirror" >"$root/etc/apt/sources.list"
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
 
 # Whatever the run started inside (a database apt started as a service, a test server left behind) ends
 # with it, and the mounts go.
@@ -33,17 +45,25 @@ leave() {
     [[ "$(readlink "$proc/root" 2>/dev/null)" == "$root" ]] && kill -9 "${proc#/proc/}" 2>/dev/null
   done
   umount -R "$root/dev" "$root/sys" "$root/proc" 2>/dev/null || true
+  umount "$root" 2>/dev/null || true
 }
 trap leave EXIT
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --make-rslave "$root/sys"
 mount --rbind /dev "$root/dev"
 mount --make-rslave "$root/dev"
 
-rm -rf "$root/root/bookstore"
-git clone -q "$here" "$root/root/bookstore"
+commands='./bookstore up && ./bookstore down && ./bookstore test'
+if ((${#stages[@]})); then
+  commands="./bookstore test ${stages[*]}"
+else
+  rm -rf "$root/root/bookstore"
+  git clone -q "$here" "$root/root/bookstore"
+fi
+# Node reads the system's authorities only when told (npm's registry over TLS).
 chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  bash -c 'cd /root/bookstore && node --version 2>/dev/null; ./bookstore up && ./bookstore down && ./bookstore test' \
-  2>&1 | tee "$root/root/stock-debian.log"
+  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
+  bash -c "cd /root/bookstore && $commands" 2>&1 | tee "$root/root/stock-debian.log"
