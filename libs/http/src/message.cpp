@@ -37,6 +37,19 @@ Response TextResponse(std::string body, Status status, std::string_view content_
 
 Response EmptyResponse(Status status) { return Response{status, 11}; }
 
+Response RevalidatedResponse(const Request& request, std::string_view body, std::string_view etag,
+                             std::string_view content_type, std::string_view cache_control) {
+  if (request[Field::if_none_match] == etag) {
+    Response not_modified{Status::not_modified, 11};
+    not_modified.set(Field::etag, etag);
+    return not_modified;
+  }
+  auto response = TextResponse(std::string(body), Status::ok, content_type);
+  response.set(Field::etag, etag);
+  response.set(Field::cache_control, cache_control);
+  return response;
+}
+
 boost::json::value ParseJson(const Request& request) {
   boost::system::error_code ec;
   auto value = boost::json::parse(request.body(), ec);

@@ -25,15 +25,8 @@ const ApiDocument& Document() {
 void AddOpenApiRoute(http::Server& server) {
   const ApiDocument& document = Document();  // at start-up: a build without it fails here, not on a request
   server.Get("/openapi.json", [&document](http::Context& ctx) -> http::Awaitable<http::Response> {
-    if (ctx.request()[http::Field::if_none_match] == document.etag) {
-      http::Response not_modified{http::Status::not_modified, 11};
-      not_modified.set(http::Field::etag, document.etag);
-      co_return not_modified;
-    }
-    auto response = http::TextResponse(document.body, http::Status::ok, "application/json");
-    response.set(http::Field::etag, document.etag);
-    response.set(http::Field::cache_control, "public, no-cache");
-    co_return response;
+    co_return http::RevalidatedResponse(ctx.request(), document.body, document.etag, "application/json",
+                                        "public, no-cache");
   });
 }
 

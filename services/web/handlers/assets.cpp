@@ -8,16 +8,8 @@ namespace bookstore::web {
 namespace {
 
 http::Response ServeAsset(const http::Context& ctx, const Asset& asset, bool immutable) {
-  if (ctx.request()[http::Field::if_none_match] == asset.etag) {
-    http::Response not_modified{http::Status::not_modified, 11};
-    not_modified.set(http::Field::etag, asset.etag);
-    return not_modified;
-  }
-  auto response = http::TextResponse(std::string(asset.content), http::Status::ok, asset.content_type);
-  response.set(http::Field::etag, asset.etag);
-  response.set(http::Field::cache_control,
-               immutable ? "public, max-age=31536000, immutable" : "public, no-cache");
-  return response;
+  return http::RevalidatedResponse(ctx.request(), asset.content, asset.etag, asset.content_type,
+                                   immutable ? "public, max-age=31536000, immutable" : "public, no-cache");
 }
 
 http::Awaitable<http::Response> StaticAsset(http::Context& ctx, const AssetCatalog& assets) {

@@ -47,6 +47,11 @@ Response TextResponse(std::string body, Status status = Status::ok,
 // A response without a body (204 by default).
 Response EmptyResponse(Status status = Status::no_content);
 
+// A fixed body under its ETag (a quoted hash): 304 with the ETag alone when the request's If-None-Match
+// names it, otherwise 200 with the body, its content type, the ETag and `cache_control`.
+Response RevalidatedResponse(const Request& request, std::string_view body, std::string_view etag,
+                             std::string_view content_type, std::string_view cache_control);
+
 // Parses the request body as JSON. Throws http::Error 400 ("request body is not valid JSON") otherwise.
 // The Content-Type header is not checked.
 boost::json::value ParseJson(const Request& request);
