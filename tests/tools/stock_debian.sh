@@ -14,6 +14,11 @@
 # npm's registry) and its resolv.conf. The Debian's root is bind-mounted on itself, as a root file system
 # is: dockerd remounts / when it unpacks an image and fails with EINVAL on a plain folder.
 #
+# The run gets a mount namespace of its own in which the Debian's root is moved onto "/" (as switch_root
+# does), not a plain chroot: a process that enters a container's mount namespace (`docker exec`, hence
+# every health check) starts at the namespace's "/", and after a chroot that is the host's root, where
+# the container's files are not ("healthcheck.sh: executable file not found").
+#
 # It shares the machine's kernel and network: nothing of the host's BookStore may run meanwhile (ports,
 # the private Docker engine). The output goes to ROOT/root/stock-debian.log too.
 set -euo pipefail
@@ -39,11 +44,14 @@ fi
 
 # Whatever the run started inside (a database apt started as a service, a test server left behind) ends
 # with it, and the mounts go.
+mntns_file=$root/root/.stock-debian-mntns
 leave() {
-  local proc
+  local proc ns
+  ns=$(cat "$mntns_file" 2>/dev/null || true)
   for proc in /proc/[0-9]*; do
-    [[ "$(readlink "$proc/root" 2>/dev/null)" == "$root" ]] && kill -9 "${proc#/proc/}" 2>/dev/null
+    [[ -n "$ns" && "$(readlink "$proc/ns/mnt" 2>/dev/null)" == "$ns" ]] && kill -9 "${proc#/proc/}" 2>/dev/null
   done
+  rm -f "$mntns_file"
   umount -R "$root/dev" "$root/sys" "$root/proc" 2>/dev/null || true
   umount "$root" 2>/dev/null || true
 }
@@ -63,7 +71,11 @@ else
   git clone -q "$here" "$root/root/bookstore"
 fi
 # Node reads the system's authorities only when told (npm's registry over TLS).
-chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
-  bash -c "cd /root/bookstore && $commands" 2>&1 | tee "$root/root/stock-debian.log"
+# shellcheck disable=SC2016 # expanded by the inner shell
+unshare --mount --propagation private bash -c '
+  readlink /proc/self/ns/mnt >"$1"
+  cd "$2" && mount --move . / && exec chroot . /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
+    bash -c "cd /root/bookstore && $3"' stock-debian "$mntns_file" "$root" "$commands" 2>&1 |
+  tee "$root/root/stock-debian.log"
