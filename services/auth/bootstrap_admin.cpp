@@ -4,6 +4,7 @@
 
 #include "bookstore/auth/claims.h"
 #include "bookstore/auth/email.h"
+#include "bookstore/bus/outbox.h"
 #include "bookstore/log/log.h"
 #include "bookstore/text/utf8.h"
 #include "domain/validation.h"
@@ -63,8 +64,7 @@ bool CreateAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBo
 
 }  // namespace
 
-void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords,
-                    const AdminBootstrap& admin) {
+void BootstrapAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBootstrap& admin) {
   const auth::EmailKey email = AdminEmail(admin);
   CheckRules(admin, email);
   const std::string& normalized = email.key;
@@ -94,10 +94,7 @@ void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& pa
         return;
       }
       case BootstrapAction::kCreate:
-        if (CreateAdmin(pool, passwords, admin, email)) {
-          relay.Notify();
-          return;
-        }
+        if (CreateAdmin(pool, passwords, admin, email)) return;
         log::Info("admin account created concurrently by another replica", {{"email", normalized}});
         break;
     }

@@ -1,7 +1,6 @@
 #pragma once
 // ADMIN_EMAIL / ADMIN_PASSWORD at start-up: make sure that account exists and is an admin.
 
-#include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
 #include "password_workers.h"
 #include "settings.h"
@@ -15,7 +14,6 @@ namespace bookstore::auth_service {
 // and the others see a duplicate, which counts as success. Blocking (start-up only). Throws
 // std::invalid_argument when the email or password breaks the registration rules, db::Error on
 // database failures.
-void BootstrapAdmin(db::Pool& pool, bus::Relay& relay, const PasswordWorkers& passwords,
-                    const AdminBootstrap& admin);
+void BootstrapAdmin(db::Pool& pool, const PasswordWorkers& passwords, const AdminBootstrap& admin);
 
 }  // namespace bookstore::auth_service

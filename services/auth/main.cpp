@@ -63,13 +63,13 @@ int Run(const svc::Settings& settings) {
   const auto pool_metrics = service::ExportMetrics(pool);
   const auto relay_metrics = service::ExportMetrics(relay);
   svc::PasswordWorkers passwords(settings.password, settings.password_threads, settings.password_queue);
-  if (settings.admin) svc::BootstrapAdmin(pool, relay, passwords, *settings.admin);
+  if (settings.admin) svc::BootstrapAdmin(pool, passwords, *settings.admin);
 
   authn::KeySource key_source(keys.PublicKeys());
   authn::Authenticator authenticator(AuthenticatorOptions(settings, pool), key_source);
 
   http::Server server(settings.server);
-  svc::handlers::Deps deps{pool, relay, passwords, keys, authenticator, settings};
+  svc::handlers::Deps deps{pool, passwords, keys, authenticator, settings};
   svc::handlers::AddAccountRoutes(server, deps);
   svc::handlers::AddUserRoutes(server, deps);
   svc::handlers::AddKeyRoutes(server, deps);

@@ -34,7 +34,7 @@ int Run(const Settings& settings) {
   db::MigrateWhenReachable(pool, db::EmbeddedMigrations());
 
   bus::Relay relay(pool, settings.bus);
-  bus::InboxConsumer consumer(pool, settings.bus, "catalog", events::HandleEvent, &relay);
+  bus::InboxConsumer consumer(pool, settings.bus, "catalog", events::HandleEvents);
   const auto pool_metrics = service::ExportMetrics(pool);
   const auto relay_metrics = service::ExportMetrics(relay);
   const auto consumer_metrics = service::ExportMetrics(consumer);
@@ -46,7 +46,6 @@ int Run(const Settings& settings) {
   http::Server server(settings.server);
   server.Use(service::MapCommonErrors());
   handlers::AddBookRoutes(server, {.pool = pool,
-                                   .relay = relay,
                                    .authenticator = authenticator,
                                    .shared_cache_max_age = settings.shared_cache_max_age});
   // Tokens revoked by a logout are refused here too, not only at the gateway (issue 13, finding 3): this

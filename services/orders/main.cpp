@@ -52,7 +52,7 @@ int Run(const Settings& settings) {
   server.Use(service::MapCommonErrors());
   server.Use(handlers::MapDomainErrors());
   const handlers::Deps deps{
-      pool, relay, authenticator, notifier, *payments, settings.confirm_timeout, settings.limits};
+      pool, authenticator, notifier, *payments, settings.confirm_timeout, settings.limits};
   handlers::AddOrderRoutes(server, deps);
   handlers::AddPaymentRoutes(server, deps);
   handlers::AddDeliveryRoutes(server, deps);
@@ -62,8 +62,8 @@ int Run(const Settings& settings) {
   events::EventHandlers handlers(settings.payment_timeout, notifier);
   bus::InboxConsumer consumer(
       pool, settings.bus, "orders",
-      [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); }, &relay);
-  jobs::PaymentSweeper sweeper(pool, relay, settings.sweep_interval);
+      [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); });
+  jobs::PaymentSweeper sweeper(pool, settings.sweep_interval);
   const jobs::OrderCensus census(pool, kCensusInterval);
   const auto pool_metrics = service::ExportMetrics(pool);
   const auto relay_metrics = service::ExportMetrics(relay);

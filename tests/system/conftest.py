@@ -134,6 +134,6 @@ def module_stack(request, infra):
 
 @pytest.fixture(scope="module")
 def store(module_stack):
-    """auth (with the admin) and catalog of this module, running; no orders service, so the test topology's
-    orders.events collects book.* and order.stock_* events for store.events."""
+    """auth (with the admin) and catalog of this module, running, and no orders service: catalog's saga
+    answers are left for the test (store.events has them)."""
     return module_stack.start_store(orders=0)

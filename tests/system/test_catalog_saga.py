@@ -210,3 +210,50 @@ def test_malformed_order_events_do_not_block_the_queue(store, two_books):
     dead = store.event_log("catalog.events.dead")
     found = dead.wait_for(lambda e: e["id"] in (bad_placed, bad_cancelled), 2)
     assert sorted(event["type"] for event in found) == ["order.cancelled", "order.placed"]
+
+
+def test_events_waiting_together_are_handled_as_if_one_after_the_other(store):
+    """Catalog stopped while the events pile up, so that its worker takes them in batches (up to
+    AMQP_INBOX_BATCH at once): within a batch each event still sees what the ones before it did, for the
+    same order (placed then cancelled) as for the same book (the last copies go to the first orders)."""
+    seller = store.signed_user("Batch Seller")
+    scarce = store.create_book(seller, title="Scarce", price=3, stock=2)
+    plenty = store.create_book(seller, title="Plenty", price=5, stock=10)
+    settle(store)
+    store.catalog.stop()
+    first = place(store, [(scarce["id"], 1), (plenty["id"], 1)])
+    cancelled = place(store, [(scarce["id"], 1)])
+    cancel(store, cancelled)  # gives its copy back before the next order asks
+    second = place(store, [(scarce["id"], 1)])
+    short = place(store, [(scarce["id"], 1), (plenty["id"], 2)])  # nothing of Scarce left: reserves nothing
+    early = new_order_id()
+    cancel(store, early)  # cancelled before it was placed: reserves nothing
+    place(store, [(plenty["id"], 1)], order_id=early)
+    duplicate = f"placed-{secrets.token_hex(8)}"
+    again = place(store, [(plenty["id"], 3)], event_id=duplicate)
+    place(store, [(plenty["id"], 3)], order_id=again, event_id=duplicate)  # the same event twice
+    store.catalog.start()
+    settle(store)
+
+    def outcome(order_id):
+        found = store.events.matching(lambda e: e["type"].startswith("order.stock_") and e["data"]["order_id"] == order_id)
+        return [event["type"] for event in found]
+
+    assert outcome(first) == ["order.stock_reserved"]
+    assert outcome(cancelled) == ["order.stock_reserved"]
+    assert outcome(second) == ["order.stock_reserved"]
+    assert outcome(short) == ["order.stock_rejected"]
+    assert outcome(early) == []
+    assert outcome(again) == ["order.stock_reserved"]
+    assert [status for *_, status in reservations(store, cancelled)] == ["released"]
+    assert reservations(store, short) == []
+    assert store.get_book(scarce["id"])["stock"] == 0
+    assert store.get_book(plenty["id"])["stock"] == 10 - 1 - 3
+    # However the events were batched, the last book.stock_changed of each book tells its stock now, and
+    # versions only grow.
+    for book, stock in ((scarce, 0), (plenty, 6)):
+        changes = stock_events(store, book["id"])
+        assert changes[-1]["data"]["stock"] == stock
+        versions = [event["data"]["version"] for event in changes]
+        assert versions == sorted(set(versions))
+    store.assert_stock_invariant()

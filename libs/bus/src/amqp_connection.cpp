@@ -268,6 +268,7 @@ void AmqpConnection::DeclareTopology(const Topology& topology) {
         TextEntry("x-dead-letter-routing-key", queue.name)};
     DeclareExistingOrNewQueue(queue.name, Table(arguments));
     for (const auto& binding : queue.bindings) Bind(queue.name, topology.exchange, binding);
+    for (const auto& binding : queue.retired_bindings) Unbind(queue.name, topology.exchange, binding);
   }
 }
 
@@ -292,6 +293,12 @@ std::string AmqpConnection::DeclareQueue(const std::string& name, bool durable, 
 void AmqpConnection::Bind(const std::string& queue, const std::string& exchange, const std::string& key) {
   amqp_queue_bind(state_, channel_, Bytes(queue), Bytes(exchange), Bytes(key), amqp_empty_table);
   CheckLastRpc("bind queue " + queue + " to " + exchange + " with " + key);
+}
+
+void AmqpConnection::Unbind(const std::string& queue, const std::string& exchange, const std::string& key) {
+  // RabbitMQ answers unbind-ok for a binding that does not exist.
+  amqp_queue_unbind(state_, channel_, Bytes(queue), Bytes(exchange), Bytes(key), amqp_empty_table);
+  CheckLastRpc("unbind queue " + queue + " from " + exchange + " with " + key);
 }
 
 void AmqpConnection::Qos(int prefetch) {
@@ -413,7 +420,9 @@ void AmqpConnection::Pump() {
   }
 }
 
-void AmqpConnection::Ack(std::uint64_t tag) { CheckStatus(amqp_basic_ack(state_, channel_, tag, 0), "ack"); }
+void AmqpConnection::Ack(std::uint64_t tag, bool multiple) {
+  CheckStatus(amqp_basic_ack(state_, channel_, tag, multiple ? 1 : 0), "ack");
+}
 
 void AmqpConnection::Nack(std::uint64_t tag, bool requeue) {
   CheckStatus(amqp_basic_nack(state_, channel_, tag, 0, requeue ? 1 : 0), "nack");

@@ -66,6 +66,7 @@ class AmqpConnection {
   std::string DeclareQueue(const std::string& name, bool durable, bool exclusive, bool auto_delete,
                            amqp_table_t arguments);
   void Bind(const std::string& queue, const std::string& exchange, const std::string& key);
+  void Unbind(const std::string& queue, const std::string& exchange, const std::string& key);
   void Consume(const std::string& queue, bool exclusive);
   void DeleteQueue(const std::string& queue);        // no error when it does not exist
   void DeleteExchange(const std::string& exchange);  // no error when it does not exist
@@ -85,7 +86,8 @@ class AmqpConnection {
   // that arrive meanwhile for NextDelivery.
   void Pump();
 
-  void Ack(std::uint64_t tag);
+  // multiple: every delivery on the channel up to `tag` that is not settled yet, in one frame.
+  void Ack(std::uint64_t tag, bool multiple = false);
   void Nack(std::uint64_t tag, bool requeue);
   void Reject(std::uint64_t tag, bool requeue);
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,44 +52,79 @@ enum class Outcome { kHandled, kDuplicate };
 }  // namespace
 
 struct InboxConsumer::Shared {
-  Shared(db::Pool& pool_in, Options options_in, ServiceQueue queue_in, InboxHandler handler_in,
-         ConsumerCounters& counters_in, Relay* relay_in)
+  Shared(db::Pool& pool_in, Options options_in, ServiceQueue queue_in, InboxBatchHandler handler_in,
+         ConsumerCounters& counters_in)
       : pool(pool_in),
         options(std::move(options_in)),
         queue(std::move(queue_in)),
         handler(std::move(handler_in)),
-        counters(counters_in),
-        relay(relay_in) {}
+        counters(counters_in) {}
 
   db::Pool& pool;
   Options options;
   ServiceQueue queue;
-  InboxHandler handler;
+  InboxBatchHandler handler;
   ConsumerCounters& counters;
-  Relay* relay;
   std::mutex cleanup_mutex;
   Clock::time_point next_cleanup = Clock::now();
   Clock::time_point next_queue_count = Clock::now();  // worker 0's thread only
 
-  // Inside the caller's transaction: the inbox row and the handler's effects commit together, or
-  // neither does. A duplicate key fails only its own statement, so the transaction goes on.
-  Outcome HandleOne(db::Connection& c, const Event& event) {
-    try {
-      c.Execute("INSERT INTO bus_inbox (event_id, type) VALUES (?, ?)", {event.id, event.type});
-    } catch (const db::Error& e) {
-      if (e.IsDuplicateKey()) return Outcome::kDuplicate;  // handled before: nothing else to write
-      throw;
+  // Records the events in the inbox in one statement; returns, for each, whether it is new. IGNORE skips
+  // the ids already there (also the second copy of an id twice in `events`) and RETURNING names the rows
+  // it inserted. It could also turn a value too long for its column into a warning, but ParseEvent
+  // admits only ids and types that fit. An id another transaction inserted and has not committed yet
+  // waits for that transaction, as a duplicate-key error would.
+  static std::vector<Outcome> ClaimInbox(db::Connection& c, std::span<const Event> events) {
+    db::ParamList params;
+    for (const Event& event : events) {
+      params.Add(db::Param{event.id});
+      params.Add(db::Param{event.type});
     }
-    handler(event, c);
-    return Outcome::kHandled;
+    std::vector<std::string> inserted;
+    for (const db::Row& row : c.Query("INSERT IGNORE INTO bus_inbox (event_id, type) VALUES " +
+                                          db::Placeholders(events.size(), "(?, ?)") + " RETURNING event_id",
+                                      params)) {
+      inserted.push_back(row.String(0));
+    }
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(events.size());
+    for (const Event& event : events) {
+      const auto found = std::find(inserted.begin(), inserted.end(), event.id);
+      if (found == inserted.end()) {
+        outcomes.push_back(Outcome::kDuplicate);
+      } else {
+        outcomes.push_back(Outcome::kHandled);
+        inserted.erase(found);  // a second copy in the same batch is a duplicate
+      }
+    }
+    return outcomes;
   }
 
-  Outcome HandleInTransaction(const Event& event) {
+  // Inside the caller's transaction: the inbox rows and the handler's effects commit together, or
+  // neither does. Events handled before are left out of the handler's call.
+  std::vector<Outcome> HandleAll(db::Connection& c, std::span<const Event> events) {
+    std::vector<Outcome> outcomes = ClaimInbox(c, events);
+    const auto fresh =
+        static_cast<std::size_t>(std::count(outcomes.begin(), outcomes.end(), Outcome::kHandled));
+    if (fresh == events.size()) {
+      handler(events, c);
+    } else if (fresh > 0) {
+      std::vector<Event> new_events;
+      new_events.reserve(fresh);
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        if (outcomes[i] == Outcome::kHandled) new_events.push_back(events[i]);
+      }
+      handler(new_events, c);
+    }
+    return outcomes;
+  }
+
+  std::vector<Outcome> HandleInTransaction(std::span<const Event> events) {
     return pool.WithConnection([&](db::Connection& c) {
       db::Transaction tx(c);
-      const Outcome outcome = HandleOne(c, event);
+      std::vector<Outcome> outcomes = HandleAll(c, events);
       tx.Commit();
-      return outcome;
+      return outcomes;
     });
   }
 
@@ -104,41 +140,36 @@ struct InboxConsumer::Shared {
                                      {"outcome", outcome == Outcome::kHandled ? "handled" : "duplicate"}}));
   }
 
-  using Batch = std::vector<std::pair<detail::Delivery, Event>>;
+  // Deliveries and their events side by side: a run of them is a span of events for the handler.
+  struct Batch {
+    std::vector<detail::Delivery> deliveries;
+    std::vector<Event> events;
+  };
+
+  enum class BatchFailure { kNone, kHandler, kRetryable, kOutage };
 
   struct BatchResult {
-    bool committed = false;
-    std::vector<Outcome> outcomes;              // when committed: one per event
-    std::optional<std::size_t> failed_handler;  // else: the event whose handler threw, if that was it
+    BatchFailure failure = BatchFailure::kNone;
+    std::vector<Outcome> outcomes;  // when committed: one per event
     std::string error;
   };
 
-  // Several waiting events in one transaction: one commit (and one flush of the redo log) instead of one
-  // per event. Nothing is written unless all of them go through.
-  BatchResult RunBatch(const Batch& batch) {
+  // The events of [first, last) in one transaction: one commit (and one flush of the redo log) instead
+  // of one per event. Nothing is written unless all of them go through.
+  BatchResult RunBatch(const Batch& batch, std::size_t first, std::size_t last) {
     BatchResult result;
-    std::optional<std::size_t> handling;  // the event being handled when something throws
     try {
-      pool.WithConnection([&](db::Connection& c) {
-        db::Transaction tx(c);
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-          handling = i;
-          result.outcomes.push_back(HandleOne(c, batch[i].second));
-        }
-        handling.reset();
-        tx.Commit();
-      });
-      result.committed = true;
+      result.outcomes = HandleInTransaction(std::span(batch.events).subspan(first, last - first));
     } catch (const db::Error& e) {
-      // Deadlock, outage, no free connection, failed commit...: the events are handled one by one, each
-      // with its retries. A handler's own database error (a constraint, say) is that event's failure.
-      if (!e.IsRetryable() && !IsDatabaseOutage(e)) result.failed_handler = handling;
+      result.failure = IsDatabaseOutage(e) ? BatchFailure::kOutage
+                       : e.IsRetryable()   ? BatchFailure::kRetryable
+                                         : BatchFailure::kHandler;  // a constraint, say: the handler's doing
       result.error = e.what();
     } catch (const std::exception& e) {
-      result.failed_handler = handling;
+      result.failure = BatchFailure::kHandler;
       result.error = e.what();
     } catch (...) {
-      result.failed_handler = handling;
+      result.failure = BatchFailure::kHandler;
       result.error = "unknown exception";
     }
     return result;
@@ -147,44 +178,54 @@ struct InboxConsumer::Shared {
   void ProcessBatch(detail::AmqpConnection& amqp, std::vector<detail::Delivery>&& deliveries,
                     const std::stop_token& stop) {
     Batch batch;
-    batch.reserve(deliveries.size());
+    batch.deliveries.reserve(deliveries.size());
+    batch.events.reserve(deliveries.size());
     for (auto& delivery : deliveries) {
       if (auto event = ParseOrReject(amqp, delivery)) {
-        batch.emplace_back(std::move(delivery), std::move(*event));
+        batch.deliveries.push_back(std::move(delivery));
+        batch.events.push_back(std::move(*event));
       }
     }
-    while (batch.size() > 1) {
-      BatchResult result = RunBatch(batch);
-      if (result.committed) {
-        Acknowledge(amqp, batch, result.outcomes);
-        return;
-      }
-      if (!result.failed_handler) {
-        log::Debug("a batch of events failed; handling them one by one",
-                   {{"queue", queue.name}, {"events", batch.size()}, {"error", result.error}});
-        break;
-      }
-      // That event failed once, exactly as on its own; the others go again without it.
-      const auto failed = batch.begin() + static_cast<std::ptrdiff_t>(*result.failed_handler);
-      Fail(amqp, failed->first, failed->second, result.error);
-      batch.erase(failed);
+    Settle(amqp, batch, 0, batch.events.size(), stop);
+  }
+
+  // Handles the events of [first, last) and acknowledges them. Runs of events are settled in delivery
+  // order, so when a run is acknowledged every earlier delivery of the channel has been settled.
+  void Settle(detail::AmqpConnection& amqp, const Batch& batch, std::size_t first, std::size_t last,
+              const std::stop_token& stop) {
+    if (first == last || stop.stop_requested()) return;  // the rest go back to the queue with the connection
+    if (last - first == 1) {
+      Process(amqp, batch.deliveries[first], batch.events[first], stop);
+      return;
     }
-    for (const auto& [delivery, event] : batch) {
-      if (stop.stop_requested()) return;  // the rest go back to the queue with the connection
-      Process(amqp, delivery, event, stop);
+    BatchResult result = RunBatch(batch, first, last);
+    if (result.failure == BatchFailure::kRetryable) result = RunBatch(batch, first, last);  // once more
+    if (result.failure == BatchFailure::kNone) {
+      Acknowledge(amqp, batch, first, last, result.outcomes);
+      return;
+    }
+    if (result.failure == BatchFailure::kHandler) {
+      // Halves until the event at fault is alone: it fails as it would on its own, the others commit.
+      const std::size_t middle = first + (last - first) / 2;
+      Settle(amqp, batch, first, middle, stop);
+      Settle(amqp, batch, middle, last, stop);
+      return;
+    }
+    log::Debug("a batch of events failed; handling them one by one",
+               {{"queue", queue.name}, {"events", last - first}, {"error", result.error}});
+    for (std::size_t i = first; i < last && !stop.stop_requested(); ++i) {
+      Process(amqp, batch.deliveries[i], batch.events[i], stop);
     }
   }
 
-  void Acknowledge(detail::AmqpConnection& amqp, const Batch& batch, const std::vector<Outcome>& outcomes) {
+  void Acknowledge(detail::AmqpConnection& amqp, const Batch& batch, std::size_t first, std::size_t last,
+                   const std::vector<Outcome>& outcomes) {
     ++counters.transactions;
-    if (relay != nullptr &&
-        std::find(outcomes.begin(), outcomes.end(), Outcome::kHandled) != outcomes.end()) {
-      relay->Notify();
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      amqp.Ack(batch[i].first.delivery_tag);
-      Count(batch[i].second, outcomes[i]);
-    }
+    // One frame for the run: every earlier delivery of the channel is settled (Settle goes in delivery
+    // order, and a worker takes its next batch only once this one is done), so "up to the last tag" is
+    // exactly this run.
+    amqp.Ack(batch.deliveries[last - 1].delivery_tag, /*multiple=*/true);
+    for (std::size_t i = first; i < last; ++i) Count(batch.events[i], outcomes[i - first]);
   }
 
   // The event in the delivery, or nullopt after rejecting a message that is not a valid event.
@@ -227,7 +268,7 @@ struct InboxConsumer::Shared {
     while (true) {
       Outcome outcome{};
       try {
-        outcome = HandleInTransaction(event);
+        outcome = HandleInTransaction(std::span(&event, 1)).front();
       } catch (const db::Error& e) {
         if (e.IsRetryable() && ++deadlock_reruns <= kMaxDeadlockReruns) continue;
         if (!IsDatabaseOutage(e)) {
@@ -251,7 +292,6 @@ struct InboxConsumer::Shared {
         return;
       }
       if (outcome == Outcome::kHandled) ++counters.transactions;
-      if (relay != nullptr && outcome == Outcome::kHandled) relay->Notify();
       amqp.Ack(delivery.delivery_tag);
       Count(event, outcome);
       return;
@@ -293,10 +333,18 @@ struct InboxConsumer::Shared {
 };
 
 InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string& service,
-                             InboxHandler handler, Relay* relay) {
+                             InboxHandler handler)
+    : InboxConsumer(
+          pool, std::move(options), service,
+          InboxBatchHandler([handler = std::move(handler)](std::span<const Event> events, db::Connection& c) {
+            for (const Event& event : events) handler(event, c);
+          })) {}
+
+InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string& service,
+                             InboxBatchHandler handler) {
   ServiceQueue queue = options.topology.QueueOf(service);
-  shared_ = std::make_unique<Shared>(pool, std::move(options), std::move(queue), std::move(handler),
-                                     counters_, relay);
+  shared_ =
+      std::make_unique<Shared>(pool, std::move(options), std::move(queue), std::move(handler), counters_);
   Shared& shared = *shared_;
   for (int i = 0; i < shared.options.consumer_workers; ++i) {
     auto setup = [&shared](detail::AmqpConnection& amqp) {

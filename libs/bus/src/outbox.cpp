@@ -1,7 +1,10 @@
 #include "bookstore/bus/outbox.h"
 
-#include <optional>
+#include <span>
 #include <stdexcept>
+#include <string>
+
+#include "relay_registry.h"
 
 namespace bookstore::bus {
 
@@ -35,14 +38,25 @@ const std::vector<db::Migration>& Migrations() {
 
 namespace outbox {
 
-void Add(db::Connection& c, const Event& event) {
+void Add(db::Connection& c, const Event& event) { AddAll(c, std::span(&event, 1)); }
+
+void AddAll(db::Connection& c, std::span<const Event> events) {
   if (!c.InTransaction()) {
     throw std::logic_error("outbox::Add must run inside the transaction of the change it announces");
   }
-  std::optional<std::string> traceparent;
-  if (!event.traceparent.empty()) traceparent = event.traceparent;
-  c.Execute("INSERT INTO bus_outbox (event_id, type, body, traceparent) VALUES (?, ?, ?, ?)",
-            {event.id, event.type, Serialize(event), traceparent});
+  if (events.empty()) return;
+  db::ParamList params;
+  for (const Event& event : events) {
+    params.Add(db::Param{event.id});
+    params.Add(db::Param{event.type});
+    params.Add(db::Param{Serialize(event)});
+    params.Add(event.traceparent.empty() ? db::Param{nullptr} : db::Param{event.traceparent});
+  }
+  // One statement: its rows get ascending ids in this order, which is the order the relay publishes.
+  c.Execute("INSERT INTO bus_outbox (event_id, type, body, traceparent) VALUES " +
+                db::Placeholders(events.size(), "(?, ?, ?, ?)"),
+            params);
+  c.AfterCommit(&detail::WakeRelays);
 }
 
 }  // namespace outbox

@@ -4,6 +4,7 @@
 #include "bookstore/bus/outbox.h"
 #include "bookstore/log/log.h"
 #include "consume_worker.h"
+#include "relay_registry.h"
 
 namespace bookstore::bus {
 namespace {
@@ -47,16 +48,53 @@ void MarkSent(db::Connection& c, const std::vector<std::int64_t>& ids) {
 // (and its broker round trip). READ COMMITTED takes row locks only. Applies to the next transaction.
 void UseReadCommitted(db::Connection& c) { c.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"); }
 
+// The process's relays. Notify() is called with the mutex held, so a relay unregistered in its
+// destructor is never woken afterwards.
+struct Registry {
+  std::mutex mutex;
+  std::vector<Relay*> relays;
+};
+
+Registry& Relays() {
+  static Registry registry;
+  return registry;
+}
+
 }  // namespace
+
+namespace detail {
+
+void RegisterRelay(Relay& relay) {
+  Registry& registry = Relays();
+  std::lock_guard lock(registry.mutex);
+  registry.relays.push_back(&relay);
+}
+
+void UnregisterRelay(Relay& relay) noexcept {
+  Registry& registry = Relays();
+  std::lock_guard lock(registry.mutex);
+  std::erase(registry.relays, &relay);
+}
+
+void WakeRelays() noexcept {
+  Registry& registry = Relays();
+  std::lock_guard lock(registry.mutex);
+  for (Relay* relay : registry.relays) relay->Notify();
+}
+
+}  // namespace detail
 
 Relay::Relay(db::Pool& pool, Options options, RelayHooks hooks)
     : pool_(pool),
       options_(std::move(options)),
       hooks_(std::move(hooks)),
       publisher_(options_, "relay"),
-      thread_([this](const std::stop_token& stop) { Run(stop); }) {}
+      thread_([this](const std::stop_token& stop) { Run(stop); }) {
+  detail::RegisterRelay(*this);
+}
 
-Relay::~Relay() = default;  // jthread: request_stop (which wakes Wait) and join
+// Then the jthread member: request_stop (which wakes Wait) and join.
+Relay::~Relay() { detail::UnregisterRelay(*this); }
 
 void Relay::Notify() noexcept {
   {

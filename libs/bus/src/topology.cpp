@@ -10,13 +10,20 @@ struct QueueRow {
   std::string_view service;
   std::string_view queue;
   std::vector<std::string_view> bindings;
+  std::vector<std::string_view> retired_bindings;
 };
 
 // The one table every component declares. Who consumes what is in docs/events.md.
+// orders keeps no stock (catalog decides every reservation), so it does not take book.stock_changed, the
+// one event of every sale: it was bound to book.* before, which a broker kept across the upgrade still
+// holds until the declaration removes it.
 const std::array<QueueRow, 2>& QueueTable() {
   static const std::array<QueueRow, 2> kTable = {{
-      {"catalog", "catalog.events", {"order.placed", "order.cancelled", "user.registered"}},
-      {"orders", "orders.events", {"book.*", "order.stock_reserved", "order.stock_rejected"}},
+      {"catalog", "catalog.events", {"order.placed", "order.cancelled", "user.registered"}, {}},
+      {"orders",
+       "orders.events",
+       {"book.created", "book.updated", "book.deleted", "order.stock_reserved", "order.stock_rejected"},
+       {"book.*"}},
   }};
   return kTable;
 }
@@ -72,6 +79,7 @@ Topology Topology::Default(std::string_view prefix, std::int64_t delivery_limit)
     queue.name = p + std::string(row.queue);
     queue.dead_letter_queue = queue.name + std::string(kDeadSuffix);
     for (auto binding : row.bindings) queue.bindings.emplace_back(binding);
+    for (auto binding : row.retired_bindings) queue.retired_bindings.emplace_back(binding);
     topology.queues.push_back(std::move(queue));
   }
   return topology;

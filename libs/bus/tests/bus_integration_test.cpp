@@ -36,7 +36,6 @@ TEST_F(BusTest, EventOfARolledBackTransactionIsNeverPublished) {
   // A later event proves the relay and the consumer work, and that everything before it went through.
   const Event committed = OrderPlaced(2);
   AddToOutbox({committed});
-  relay.Notify();
 
   EXPECT_TRUE(Eventually([&] { return EffectCount(committed.id) == 1; }, kDeadline));
   EXPECT_TRUE(Eventually([&] { return UnsentRows() == 0; }, kDeadline));
@@ -68,7 +67,6 @@ TEST_F(BusTest, DuplicateFromARelayCrashBeforeMarkSentIsAbsorbedByTheInbox) {
 
   const Event event = OrderPlaced(1);
   AddToOutbox({event});
-  relay.Notify();
 
   EXPECT_TRUE(Eventually([&] { return consumer.Stats().duplicates == 1; }, kDeadline))
       << "the event should be published twice and the second copy recognised by the inbox";
@@ -101,7 +99,6 @@ TEST_F(BusTest, FailingHandlerIsRetriedThenDeadLetteredWithoutBlockingTheQueue) 
   std::vector<Event> all = {poison};
   all.insert(all.end(), healthy.begin(), healthy.end());
   AddToOutbox(all);
-  relay.Notify();
 
   for (const auto& event : healthy) {
     EXPECT_TRUE(Eventually([&] { return EffectCount(event.id) == 1; }, kDeadline))
@@ -122,14 +119,16 @@ TEST_F(BusTest, FailingHandlerIsRetriedThenDeadLetteredWithoutBlockingTheQueue) 
   EXPECT_EQ(ParseEvent(dead->body).id, poison.id);
 
   std::lock_guard lock(mutex);
-  // The first delivery plus `delivery_limit` redeliveries.
-  EXPECT_EQ(attempts[poison.id], options_.topology.delivery_limit + 1);
-  EXPECT_EQ(consumer.Stats().failed, static_cast<std::uint64_t>(options_.topology.delivery_limit + 1));
+  // It failed on the first delivery and on `delivery_limit` redeliveries. A batch it is part of is rolled
+  // back and split in halves until it is alone, so its handler (and those of the healthy events of its
+  // batch) runs at most once per halving of a batch of six (3) plus the run that counts.
+  const int deliveries = static_cast<int>(options_.topology.delivery_limit) + 1;
+  EXPECT_EQ(consumer.Stats().failed, static_cast<std::uint64_t>(deliveries));
+  EXPECT_GE(attempts[poison.id], deliveries);
+  EXPECT_LE(attempts[poison.id], deliveries * 4);
   EXPECT_EQ(EffectCount(poison.id), 0);
-  // A healthy event handled in the same batch as the failing one, before it, is rolled back with it and
-  // handled again: its handler may run twice, its effects are there once (checked above).
-  for (const auto& event : healthy) EXPECT_LE(attempts[event.id], 2);
-  EXPECT_EQ(MaxEffectsPerEvent(), 1);
+  for (const auto& event : healthy) EXPECT_LE(attempts[event.id], 4);
+  EXPECT_EQ(MaxEffectsPerEvent(), 1);  // however often a handler ran, its effects are there once
 }
 
 TEST_F(BusTest, MessageThatIsNotAnEventIsDeadLetteredAtOnce) {
@@ -173,7 +172,6 @@ TEST_F(BusTest, EventPublishedBeforeItsConsumerEverStartedIsDeliveredWhenItStart
     // Only a relay runs: it declares the whole topology, including the catalog queue nobody consumes yet.
     Relay relay(pool_, options_);
     AddToOutbox({event});
-    relay.Notify();
     ASSERT_TRUE(Eventually([&] { return UnsentRows() == 0; }, kDeadline));
     EXPECT_EQ(relay.Stats().unroutable, 0U);
   }
@@ -200,7 +198,6 @@ TEST_F(BusTest, WaitingEventsShareTransactionsAndAFailingOneDoesNotSinkTheirBatc
   {
     Relay relay(pool_, options_);
     AddToOutbox(all);
-    relay.Notify();
     ASSERT_TRUE(Eventually([&] { return UnsentRows() == 0; }, kDeadline));
   }
   BrokerAdmin admin(options_);
@@ -241,7 +238,6 @@ TEST_F(BusTest, EventNobodySubscribesToIsMarkedSentAndDoesNotStallTheOutbox) {
   const Event paid = MakeEvent("order.paid", "orders", {{"order_id", 1}});
   const Event placed = OrderPlaced(2);
   AddToOutbox({paid, placed});
-  relay.Notify();
   EXPECT_TRUE(Eventually([&] { return UnsentRows() == 0; }, kDeadline));
   EXPECT_TRUE(Eventually([&] { return relay.Stats().published == 2; }, kDeadline));
   EXPECT_EQ(relay.Stats().unroutable, 1U);
@@ -276,7 +272,6 @@ TEST_F(BusTest, EveryGatewayReplicaGetsEveryEventWhileEachServiceHandlesItOnce) 
                                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   Relay relay(pool_, options_);
   AddToOutbox({book});
-  relay.Notify();
 
   ASSERT_TRUE(Eventually(
       [&] {
@@ -308,8 +303,6 @@ TEST_F(BusTest, RelaysSideBySidePublishEveryEventOnce) {
     events.reserve(100);
     for (int i = 0; i < 100; ++i) events.push_back(OrderPlaced(chunk * 100 + i));
     AddToOutbox(events);
-    first.Notify();
-    second.Notify();
   }
   EXPECT_TRUE(Eventually([&] { return DistinctEffects() == kEvents; }, kDeadline));
   EXPECT_EQ(MaxEffectsPerEvent(), 1);
@@ -325,22 +318,46 @@ TEST_F(BusTest, RelaysSideBySidePublishEveryEventOnce) {
 TEST_F(BusTest, HandlerCanEmitFollowUpEventsAtomically) {
   // Catalog-style: handling order.placed emits order.stock_reserved through the outbox in the same
   // transaction; orders consumes it.
-  options_.relay_poll_interval = 1h;  // only Notify() wakes the relay: the consumer must call it
+  // No poll and no Notify(): only the commits that added the events can wake the relay (twice: the
+  // first event, then the handler's follow-up).
+  options_.relay_poll_interval = 1h;
   Relay relay(pool_, options_);
-  InboxConsumer catalog(
-      pool_, options_, "catalog",
-      [](const Event& event, db::Connection& c) {
-        outbox::Add(c,
-                    MakeEvent("order.stock_reserved", "catalog", {{"order_id", event.data.at("order_id")}}));
-      },
-      &relay);
+  InboxConsumer catalog(pool_, options_, "catalog", [](const Event& event, db::Connection& c) {
+    outbox::Add(c, MakeEvent("order.stock_reserved", "catalog", {{"order_id", event.data.at("order_id")}}));
+  });
   std::atomic<int> reserved{0};
   InboxConsumer orders(pool_, options_, "orders", [&](const Event& event, db::Connection&) {
     if (event.type == "order.stock_reserved") ++reserved;
   });
+  ASSERT_TRUE(
+      Eventually([&] { return relay.Connected() && catalog.Connected() && orders.Connected(); }, kDeadline));
   AddToOutbox({OrderPlaced(9)});
-  relay.Notify();
   EXPECT_TRUE(Eventually([&] { return reserved == 1; }, kDeadline));
+}
+
+TEST_F(BusTest, DeclaringRemovesARetiredBindingFromABrokerKeptAcrossAnUpgrade) {
+  // The broker as an earlier version left it: orders.events bound to every book event.
+  Options earlier = options_;
+  for (ServiceQueue& queue : earlier.topology.queues) {
+    if (queue.service == "orders") {
+      queue.bindings.push_back("book.*");
+      queue.retired_bindings.clear();
+    }
+  }
+  BrokerAdmin(earlier).DeclareTopology();
+  BrokerAdmin admin(options_);
+  const std::string orders_queue = options_.topology.QueueOf("orders").name;
+  admin.PublishRaw("book.stock_changed", "{}", "before");
+  ASSERT_EQ(admin.MessageCount(orders_queue), 1U) << "the earlier binding should route book.stock_changed";
+  ASSERT_TRUE(admin.Take(orders_queue));
+
+  admin.DeclareTopology();
+  admin.PublishRaw("book.stock_changed", "{}", "after");
+  admin.PublishRaw("book.updated", "{}", "still bound");
+  EXPECT_EQ(admin.MessageCount(orders_queue), 1U);
+  const auto taken = admin.Take(orders_queue);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->routing_key, "book.updated");
 }
 
 TEST_F(BusTest, SentOutboxRowsAndOldInboxRowsAreDeletedAfterTheirRetention) {
@@ -350,7 +367,6 @@ TEST_F(BusTest, SentOutboxRowsAndOldInboxRowsAreDeletedAfterTheirRetention) {
   InboxConsumer consumer(pool_, options_, "catalog", RecordEffect());
   const Event event = OrderPlaced(1);
   AddToOutbox({event});
-  relay.Notify();
   ASSERT_TRUE(Eventually([&] { return EffectCount(event.id) == 1; }, kDeadline));
   EXPECT_TRUE(Eventually([&] { return OutboxRows(event.id) == 0; }, kDeadline));
   EXPECT_TRUE(Eventually(

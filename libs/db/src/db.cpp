@@ -681,6 +681,16 @@ PoolStats Pool::Stats() const {
   return stats;
 }
 
+std::string Placeholders(std::size_t count, std::string_view each) {
+  std::string list;
+  list.reserve(count * (each.size() + 2));
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) list += ", ";
+    list += each;
+  }
+  return list;
+}
+
 bool Pool::Healthy() noexcept {
   try {
     return WithConnection([](Connection& c) { return c.Ping(); });

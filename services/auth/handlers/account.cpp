@@ -8,6 +8,7 @@
 
 #include "bookstore/auth/claims.h"
 #include "bookstore/auth/jwt.h"
+#include "bookstore/bus/outbox.h"
 #include "bookstore/http/trace_context.h"
 #include "bookstore/log/log.h"
 #include "domain/validation.h"
@@ -75,7 +76,6 @@ Awaitable<Response> Register(Deps& deps, Context& ctx) {
     duplicate = true;
   }
   if (duplicate) throw EmailTaken();
-  deps.relay.Notify();
   log::Info("user registered", http::RequestLogFields(ctx, {{"user_id", user.id}}));
   co_return http::JsonResponse(
       json::object{
@@ -187,14 +187,13 @@ Awaitable<Response> Login(Deps& deps, Context& ctx) {
 Awaitable<Response> Logout(Deps& deps, Context& ctx) {
   auto caller = co_await deps.authenticator.RequireUser(ctx);
   auto traceparent = http::TraceparentOf(ctx);
-  bool revoked_now = co_await deps.pool.Transact([&](db::Connection& c) {
+  co_await deps.pool.Transact([&](db::Connection& c) {
     auto now = auth::NowSeconds();
-    bool fresh = repository::InsertRevocation(c, caller.jti, caller.user_id, caller.exp, now);
-    if (fresh) bus::outbox::Add(c, events::TokenRevoked(caller.jti, caller.user_id, caller.exp, traceparent));
+    if (repository::InsertRevocation(c, caller.jti, caller.user_id, caller.exp, now)) {
+      bus::outbox::Add(c, events::TokenRevoked(caller.jti, caller.user_id, caller.exp, traceparent));
+    }
     repository::DeleteExpiredRevocations(c, now, kExpiredRevocationsPerLogout);
-    return fresh;
   });
-  if (revoked_now) deps.relay.Notify();
   log::Info("logout", http::RequestLogFields(ctx, {{"user_id", caller.user_id}, {"jti", caller.jti}}));
   co_return http::EmptyResponse(http::Status::no_content);
 }

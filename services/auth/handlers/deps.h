@@ -9,7 +9,6 @@
 
 #include "bookstore/auth/keys.h"
 #include "bookstore/authn/authn.h"
-#include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
 #include "password_workers.h"
@@ -19,7 +18,6 @@ namespace bookstore::auth_service::handlers {
 
 struct Deps {
   db::Pool& pool;
-  bus::Relay& relay;
   PasswordWorkers& passwords;
   const auth::SigningKeys& keys;
   authn::Authenticator& authenticator;

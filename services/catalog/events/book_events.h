@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "bookstore/bus/event.h"
 #include "bookstore/db/db.h"
 #include "domain/book.h"
 
@@ -16,7 +17,10 @@ namespace bookstore::catalog::events {
 
 inline constexpr std::string_view kSource = "catalog";
 
-// Adds the event of `type` for `book` (as it is after the change) to the outbox on `c`.
+// The event of `type` for `book` (as it is after the change).
+bus::Event BookEvent(std::string_view type, const Book& book, const std::string& traceparent);
+
+// Adds BookEvent(...) to the outbox on `c`.
 void AddBookEvent(db::Connection& c, std::string_view type, const Book& book, const std::string& traceparent);
 
 }  // namespace bookstore::catalog::events

@@ -98,7 +98,6 @@ class BookRoutes {
       events::AddBookEvent(c, "book.created", stored, traceparent);
       return stored;
     });
-    deps_.relay.Notify();
     http::Response response = http::JsonResponse(BookToJson(created), http::Status::created);
     response.set(http::Field::location, "/books/" + std::to_string(created.id));
     co_return response;
@@ -109,14 +108,12 @@ class BookRoutes {
     const authn::Identity caller = co_await deps_.authenticator.RequireUser(ctx);
     const BookInput input = ParseBookInput(ctx.request().body());
     const std::string traceparent = http::TraceparentOf(ctx);
-    bool changed = false;
     const Book updated = co_await deps_.pool.Transact([&](db::Connection& c) {
       Book current = LockOwnedBook(c, id, caller);
       if (input.seller_id && *input.seller_id != current.seller_id) {
         throw http::Forbidden("seller_id cannot be changed");
       }
       const BookChange change = ApplyBookInput(current, input);
-      changed = change.changed;
       if (!change.changed) {
         return current;  // nothing to write, no version, no event
       }
@@ -125,9 +122,6 @@ class BookRoutes {
       events::AddBookEvent(c, UpdateEventType(change), stored, traceparent);
       return stored;
     });
-    if (changed) {
-      deps_.relay.Notify();
-    }
     co_return http::JsonResponse(BookToJson(updated));
   }
 
@@ -140,7 +134,6 @@ class BookRoutes {
       repository::SoftDeleteBook(c, id);
       events::AddBookEvent(c, "book.deleted", *repository::LockBook(c, id), traceparent);
     });
-    deps_.relay.Notify();
     co_return http::JsonResponse(json::object{{"message", "book deleted"}});
   }
 

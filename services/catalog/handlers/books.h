@@ -14,7 +14,6 @@
 #include <chrono>
 
 #include "bookstore/authn/authn.h"
-#include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
 #include "domain/search.h"
@@ -23,7 +22,6 @@ namespace bookstore::catalog::handlers {
 
 struct BookRoutesDeps {
   db::Pool& pool;
-  bus::Relay& relay;
   authn::Authenticator& authenticator;
   std::chrono::seconds shared_cache_max_age{30};  // CATALOG_SHARED_CACHE_SECONDS
 };

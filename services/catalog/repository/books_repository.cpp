@@ -1,6 +1,8 @@
 #include "repository/books_repository.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -292,31 +294,65 @@ void SoftDeleteBook(db::Connection& c, std::int64_t id) {
   DeleteBookWords(c, id);  // book_words holds live books only, so searches need not check deleted_at
 }
 
-void TakeStock(db::Connection& c, std::int64_t id, std::int64_t quantity) {
-  auto result = c.Execute(
-      "UPDATE books SET stock = stock - ?, version = version + 1, updated_at = UTC_TIMESTAMP(3) "
-      "WHERE id = ? AND stock >= ?",
-      {quantity, id, quantity});
-  if (result.affected_rows != 1) {
-    throw std::logic_error("book " + std::to_string(id) + " has fewer than " + std::to_string(quantity) +
-                           " copies left");
+LockedBooks LockBooks(db::Connection& c, const std::vector<std::int64_t>& ids) {
+  LockedBooks locked;
+  if (ids.empty()) {
+    return locked;
   }
+  db::ParamList params;
+  for (const std::int64_t id : ids) {
+    params.Add(id);
+  }
+  // No join with sellers: FOR UPDATE would lock sellers' rows too, in another order than other writers.
+  std::set<std::int64_t> sellers;
+  for (const db::Row& row : c.Query("SELECT " + std::string(kBookColumns) +
+                                        ", NULL, UTC_TIMESTAMP(3) FROM books b WHERE b.id IN (" +
+                                        db::Placeholders(ids.size()) + ") ORDER BY b.id FOR UPDATE",
+                                    params)) {
+    Book book = BookFromRow(row);
+    locked.now = row.String(kSellerNameColumn + 1);  // the seller's name (NULL here) comes first
+    sellers.insert(book.seller_id);
+    locked.books.emplace(book.id, std::move(book));
+  }
+  if (sellers.empty()) {
+    return locked;
+  }
+  db::ParamList seller_ids;
+  for (const std::int64_t id : sellers) {
+    seller_ids.Add(id);
+  }
+  std::map<std::int64_t, std::string> names;
+  for (const db::Row& row : c.Query(
+           "SELECT user_id, name FROM sellers WHERE user_id IN (" + db::Placeholders(sellers.size()) + ")",
+           seller_ids)) {
+    names.emplace(row.Int(0), row.String(1));
+  }
+  for (auto& [id, book] : locked.books) {
+    const auto name = names.find(book.seller_id);
+    book.seller_name = name == names.end() ? "" : name->second;
+  }
+  return locked;
 }
 
-void ReturnStock(db::Connection& c, std::int64_t id, std::int64_t quantity) {
-  c.Execute(
-      "UPDATE books SET stock = stock + ?, version = version + 1, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
-      {quantity, id});
-}
-
-void RefreshStock(db::Connection& c, Book& book) {
-  const auto row = c.QueryOne("SELECT stock, version, updated_at FROM books WHERE id = ?", {book.id});
-  if (!row) {
-    throw std::logic_error("book " + std::to_string(book.id) + " vanished under its row lock");
+void WriteStock(db::Connection& c, const std::vector<StockWrite>& writes, const std::string& now) {
+  if (writes.empty()) {
+    return;
   }
-  book.stock = row->Int(0);
-  book.version = row->Int(1);
-  book.updated_at = DatabaseTimeToRfc3339(row->String(2));
+  std::string cases;
+  db::ParamList params;
+  for (const StockWrite& write : writes) {
+    cases += " WHEN ? THEN ?";
+    params.Add(write.book_id);
+    params.Add(write.stock);
+  }
+  params.Add(now);
+  for (const StockWrite& write : writes) {
+    params.Add(write.book_id);
+  }
+  c.Execute("UPDATE books SET stock = CASE id" + cases +
+                " END, version = version + 1, updated_at = ? WHERE id IN (" +
+                db::Placeholders(writes.size()) + ")",
+            params);
 }
 
 SearchResult SearchBooks(db::Connection& c, const SearchQuery& query) {

@@ -3,6 +3,7 @@
 // connection it is given, inside the caller's transaction when there is one.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,14 +33,24 @@ void UpdateBook(db::Connection& c, const Book& before, const Book& after);
 // Marks the book deleted, bumping version and updated_at, and removes its words from book_words.
 void SoftDeleteBook(db::Connection& c, std::int64_t id);
 
-// Stock moved by the saga: a reservation takes copies (never below zero: throws std::logic_error when
-// fewer are left, which the caller has checked under the row lock), a release gives them back. Both
-// bump version and updated_at; stock_supplied does not change.
-void TakeStock(db::Connection& c, std::int64_t id, std::int64_t quantity);
-void ReturnStock(db::Connection& c, std::int64_t id, std::int64_t quantity);
-// Reads stock, version and updated_at of `book` again after one of those changed them, under the row
-// lock the caller holds: the rest of a locked book cannot have changed.
-void RefreshStock(db::Connection& c, Book& book);
+// The books of a batch of the order saga: those of `ids` that exist (deleted or not), locked (FOR UPDATE)
+// by one statement in ascending id order, so two batches sharing books take them in the same order and
+// cannot deadlock; with the sellers' names (a plain read) and the database's clock (UTC_TIMESTAMP(3)) as
+// of the lock, for the changes that follow.
+struct LockedBooks {
+  std::map<std::int64_t, Book> books;
+  std::string now;  // as the database prints a DATETIME(3); empty when no book was found
+};
+LockedBooks LockBooks(db::Connection& c, const std::vector<std::int64_t>& ids);
+
+// Stock moved by the saga, one statement for every book of a batch: stock becomes the figure the caller
+// computed under the row locks (the table's CHECK refuses a negative one), version grows by one and
+// updated_at becomes `now`; stock_supplied does not change.
+struct StockWrite {
+  std::int64_t book_id = 0;
+  std::int64_t stock = 0;
+};
+void WriteStock(db::Connection& c, const std::vector<StockWrite>& writes, const std::string& now);
 
 struct SearchResult {
   std::vector<Book> books;  // one page

@@ -20,19 +20,9 @@ std::string_view SagaStateName(SagaState state) {
   return "cancelled";
 }
 
-std::optional<SagaState> ClaimSagaOrder(db::Connection& c, std::int64_t order_id, std::int64_t user_id) {
-  // Not SELECT ... FOR UPDATE first: on a missing key that locks the gap, and two handlers of new orders
-  // would then block each other's inserts (a deadlock for every pair of concurrent new orders).
-  c.Execute(
-      "INSERT INTO saga_orders (order_id, user_id, state, created_at, updated_at) "
-      "VALUES (?, ?, 'pending', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE order_id = "
-      "order_id",
-      {order_id, user_id});
-  const std::string state =
-      c.QueryOne("SELECT state FROM saga_orders WHERE order_id = ? FOR UPDATE", {order_id})->String(0);
-  if (state == "pending") {
-    return std::nullopt;  // inserted just now: pending is never committed
-  }
+namespace {
+
+SagaState ParseSagaState(const std::string& state, std::int64_t order_id) {
   if (state == "reserved") {
     return SagaState::kReserved;
   }
@@ -48,34 +38,109 @@ std::optional<SagaState> ClaimSagaOrder(db::Connection& c, std::int64_t order_id
   throw std::logic_error("unknown saga state '" + state + "' of order " + std::to_string(order_id));
 }
 
-void SetSagaOrderState(db::Connection& c, std::int64_t order_id, SagaState state) {
-  c.Execute("UPDATE saga_orders SET state = ?, updated_at = UTC_TIMESTAMP(3) WHERE order_id = ?",
-            {SagaStateName(state), order_id});
-}
-
-void InsertReservation(db::Connection& c, std::int64_t order_id, std::int64_t book_id, std::int64_t quantity,
-                       std::int64_t unit_price_cents) {
-  c.Execute(
-      "INSERT INTO reservations (order_id, book_id, quantity, unit_price, status, created_at) "
-      "VALUES (?, ?, ?, ?, 'reserved', UTC_TIMESTAMP(3))",
-      {order_id, book_id, quantity, db::Decimal{money::ToDecimal(unit_price_cents)}});
-}
-
-std::vector<HeldItem> LockHeldItems(db::Connection& c, std::int64_t order_id) {
-  std::vector<HeldItem> items;
-  for (const auto& row : c.Query("SELECT book_id, quantity FROM reservations WHERE order_id = ? "
-                                 "AND status = 'reserved' ORDER BY book_id FOR UPDATE",
-                                 {order_id})) {
-    items.push_back({row.Int(0), row.Int(1)});
+db::ParamList Ids(const std::vector<std::int64_t>& ids) {
+  db::ParamList params;
+  for (const std::int64_t id : ids) {
+    params.Add(id);
   }
-  return items;
+  return params;
 }
 
-void MarkReleased(db::Connection& c, std::int64_t order_id) {
+}  // namespace
+
+std::map<std::int64_t, std::optional<SagaState>> ClaimSagaOrders(
+    db::Connection& c, const std::map<std::int64_t, std::int64_t>& orders) {
+  std::map<std::int64_t, std::optional<SagaState>> states;
+  if (orders.empty()) {
+    return states;
+  }
+  // Not SELECT ... FOR UPDATE first: on a missing key that locks the gap, and two handlers of new orders
+  // would then block each other's inserts (a deadlock for every pair of concurrent new orders).
+  db::ParamList rows;
+  std::vector<std::int64_t> ids;
+  for (const auto& [order_id, user_id] : orders) {
+    rows.Add(order_id);
+    rows.Add(user_id);
+    ids.push_back(order_id);
+  }
+  c.Execute("INSERT INTO saga_orders (order_id, user_id, state, created_at, updated_at) VALUES " +
+                db::Placeholders(orders.size(), "(?, ?, 'pending', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))") +
+                " ON DUPLICATE KEY UPDATE order_id = order_id",
+            rows);
+  for (const db::Row& row : c.Query("SELECT order_id, state FROM saga_orders WHERE order_id IN (" +
+                                        db::Placeholders(ids.size()) + ") ORDER BY order_id FOR UPDATE",
+                                    Ids(ids))) {
+    const std::string state = row.String(1);
+    // 'pending' is never committed: the row was inserted just now.
+    states.emplace(row.Int(0), state == "pending"
+                                   ? std::nullopt
+                                   : std::optional<SagaState>(ParseSagaState(state, row.Int(0))));
+  }
+  return states;
+}
+
+void SetSagaOrderStates(db::Connection& c, const std::map<std::int64_t, SagaState>& states) {
+  if (states.empty()) {
+    return;
+  }
+  std::string cases;
+  db::ParamList params;
+  std::vector<std::int64_t> ids;
+  for (const auto& [order_id, state] : states) {
+    cases += " WHEN ? THEN ?";
+    params.Add(order_id);
+    params.Add(std::string(SagaStateName(state)));
+    ids.push_back(order_id);
+  }
+  for (const std::int64_t id : ids) {
+    params.Add(id);
+  }
+  c.Execute("UPDATE saga_orders SET state = CASE order_id" + cases +
+                " END, updated_at = UTC_TIMESTAMP(3) WHERE order_id IN (" + db::Placeholders(ids.size()) +
+                ")",
+            params);
+}
+
+void InsertReservations(db::Connection& c, const std::vector<NewReservation>& reservations) {
+  if (reservations.empty()) {
+    return;
+  }
+  db::ParamList params;
+  for (const NewReservation& r : reservations) {
+    params.Add(r.order_id);
+    params.Add(r.book_id);
+    params.Add(r.quantity);
+    params.Add(db::Decimal{money::ToDecimal(r.unit_price_cents)});
+  }
+  c.Execute("INSERT INTO reservations (order_id, book_id, quantity, unit_price, status, created_at) VALUES " +
+                db::Placeholders(reservations.size(), "(?, ?, ?, ?, 'reserved', UTC_TIMESTAMP(3))"),
+            params);
+}
+
+std::map<std::int64_t, std::vector<HeldItem>> LockHeldItems(db::Connection& c,
+                                                            const std::vector<std::int64_t>& order_ids) {
+  std::map<std::int64_t, std::vector<HeldItem>> held;
+  if (order_ids.empty()) {
+    return held;
+  }
+  for (const db::Row& row :
+       c.Query("SELECT order_id, book_id, quantity FROM reservations WHERE order_id IN (" +
+                   db::Placeholders(order_ids.size()) +
+                   ") AND status = 'reserved' ORDER BY order_id, book_id FOR UPDATE",
+               Ids(order_ids))) {
+    held[row.Int(0)].push_back({row.Int(1), row.Int(2)});
+  }
+  return held;
+}
+
+void MarkReleased(db::Connection& c, const std::vector<std::int64_t>& order_ids) {
+  if (order_ids.empty()) {
+    return;
+  }
   c.Execute(
-      "UPDATE reservations SET status = 'released', released_at = UTC_TIMESTAMP(3) "
-      "WHERE order_id = ? AND status = 'reserved'",
-      {order_id});
+      "UPDATE reservations SET status = 'released', released_at = UTC_TIMESTAMP(3) WHERE order_id IN (" +
+          db::Placeholders(order_ids.size()) + ") AND status = 'reserved'",
+      Ids(order_ids));
 }
 
 }  // namespace bookstore::catalog::repository

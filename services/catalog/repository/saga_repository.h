@@ -2,6 +2,7 @@
 // All SQL on saga_orders and reservations (migration 0003).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,26 +17,37 @@ enum class SagaState { kReserved, kRejected, kReleased, kCancelled };
 
 std::string_view SagaStateName(SagaState state);
 
-// Locks the order's saga_orders row until the transaction ends, inserting it as 'pending' when the
-// catalog has not heard of the order yet. Returns the state the order had, or nullopt when it is new:
-// the caller must then SetSagaOrderState before committing. A concurrent handler of the same order waits
-// for this transaction and then sees its outcome.
-std::optional<SagaState> ClaimSagaOrder(db::Connection& c, std::int64_t order_id, std::int64_t user_id);
+// The functions below serve one batch of saga events at a time (events/saga_events.cpp), each in one
+// statement whatever the batch's size.
 
-void SetSagaOrderState(db::Connection& c, std::int64_t order_id, SagaState state);
+// Locks the saga_orders rows of `orders` (order id -> user id) until the transaction ends, in ascending
+// order id, inserting those the catalog has not heard of as 'pending'. Returns each order's state, or
+// nullopt for a new one: the caller must then set its state before committing. A concurrent batch
+// holding one of them is waited for, and its outcome seen.
+std::map<std::int64_t, std::optional<SagaState>> ClaimSagaOrders(
+    db::Connection& c, const std::map<std::int64_t, std::int64_t>& orders);
 
-void InsertReservation(db::Connection& c, std::int64_t order_id, std::int64_t book_id, std::int64_t quantity,
-                       std::int64_t unit_price_cents);
+void SetSagaOrderStates(db::Connection& c, const std::map<std::int64_t, SagaState>& states);
+
+struct NewReservation {
+  std::int64_t order_id = 0;
+  std::int64_t book_id = 0;
+  std::int64_t quantity = 0;
+  std::int64_t unit_price_cents = 0;
+};
+
+void InsertReservations(db::Connection& c, const std::vector<NewReservation>& reservations);
 
 struct HeldItem {
   std::int64_t book_id = 0;
   std::int64_t quantity = 0;
 };
 
-// The order's reservations still 'reserved', sorted by book id, locked.
-std::vector<HeldItem> LockHeldItems(db::Connection& c, std::int64_t order_id);
+// The orders' reservations still 'reserved', by order, sorted by book id, locked.
+std::map<std::int64_t, std::vector<HeldItem>> LockHeldItems(db::Connection& c,
+                                                            const std::vector<std::int64_t>& order_ids);
 
-// status 'reserved' -> 'released' for every item of the order.
-void MarkReleased(db::Connection& c, std::int64_t order_id);
+// status 'reserved' -> 'released' for every item of the orders.
+void MarkReleased(db::Connection& c, const std::vector<std::int64_t>& order_ids);
 
 }  // namespace bookstore::catalog::repository

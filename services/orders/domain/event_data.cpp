@@ -111,7 +111,6 @@ BookSnapshot ParseBookEvent(const json::value& data, bool deleted_event) {
   book.id = RequireInt(object, "id", 1, kMaxId);
   book.title = RequireString(object, "title");
   book.price_cents = RequireAmount(object, "price");
-  book.stock = RequireInt(object, "stock", 0, kMaxId);
   book.seller_id = RequireInt(object, "seller_id", 1, kMaxId);
   book.seller_name = OptionalString(object, "seller_name");
   book.version = RequireInt(object, "version", 1, kMaxId);

@@ -43,13 +43,12 @@ struct StockRejected {
 };
 StockRejected ParseStockRejected(const boost::json::value& data);
 
-// book.created / book.updated / book.stock_changed / book.deleted: the whole book plus version (and
-// deleted: true). Only what the read model keeps.
+// book.created / book.updated / book.deleted: the whole book plus version (and deleted: true). Only what
+// the read model keeps (not the stock: catalog decides on it).
 struct BookSnapshot {
   std::int64_t id = 0;
   std::string title;
   std::int64_t price_cents = 0;
-  std::int64_t stock = 0;
   std::int64_t seller_id = 0;
   std::string seller_name;
   std::int64_t version = 0;

@@ -1,8 +1,8 @@
 #pragma once
-// What orders does with the events of its queue (orders.events: book.*, order.stock_reserved,
-// order.stock_rejected), run by the InboxConsumer inside its transaction, so a redelivered event has no
-// second effect:
-//   book.created/updated/stock_changed  the read model takes the book unless it holds a newer version
+// What orders does with the events of its queue (orders.events: book.created, book.updated, book.deleted,
+// order.stock_reserved, order.stock_rejected), run by the InboxConsumer inside its transaction, so a
+// redelivered event has no second effect:
+//   book.created/updated                the read model takes the book unless it holds a newer version
 //   book.deleted                        the same, then every order of the book not yet paid is cancelled
 //                                       (order.cancelled reason book_deleted: catalog releases the stock)
 //   order.stock_reserved                pending -> awaiting_payment with catalog's prices and total; for an

@@ -79,7 +79,6 @@ class DeliveryRoutes {
                                    stored.tracking_number, traceparent);
       return stored;
     });
-    deps_.relay.Notify();
     log::Info("delivery assigned", {{"order_id", id}, {"provider", delivery.provider.name}});
     co_return http::JsonResponse(DeliveryToJson(delivery));
   }

@@ -49,9 +49,6 @@ class PaymentRoutes {
     const PayOutcome outcome = co_await deps_.pool.Transact(
         [&](db::Connection& c) { return PayInTransaction(c, id, caller, request, key, traceparent); });
     const bool completed = outcome.payment.status == kCompleted;
-    if (completed && !outcome.replayed) {
-      deps_.relay.Notify();
-    }
     http::Response response =
         completed ? http::JsonResponse(PaymentToJson(outcome.payment))
                   : http::ProblemResponse(

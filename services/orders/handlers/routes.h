@@ -11,7 +11,6 @@
 #include <chrono>
 
 #include "bookstore/authn/authn.h"
-#include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
 #include "domain/order_limits.h"
@@ -22,7 +21,6 @@ namespace bookstore::orders::handlers {
 
 struct Deps {
   db::Pool& pool;
-  bus::Relay& relay;
   authn::Authenticator& authenticator;
   events::OutcomeNotifier& notifier;
   PaymentProvider& payments;

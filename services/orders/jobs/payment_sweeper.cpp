@@ -11,8 +11,8 @@ constexpr std::int64_t kBatch = 100;
 
 }  // namespace
 
-PaymentSweeper::PaymentSweeper(db::Pool& pool, bus::Relay& relay, std::chrono::milliseconds interval)
-    : pool_(pool), relay_(relay), rounds_("payment sweeper", interval, [this] { SweepOnce(); }) {}
+PaymentSweeper::PaymentSweeper(db::Pool& pool, std::chrono::milliseconds interval)
+    : pool_(pool), rounds_("payment sweeper", interval, [this] { SweepOnce(); }) {}
 
 std::int64_t PaymentSweeper::SweepOnce() {
   std::int64_t total = 0;
@@ -29,7 +29,6 @@ std::int64_t PaymentSweeper::SweepOnce() {
     }
     total += claimed;
     cancelled_ += static_cast<std::uint64_t>(claimed);
-    relay_.Notify();
     if (claimed < kBatch) {
       break;
     }

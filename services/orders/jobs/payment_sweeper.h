@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdint>
 
-#include "bookstore/bus/outbox.h"
 #include "bookstore/db/db.h"
 #include "jobs/periodic.h"
 
@@ -18,7 +17,7 @@ namespace bookstore::orders::jobs {
 
 class PaymentSweeper {
  public:
-  PaymentSweeper(db::Pool& pool, bus::Relay& relay, std::chrono::milliseconds interval);
+  PaymentSweeper(db::Pool& pool, std::chrono::milliseconds interval);
 
   // One round now (tests): cancels every overdue order, in batches; returns how many it cancelled.
   std::int64_t SweepOnce();
@@ -27,7 +26,6 @@ class PaymentSweeper {
 
  private:
   db::Pool& pool_;
-  bus::Relay& relay_;
   std::atomic<std::uint64_t> cancelled_{0};
   Periodic rounds_;  // last: started once everything it uses exists, stopped first
 };

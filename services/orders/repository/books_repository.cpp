@@ -9,18 +9,17 @@ void UpsertBook(db::Connection& c, const BookSnapshot& book) {
   // handle two events of the same book at once. Assignments run left to right and see the columns
   // already assigned, so `version` comes last and every other one compares with the old version.
   c.Execute(
-      "INSERT INTO books (id, title, price, stock, seller_id, seller_name, deleted, version, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE "
+      "INSERT INTO books (id, title, price, seller_id, seller_name, deleted, version, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE "
       "title = IF(VALUES(version) > version, VALUES(title), title), "
       "price = IF(VALUES(version) > version, VALUES(price), price), "
-      "stock = IF(VALUES(version) > version, VALUES(stock), stock), "
       "seller_id = IF(VALUES(version) > version, VALUES(seller_id), seller_id), "
       "seller_name = IF(VALUES(version) > version, VALUES(seller_name), seller_name), "
       "deleted = IF(VALUES(version) > version, VALUES(deleted), deleted), "
       "updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at), "
       "version = GREATEST(version, VALUES(version))",
-      {book.id, book.title, db::Decimal{money::ToDecimal(book.price_cents)}, book.stock, book.seller_id,
-       book.seller_name, book.deleted, book.version});
+      {book.id, book.title, db::Decimal{money::ToDecimal(book.price_cents)}, book.seller_id, book.seller_name,
+       book.deleted, book.version});
 }
 
 std::map<std::int64_t, KnownBook> FindBooks(db::Connection& c, const std::vector<std::int64_t>& ids) {

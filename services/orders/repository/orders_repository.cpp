@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view kOrderColumns =
     "id, user_id, status, reason, total_price, payment_due_at, created_at, updated_at";
+constexpr std::size_t kOrderColumnCount = 8;
 
 std::string LockClause(Lock lock) {
   switch (lock) {
@@ -71,16 +72,6 @@ OrderItem ItemFromRow(const db::Row& row, std::size_t first) {
 
 constexpr std::string_view kItemColumns = "book_id, quantity, title, seller_id, unit_price, available";
 
-std::vector<OrderItem> LoadItems(db::Connection& c, std::int64_t order_id) {
-  std::vector<OrderItem> items;
-  for (const db::Row& row : c.Query(
-           "SELECT " + std::string(kItemColumns) + " FROM order_items WHERE order_id = ? ORDER BY position",
-           {order_id})) {
-    items.push_back(ItemFromRow(row, 0));
-  }
-  return items;
-}
-
 std::vector<OrderRef> RefsFromRows(const std::vector<db::Row>& rows) {
   std::vector<OrderRef> refs;
   refs.reserve(rows.size());
@@ -126,13 +117,20 @@ std::optional<KeyedOrder> FindOrderByKey(db::Connection& c, std::int64_t user_id
 }
 
 std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock) {
-  auto row = c.QueryOne(
-      "SELECT " + std::string(kOrderColumns) + " FROM orders WHERE id = ?" + LockClause(lock), {id});
-  if (!row) {
+  // One statement, one row per item (an order has one at least): the column names of the two tables do
+  // not overlap. With FOR UPDATE it locks the order row, then its items, as every writer does.
+  static const std::string kSql = "SELECT " + std::string(kOrderColumns) + ", " + std::string(kItemColumns) +
+                                  " FROM orders JOIN order_items ON order_items.order_id = orders.id"
+                                  " WHERE orders.id = ? ORDER BY position";
+  const auto rows = c.Query(kSql + LockClause(lock), {id});
+  if (rows.empty()) {
     return std::nullopt;
   }
-  Order order = OrderFromRow(*row);
-  order.items = LoadItems(c, id);
+  Order order = OrderFromRow(rows.front());
+  order.items.reserve(rows.size());
+  for (const db::Row& row : rows) {
+    order.items.push_back(ItemFromRow(row, kOrderColumnCount));
+  }
   return order;
 }
 

@@ -1,9 +1,8 @@
 """Reading what the store publishes: EventLog for the events on the bus (RabbitMQ, through pika),
 EventStream for a gateway's Server-Sent Events (GET /events).
 
-    log = stack.event_log("orders.events")          # a queue of the stack's topology nobody consumes
     book = stack.create_book(seller)
-    log.wait_book_events(book["id"], 1)
+    stack.events.wait_book_events(book["id"], 1)    # the stack's tap: book.* and order.stock_*
 
     stream = EventStream(gateway.url + "/events", headers=bearer(token))
     stream.wait_comment("connected")
@@ -31,17 +30,32 @@ class EventLog:
     (routing key = type, message id = id, content type), parsed with exact Decimals, and kept: tests
     match them by ids, so one log serves a whole module.
 
-    EventLog(url, queue) reads a queue of the topology (say orders.events while no orders service runs,
-    or catalog.events.dead), connecting for each poll: the queue keeps what arrives in between.
-    EventLog.bound(url, exchange, keys) reads a private queue bound to the exchange (for events no
-    topology queue takes, like auth.token_revoked); it lives as long as its connection: close() it."""
+    EventLog(url, queue) reads a queue of the topology (say catalog.events.dead), connecting for each
+    poll: the queue keeps what arrives in between. EventLog.tap(url, exchange, queue, keys) does the same
+    with a queue of its own bound to keys, made at once and deleted by close(). EventLog.bound(url,
+    exchange, keys) reads a private queue bound to the exchange; it lives as long as its connection:
+    close() it."""
 
-    def __init__(self, url, queue_name, channel=None):
+    def __init__(self, url, queue_name, channel=None, owned=False):
         self.url = url
         self.queue = queue_name
         self.channel = channel
+        self.owned = owned  # a tap's queue: deleted by close()
         self.received = []
         self.traceparents = {}  # event id -> the message's traceparent header (None without one)
+
+    @classmethod
+    def tap(cls, url, exchange, queue_name, keys):
+        connection = pika.BlockingConnection(pika.URLParameters(url))
+        try:
+            channel = connection.channel()
+            channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+            channel.queue_declare(queue_name, durable=False, auto_delete=False)
+            for key in keys:
+                channel.queue_bind(queue_name, exchange, routing_key=key)
+        finally:
+            connection.close()
+        return cls(url, queue_name, owned=True)
 
     @classmethod
     def bound(cls, url, exchange, keys):
@@ -123,6 +137,10 @@ class EventLog:
             except Exception:  # noqa: BLE001 - best effort at teardown
                 pass
             self.channel = None
+        if self.owned:
+            self.owned = False
+            with contextlib.suppress(Exception), self._open() as channel:  # best effort at teardown
+                channel.queue_delete(self.queue)
 
 
 class EventStream:

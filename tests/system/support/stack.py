@@ -117,6 +117,11 @@ class Stack:
         self.databases = {}
         self.entry = None  # the gateway that public calls go through (start_gateway(entry=True))
         self._logs = {}
+        # What catalog publishes for the saga and the read models, kept from the moment the stack is
+        # made, whether or not an orders service consumes orders.events: tests read it as stack.events.
+        self._logs["events"] = EventLog.tap(infra.amqp_url, self.prefix + "bookstore.events",
+                                            self.prefix + "test.events",
+                                            ["book.*", "order.stock_reserved", "order.stock_rejected"])
         self._fake_script = None
         self._admin = None
 
@@ -354,18 +359,17 @@ class Stack:
     def publish_raw(self, routing_key, message_id, body):
         return self.tools.publish_raw(routing_key, message_id, body)
 
-    def event_log(self, queue="orders.events"):
-        """The EventLog of a queue of this stack's topology (one per queue). orders.events is bound to
-        book.*, order.stock_reserved and order.stock_rejected: read it only while no orders service
-        consumes it. Dead letters: "<service>.events.dead"."""
+    def event_log(self, queue):
+        """The EventLog of a queue of this stack's topology (one per queue), e.g. the dead letters
+        "<service>.events.dead"."""
         if queue not in self._logs:
             self._logs[queue] = EventLog(self.infra.amqp_url, self.prefix + queue)
         return self._logs[queue]
 
     @property
     def events(self):
-        """event_log("orders.events")."""
-        return self.event_log()
+        """Every book.*, order.stock_reserved and order.stock_rejected event since the stack was made."""
+        return self._logs["events"]
 
     def bound_event_log(self, keys):
         """An EventLog of a private queue bound to these routing keys on this stack's exchange; closed by

@@ -12,8 +12,7 @@
 //       [&](const bus::Event& event, db::Connection& c) {
 //         if (event.type == "order.placed") ReserveStock(c, event);  // may call bus::outbox::Add(c, ...)
 //         // types bound to the queue but not handled here: just return (they are recorded as done)
-//       },
-//       &relay);
+//       });
 //
 // Gateway:
 //   bus::Subscriber live(bus_options, {"book.*", "order.*", "auth.token_revoked"},
@@ -24,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,6 +43,11 @@ class Relay;
 // Runs inside the inbox transaction on `c`: write the event's effects with `c` (and, to emit follow-up
 // events atomically, outbox::Add(c, ...)); do not commit or roll back yourself. Throw to refuse the event.
 using InboxHandler = std::function<void(const Event& event, db::Connection& c)>;
+// The same for the events of one batch that were not handled before, in delivery order (one or more),
+// so that a handler can do its work per batch (a few statements for all of them) rather than per event.
+// Throwing refuses them all; the consumer then splits the batch (below), so a handler needs no way to
+// say which event was at fault.
+using InboxBatchHandler = std::function<void(std::span<const Event> events, db::Connection& c)>;
 using EventHandler = std::function<void(const Event& event)>;
 
 struct ConsumerStats {
@@ -77,10 +82,11 @@ struct ConsumerCounters {
 //
 // For each delivery, in ONE database transaction: insert the event id into bus_inbox, then call the
 // handler; acknowledge only after the commit. Deliveries already waiting behind the first (up to
-// options.inbox_batch) share one transaction, one after the other, so that a busy queue costs one commit
-// per batch rather than per event. When a handler throws, the batch is rolled back, that event counts
-// as failed (as below) and the others run again as a batch without it; on database trouble (deadlock,
-// outage) the batch is rolled back and its events are handled one by one as below. A handler may thus
+// options.inbox_batch) share one transaction (their inbox rows in one statement, one acknowledgement
+// for all), so that a busy queue costs one commit per batch rather than per event. When the handler
+// throws, the batch is rolled back and split in halves, each handled the same way, until the event at
+// fault is alone and counts as failed (as below) while the others commit; a deadlocked batch runs once
+// more, then (like a database outage) its events are handled one by one as below. A handler may thus
 // run more than once for an event whose effects commit once: side effects outside the database belong
 // in c.AfterCommit(...).
 //   - id already in the inbox (a redelivery or a duplicate publish): no handler call, ack.
@@ -95,12 +101,11 @@ struct ConsumerCounters {
 // With several workers, events are handled concurrently and not necessarily in publish order (book read
 // models compare `version`; handlers must not depend on the order of different events).
 // Each worker holds one pooled database connection while handling: count them in DB_POOL_SIZE.
-// Pass the service's Relay when handlers emit follow-up events with outbox::Add: it is notified after
-// each commit so those events leave at once instead of at the next poll (the saga waits on them).
+// Follow-up events a handler adds with outbox::Add wake the process's relay when the transaction commits.
 class InboxConsumer {
  public:
-  InboxConsumer(db::Pool& pool, Options options, const std::string& service, InboxHandler handler,
-                Relay* relay = nullptr);
+  InboxConsumer(db::Pool& pool, Options options, const std::string& service, InboxHandler handler);
+  InboxConsumer(db::Pool& pool, Options options, const std::string& service, InboxBatchHandler handler);
   ~InboxConsumer();
   InboxConsumer(const InboxConsumer&) = delete;
   InboxConsumer& operator=(const InboxConsumer&) = delete;

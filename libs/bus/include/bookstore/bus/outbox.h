@@ -14,7 +14,7 @@
 //     c.Execute("UPDATE books SET ...", {...});
 //     bus::outbox::Add(c, bus::MakeEvent("book.updated", "catalog", book_json));
 //   });
-//   relay.Notify();  // after the commit: publish now instead of at the next poll
+//   // The commit wakes the process's relays: the event is published now, not at the next poll.
 //
 // The relay holds one pooled database connection while it works: count it in DB_POOL_SIZE.
 
@@ -45,8 +45,12 @@ namespace outbox {
 
 // Writes the event into bus_outbox on `c`, inside the caller's open transaction (throws
 // std::logic_error when `c` is not in a transaction, since a row committed on its own would
-// announce a change that might still roll back). Rolls back with the caller's transaction.
+// announce a change that might still roll back). Rolls back with the caller's transaction; once it
+// commits, every Relay of the process wakes (db::Connection::AfterCommit), so callers never notify one
+// themselves and a transaction that added no event wakes none.
 void Add(db::Connection& c, const Event& event);
+// The same for several events, in one statement (published in this order).
+void AddAll(db::Connection& c, std::span<const Event> events);
 
 }  // namespace outbox
 
@@ -72,8 +76,9 @@ struct RelayStats {
 // Each round claims up to options.relay_batch_size unsent rows in id order with
 // SELECT ... FOR UPDATE SKIP LOCKED (so several replicas relay side by side without double work),
 // publishes them as one batch, waits for all confirms, marks the confirmed ones sent and commits; a
-// full batch starts the next round at once. Rounds start on Notify() and every
-// options.relay_poll_interval (a crash between a commit and its Notify() only delays the event). After
+// full batch starts the next round at once. Rounds start when a transaction that added events commits
+// (outbox::Add), on Notify(), and every options.relay_poll_interval (a crash between a commit and the
+// wake-up only delays the event; so do rows another process wrote). After
 // a database or broker failure it retries with backoff (options.reconnect_backoff_*), reconnecting and
 // redeclaring the topology. A message nobody is bound to (e.g. auth.token_revoked with no gateway up)
 // counts as sent; one that a service queue should have taken is retried after redeclaring the topology.
@@ -85,8 +90,8 @@ class Relay {
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
-  // Wakes the relay to publish now. Cheap, thread-safe, never blocks; call it after every commit that
-  // added events.
+  // Wakes the relay to publish now. Cheap, thread-safe, never blocks. Commits that added events through
+  // outbox::Add do it themselves; this is for rows written some other way.
   void Notify() noexcept;
 
   // True while the relay's broker connection is up (for /readyz). Thread-safe.

@@ -6,7 +6,8 @@
 // Default names (Topology::Default()):
 //   exchange bookstore.events (topic, durable)      dead-letter exchange bookstore.dlx (topic, durable)
 //   catalog.events  quorum queue, bound to order.placed, order.cancelled, user.registered
-//   orders.events   quorum queue, bound to book.*, order.stock_reserved, order.stock_rejected
+//   orders.events   quorum queue, bound to book.created, book.updated, book.deleted,
+//                   order.stock_reserved, order.stock_rejected
 //   catalog.events.dead, orders.events.dead   durable queues on bookstore.dlx keeping dead messages
 // user.registered goes to catalog because catalog keeps seller names (docs/events.md).
 //
@@ -31,7 +32,10 @@ struct ServiceQueue {
   std::string service;                // logical owner, e.g. "catalog"
   std::string name;                   // e.g. "catalog.events"
   std::vector<std::string> bindings;  // topic patterns on the events exchange
-  std::string dead_letter_queue;      // e.g. "catalog.events.dead"
+  // Patterns earlier versions bound: removed at every declaration, so that a broker kept across an
+  // upgrade routes exactly like a new one (declaring never removes a binding by itself).
+  std::vector<std::string> retired_bindings;
+  std::string dead_letter_queue;  // e.g. "catalog.events.dead"
 };
 
 struct Topology {

@@ -73,6 +73,11 @@ class ParamList {
   std::vector<Param> params_;
 };
 
+// "?, ?, ?" for `count` values, or with the shape of one row, "(?, ?), (?, ?)": the lists of IN (...) and
+// of a multi-row VALUES. The statement's text then depends on the count alone (one prepared statement per
+// count on each connection).
+std::string Placeholders(std::size_t count, std::string_view each = "?");
+
 // One row of a result; columns are read by position as text (NULL is nullopt) and converted on demand.
 // Values come back as MariaDB prints them: DECIMAL exact ("12.50"), DATETIME "2024-01-31 12:00:00",
 // BLOB/VARBINARY as raw bytes.
