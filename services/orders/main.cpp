@@ -51,8 +51,8 @@ int Run(const Settings& settings) {
   http::Server server(settings.server);
   server.Use(service::MapCommonErrors());
   server.Use(handlers::MapDomainErrors());
-  const handlers::Deps deps{
-      pool, authenticator, notifier, *payments, settings.confirm_timeout, settings.limits};
+  const handlers::Deps deps{pool,           authenticator, notifier, *payments, settings.confirm_timeout,
+                            settings.limits};
   handlers::AddOrderRoutes(server, deps);
   handlers::AddPaymentRoutes(server, deps);
   handlers::AddDeliveryRoutes(server, deps);
@@ -62,7 +62,9 @@ int Run(const Settings& settings) {
   events::EventHandlers handlers(settings.payment_timeout, notifier);
   bus::InboxConsumer consumer(
       pool, settings.bus, "orders",
-      [&handlers](const bus::Event& event, db::Connection& c) { handlers.Handle(event, c); });
+      bus::InboxBatchHandler([&handlers](std::span<const bus::Event> events, db::Connection& c) {
+        handlers.Handle(events, c);
+      }));
   jobs::PaymentSweeper sweeper(pool, settings.sweep_interval);
   const jobs::OrderCensus census(pool, kCensusInterval);
   const auto pool_metrics = service::ExportMetrics(pool);

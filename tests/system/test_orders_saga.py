@@ -57,6 +57,46 @@ def test_orders_placed_while_catalog_is_down_complete_when_it_is_back(stack):
     assert stack.pay(buyer, ids[0]).status_code == 200
 
 
+def test_batches_killed_half_way_are_handled_once_after_the_restart(stack):
+    """A backlog handled in batches, with the process killed (SIGKILL) once it has begun: first catalog
+    while it reserves, then orders while it applies the answers. What a batch had done is rolled back with
+    it, its events come back, and every order ends exactly as without the crashes."""
+    stack.start_store(ORDER_CONFIRM_TIMEOUT="100ms")
+    seller = stack.registered_user("seller")
+    buyers = stack.registered_users(*(f"buyer{i}" for i in range(40)))
+    book = stack.create_book(seller, stock=150)
+    stack.catalog.stop()
+    # A backlog of several batches (AMQP_INBOX_BATCH, 32), so that the kill lands while they are handled.
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda b: stack.place(b, {"book_id": book["id"], "quantity": 1}), buyers * 6))
+    assert {a.status_code for a in answers} == {202}, [(a.status_code, a.text[:200]) for a in answers]
+    stack.orders.stop()  # the answers wait in orders.events
+
+    def started(component, messages):
+        return lambda: log_lines(component, lambda line: line.get("msg") in messages)
+
+    stack.catalog.start()
+    wait_for(started(stack.catalog, ("stock reserved", "stock rejected")), timeout=20, interval=0.002,
+             message="catalog handling the backlog")
+    stack.catalog.kill()
+    stack.catalog.start()
+    stack.orders.start()
+    wait_for(started(stack.orders, ("order reserved; awaiting payment", "order rejected")), timeout=20,
+             interval=0.002, message="orders applying the answers")
+    stack.orders.kill()
+    stack.orders.start()
+
+    def settled():
+        return stack.database("orders").query(
+            "SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status") == [
+                ["awaiting_payment", "150"], ["rejected", "90"]]
+
+    wait_for(settled, timeout=60, message="every order answered: 150 awaiting payment, 90 rejected")
+    assert stack.stock(book["id"]) == 0
+    assert stack.database("catalog").scalar(
+        f"SELECT COUNT(*) FROM reservations WHERE book_id = {book['id']} AND status = 'reserved'") == "150"
+
+
 def test_orders_cancelled_while_pending_give_their_stock_back_once_catalog_answers(stack):
     # Cancelled before catalog saw them: catalog handles order.placed and order.cancelled in either order
     # (C1/C2 of services/orders/domain/SAGA.md); either way nothing stays reserved.
@@ -267,7 +307,9 @@ def test_one_orders_trace_crosses_gateway_orders_bus_and_catalog(stack):
         return log_lines(component, lambda line: line.get("trace_id") == trace_id
                          and all(line.get(key) == value for key, value in fields.items()))
 
-    assert traced(stack.orders, msg="request", method="POST", path="/orders", status=201)
+    # The access log line is written once the answer has gone out: it may come just after the client has it.
+    wait_for(lambda: traced(stack.orders, msg="request", method="POST", path="/orders", status=201), timeout=10,
+             message="orders' access log line of POST /orders in the trace")
     wait_for(lambda: traced(stack.catalog, msg="event", type="order.placed", outcome="handled"), timeout=20,
              message="catalog's log line of order.placed in the trace")
     wait_for(lambda: traced(stack.orders, msg="event", type="order.stock_reserved", outcome="handled"), timeout=20,

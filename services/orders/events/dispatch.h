@@ -9,12 +9,19 @@
 //                                       order cancelled meanwhile, order.cancelled again (domain/SAGA.md)
 //   order.stock_rejected                pending -> rejected with the reason and the books short
 // The two saga answers also wake the request of this replica waiting for that order (OutcomeNotifier).
+// The answers of a batch are applied together, as if one after the other: their orders locked by one
+// statement in ascending id, then one UPDATE of orders and one of order_items per kind of answer.
 
 #include <chrono>
+#include <map>
+#include <span>
+#include <vector>
 
 #include "bookstore/bus/event.h"
 #include "bookstore/db/db.h"
+#include "domain/event_data.h"
 #include "events/outcome_notifier.h"
+#include "repository/orders_repository.h"
 
 namespace bookstore::orders::events {
 
@@ -23,12 +30,16 @@ class EventHandlers {
   EventHandlers(std::chrono::milliseconds payment_timeout, OutcomeNotifier& notifier)
       : payment_timeout_(payment_timeout), notifier_(notifier) {}
 
-  void Handle(const bus::Event& event, db::Connection& c);
+  // A batch of events new to the inbox, in delivery order (bus::InboxBatchHandler).
+  void Handle(std::span<const bus::Event> events, db::Connection& c);
 
  private:
   void HandleBook(const bus::Event& event, db::Connection& c);
-  void HandleStockReserved(const bus::Event& event, db::Connection& c);
-  void HandleStockRejected(const bus::Event& event, db::Connection& c);
+  void HandleAnswers(const std::vector<const bus::Event*>& answers, db::Connection& c);
+  bool ApplyReserved(const StockReserved& answer, const bus::Event& event,
+                     std::map<std::int64_t, repository::OrderRef>& orders, db::Connection& c);
+  static bool ApplyRejected(const StockRejected& answer, const bus::Event& event,
+                            std::map<std::int64_t, repository::OrderRef>& orders);
   void WakeWaitingRequest(db::Connection& c, std::int64_t order_id);
 
   std::chrono::milliseconds payment_timeout_;

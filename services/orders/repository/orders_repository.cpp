@@ -175,47 +175,123 @@ OrderPage ListOrders(db::Connection& c, const OrderFilter& filter) {
   return page;
 }
 
-bool MarkReserved(db::Connection& c, const StockReserved& event, std::chrono::milliseconds payment_timeout) {
-  const auto changed =
-      c.Execute(
-           "UPDATE orders SET status = 'awaiting_payment', total_price = ?, "
-           "payment_due_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(3) "
-           "WHERE id = ? AND status = 'pending'",
-           {db::Decimal{money::ToDecimal(event.total_cents)},
-            static_cast<std::int64_t>(payment_timeout.count()) * 1000, event.order_id})
-          .affected_rows;
-  if (changed == 0) {
-    return false;
+std::map<std::int64_t, OrderRef> LockOrders(db::Connection& c, const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, OrderRef> orders;
+  if (ids.empty()) {
+    return orders;
   }
-  for (const ReservedItem& item : event.items) {
-    c.Execute(
-        "UPDATE order_items SET title = ?, seller_id = ?, unit_price = ? WHERE order_id = ? AND book_id = ?",
-        {item.title, item.seller_id, db::Decimal{money::ToDecimal(item.unit_price_cents)}, event.order_id,
-         item.book_id});
+  db::ParamList params;
+  for (const std::int64_t id : ids) {
+    params.Add(id);
   }
-  return true;
+  for (const OrderRef& ref :
+       RefsFromRows(c.Query("SELECT id, user_id, status, reason FROM orders WHERE id IN (" +
+                                db::Placeholders(ids.size()) + ") ORDER BY id FOR UPDATE",
+                            params))) {
+    orders.emplace(ref.id, ref);
+  }
+  return orders;
 }
 
-bool MarkRejected(db::Connection& c, const StockRejected& event) {
-  const auto changed =
-      c.Execute(
-           "UPDATE orders SET status = 'rejected', reason = ?, updated_at = UTC_TIMESTAMP(3) "
-           "WHERE id = ? AND status = 'pending'",
-           {event.reason, event.order_id})
-          .affected_rows;
-  if (changed == 0) {
-    return false;
+namespace {
+
+// "CASE WHEN order_id = ? AND book_id = ? THEN ? ... ELSE <column> END" over the items of a batch: one
+// UPDATE of order_items for all of them (WHERE order_id IN (...) reads the primary key's range).
+template <typename Item, typename Answer, typename Value>
+std::string ItemCase(const std::vector<Answer>& answers, std::vector<Item> Answer::*items,
+                     std::string_view column, Value value, db::ParamList& params) {
+  std::string sql = "CASE";
+  for (const Answer& answer : answers) {
+    for (const Item& item : answer.*items) {
+      sql += " WHEN order_id = ? AND book_id = ? THEN ?";
+      params.Add(answer.order_id);
+      params.Add(item.book_id);
+      params.Add(value(item));
+    }
   }
-  for (const Shortfall& item : event.items) {
-    c.Execute("UPDATE order_items SET available = ? WHERE order_id = ? AND book_id = ?",
-              {item.available, event.order_id, item.book_id});
+  return sql + " ELSE " + std::string(column) + " END";
+}
+
+template <typename Answer>
+void AddOrderIds(const std::vector<Answer>& answers, db::ParamList& params) {
+  for (const Answer& answer : answers) {
+    params.Add(answer.order_id);
   }
-  // Titles the read model learnt since the order was placed, for the answer naming the books short.
+}
+
+}  // namespace
+
+void MarkReserved(db::Connection& c, const std::vector<StockReserved>& answers,
+                  std::chrono::milliseconds payment_timeout) {
+  if (answers.empty()) {
+    return;
+  }
+  std::string totals = "CASE id";
+  db::ParamList params;
+  for (const StockReserved& answer : answers) {
+    totals += " WHEN ? THEN ?";
+    params.Add(answer.order_id);
+    params.Add(db::Decimal{money::ToDecimal(answer.total_cents)});
+  }
+  params.Add(static_cast<std::int64_t>(payment_timeout.count()) * 1000);
+  AddOrderIds(answers, params);
   c.Execute(
-      "UPDATE order_items i JOIN books b ON b.id = i.book_id SET i.title = b.title "
-      "WHERE i.order_id = ? AND i.title IS NULL",
-      {event.order_id});
-  return true;
+      "UPDATE orders SET status = 'awaiting_payment', total_price = " + totals +
+          " END, payment_due_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(3) "
+          "WHERE id IN (" +
+          db::Placeholders(answers.size()) + ") AND status = 'pending'",
+      params);
+
+  db::ParamList item_params;
+  const std::string titles = ItemCase(
+      answers, &StockReserved::items, "title", [](const ReservedItem& item) { return db::Param{item.title}; },
+      item_params);
+  const std::string sellers = ItemCase(
+      answers, &StockReserved::items, "seller_id",
+      [](const ReservedItem& item) { return db::Param{item.seller_id}; }, item_params);
+  const std::string prices = ItemCase(
+      answers, &StockReserved::items, "unit_price",
+      [](const ReservedItem& item) {
+        return db::Param{db::Decimal{money::ToDecimal(item.unit_price_cents)}};
+      },
+      item_params);
+  AddOrderIds(answers, item_params);
+  c.Execute("UPDATE order_items SET title = " + titles + ", seller_id = " + sellers +
+                ", unit_price = " + prices + " WHERE order_id IN (" + db::Placeholders(answers.size()) + ")",
+            item_params);
+}
+
+void MarkRejected(db::Connection& c, const std::vector<StockRejected>& answers) {
+  if (answers.empty()) {
+    return;
+  }
+  std::string reasons = "CASE id";
+  db::ParamList params;
+  for (const StockRejected& answer : answers) {
+    reasons += " WHEN ? THEN ?";
+    params.Add(answer.order_id);
+    params.Add(answer.reason);
+  }
+  AddOrderIds(answers, params);
+  c.Execute("UPDATE orders SET status = 'rejected', reason = " + reasons +
+                " END, updated_at = UTC_TIMESTAMP(3) WHERE id IN (" + db::Placeholders(answers.size()) +
+                ") AND status = 'pending'",
+            params);
+  db::ParamList item_params;
+  const std::string available = ItemCase(
+      answers, &StockRejected::items, "available",
+      [](const Shortfall& item) { return db::Param{item.available}; }, item_params);
+  AddOrderIds(answers, item_params);
+  c.Execute("UPDATE order_items SET available = " + available + " WHERE order_id IN (" +
+                db::Placeholders(answers.size()) + ")",
+            item_params);
+  // Titles the read model learnt since the orders were placed, for the answers naming the books short.
+  db::ParamList ids;
+  AddOrderIds(answers, ids);
+  c.Execute(
+      "UPDATE order_items i JOIN books b ON b.id = i.book_id SET i.title = b.title WHERE i.order_id IN (" +
+          db::Placeholders(answers.size()) + ") AND i.title IS NULL",
+      ids);
 }
 
 bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderStatus to,

@@ -20,6 +20,13 @@
 
 namespace bookstore::orders::repository {
 
+struct OrderRef {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  OrderStatus status = OrderStatus::kPending;
+  std::optional<std::string> reason;
+};
+
 enum class Lock {
   kNone,    // a consistent read
   kUpdate,  // FOR UPDATE: the caller is about to change the order
@@ -62,23 +69,21 @@ struct OrderPage {
 };
 OrderPage ListOrders(db::Connection& c, const OrderFilter& filter);
 
-// pending -> awaiting_payment with catalog's titles, sellers, unit prices and total; the payment clock
-// starts now. False when the order was not pending.
-bool MarkReserved(db::Connection& c, const StockReserved& event, std::chrono::milliseconds payment_timeout);
+// The orders of `ids` that exist, locked (FOR UPDATE) by one statement in ascending id, the order every
+// writer of several orders takes them in.
+std::map<std::int64_t, OrderRef> LockOrders(db::Connection& c, const std::vector<std::int64_t>& ids);
 
+// For a batch of catalog's answers to orders the caller locked and found pending, a few statements for
+// all of them. pending -> awaiting_payment with catalog's titles, sellers, unit prices and total; the
+// payment clock starts now.
+void MarkReserved(db::Connection& c, const std::vector<StockReserved>& answers,
+                  std::chrono::milliseconds payment_timeout);
 // pending -> rejected with catalog's reason and what it had of the books it was short of.
-bool MarkRejected(db::Connection& c, const StockRejected& event);
+void MarkRejected(db::Connection& c, const std::vector<StockRejected>& answers);
 
 // from -> to (with the reason, or NULL); clears payment_due_at. False when the order was not `from`.
 bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderStatus to,
                   const std::optional<std::string>& reason = std::nullopt);
-
-struct OrderRef {
-  std::int64_t id = 0;
-  std::int64_t user_id = 0;
-  OrderStatus status = OrderStatus::kPending;
-  std::optional<std::string> reason;
-};
 
 // Locks the user's row in order_placers (made on their first order) until the transaction ends: another
 // placement by the same user waits here, so two at once cannot both pass the limits; other users' do not
