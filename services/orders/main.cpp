@@ -48,11 +48,14 @@ int Run(const Settings& settings) {
   authn::KeySource keys(authn::KeySource::Options{.auth_url = settings.tokens.auth_url}, client);
   authn::Authenticator authenticator(authn::Authenticator::Options::From(settings.tokens), keys);
 
+  // Before the server, so destroyed after it: no request waits on it then.
+  handlers::Placer placer(pool, [&settings](std::span<const handlers::Placing> batch, db::Connection& c) {
+    return handlers::PlaceBatch(settings.limits, batch, c);
+  });
   http::Server server(settings.server);
   server.Use(service::MapCommonErrors());
   server.Use(handlers::MapDomainErrors());
-  const handlers::Deps deps{pool,           authenticator, notifier, *payments, settings.confirm_timeout,
-                            settings.limits};
+  const handlers::Deps deps{pool, authenticator, notifier, *payments, placer, settings.confirm_timeout};
   handlers::AddOrderRoutes(server, deps);
   handlers::AddPaymentRoutes(server, deps);
   handlers::AddDeliveryRoutes(server, deps);

@@ -16,9 +16,10 @@ void Emit(db::Connection& c, std::string type, boost::json::object data, const s
 
 }  // namespace
 
-void EmitPlaced(db::Connection& c, std::int64_t order_id, std::int64_t user_id,
-                const std::vector<RequestedItem>& items, const std::string& traceparent) {
-  Emit(c, "order.placed", OrderPlacedData(order_id, user_id, items), traceparent);
+bus::Event PlacedEvent(std::int64_t order_id, std::int64_t user_id, const std::vector<RequestedItem>& items,
+                       const std::string& traceparent) {
+  return bus::MakeEvent("order.placed", std::string(kSource), OrderPlacedData(order_id, user_id, items),
+                        traceparent);
 }
 
 void EmitCancelled(db::Connection& c, std::int64_t order_id, std::int64_t user_id, const std::string& reason,

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bookstore/bus/event.h"
 #include "bookstore/db/db.h"
 #include "domain/order_request.h"
 #include "domain/order_state.h"
@@ -17,8 +18,9 @@ namespace bookstore::orders::events {
 
 inline constexpr std::string_view kSource = "orders";
 
-void EmitPlaced(db::Connection& c, std::int64_t order_id, std::int64_t user_id,
-                const std::vector<RequestedItem>& items, const std::string& traceparent);
+// order.placed, for the outbox (the placements of a batch go in with one bus::outbox::AddAll).
+bus::Event PlacedEvent(std::int64_t order_id, std::int64_t user_id, const std::vector<RequestedItem>& items,
+                       const std::string& traceparent);
 void EmitCancelled(db::Connection& c, std::int64_t order_id, std::int64_t user_id, const std::string& reason,
                    const std::string& traceparent);
 void EmitPaid(db::Connection& c, std::int64_t order_id, std::int64_t user_id, std::int64_t payment_id,

@@ -23,6 +23,7 @@
 #include "domain/order_request.h"
 #include "events/order_events.h"
 #include "handlers/common.h"
+#include "handlers/placement.h"
 #include "handlers/routes.h"
 #include "repository/books_repository.h"
 #include "repository/delivery_repository.h"
@@ -42,11 +43,6 @@ constexpr milliseconds kMaxPoll{500};
 constexpr std::int64_t kDefaultLimit = 50;
 constexpr std::int64_t kMaxLimit = 200;
 
-struct Placement {
-  std::int64_t order_id = 0;
-  bool replayed = false;  // an earlier request with the same Idempotency-Key made it
-};
-
 std::string OrderPath(std::int64_t id) { return "/orders/" + std::to_string(id); }
 
 // The order of an earlier request with the same key, provided it asked for the same thing.
@@ -63,15 +59,6 @@ std::optional<Placement> FindReplay(db::Connection& c, std::int64_t user_id, con
         "Idempotency-Key");
   }
   return Placement{existing->id, true};
-}
-
-std::vector<std::int64_t> BookIds(const OrderRequest& request) {
-  std::vector<std::int64_t> ids;
-  ids.reserve(request.items.size());
-  for (const RequestedItem& item : request.items) {
-    ids.push_back(item.book_id);
-  }
-  return ids;
 }
 
 http::Response Replayed(http::Response response, bool replayed) {
@@ -152,18 +139,8 @@ class OrderRoutes {
     std::optional<Placement> placement;
     bool same_key_raced = false;
     try {
-      placement = co_await deps_.pool.Transact([&](db::Connection& c) -> Placement {
-        repository::LockPlacer(c, caller.user_id);
-        if (key) {
-          if (auto replay = FindReplay(c, caller.user_id, *key, fingerprint)) {
-            return *replay;
-          }
-        }
-        CheckOrderLimits(deps_.limits, repository::UnpaidHoldingsOf(c, caller.user_id),
-                         repository::CountOrdersPlacedWithin(c, caller.user_id, deps_.limits.window),
-                         request);
-        return Insert(c, caller, request, key, fingerprint, traceparent);
-      });
+      Placing placing{caller.user_id, request, key, fingerprint, traceparent};  // named: see Batcher::Submit
+      placement = co_await deps_.placer.Submit(std::move(placing));
     } catch (const db::Error& e) {
       // Two requests with the same key at once: the unique index let one insert; this is the other.
       if (!key || !e.IsDuplicateKey()) {
@@ -274,36 +251,6 @@ class OrderRoutes {
   }
 
  private:
-  // Writes the pending order and its order.placed. A book the read model knows to be deleted is a 404
-  // at once; a book it does not know goes to catalog, which decides.
-  static Placement Insert(db::Connection& c, const authn::Identity& caller, const OrderRequest& request,
-                          const std::optional<std::string>& key, const std::string& fingerprint,
-                          const std::string& traceparent) {
-    const auto known = repository::FindBooks(c, BookIds(request));
-    repository::NewOrder order{caller.user_id, key, fingerprint, request.items, {}};
-    std::vector<std::string> deleted;
-    for (const RequestedItem& item : request.items) {
-      const auto book = known.find(item.book_id);
-      if (book == known.end()) {
-        continue;
-      }
-      if (book->second.deleted) {
-        deleted.push_back(std::to_string(item.book_id));
-      }
-      order.titles.emplace(item.book_id, repository::KnownTitle{book->second.title, book->second.seller_id});
-    }
-    if (!deleted.empty()) {
-      std::string list;
-      for (const std::string& id : deleted) {
-        list += (list.empty() ? "" : ", ") + id;
-      }
-      throw http::NotFound("book not found: " + list);
-    }
-    const std::int64_t id = repository::InsertOrder(c, order);
-    events::EmitPlaced(c, id, caller.user_id, request.items, traceparent);
-    return Placement{id, false};
-  }
-
   // The order once catalog answered, or as it stands (pending) after confirm_timeout. A new order was
   // just written as pending and catalog's answer takes a few milliseconds at best, so the first read waits
   // for the notification (or the first poll) instead of finding it pending; a replayed order may well be

@@ -1,6 +1,7 @@
 #pragma once
 // The endpoints of orders (docs/design.md §2), one file per resource:
 //   handlers/orders.cpp    POST /orders, GET /orders, GET /orders/{id}, POST /orders/{id}/cancel
+//   handlers/placement.cpp POST /orders' writes, a batch of requests at a time
 //   handlers/payments.cpp  POST /orders/{id}/pay
 //   handlers/delivery.cpp  GET /delivery-providers, POST /orders/{id}/delivery
 //   handlers/errors.cpp    the order limits -> HTTP (ValidationError, a lost database: libs/service)
@@ -13,9 +14,9 @@
 #include "bookstore/authn/authn.h"
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
-#include "domain/order_limits.h"
 #include "domain/payment.h"
 #include "events/outcome_notifier.h"
+#include "handlers/placement.h"
 
 namespace bookstore::orders::handlers {
 
@@ -24,11 +25,10 @@ struct Deps {
   authn::Authenticator& authenticator;
   events::OutcomeNotifier& notifier;
   PaymentProvider& payments;
+  // Writes POST /orders' orders, a batch at a time (handlers/placement.h), with the order limits.
+  Placer& placer;
   // How long POST /orders waits for catalog's answer before answering 202 (ORDER_CONFIRM_TIMEOUT).
   std::chrono::milliseconds confirm_timeout{3000};
-  // Caps on what one user holds unpaid and on how fast they place orders (ORDER_MAX_UNPAID_*,
-  // ORDER_RATE_*).
-  OrderLimits limits;
 };
 
 void AddOrderRoutes(http::Server& server, const Deps& deps);

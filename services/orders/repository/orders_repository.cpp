@@ -83,28 +83,50 @@ std::vector<OrderRef> RefsFromRows(const std::vector<db::Row>& rows) {
 
 }  // namespace
 
-std::int64_t InsertOrder(db::Connection& c, const NewOrder& order) {
-  const auto id =
-      static_cast<std::int64_t>(c.Execute("INSERT INTO orders (user_id, status, idempotency_key, "
-                                          "request_fingerprint, created_at, updated_at) "
-                                          "VALUES (?, 'pending', ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
-                                          {order.user_id, order.idempotency_key, order.fingerprint})
-                                    .insert_id);
-  std::int64_t position = 0;
-  for (const RequestedItem& item : order.items) {
-    const auto known = order.titles.find(item.book_id);
-    std::optional<std::string> title;
-    std::optional<std::int64_t> seller_id;
-    if (known != order.titles.end()) {
-      title = known->second.title;
-      seller_id = known->second.seller_id;
-    }
-    c.Execute(
-        "INSERT INTO order_items (order_id, book_id, position, quantity, title, seller_id) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {id, item.book_id, position++, item.quantity, title, seller_id});
+std::vector<std::int64_t> InsertOrders(db::Connection& c, const std::vector<NewOrder>& orders) {
+  std::vector<std::int64_t> ids;
+  if (orders.empty()) {
+    return ids;
   }
-  return id;
+  db::ParamList order_params;
+  for (const NewOrder& order : orders) {
+    order_params.Add(order.user_id);
+    order_params.Add(db::ToParam(order.idempotency_key));
+    order_params.Add(order.fingerprint);
+  }
+  // RETURNING gives the rows in the order of VALUES.
+  for (const db::Row& row : c.Query(
+           "INSERT INTO orders (user_id, status, idempotency_key, request_fingerprint, "
+           "created_at, updated_at) VALUES " +
+               db::Placeholders(orders.size(), "(?, 'pending', ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))") +
+               " RETURNING id",
+           order_params)) {
+    ids.push_back(row.Int(0));
+  }
+  if (ids.size() != orders.size()) {
+    throw std::logic_error("INSERT ... RETURNING gave " + std::to_string(ids.size()) + " ids for " +
+                           std::to_string(orders.size()) + " orders");
+  }
+  db::ParamList item_params;
+  std::size_t items = 0;
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    std::int64_t position = 0;
+    for (const RequestedItem& item : orders[i].items) {
+      const auto known = orders[i].titles.find(item.book_id);
+      const bool is_known = known != orders[i].titles.end();
+      item_params.Add(ids[i]);
+      item_params.Add(item.book_id);
+      item_params.Add(position++);
+      item_params.Add(item.quantity);
+      item_params.Add(is_known ? db::Param{known->second.title} : db::Param{nullptr});
+      item_params.Add(is_known ? db::Param{known->second.seller_id} : db::Param{nullptr});
+      ++items;
+    }
+  }
+  c.Execute("INSERT INTO order_items (order_id, book_id, position, quantity, title, seller_id) VALUES " +
+                db::Placeholders(items, "(?, ?, ?, ?, ?, ?)"),
+            item_params);
+  return ids;
 }
 
 std::optional<KeyedOrder> FindOrderByKey(db::Connection& c, std::int64_t user_id, const std::string& key) {
@@ -114,6 +136,30 @@ std::optional<KeyedOrder> FindOrderByKey(db::Connection& c, std::int64_t user_id
     return std::nullopt;
   }
   return KeyedOrder{row->Int(0), row->String(1)};
+}
+
+std::map<std::pair<std::int64_t, std::string>, KeyedOrder> FindOrdersByKeys(
+    db::Connection& c, const std::vector<std::int64_t>& users, const std::vector<std::string>& keys) {
+  std::map<std::pair<std::int64_t, std::string>, KeyedOrder> found;
+  if (users.empty() || keys.empty()) {
+    return found;
+  }
+  db::ParamList params;
+  for (const std::int64_t user : users) {
+    params.Add(user);
+  }
+  for (const std::string& key : keys) {
+    params.Add(key);
+  }
+  // Pairs of a user and another user's key come along too: harmless, nobody asks for them.
+  for (const db::Row& row : c.Query("SELECT user_id, idempotency_key, id, request_fingerprint FROM orders "
+                                    "WHERE user_id IN (" +
+                                        db::Placeholders(users.size()) + ") AND idempotency_key IN (" +
+                                        db::Placeholders(keys.size()) + ")",
+                                    params)) {
+    found.emplace(std::pair(row.Int(0), row.String(1)), KeyedOrder{row.Int(2), row.String(3)});
+  }
+  return found;
 }
 
 std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock) {
@@ -304,33 +350,66 @@ bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderSta
              .affected_rows == 1;
 }
 
-void LockPlacer(db::Connection& c, std::int64_t user_id) {
-  c.Execute("INSERT INTO order_placers (user_id) VALUES (?) ON DUPLICATE KEY UPDATE user_id = user_id",
-            {user_id});
+namespace {
+
+db::ParamList IdParams(const std::vector<std::int64_t>& ids) {
+  db::ParamList params;
+  for (const std::int64_t id : ids) {
+    params.Add(id);
+  }
+  return params;
 }
 
-UnpaidHoldings UnpaidHoldingsOf(db::Connection& c, std::int64_t user_id) {
-  const auto rows = c.Query(
-      "SELECT o.id, i.book_id, i.quantity FROM orders o JOIN order_items i ON i.order_id = o.id "
-      "WHERE o.user_id = ? AND o.status IN ('pending', 'awaiting_payment')",
-      {user_id});
-  UnpaidHoldings held;
-  std::set<std::int64_t> orders;
-  for (const db::Row& row : rows) {
-    orders.insert(row.Int(0));
-    held.copies_by_book[row.Int(1)] += row.Int(2);
+}  // namespace
+
+void LockPlacers(db::Connection& c, const std::vector<std::int64_t>& users) {
+  if (users.empty()) {
+    return;
   }
-  held.orders = static_cast<std::int64_t>(orders.size());
+  c.Execute("INSERT INTO order_placers (user_id) VALUES " + db::Placeholders(users.size(), "(?)") +
+                " ON DUPLICATE KEY UPDATE user_id = user_id",
+            IdParams(users));
+}
+
+std::map<std::int64_t, UnpaidHoldings> UnpaidHoldingsOf(db::Connection& c,
+                                                        const std::vector<std::int64_t>& users) {
+  std::map<std::int64_t, UnpaidHoldings> held;
+  if (users.empty()) {
+    return held;
+  }
+  std::map<std::int64_t, std::set<std::int64_t>> orders;
+  for (const db::Row& row :
+       c.Query("SELECT o.user_id, o.id, i.book_id, i.quantity FROM orders o JOIN order_items i ON i.order_id "
+               "= o.id "
+               "WHERE o.user_id IN (" +
+                   db::Placeholders(users.size()) + ") AND o.status IN ('pending', 'awaiting_payment')",
+               IdParams(users))) {
+    orders[row.Int(0)].insert(row.Int(1));
+    held[row.Int(0)].copies_by_book[row.Int(2)] += row.Int(3);
+  }
+  for (auto& [user, holdings] : held) {
+    holdings.orders = static_cast<std::int64_t>(orders[user].size());
+  }
   return held;
 }
 
-std::int64_t CountOrdersPlacedWithin(db::Connection& c, std::int64_t user_id,
-                                     std::chrono::milliseconds window) {
-  const auto row = c.QueryOne(
-      "SELECT COUNT(*) FROM orders WHERE user_id = ? "
-      "AND created_at >= UTC_TIMESTAMP(3) - INTERVAL ? MICROSECOND",
-      {user_id, static_cast<std::int64_t>(window.count()) * 1000});
-  return row ? row->Int(0) : 0;
+std::map<std::int64_t, std::int64_t> CountOrdersPlacedWithin(db::Connection& c,
+                                                             const std::vector<std::int64_t>& users,
+                                                             std::chrono::milliseconds window) {
+  std::map<std::int64_t, std::int64_t> counts;
+  if (users.empty()) {
+    return counts;
+  }
+  db::ParamList params = IdParams(users);
+  params.Add(static_cast<std::int64_t>(window.count()) * 1000);
+  for (const db::Row& row :
+       c.Query("SELECT user_id, COUNT(*) FROM orders WHERE user_id IN (" + db::Placeholders(users.size()) +
+                   ") AND created_at >= UTC_TIMESTAMP(3) - INTERVAL ? MICROSECOND "
+                   "GROUP BY user_id",
+               params)) {
+    counts.emplace(row.Int(0), row.Int(1));
+  }
+  return counts;
 }
 
 std::vector<OrderRef> LockUnpaidOrdersWithBook(db::Connection& c, std::int64_t book_id) {

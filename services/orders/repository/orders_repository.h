@@ -45,15 +45,19 @@ struct NewOrder {
   std::map<std::int64_t, KnownTitle> titles;  // from the read model, by book id
 };
 
-// Inserts a pending order and its items; returns its id. A (user_id, idempotency_key) already used
-// throws db::Error with IsDuplicateKey().
-std::int64_t InsertOrder(db::Connection& c, const NewOrder& order);
+// Inserts pending orders and their items (one statement for the orders, one for all the items); returns
+// their ids, in the same order. A (user_id, idempotency_key) already used throws db::Error with
+// IsDuplicateKey().
+std::vector<std::int64_t> InsertOrders(db::Connection& c, const std::vector<NewOrder>& orders);
 
 struct KeyedOrder {
   std::int64_t id = 0;
   std::string fingerprint;
 };
 std::optional<KeyedOrder> FindOrderByKey(db::Connection& c, std::int64_t user_id, const std::string& key);
+// The orders of any of `users` made with any of `keys`, by (user id, key): one statement for a batch.
+std::map<std::pair<std::int64_t, std::string>, KeyedOrder> FindOrdersByKeys(
+    db::Connection& c, const std::vector<std::int64_t>& users, const std::vector<std::string>& keys);
 
 std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock = Lock::kNone);
 
@@ -85,18 +89,21 @@ void MarkRejected(db::Connection& c, const std::vector<StockRejected>& answers);
 bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderStatus to,
                   const std::optional<std::string>& reason = std::nullopt);
 
-// Locks the user's row in order_placers (made on their first order) until the transaction ends: another
-// placement by the same user waits here, so two at once cannot both pass the limits; other users' do not
-// wait. Must come before the transaction's first read, so that its reads see what the one it waited for
-// committed.
-void LockPlacer(db::Connection& c, std::int64_t user_id);
+// Locks the users' rows in order_placers (made on their first order) until the transaction ends, in the
+// order given (ascending: two batches sharing users never deadlock): another placement by one of them
+// waits here, so two at once cannot both pass the limits; other users' do not wait. Must come before the
+// transaction's first read, so that its reads see what the one it waited for committed.
+void LockPlacers(db::Connection& c, const std::vector<std::int64_t>& users);
 
-// The user's unpaid orders (pending or awaiting_payment) and the copies of each book in them.
-UnpaidHoldings UnpaidHoldingsOf(db::Connection& c, std::int64_t user_id);
+// Each user's unpaid orders (pending or awaiting_payment) and the copies of each book in them (users
+// without any are absent).
+std::map<std::int64_t, UnpaidHoldings> UnpaidHoldingsOf(db::Connection& c,
+                                                        const std::vector<std::int64_t>& users);
 
-// Orders the user placed within `window` up to now, whatever became of them.
-std::int64_t CountOrdersPlacedWithin(db::Connection& c, std::int64_t user_id,
-                                     std::chrono::milliseconds window);
+// The orders each user placed within `window` up to now, whatever became of them (absent: none).
+std::map<std::int64_t, std::int64_t> CountOrdersPlacedWithin(db::Connection& c,
+                                                             const std::vector<std::int64_t>& users,
+                                                             std::chrono::milliseconds window);
 
 // The orders holding `book_id` that are not paid yet (pending or awaiting_payment), locked, in id order.
 std::vector<OrderRef> LockUnpaidOrdersWithBook(db::Connection& c, std::int64_t book_id);
