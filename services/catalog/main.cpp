@@ -45,9 +45,9 @@ int Run(const Settings& settings) {
 
   http::Server server(settings.server);
   server.Use(service::MapCommonErrors());
-  handlers::AddBookRoutes(server, {.pool = pool,
-                                   .authenticator = authenticator,
-                                   .shared_cache_max_age = settings.shared_cache_max_age});
+  handlers::AddBookRoutes(
+      server,
+      {.pool = pool, .authenticator = authenticator, .shared_cache_max_age = settings.shared_cache_max_age});
   // Tokens revoked by a logout are refused here too, not only at the gateway (issue 13, finding 3): this
   // replica follows auth.token_revoked and auth's /internal/revocations. After the server: destroyed
   // first. Not a readiness condition (auth may be away; the gateway refuses revoked tokens meanwhile).

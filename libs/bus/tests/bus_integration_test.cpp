@@ -340,7 +340,7 @@ TEST_F(BusTest, DeclaringRemovesARetiredBindingFromABrokerKeptAcrossAnUpgrade) {
   Options earlier = options_;
   for (ServiceQueue& queue : earlier.topology.queues) {
     if (queue.service == "orders") {
-      queue.bindings.push_back("book.*");
+      queue.bindings.emplace_back("book.*");
       queue.retired_bindings.clear();
     }
   }

@@ -691,6 +691,17 @@ std::string Placeholders(std::size_t count, std::string_view each) {
   return list;
 }
 
+std::string CaseWhen(std::string_view key, const std::vector<std::pair<Param, Param>>& values,
+                     ParamList& params) {
+  std::string sql = "CASE " + std::string(key);
+  for (const auto& [when, then] : values) {
+    sql += " WHEN ? THEN ?";
+    params.Add(when);
+    params.Add(then);
+  }
+  return sql + " END";
+}
+
 bool Pool::Healthy() noexcept {
   try {
     return WithConnection([](Connection& c) { return c.Ping(); });

@@ -92,8 +92,10 @@ class BatcherTest : public ::testing::Test {
 TEST_F(BatcherTest, RequestsWaitingTogetherShareATransactionAndEachGetsItsOwnResult) {
   Inserter inserter(pool_, InsertNames());
   std::vector<std::string> names;
-  for (int i = 0; i < 50; ++i)
+  names.reserve(50);
+  for (int i = 0; i < 50; ++i) {
     names.push_back(i % 2 == 0 ? "n" + std::to_string(i) : "a rather longer name " + std::to_string(i));
+  }
   const auto ids = SubmitAll(inserter, names);
   std::set<std::int64_t> distinct(ids.begin(), ids.end());
   EXPECT_EQ(distinct.size(), names.size());

@@ -299,16 +299,12 @@ LockedBooks LockBooks(db::Connection& c, const std::vector<std::int64_t>& ids) {
   if (ids.empty()) {
     return locked;
   }
-  db::ParamList params;
-  for (const std::int64_t id : ids) {
-    params.Add(id);
-  }
   // No join with sellers: FOR UPDATE would lock sellers' rows too, in another order than other writers.
   std::set<std::int64_t> sellers;
   for (const db::Row& row : c.Query("SELECT " + std::string(kBookColumns) +
                                         ", NULL, UTC_TIMESTAMP(3) FROM books b WHERE b.id IN (" +
                                         db::Placeholders(ids.size()) + ") ORDER BY b.id FOR UPDATE",
-                                    params)) {
+                                    db::ParamsOf(ids))) {
     Book book = BookFromRow(row);
     locked.now = row.String(kSellerNameColumn + 1);  // the seller's name (NULL here) comes first
     sellers.insert(book.seller_id);
@@ -317,14 +313,10 @@ LockedBooks LockBooks(db::Connection& c, const std::vector<std::int64_t>& ids) {
   if (sellers.empty()) {
     return locked;
   }
-  db::ParamList seller_ids;
-  for (const std::int64_t id : sellers) {
-    seller_ids.Add(id);
-  }
   std::map<std::int64_t, std::string> names;
   for (const db::Row& row : c.Query(
            "SELECT user_id, name FROM sellers WHERE user_id IN (" + db::Placeholders(sellers.size()) + ")",
-           seller_ids)) {
+           db::ParamsOf(sellers))) {
     names.emplace(row.Int(0), row.String(1));
   }
   for (auto& [id, book] : locked.books) {
@@ -338,20 +330,20 @@ void WriteStock(db::Connection& c, const std::vector<StockWrite>& writes, const 
   if (writes.empty()) {
     return;
   }
-  std::string cases;
+  std::vector<std::pair<db::Param, db::Param>> stock;
+  std::vector<std::int64_t> ids;
+  for (const StockWrite& write : writes) {
+    stock.emplace_back(write.book_id, write.stock);
+    ids.push_back(write.book_id);
+  }
   db::ParamList params;
-  for (const StockWrite& write : writes) {
-    cases += " WHEN ? THEN ?";
-    params.Add(write.book_id);
-    params.Add(write.stock);
-  }
+  const std::string new_stock = db::CaseWhen("id", stock, params);
   params.Add(now);
-  for (const StockWrite& write : writes) {
-    params.Add(write.book_id);
+  for (const std::int64_t id : ids) {
+    params.Add(id);
   }
-  c.Execute("UPDATE books SET stock = CASE id" + cases +
-                " END, version = version + 1, updated_at = ? WHERE id IN (" +
-                db::Placeholders(writes.size()) + ")",
+  c.Execute("UPDATE books SET stock = " + new_stock +
+                ", version = version + 1, updated_at = ? WHERE id IN (" + db::Placeholders(ids.size()) + ")",
             params);
 }
 

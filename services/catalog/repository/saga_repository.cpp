@@ -38,14 +38,6 @@ SagaState ParseSagaState(const std::string& state, std::int64_t order_id) {
   throw std::logic_error("unknown saga state '" + state + "' of order " + std::to_string(order_id));
 }
 
-db::ParamList Ids(const std::vector<std::int64_t>& ids) {
-  db::ParamList params;
-  for (const std::int64_t id : ids) {
-    params.Add(id);
-  }
-  return params;
-}
-
 }  // namespace
 
 std::map<std::int64_t, std::optional<SagaState>> ClaimSagaOrders(
@@ -69,7 +61,7 @@ std::map<std::int64_t, std::optional<SagaState>> ClaimSagaOrders(
             rows);
   for (const db::Row& row : c.Query("SELECT order_id, state FROM saga_orders WHERE order_id IN (" +
                                         db::Placeholders(ids.size()) + ") ORDER BY order_id FOR UPDATE",
-                                    Ids(ids))) {
+                                    db::ParamsOf(ids))) {
     const std::string state = row.String(1);
     // 'pending' is never committed: the row was inserted just now.
     states.emplace(row.Int(0), state == "pending"
@@ -83,21 +75,19 @@ void SetSagaOrderStates(db::Connection& c, const std::map<std::int64_t, SagaStat
   if (states.empty()) {
     return;
   }
-  std::string cases;
-  db::ParamList params;
+  std::vector<std::pair<db::Param, db::Param>> names;
   std::vector<std::int64_t> ids;
   for (const auto& [order_id, state] : states) {
-    cases += " WHEN ? THEN ?";
-    params.Add(order_id);
-    params.Add(std::string(SagaStateName(state)));
+    names.emplace_back(order_id, std::string(SagaStateName(state)));
     ids.push_back(order_id);
   }
+  db::ParamList params;
+  const std::string state = db::CaseWhen("order_id", names, params);
   for (const std::int64_t id : ids) {
     params.Add(id);
   }
-  c.Execute("UPDATE saga_orders SET state = CASE order_id" + cases +
-                " END, updated_at = UTC_TIMESTAMP(3) WHERE order_id IN (" + db::Placeholders(ids.size()) +
-                ")",
+  c.Execute("UPDATE saga_orders SET state = " + state +
+                ", updated_at = UTC_TIMESTAMP(3) WHERE order_id IN (" + db::Placeholders(ids.size()) + ")",
             params);
 }
 
@@ -127,7 +117,7 @@ std::map<std::int64_t, std::vector<HeldItem>> LockHeldItems(db::Connection& c,
        c.Query("SELECT order_id, book_id, quantity FROM reservations WHERE order_id IN (" +
                    db::Placeholders(order_ids.size()) +
                    ") AND status = 'reserved' ORDER BY order_id, book_id FOR UPDATE",
-               Ids(order_ids))) {
+               db::ParamsOf(order_ids))) {
     held[row.Int(0)].push_back({row.Int(1), row.Int(2)});
   }
   return held;
@@ -140,7 +130,7 @@ void MarkReleased(db::Connection& c, const std::vector<std::int64_t>& order_ids)
   c.Execute(
       "UPDATE reservations SET status = 'released', released_at = UTC_TIMESTAMP(3) WHERE order_id IN (" +
           db::Placeholders(order_ids.size()) + ") AND status = 'reserved'",
-      Ids(order_ids));
+      db::ParamsOf(order_ids));
 }
 
 }  // namespace bookstore::catalog::repository

@@ -27,14 +27,9 @@ std::map<std::int64_t, KnownBook> FindBooks(db::Connection& c, const std::vector
   if (ids.empty()) {
     return books;
   }
-  std::string placeholders;
-  db::ParamList params;
-  for (std::int64_t id : ids) {
-    placeholders += placeholders.empty() ? "?" : ", ?";
-    params.Add(id);
-  }
-  for (const db::Row& row : c.Query(
-           "SELECT id, title, seller_id, deleted FROM books WHERE id IN (" + placeholders + ")", params)) {
+  for (const db::Row& row : c.Query("SELECT id, title, seller_id, deleted FROM books WHERE id IN (" +
+                                        db::Placeholders(ids.size()) + ")",
+                                    db::ParamsOf(ids))) {
     books.emplace(row.Int(0), KnownBook{row.Int(0), row.String(1), row.Int(2), row.Bool(3)});
   }
   return books;

@@ -226,14 +226,10 @@ std::map<std::int64_t, OrderRef> LockOrders(db::Connection& c, const std::vector
   if (ids.empty()) {
     return orders;
   }
-  db::ParamList params;
-  for (const std::int64_t id : ids) {
-    params.Add(id);
-  }
   for (const OrderRef& ref :
        RefsFromRows(c.Query("SELECT id, user_id, status, reason FROM orders WHERE id IN (" +
                                 db::Placeholders(ids.size()) + ") ORDER BY id FOR UPDATE",
-                            params))) {
+                            db::ParamsOf(ids)))) {
     orders.emplace(ref.id, ref);
   }
   return orders;
@@ -272,21 +268,20 @@ void MarkReserved(db::Connection& c, const std::vector<StockReserved>& answers,
   if (answers.empty()) {
     return;
   }
-  std::string totals = "CASE id";
-  db::ParamList params;
+  std::vector<std::pair<db::Param, db::Param>> total_prices;
+  total_prices.reserve(answers.size());
   for (const StockReserved& answer : answers) {
-    totals += " WHEN ? THEN ?";
-    params.Add(answer.order_id);
-    params.Add(db::Decimal{money::ToDecimal(answer.total_cents)});
+    total_prices.emplace_back(answer.order_id, db::Decimal{money::ToDecimal(answer.total_cents)});
   }
+  db::ParamList params;
+  const std::string totals = db::CaseWhen("id", total_prices, params);
   params.Add(static_cast<std::int64_t>(payment_timeout.count()) * 1000);
   AddOrderIds(answers, params);
-  c.Execute(
-      "UPDATE orders SET status = 'awaiting_payment', total_price = " + totals +
-          " END, payment_due_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(3) "
-          "WHERE id IN (" +
-          db::Placeholders(answers.size()) + ") AND status = 'pending'",
-      params);
+  c.Execute("UPDATE orders SET status = 'awaiting_payment', total_price = " + totals +
+                ", payment_due_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(3) "
+                "WHERE id IN (" +
+                db::Placeholders(answers.size()) + ") AND status = 'pending'",
+            params);
 
   db::ParamList item_params;
   const std::string titles = ItemCase(
@@ -311,16 +306,16 @@ void MarkRejected(db::Connection& c, const std::vector<StockRejected>& answers) 
   if (answers.empty()) {
     return;
   }
-  std::string reasons = "CASE id";
-  db::ParamList params;
+  std::vector<std::pair<db::Param, db::Param>> why;
+  why.reserve(answers.size());
   for (const StockRejected& answer : answers) {
-    reasons += " WHEN ? THEN ?";
-    params.Add(answer.order_id);
-    params.Add(answer.reason);
+    why.emplace_back(answer.order_id, answer.reason);
   }
+  db::ParamList params;
+  const std::string reasons = db::CaseWhen("id", why, params);
   AddOrderIds(answers, params);
   c.Execute("UPDATE orders SET status = 'rejected', reason = " + reasons +
-                " END, updated_at = UTC_TIMESTAMP(3) WHERE id IN (" + db::Placeholders(answers.size()) +
+                ", updated_at = UTC_TIMESTAMP(3) WHERE id IN (" + db::Placeholders(answers.size()) +
                 ") AND status = 'pending'",
             params);
   db::ParamList item_params;
@@ -350,25 +345,13 @@ bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderSta
              .affected_rows == 1;
 }
 
-namespace {
-
-db::ParamList IdParams(const std::vector<std::int64_t>& ids) {
-  db::ParamList params;
-  for (const std::int64_t id : ids) {
-    params.Add(id);
-  }
-  return params;
-}
-
-}  // namespace
-
 void LockPlacers(db::Connection& c, const std::vector<std::int64_t>& users) {
   if (users.empty()) {
     return;
   }
   c.Execute("INSERT INTO order_placers (user_id) VALUES " + db::Placeholders(users.size(), "(?)") +
                 " ON DUPLICATE KEY UPDATE user_id = user_id",
-            IdParams(users));
+            db::ParamsOf(users));
 }
 
 std::map<std::int64_t, UnpaidHoldings> UnpaidHoldingsOf(db::Connection& c,
@@ -383,7 +366,7 @@ std::map<std::int64_t, UnpaidHoldings> UnpaidHoldingsOf(db::Connection& c,
                "= o.id "
                "WHERE o.user_id IN (" +
                    db::Placeholders(users.size()) + ") AND o.status IN ('pending', 'awaiting_payment')",
-               IdParams(users))) {
+               db::ParamsOf(users))) {
     orders[row.Int(0)].insert(row.Int(1));
     held[row.Int(0)].copies_by_book[row.Int(2)] += row.Int(3);
   }
@@ -400,7 +383,7 @@ std::map<std::int64_t, std::int64_t> CountOrdersPlacedWithin(db::Connection& c,
   if (users.empty()) {
     return counts;
   }
-  db::ParamList params = IdParams(users);
+  db::ParamList params = db::ParamsOf(users);
   params.Add(static_cast<std::int64_t>(window.count()) * 1000);
   for (const db::Row& row :
        c.Query("SELECT user_id, COUNT(*) FROM orders WHERE user_id IN (" + db::Placeholders(users.size()) +

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -77,6 +78,21 @@ class ParamList {
 // of a multi-row VALUES. The statement's text then depends on the count alone (one prepared statement per
 // count on each connection).
 std::string Placeholders(std::size_t count, std::string_view each = "?");
+
+// "CASE <key> WHEN ? THEN ? ... END", adding each (key value, value) to `params`: the SET of an UPDATE
+// that gives every row of a batch its own value in one statement (... WHERE <key> IN (...)).
+std::string CaseWhen(std::string_view key, const std::vector<std::pair<Param, Param>>& values,
+                     ParamList& params);
+
+// The values of `values`, in order, as parameters: those of an IN (Placeholders(values.size())) list.
+template <typename Range>
+ParamList ParamsOf(const Range& values) {
+  ParamList params;
+  for (const auto& value : values) {
+    params.Add(ToParam(value));
+  }
+  return params;
+}
 
 // One row of a result; columns are read by position as text (NULL is nullopt) and converted on demand.
 // Values come back as MariaDB prints them: DECIMAL exact ("12.50"), DATETIME "2024-01-31 12:00:00",
