@@ -25,7 +25,6 @@
 #include "handlers/common.h"
 #include "handlers/placement.h"
 #include "handlers/routes.h"
-#include "repository/books_repository.h"
 #include "repository/delivery_repository.h"
 #include "repository/orders_repository.h"
 #include "repository/payments_repository.h"
@@ -52,12 +51,7 @@ std::optional<Placement> FindReplay(db::Connection& c, std::int64_t user_id, con
   if (!existing) {
     return std::nullopt;
   }
-  if (existing->fingerprint != fingerprint) {
-    throw http::UnprocessableEntity(
-        "this Idempotency-Key was already used for an order with other books or quantities (order " +
-            std::to_string(existing->id) + "); use a new key for a new order",
-        "Idempotency-Key");
-  }
+  RefuseAnotherRequestsKey(fingerprint, existing->fingerprint, existing->id);
   return Placement{existing->id, true};
 }
 

@@ -57,18 +57,6 @@ BatchContext ReadContext(const OrderLimits& limits, std::span<const Placing> bat
   return context;
 }
 
-void RefuseAnotherRequestsKey(const std::string& fingerprint, const std::string& used_for,
-                              std::optional<std::int64_t> order_id) {
-  if (fingerprint == used_for) {
-    return;
-  }
-  throw http::UnprocessableEntity(
-      "this Idempotency-Key was already used for an order with other books or quantities" +
-          (order_id ? " (order " + std::to_string(*order_id) + ")" : std::string()) +
-          "; use a new key for a new order",
-      "Idempotency-Key");
-}
-
 // The new order, with the titles the read model knows. A book it knows to be deleted is a 404 at once; a
 // book it does not know goes to catalog, which decides.
 repository::NewOrder NewOrderFor(const Placing& placing,
@@ -102,6 +90,18 @@ void CountAsPlaced(BatchContext& context, const Placing& placing) {
 }
 
 }  // namespace
+
+void RefuseAnotherRequestsKey(const std::string& fingerprint, const std::string& used_for,
+                              std::optional<std::int64_t> order_id) {
+  if (fingerprint == used_for) {
+    return;
+  }
+  throw http::UnprocessableEntity(
+      "this Idempotency-Key was already used for an order with other books or quantities" +
+          (order_id ? " (order " + std::to_string(*order_id) + ")" : std::string()) +
+          "; use a new key for a new order",
+      "Idempotency-Key");
+}
 
 std::vector<Placer::Outcome> PlaceBatch(const OrderLimits& limits, std::span<const Placing> batch,
                                         db::Connection& c) {

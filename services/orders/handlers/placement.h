@@ -34,6 +34,11 @@ struct Placement {
 
 using Placer = db::Batcher<Placing, Placement>;
 
+// 422 unless the request's fingerprint is that of the one its Idempotency-Key was first used for
+// (`order_id`: that request's order, when it has one yet).
+void RefuseAnotherRequestsKey(const std::string& fingerprint, const std::string& used_for,
+                              std::optional<std::int64_t> order_id);
+
 // Placer's batch handler. Refusals (in each request's outcome): http::UnprocessableEntity (the key names
 // another request), OrderLimitExceeded, http::NotFound (a book known to be deleted). Two requests with the
 // same new key at once on two replicas collide on the unique index: the batch then throws db::Error with
