@@ -70,11 +70,12 @@ class SagaBatch {
   // The writes of the whole batch, one statement each, in the order the locks were taken.
   void Write() {
     std::vector<repository::StockWrite> stock;
+    const std::string updated_at = moved_books_.empty() ? std::string() : DatabaseTimeToRfc3339(books_.now);
     for (const std::int64_t id : moved_books_) {
       Book& book = books_.books.at(id);
       stock.push_back({id, book.stock});
       book.version += 1;
-      book.updated_at = DatabaseTimeToRfc3339(books_.now);
+      book.updated_at = updated_at;
     }
     repository::WriteStock(c_, stock, books_.now);
     repository::InsertReservations(c_, reservations_);
