@@ -2,6 +2,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,17 @@ bool IsDatabaseOutage(const db::Error& e) {
 }
 
 enum class Outcome { kHandled, kDuplicate };
+
+// Thrown by the wrapper of a per-event InboxHandler: which event of its call failed (and why), so that the
+// consumer fails that one alone and runs the others again as one batch. A batch handler cannot say.
+class EventFailed : public std::runtime_error {
+ public:
+  EventFailed(std::size_t index, const std::string& error) : std::runtime_error(error), index_(index) {}
+  [[nodiscard]] std::size_t Index() const noexcept { return index_; }
+
+ private:
+  std::size_t index_;
+};
 
 }  // namespace
 
@@ -110,11 +122,19 @@ struct InboxConsumer::Shared {
       handler(events, c);
     } else if (fresh > 0) {
       std::vector<Event> new_events;
+      std::vector<std::size_t> positions;  // of each new event in `events`
       new_events.reserve(fresh);
       for (std::size_t i = 0; i < events.size(); ++i) {
-        if (outcomes[i] == Outcome::kHandled) new_events.push_back(events[i]);
+        if (outcomes[i] == Outcome::kHandled) {
+          new_events.push_back(events[i]);
+          positions.push_back(i);
+        }
       }
-      handler(new_events, c);
+      try {
+        handler(new_events, c);
+      } catch (const EventFailed& e) {
+        throw EventFailed(positions.at(e.Index()), e.what());
+      }
     }
     return outcomes;
   }
@@ -150,7 +170,8 @@ struct InboxConsumer::Shared {
 
   struct BatchResult {
     BatchFailure failure = BatchFailure::kNone;
-    std::vector<Outcome> outcomes;  // when committed: one per event
+    std::vector<Outcome> outcomes;      // when committed: one per event
+    std::optional<std::size_t> failed;  // kHandler: the event at fault, when the handler could say
     std::string error;
   };
 
@@ -160,6 +181,10 @@ struct InboxConsumer::Shared {
     BatchResult result;
     try {
       result.outcomes = HandleInTransaction(std::span(batch.events).subspan(first, last - first));
+    } catch (const EventFailed& e) {
+      result.failure = BatchFailure::kHandler;
+      result.failed = first + e.Index();
+      result.error = e.what();
     } catch (const db::Error& e) {
       result.failure = IsDatabaseOutage(e) ? BatchFailure::kOutage
                        : e.IsRetryable()   ? BatchFailure::kRetryable
@@ -202,6 +227,14 @@ struct InboxConsumer::Shared {
     if (result.failure == BatchFailure::kRetryable) result = RunBatch(batch, first, last);  // once more
     if (result.failure == BatchFailure::kNone) {
       Acknowledge(amqp, batch, first, last, result.outcomes);
+      return;
+    }
+    if (result.failure == BatchFailure::kHandler && result.failed) {
+      // That event failed once, exactly as on its own; the others go again without it.
+      const std::size_t failed = *result.failed;
+      Fail(amqp, batch.deliveries[failed], batch.events[failed], result.error);
+      Settle(amqp, batch, first, failed, stop);
+      Settle(amqp, batch, failed + 1, last, stop);
       return;
     }
     if (result.failure == BatchFailure::kHandler) {
@@ -337,7 +370,18 @@ InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string&
     : InboxConsumer(
           pool, std::move(options), service,
           InboxBatchHandler([handler = std::move(handler)](std::span<const Event> events, db::Connection& c) {
-            for (const Event& event : events) handler(event, c);
+            for (std::size_t i = 0; i < events.size(); ++i) {
+              try {
+                handler(events[i], c);
+              } catch (const db::Error& e) {
+                if (e.IsRetryable() || IsDatabaseOutage(e)) throw;  // the batch's trouble, not this event's
+                throw EventFailed(i, e.what());
+              } catch (const std::exception& e) {
+                throw EventFailed(i, e.what());
+              } catch (...) {
+                throw EventFailed(i, "unknown exception");
+              }
+            }
           })) {}
 
 InboxConsumer::InboxConsumer(db::Pool& pool, Options options, const std::string& service,

@@ -84,11 +84,11 @@ struct ConsumerCounters {
 // handler; acknowledge only after the commit. Deliveries already waiting behind the first (up to
 // options.inbox_batch) share one transaction (their inbox rows in one statement, one acknowledgement
 // for all), so that a busy queue costs one commit per batch rather than per event. When the handler
-// throws, the batch is rolled back and split in halves, each handled the same way, until the event at
-// fault is alone and counts as failed (as below) while the others commit; a deadlocked batch runs once
-// more, then (like a database outage) its events are handled one by one as below. A handler may thus
-// run more than once for an event whose effects commit once: side effects outside the database belong
-// in c.AfterCommit(...).
+// throws, the batch is rolled back; an InboxHandler's event at fault counts as failed (as below) and the
+// others run again without it, while a batch handler's batch is split in halves, each handled the same
+// way, until the event at fault is alone; a deadlocked batch runs once more, then (like a database outage)
+// its events are handled one by one as below. A handler may thus run more than once for an event whose
+// effects commit once: side effects outside the database belong in c.AfterCommit(...).
 //   - id already in the inbox (a redelivery or a duplicate publish): no handler call, ack.
 //   - handler throws: rollback, nack with requeue. The quorum queue counts deliveries and after
 //     topology.delivery_limit redeliveries moves the message to the service's dead-letter queue
