@@ -80,9 +80,9 @@ NGINX_DIR="$BENCH_RUN_DIR/nginx"
 NGINX_PID_FILE="$NGINX_DIR/nginx.pid"
 # The data set is fixed: no admin account from the caller's environment.
 unset BOOKSTORE_ADMIN_EMAIL BOOKSTORE_ADMIN_PASSWORD
-# The saga scenarios are a few buyers placing thousands of orders each, never paying: far past the
+# The saga scenarios are 512 buyers placing about 20 orders each within minutes, never paying: past the
 # per-user limits a real buyer meets (ORDER_MAX_UNPAID_*, ORDER_RATE_LIMIT), which are lifted here (to the
-# highest values orders accepts).
+# highest values orders accepts). bench/suite/fixtures.py says why not fewer buyers.
 export BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_ORDERS=${BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_ORDERS:-1000000}
 export BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_COPIES=${BOOKSTORE_ENV_ORDERS_ORDER_MAX_UNPAID_COPIES:-1000000}
 export BOOKSTORE_ENV_ORDERS_ORDER_RATE_LIMIT=${BOOKSTORE_ENV_ORDERS_ORDER_RATE_LIMIT:-1000000000}

@@ -511,7 +511,7 @@ def _max_order_id(ctx) -> int:
 
 
 def _orders_run(ctx: Context, label: str, first_book: int, last_book: int) -> dict:
-    tokens = [b.token for b in ctx.fx.buyers]
+    tokens = [b.token for b in ctx.fx.saga_buyers]
     url = ctx.stack.urls["gateway"]
     before = _max_order_id(ctx)
     meter = ctx.meter()
@@ -639,7 +639,8 @@ def scenario_6(ctx: Context) -> Result:
     for run, target in ((hot, 500), (many, 700)):
         w, cpu, db = run["wrk"], run["cpu_ms_per_order"], run["wrk"]["db_per_request"]
         cpu_text = ", ".join(f"{k} {v}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]) if k != "total")
-        r.rows.append(Row(system=f"bookstore: {run['label']}, {ctx.opt.order_connections} buyers",
+        r.rows.append(Row(system=f"bookstore: {run['label']}, {len(ctx.fx.saga_buyers)} buyers over "
+                                 f"{ctx.opt.order_connections} connections",
                           rps=run["reached_per_s"], p50_ms=w["p50_ms"], p90_ms=w["p90_ms"], p99_ms=w["p99_ms"],
                           errors=w["errors"], load=w["load"][0],
                           note=f"{run['reached_awaiting_payment']} orders; statuses {w['statuses']}; "

@@ -40,6 +40,27 @@ def test_one_buyer_cannot_hold_a_books_whole_stock(stack):
     assert stack.stock(book["id"]) == 2
 
 
+def test_copies_are_counted_by_book_and_orders_written_before_their_count_still_count(stack):
+    """Placement reads a buyer's copies book by book only when their total could pass the limit
+    (migration 0011 keeps each order's copies in the index). An order written before that (copies 0, as
+    the previous version wrote them during a rolling update) has its items read instead."""
+    stack.start_store(**{**LIMITS, "ORDER_MAX_UNPAID_ORDERS": 3})
+    seller, buyer = stack.registered_users("seller", "buyer")
+    first, second = stack.create_book(seller, stock=10), stack.create_book(seller, stock=10)
+
+    assert stack.place(buyer, {"book_id": first["id"], "quantity": 2}).status_code == 201
+    # 4 copies in all would pass 3, but of two books: 2 of one and 2 of the other are within the limit.
+    assert stack.place(buyer, {"book_id": second["id"], "quantity": 2}).status_code == 201
+    orders = stack.database("orders")
+    assert orders.query(f"SELECT copies FROM orders WHERE user_id = {buyer.id} ORDER BY id") == [["2"], ["2"]]
+
+    orders.query(f"UPDATE orders SET copies = 0 WHERE user_id = {buyer.id}")
+    body = refused(stack.place(buyer, {"book_id": first["id"], "quantity": 2}), 409, "ORDER_MAX_UNPAID_COPIES")
+    assert body["book_id"] == first["id"] and "2 already" in body["detail"]
+    assert stack.place(buyer, {"book_id": first["id"], "quantity": 1}).status_code == 201
+    assert stack.stock(first["id"]) == 7 and stack.stock(second["id"]) == 8
+
+
 def test_unpaid_orders_are_capped_until_one_is_paid_or_cancelled(stack):
     stack.start_store(**LIMITS)
     seller, buyer = stack.registered_users("seller", "buyer")

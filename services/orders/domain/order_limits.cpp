@@ -30,4 +30,8 @@ void CheckOrderLimits(const OrderLimits& limits, const UnpaidHoldings& held, std
   }
 }
 
+bool MayPassUnpaidCopies(const OrderLimits& limits, const UnpaidTotals& held, std::int64_t requesting) {
+  return held.uncounted || held.copies + requesting > limits.max_unpaid_copies_per_book;
+}
+
 }  // namespace bookstore::orders

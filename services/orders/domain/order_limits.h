@@ -20,11 +20,26 @@ struct OrderLimits {
   std::chrono::milliseconds window{std::chrono::minutes(10)};  // ORDER_RATE_WINDOW
 };
 
-// What the user holds now: their unpaid orders and, by book, the copies in them.
+// What the user holds now: their unpaid orders and, by book, the copies in them. copies_by_book may be
+// left unread (empty) when MayPassUnpaidCopies says that no book's copies can pass the limit.
 struct UnpaidHoldings {
   std::int64_t orders = 0;
   std::map<std::int64_t, std::int64_t> copies_by_book;
 };
+
+// The user's unpaid orders as the index orders_user holds them (migration 0011): how many, the copies in
+// them, and whether some were written without their count (their copies unknown).
+struct UnpaidTotals {
+  std::int64_t orders = 0;
+  std::int64_t copies = 0;
+  bool uncounted = false;
+};
+
+// Whether the copies of some book held by a user with these totals could pass ORDER_MAX_UNPAID_COPIES
+// once `requesting` more copies (of any books) are placed: only then must they be counted book by book.
+// Copies of one book never exceed the copies of all books, so when all of them stay within the limit
+// the per-book count cannot refuse anything, and the cost of the check stays that of the index.
+bool MayPassUnpaidCopies(const OrderLimits& limits, const UnpaidTotals& held, std::int64_t requesting);
 
 // A limit the new order would pass. `setting` names it (ORDER_MAX_UNPAID_ORDERS, ...); rate is true for
 // the rate limit (the caller may retry later), false for a holding (pay or cancel an order first).

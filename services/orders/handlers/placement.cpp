@@ -4,6 +4,7 @@
 #include <exception>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "bookstore/bus/outbox.h"
 #include "bookstore/http/error.h"
@@ -30,6 +31,32 @@ struct BatchContext {
   std::map<std::int64_t, repository::KnownBook> books;
 };
 
+// The users' unpaid orders from the index, and their copies book by book only for the users whose
+// copies could pass the limit with what they ask for in this batch: the others cannot be refused for
+// copies, whatever those are, so their orders' items are not read.
+std::map<std::int64_t, UnpaidHoldings> ReadHoldings(const OrderLimits& limits, std::span<const Placing> batch,
+                                                    const std::vector<std::int64_t>& users,
+                                                    db::Connection& c) {
+  std::map<std::int64_t, std::int64_t> requesting;
+  for (const Placing& placing : batch) {
+    for (const RequestedItem& item : placing.request.items) {
+      requesting[placing.user_id] += item.quantity;
+    }
+  }
+  std::map<std::int64_t, UnpaidHoldings> holdings;
+  std::vector<std::int64_t> count_by_book;
+  for (const auto& [user, totals] : repository::UnpaidTotalsOf(c, users)) {
+    holdings[user].orders = totals.orders;
+    if (MayPassUnpaidCopies(limits, totals, requesting[user])) {
+      count_by_book.push_back(user);
+    }
+  }
+  for (auto& [user, copies] : repository::UnpaidCopiesByBook(c, count_by_book)) {
+    holdings[user].copies_by_book = std::move(copies);
+  }
+  return holdings;
+}
+
 BatchContext ReadContext(const OrderLimits& limits, std::span<const Placing> batch, db::Connection& c) {
   std::vector<std::int64_t> users;
   std::vector<std::string> keys;
@@ -51,7 +78,7 @@ BatchContext ReadContext(const OrderLimits& limits, std::span<const Placing> bat
   repository::LockPlacers(c, users);
   BatchContext context;
   context.keyed = repository::FindOrdersByKeys(c, users, keys);
-  context.holdings = repository::UnpaidHoldingsOf(c, users);
+  context.holdings = ReadHoldings(limits, batch, users, c);
   context.placed_in_window = repository::CountOrdersPlacedWithin(c, users, limits.window);
   context.books = repository::FindBooks(c, books);
   return context;

@@ -90,17 +90,23 @@ std::vector<std::int64_t> InsertOrders(db::Connection& c, const std::vector<NewO
   }
   db::ParamList order_params;
   for (const NewOrder& order : orders) {
+    std::int64_t copies = 0;
+    for (const RequestedItem& item : order.items) {
+      copies += item.quantity;
+    }
     order_params.Add(order.user_id);
+    order_params.Add(copies);
     order_params.Add(db::ToParam(order.idempotency_key));
     order_params.Add(order.fingerprint);
   }
   // RETURNING gives the rows in the order of VALUES.
-  for (const db::Row& row : c.Query(
-           "INSERT INTO orders (user_id, status, idempotency_key, request_fingerprint, "
-           "created_at, updated_at) VALUES " +
-               db::Placeholders(orders.size(), "(?, 'pending', ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))") +
-               " RETURNING id",
-           order_params)) {
+  for (const db::Row& row :
+       c.Query("INSERT INTO orders (user_id, status, copies, idempotency_key, request_fingerprint, "
+               "created_at, updated_at) VALUES " +
+                   db::Placeholders(orders.size(),
+                                    "(?, 'pending', ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))") +
+                   " RETURNING id",
+               order_params)) {
     ids.push_back(row.Int(0));
   }
   if (ids.size() != orders.size()) {
@@ -354,26 +360,38 @@ void LockPlacers(db::Connection& c, const std::vector<std::int64_t>& users) {
             db::ParamsOf(users));
 }
 
-std::map<std::int64_t, UnpaidHoldings> UnpaidHoldingsOf(db::Connection& c,
-                                                        const std::vector<std::int64_t>& users) {
-  std::map<std::int64_t, UnpaidHoldings> held;
+std::map<std::int64_t, UnpaidTotals> UnpaidTotalsOf(db::Connection& c,
+                                                    const std::vector<std::int64_t>& users) {
+  std::map<std::int64_t, UnpaidTotals> totals;
   if (users.empty()) {
-    return held;
+    return totals;
   }
-  std::map<std::int64_t, std::set<std::int64_t>> orders;
-  for (const db::Row& row :
-       c.Query("SELECT o.user_id, o.id, i.book_id, i.quantity FROM orders o JOIN order_items i ON i.order_id "
-               "= o.id "
-               "WHERE o.user_id IN (" +
-                   db::Placeholders(users.size()) + ") AND o.status IN ('pending', 'awaiting_payment')",
-               db::ParamsOf(users))) {
-    orders[row.Int(0)].insert(row.Int(1));
-    held[row.Int(0)].copies_by_book[row.Int(2)] += row.Int(3);
+  // Covered by orders_user (user_id, status, id, copies): no row of orders is read.
+  for (const db::Row& row : c.Query("SELECT user_id, COUNT(*), SUM(copies), SUM(copies = 0) FROM orders "
+                                    "WHERE user_id IN (" +
+                                        db::Placeholders(users.size()) +
+                                        ") AND status IN ('pending', 'awaiting_payment') GROUP BY user_id",
+                                    db::ParamsOf(users))) {
+    totals.emplace(row.Int(0), UnpaidTotals{row.Int(1), row.Int(2), row.Int(3) > 0});
   }
-  for (auto& [user, holdings] : held) {
-    holdings.orders = static_cast<std::int64_t>(orders[user].size());
+  return totals;
+}
+
+std::map<std::int64_t, std::map<std::int64_t, std::int64_t>> UnpaidCopiesByBook(
+    db::Connection& c, const std::vector<std::int64_t>& users) {
+  std::map<std::int64_t, std::map<std::int64_t, std::int64_t>> copies;
+  if (users.empty()) {
+    return copies;
   }
-  return held;
+  for (const db::Row& row : c.Query("SELECT o.user_id, i.book_id, SUM(i.quantity) FROM orders o "
+                                    "JOIN order_items i ON i.order_id = o.id WHERE o.user_id IN (" +
+                                        db::Placeholders(users.size()) +
+                                        ") AND o.status IN ('pending', 'awaiting_payment') "
+                                        "GROUP BY o.user_id, i.book_id",
+                                    db::ParamsOf(users))) {
+    copies[row.Int(0)].emplace(row.Int(1), row.Int(2));
+  }
+  return copies;
 }
 
 std::map<std::int64_t, std::int64_t> CountOrdersPlacedWithin(db::Connection& c,

@@ -95,10 +95,15 @@ bool ChangeStatus(db::Connection& c, std::int64_t id, OrderStatus from, OrderSta
 // transaction's first read, so that its reads see what the one it waited for committed.
 void LockPlacers(db::Connection& c, const std::vector<std::int64_t>& users);
 
-// Each user's unpaid orders (pending or awaiting_payment) and the copies of each book in them (users
-// without any are absent).
-std::map<std::int64_t, UnpaidHoldings> UnpaidHoldingsOf(db::Connection& c,
-                                                        const std::vector<std::int64_t>& users);
+// Each user's unpaid orders (pending or awaiting_payment) and the copies in them, from the index
+// orders_user alone (users without any are absent).
+std::map<std::int64_t, UnpaidTotals> UnpaidTotalsOf(db::Connection& c,
+                                                    const std::vector<std::int64_t>& users);
+
+// The copies of each book in each user's unpaid orders, by user and book (reads the items of every such
+// order: ask only for the users MayPassUnpaidCopies names).
+std::map<std::int64_t, std::map<std::int64_t, std::int64_t>> UnpaidCopiesByBook(
+    db::Connection& c, const std::vector<std::int64_t>& users);
 
 // The orders each user placed within `window` up to now, whatever became of them (absent: none).
 std::map<std::int64_t, std::int64_t> CountOrdersPlacedWithin(db::Connection& c,

@@ -55,5 +55,16 @@ TEST(OrderLimitsTest, TheRateIsCappedAndSaysSo) {
   EXPECT_STREQ(e.what(), "too many orders: at most 10 may be placed per 600 s; try again later");
 }
 
+TEST(OrderLimitsTest, CopiesAreCountedByBookOnlyWhenTheirTotalCouldPassTheLimit) {
+  // 3 copies held in all, the limit 4: asking for 1 more cannot pass it for any book, 2 more could.
+  EXPECT_FALSE(MayPassUnpaidCopies(kLimits, UnpaidTotals{.orders = 2, .copies = 3, .uncounted = false}, 1));
+  EXPECT_TRUE(MayPassUnpaidCopies(kLimits, UnpaidTotals{.orders = 2, .copies = 3, .uncounted = false}, 2));
+  // An order written before its copies were counted: its copies are unknown, so they are counted.
+  EXPECT_TRUE(MayPassUnpaidCopies(kLimits, UnpaidTotals{.orders = 1, .copies = 0, .uncounted = true}, 1));
+  // Nothing held: only a batch asking for more than the limit on its own.
+  EXPECT_FALSE(MayPassUnpaidCopies(kLimits, UnpaidTotals{}, 4));
+  EXPECT_TRUE(MayPassUnpaidCopies(kLimits, UnpaidTotals{}, 5));
+}
+
 }  // namespace
 }  // namespace bookstore::orders
