@@ -14,6 +14,11 @@ from support.api import exact_json, money
 pytestmark = pytest.mark.usefixtures("verified")
 
 
+
+def without_payment_and_delivery(order):
+    """GET /orders/{id} adds the order's payment and delivery to what POST /orders answers."""
+    return {key: value for key, value in order.items() if key not in ("payment", "delivery")}
+
 def test_happy_path_one_item_place_pay_deliver(stack):
     stack.start_store(gateway=True)  # through the gateway, as the web client does
     seller, buyer = stack.registered_users("seller", "buyer")
@@ -29,6 +34,8 @@ def test_happy_path_one_item_place_pay_deliver(stack):
         [(book["id"], "Dune", 2, Decimal("12.50"))]
     assert money(order["total_price"]) == Decimal("25.00")
     assert placed.headers["Location"] == f"/orders/{order['id']}"
+    # The answer is the order as stored (handed over by the consumer that committed it, not read again).
+    assert without_payment_and_delivery(stack.get_order(buyer, order["id"])) == order
     assert stack.stock(book["id"]) == 1
 
     paid = stack.pay(buyer, order["id"], "paypal")
@@ -99,7 +106,9 @@ def test_an_order_whose_second_item_is_short_reserves_nothing(stack):
     assert problem["error"] == problem["detail"]
     assert problem["order"]["status"] == "rejected" and problem["order"]["reason"] == "insufficient_stock"
     assert stack.stock(plenty["id"]) == 10 and stack.stock(scarce["id"]) == 1
-    assert stack.get_order(buyer, problem["order_id"])["status"] == "rejected"
+    # The answer carries the order as the consumer committed it (handed over, not read again): the
+    # same as reading it afterwards.
+    assert without_payment_and_delivery(stack.get_order(buyer, problem["order_id"])) == problem["order"]
     assert stack.pay(buyer, problem["order_id"]).status_code == 409
     assert stack.cancel(buyer, problem["order_id"]).status_code == 409
 

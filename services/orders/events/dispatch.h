@@ -40,7 +40,7 @@ class EventHandlers {
                      std::map<std::int64_t, repository::OrderRef>& orders, db::Connection& c);
   static bool ApplyRejected(const StockRejected& answer, const bus::Event& event,
                             std::map<std::int64_t, repository::OrderRef>& orders);
-  void WakeWaitingRequest(db::Connection& c, std::int64_t order_id);
+  void WakeWaitingRequests(db::Connection& c, const std::vector<std::int64_t>& order_ids);
 
   std::chrono::milliseconds payment_timeout_;
   OutcomeNotifier& notifier_;

@@ -16,6 +16,7 @@ struct OutcomeNotifier::Waiter {
   explicit Waiter(const asio::any_io_executor& executor) : timer(executor) {}
   asio::steady_timer timer;
   bool notified = false;
+  std::shared_ptr<const Order> order;  // what the last notification handed over
 };
 
 OutcomeNotifier::Subscription::Subscription(OutcomeNotifier& notifier, std::int64_t order_id,
@@ -33,6 +34,8 @@ http::Awaitable<bool> OutcomeNotifier::Subscription::Wait(std::chrono::milliseco
   co_return std::exchange(waiter_->notified, false);
 }
 
+std::shared_ptr<const Order> OutcomeNotifier::Subscription::TakeOrder() { return std::move(waiter_->order); }
+
 http::Awaitable<std::unique_ptr<OutcomeNotifier::Subscription>> OutcomeNotifier::Subscribe(
     std::int64_t order_id) {
   auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
@@ -43,7 +46,7 @@ http::Awaitable<std::unique_ptr<OutcomeNotifier::Subscription>> OutcomeNotifier:
   co_return std::make_unique<Subscription>(*this, order_id, std::move(waiter));
 }
 
-void OutcomeNotifier::Notify(std::int64_t order_id) {
+void OutcomeNotifier::Notify(std::int64_t order_id, std::shared_ptr<const Order> order) {
   std::vector<std::shared_ptr<Waiter>> woken;
   {
     std::lock_guard lock(mutex_);
@@ -54,11 +57,17 @@ void OutcomeNotifier::Notify(std::int64_t order_id) {
   }
   for (auto& waiter : woken) {
     // The shared_ptr keeps the waiter alive until the posted step ran, even if its request ended.
-    asio::post(waiter->timer.get_executor(), [waiter] {
+    asio::post(waiter->timer.get_executor(), [waiter, order] {
       waiter->notified = true;
+      waiter->order = order;
       waiter->timer.cancel();
     });
   }
+}
+
+bool OutcomeNotifier::Awaited(std::int64_t order_id) const {
+  std::lock_guard lock(mutex_);
+  return waiters_.contains(order_id);
 }
 
 std::size_t OutcomeNotifier::WaiterCount() const {

@@ -6,7 +6,9 @@
 // with backoff, handlers/orders.cpp) catches it then.
 //
 // The consumer calls Notify once its transaction has committed (db::Connection::AfterCommit), so the
-// woken request reads the answer with a plain read, never the order half-done.
+// woken request reads the answer with a plain read, never the order half-done. The consumer may hand the
+// order over as its transaction left it (read by one statement for its whole batch, before the commit):
+// the request then answers with it and reads nothing.
 
 #include <chrono>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <unordered_map>
 
 #include "bookstore/http/message.h"
+#include "domain/order.h"
 
 namespace bookstore::orders::events {
 
@@ -35,6 +38,9 @@ class OutcomeNotifier {
     // or until `timeout` passes (false).
     http::Awaitable<bool> Wait(std::chrono::milliseconds timeout);
 
+    // The order the last Notify handed over, if it did (null otherwise); taken once.
+    std::shared_ptr<const Order> TakeOrder();
+
    private:
     OutcomeNotifier& notifier_;
     std::int64_t order_id_;
@@ -48,8 +54,12 @@ class OutcomeNotifier {
   // Registers the calling coroutine (its executor) for `order_id`.
   http::Awaitable<std::unique_ptr<Subscription>> Subscribe(std::int64_t order_id);
 
-  // Wakes every waiter of `order_id`. Thread-safe, never blocks on a waiter; no-op without one.
-  void Notify(std::int64_t order_id);
+  // Wakes every waiter of `order_id`, handing over `order` when given. Thread-safe, never blocks on a
+  // waiter; no-op without one.
+  void Notify(std::int64_t order_id, std::shared_ptr<const Order> order = nullptr);
+
+  // Whether a request of this process waits for `order_id` now.
+  [[nodiscard]] bool Awaited(std::int64_t order_id) const;
 
   // Waiters registered now (tests, metrics).
   [[nodiscard]] std::size_t WaiterCount() const;

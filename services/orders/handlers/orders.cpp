@@ -253,22 +253,28 @@ class OrderRoutes {
     const auto subscription = co_await deps_.notifier.Subscribe(order_id);
     const auto deadline = std::chrono::steady_clock::now() + deps_.confirm_timeout;
     milliseconds poll = kFirstPoll;
-    if (!replayed) {
-      co_await subscription->Wait(poll);
-      poll *= 2;
-    }
+    bool wait_first = !replayed;
     while (true) {
+      if (wait_first) {
+        const auto left =
+            std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (co_await subscription->Wait(std::max(std::min(poll, left), milliseconds::zero()))) {
+          // This replica's consumer handled the answer and handed the order over as it committed it.
+          if (const auto order = subscription->TakeOrder(); order && order->status != OrderStatus::kPending) {
+            co_return *order;
+          }
+        }
+        poll = std::min(poll * 2, kMaxPoll);
+      }
+      wait_first = true;
       auto order =
           co_await deps_.pool.Run([&](db::Connection& c) { return repository::LoadOrder(c, order_id); });
       if (!order) {
         throw http::InternalError("the order vanished");
       }
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (order->status != OrderStatus::kPending || left <= milliseconds::zero()) {
+      if (order->status != OrderStatus::kPending || std::chrono::steady_clock::now() >= deadline) {
         co_return std::move(*order);
       }
-      co_await subscription->Wait(std::min(poll, left));
-      poll = std::min(poll * 2, kMaxPoll);
     }
   }
 

@@ -168,22 +168,48 @@ std::map<std::pair<std::int64_t, std::string>, KeyedOrder> FindOrdersByKeys(
   return found;
 }
 
-std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock) {
-  // One statement, one row per item (an order has one at least): the column names of the two tables do
-  // not overlap. With FOR UPDATE it locks the order row, then its items, as every writer does.
+namespace {
+
+// One statement, one row per item (an order has one at least): the column names of the two tables do
+// not overlap.
+const std::string& JoinedOrderSql() {
   static const std::string kSql = "SELECT " + std::string(kOrderColumns) + ", " + std::string(kItemColumns) +
-                                  " FROM orders JOIN order_items ON order_items.order_id = orders.id"
-                                  " WHERE orders.id = ? ORDER BY position";
-  const auto rows = c.Query(kSql + LockClause(lock), {id});
-  if (rows.empty()) {
+                                  " FROM orders JOIN order_items ON order_items.order_id = orders.id";
+  return kSql;
+}
+
+// The rows of JoinedOrderSql, ordered by order id and position, as orders with their items.
+std::map<std::int64_t, Order> OrdersFromJoinedRows(const std::vector<db::Row>& rows) {
+  std::map<std::int64_t, Order> orders;
+  Order* current = nullptr;
+  for (const db::Row& row : rows) {
+    if (current == nullptr || current->id != row.Int(0)) {
+      current = &orders.emplace(row.Int(0), OrderFromRow(row)).first->second;
+    }
+    current->items.push_back(ItemFromRow(row, kOrderColumnCount));
+  }
+  return orders;
+}
+
+}  // namespace
+
+std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock) {
+  // With FOR UPDATE it locks the order row, then its items, as every writer does.
+  auto orders = OrdersFromJoinedRows(
+      c.Query(JoinedOrderSql() + " WHERE orders.id = ? ORDER BY position" + LockClause(lock), {id}));
+  if (orders.empty()) {
     return std::nullopt;
   }
-  Order order = OrderFromRow(rows.front());
-  order.items.reserve(rows.size());
-  for (const db::Row& row : rows) {
-    order.items.push_back(ItemFromRow(row, kOrderColumnCount));
+  return std::move(orders.begin()->second);
+}
+
+std::map<std::int64_t, Order> LoadOrders(db::Connection& c, const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) {
+    return {};
   }
-  return order;
+  return OrdersFromJoinedRows(c.Query(JoinedOrderSql() + " WHERE orders.id IN (" +
+                                          db::Placeholders(ids.size()) + ") ORDER BY orders.id, position",
+                                      db::ParamsOf(ids)));
 }
 
 OrderPage ListOrders(db::Connection& c, const OrderFilter& filter) {

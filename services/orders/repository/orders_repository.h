@@ -60,6 +60,8 @@ std::map<std::pair<std::int64_t, std::string>, KeyedOrder> FindOrdersByKeys(
     db::Connection& c, const std::vector<std::int64_t>& users, const std::vector<std::string>& keys);
 
 std::optional<Order> LoadOrder(db::Connection& c, std::int64_t id, Lock lock = Lock::kNone);
+// The orders of `ids` that exist, with their items, by id: one statement.
+std::map<std::int64_t, Order> LoadOrders(db::Connection& c, const std::vector<std::int64_t>& ids);
 
 struct OrderFilter {
   std::optional<std::int64_t> user_id;  // nullopt: everyone's (admin)
