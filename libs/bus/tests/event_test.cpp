@@ -169,6 +169,7 @@ TEST(OptionsTest, DefaultsMatchTheDesign) {
   EXPECT_EQ(options.topology.exchange, "bookstore.events");
   EXPECT_EQ(options.topology.dead_letter_exchange, "bookstore.dlx");
   EXPECT_EQ(options.relay_poll_interval, std::chrono::milliseconds(200));
+  EXPECT_EQ(options.consumer_workers, 1);  // more would split the batches (options.h)
 }
 
 TEST(OptionsTest, ReportsBadValues) {

@@ -98,8 +98,8 @@ struct ConsumerCounters {
 //     as a failure.
 //   - database unreachable: the delivery is kept and retried with backoff until the database is back,
 //     so an outage does not use up delivery attempts or dead-letter healthy messages.
-// With several workers, events are handled concurrently and not necessarily in publish order (book read
-// models compare `version`; handlers must not depend on the order of different events).
+// With several replicas (or workers), events are handled concurrently and not necessarily in publish
+// order (book read models compare `version`; handlers must not depend on the order of different events).
 // Each worker holds one pooled database connection while handling: count them in DB_POOL_SIZE.
 // Follow-up events a handler adds with outbox::Add wake the process's relay when the transaction commits.
 class InboxConsumer {

@@ -40,8 +40,13 @@ struct Options {
   std::chrono::milliseconds reconnect_backoff_max{3000};
 
   // Consumers.
-  int prefetch = 50;         // unacknowledged deliveries per worker connection
-  int consumer_workers = 4;  // InboxConsumer workers, each with its own connection and DB transaction
+  int prefetch = 50;  // unacknowledged deliveries per worker connection
+  // InboxConsumer workers, each with its own connection and DB transaction. One by default: the broker
+  // deals a queue's deliveries round-robin to its consumers, so each extra worker of a replica splits
+  // the batches (AMQP_INBOX_BATCH) it could have handled in one transaction; replicas are what spread a
+  // queue over processes. Bench 6 (docs/performance.md), orders across 1,000 books: 4 workers per
+  // service 588 orders/s at 3.05 ms of CPU per order, 2 workers 808/s at 2.25 ms, 1 worker 885/s at 2.02.
+  int consumer_workers = 1;
   // Deliveries already waiting that an InboxConsumer worker handles in one database transaction (one
   // commit, one log flush, instead of one per event); 1 handles each on its own.
   int inbox_batch = 32;
@@ -54,7 +59,7 @@ struct Options {
 
   // Declares and reads these variables (defaults as above):
   //   AMQP_URL (secret: holds a password; also AMQP_URL_FILE), AMQP_NAME_PREFIX (""), AMQP_HEARTBEAT (30s),
-  //   AMQP_PREFETCH (50), AMQP_CONSUMER_WORKERS (4), AMQP_INBOX_BATCH (32), AMQP_DELIVERY_LIMIT (5),
+  //   AMQP_PREFETCH (50), AMQP_CONSUMER_WORKERS (1), AMQP_INBOX_BATCH (32), AMQP_DELIVERY_LIMIT (5),
   //   OUTBOX_POLL_INTERVAL (200ms), OUTBOX_BATCH_SIZE (500), OUTBOX_RETENTION (24h), INBOX_RETENTION (7d).
   // `component` becomes client_name. Errors are reported by env.Finish() like every other setting.
   static Options FromEnv(config::Env& env, const std::string& component);
