@@ -57,27 +57,21 @@ std::vector<std::string> ResolveHost(const std::string& host) {
   return std::move(chosen);
 }
 
-Resolver::Resolver(const std::vector<Cluster*>& clusters, std::chrono::milliseconds interval)
-    : interval_(interval) {
+Resolver::Resolver(const std::vector<Cluster*>& clusters, std::chrono::milliseconds interval) {
   for (auto* cluster : clusters) {
     const auto& targets = cluster->targets();
     if (std::any_of(targets.begin(), targets.end(), [](const auto& t) { return !IsIpLiteral(t.host); })) {
       clusters_.push_back(cluster);
     }
   }
-  Refresh();
-  if (!clusters_.empty() && interval_.count() > 0) {
-    thread_ = std::jthread([this](const std::stop_token& stop) { Run(stop); });
+  Refresh();  // before the first request needs the clusters
+  if (!clusters_.empty() && interval.count() > 0) {
+    refresher_.emplace(
+        "upstream lookup", interval, [this] { Refresh(); }, jobs::Periodic::FirstRound::kAfterInterval);
   }
 }
 
-Resolver::~Resolver() {
-  if (thread_.joinable()) {
-    thread_.request_stop();
-    wake_.notify_all();
-    thread_.join();
-  }
-}
+Resolver::~Resolver() = default;
 
 void Resolver::Refresh() {
   for (auto* cluster : clusters_) RefreshCluster(*cluster);
@@ -102,17 +96,6 @@ void Resolver::RefreshCluster(Cluster& cluster) {
     for (const auto& address : known) addresses.emplace_back(address, target.port);
   }
   cluster.SetReplicas(addresses);
-}
-
-void Resolver::Run(const std::stop_token& stop) {
-  while (!stop.stop_requested()) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, stop, interval_, [] { return false; });
-    }
-    if (stop.stop_requested()) return;
-    Refresh();
-  }
 }
 
 }  // namespace bookstore::http

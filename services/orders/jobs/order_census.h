@@ -14,7 +14,7 @@
 
 #include "bookstore/db/db.h"
 #include "bookstore/http/metrics.h"
-#include "jobs/periodic.h"
+#include "bookstore/jobs/periodic.h"
 
 namespace bookstore::orders::jobs {
 
@@ -33,7 +33,7 @@ class OrderCensus {
   std::array<std::atomic<double>, kStatuses> counts_{
       {kNotCounted, kNotCounted, kNotCounted, kNotCounted, kNotCounted, kNotCounted}};
   std::vector<http::GaugeRegistration> gauges_;  // after what they read
-  Periodic rounds_;                              // last: started once everything it uses exists
+  bookstore::jobs::Periodic rounds_;             // last: started once everything it uses exists
 };
 
 }  // namespace bookstore::orders::jobs

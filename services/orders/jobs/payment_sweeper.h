@@ -11,7 +11,7 @@
 #include <cstdint>
 
 #include "bookstore/db/db.h"
-#include "jobs/periodic.h"
+#include "bookstore/jobs/periodic.h"
 
 namespace bookstore::orders::jobs {
 
@@ -27,7 +27,7 @@ class PaymentSweeper {
  private:
   db::Pool& pool_;
   std::atomic<std::uint64_t> cancelled_{0};
-  Periodic rounds_;  // last: started once everything it uses exists, stopped first
+  bookstore::jobs::Periodic rounds_;  // last: started once everything it uses exists, stopped first
 };
 
 }  // namespace bookstore::orders::jobs

@@ -6,14 +6,13 @@
 // empty a cluster.
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bookstore/http/cluster.h"
+#include "bookstore/jobs/periodic.h"
 
 namespace bookstore::http {
 
@@ -33,15 +32,11 @@ class Resolver {
   void Refresh();
 
  private:
-  void Run(const std::stop_token& stop);
   void RefreshCluster(Cluster& cluster);
 
   std::vector<Cluster*> clusters_;
-  std::chrono::milliseconds interval_;
-  std::map<std::string, std::vector<std::string>> last_known_;  // host -> addresses; the thread's only
-  std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::jthread thread_;  // last: started after everything it uses
+  std::map<std::string, std::vector<std::string>> last_known_;  // host -> addresses; the refresher's only
+  std::optional<jobs::Periodic> refresher_;  // last: started after everything it uses, stopped first
 };
 
 }  // namespace bookstore::http
