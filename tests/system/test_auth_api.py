@@ -211,7 +211,8 @@ def test_bootstrap_never_makes_a_self_registered_account_admin_with_its_own_pass
     assert_problem(auth.login("dave@example.com", PASSWORD), 401)  # the registrant's password is gone
     login = auth.login("dave@example.com", "the operator's password")
     assert login.status_code == 200 and login.json()["role"] == "admin"
-    assert "promoted, its password replaced by ADMIN_PASSWORD" in restarted.log_text()
+    wait_for(lambda: "promoted, its password replaced by ADMIN_PASSWORD" in restarted.log_text(), timeout=10,
+             message="the promotion logged (info lines wait up to LOG_FLUSH_INTERVAL)")
 
     # An existing admin keeps its password: the next start changes nothing.
     restarted.stop()
@@ -323,10 +324,12 @@ def test_two_replicas_bootstrap_one_admin(stack):
 
     rows = stack.database("auth").query("SELECT role FROM users WHERE email_normalized = 'boss@example.com'")
     assert rows == [["admin"]]
-    logs = "".join(replica.log_text() for replica in replicas)
-    assert len(re.findall(r'"msg":"admin account created"', logs)) == 1, logs
     for replica in replicas:
         assert Client(replica).login("boss@example.com", "admin password 1").json()["role"] == "admin"
+    for replica in replicas:
+        assert replica.stop() == 0  # info lines may wait up to LOG_FLUSH_INTERVAL; an exit writes them
+    logs = "".join(replica.log_text() for replica in replicas)
+    assert len(re.findall(r'"msg":"admin account created"', logs)) == 1, logs
 
 
 def test_readiness_and_health(stack):

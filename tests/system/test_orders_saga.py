@@ -61,7 +61,9 @@ def test_batches_killed_half_way_are_handled_once_after_the_restart(stack):
     """A backlog handled in batches, with the process killed (SIGKILL) once it has begun: first catalog
     while it reserves, then orders while it applies the answers. What a batch had done is rolled back with
     it, its events come back, and every order ends exactly as without the crashes."""
-    stack.start_store(ORDER_CONFIRM_TIMEOUT="100ms")
+    # The kills are timed by the first log line of a batch: written at once, not after LOG_FLUSH_INTERVAL.
+    every_line_at_once = {"LOG_FLUSH_INTERVAL": "0s"}
+    stack.start_store(catalog_env=every_line_at_once, ORDER_CONFIRM_TIMEOUT="100ms", **every_line_at_once)
     seller = stack.registered_user("seller")
     buyers = stack.registered_users(*(f"buyer{i}" for i in range(40)))
     book = stack.create_book(seller, stock=150)

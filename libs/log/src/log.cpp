@@ -1,11 +1,12 @@
 #include "bookstore/log/log.h"
 
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,18 @@
 
 namespace bookstore::log {
 namespace {
+
+// stdout, written through the C library's buffer: spdlog's stdout sinks flush after every line, which
+// costs a write(2) per line; this one leaves that to the logger's flush policy (SetFlushInterval).
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
 
 struct State {
   std::string component = "unknown";
@@ -26,8 +39,7 @@ State& GlobalState() {
   static std::once_flag once;
   std::call_once(once, [] {
     // spdlog does the locking and buffering; the JSON is built here, so its pattern is the bare message.
-    state.logger =
-        std::make_shared<spdlog::logger>("bookstore", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    state.logger = std::make_shared<spdlog::logger>("bookstore", std::make_shared<BufferedStdoutSink>());
     state.logger->set_pattern("%v");
     state.logger->set_level(spdlog::level::trace);
     state.logger->flush_on(spdlog::level::trace);
@@ -47,6 +59,20 @@ std::string_view LevelName(Level level) {
       return "error";
   }
   return "info";
+}
+
+spdlog::level::level_enum SpdlogLevel(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
 }
 
 std::string NowRfc3339() {
@@ -81,6 +107,22 @@ bool SetLevel(std::string_view level) {
 
 bool Enabled(Level level) { return static_cast<int>(level) >= GlobalState().min_level.load(); }
 
+void SetFlushInterval(std::chrono::seconds interval) {
+  auto& state = GlobalState();
+  if (interval.count() <= 0) {
+    state.logger->flush_on(spdlog::level::trace);
+    return;
+  }
+  state.logger->flush_on(spdlog::level::warn);
+  // spdlog's periodic flusher flushes the loggers of its registry.
+  if (!spdlog::get(state.logger->name())) {
+    spdlog::register_logger(state.logger);
+  }
+  spdlog::flush_every(interval);
+}
+
+void Flush() { GlobalState().logger->flush(); }
+
 std::string FormatLine(Level level, std::string_view component, std::string_view msg,
                        const boost::json::object& fields) {
   boost::json::object line;
@@ -96,7 +138,7 @@ std::string FormatLine(Level level, std::string_view component, std::string_view
 void Write(Level level, std::string_view msg, const boost::json::object& fields) {
   if (!Enabled(level)) return;
   auto& state = GlobalState();
-  state.logger->info(FormatLine(level, state.component, msg, fields));
+  state.logger->log(SpdlogLevel(level), FormatLine(level, state.component, msg, fields));
 }
 
 }  // namespace bookstore::log

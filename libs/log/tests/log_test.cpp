@@ -1,8 +1,14 @@
 #include "bookstore/log/log.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <array>
 #include <boost/json/parse.hpp>
+#include <chrono>
+#include <cstdio>
+#include <string>
 
 namespace bookstore::log {
 namespace {
@@ -35,6 +41,60 @@ TEST(LogTest, LevelFilters) {
   ASSERT_TRUE(SetLevel("debug"));
   EXPECT_TRUE(Enabled(Level::kDebug));
   SetLevel("info");
+}
+
+// stdout (file descriptor 1) read through a pipe while the test runs.
+class CapturedStdout {
+ public:
+  CapturedStdout() {
+    std::fflush(stdout);
+    EXPECT_EQ(pipe2(fds_.data(), O_NONBLOCK), 0);
+    saved_ = dup(STDOUT_FILENO);
+    dup2(fds_[1], STDOUT_FILENO);
+  }
+  ~CapturedStdout() {
+    std::fflush(stdout);
+    dup2(saved_, STDOUT_FILENO);
+    close(saved_);
+    close(fds_[0]);
+    close(fds_[1]);
+  }
+  CapturedStdout(const CapturedStdout&) = delete;
+  CapturedStdout& operator=(const CapturedStdout&) = delete;
+
+  // What reached the file descriptor so far (not what waits in stdout's buffer).
+  std::string Written() {
+    std::array<char, 4096> buffer{};
+    for (ssize_t n = 0; (n = read(fds_[0], buffer.data(), buffer.size())) > 0;) {
+      written_.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    return written_;
+  }
+
+ private:
+  std::array<int, 2> fds_{};
+  int saved_ = -1;
+  std::string written_;
+};
+
+TEST(LogTest, InfoLinesWaitForTheFlushAndAWarningWritesThemAllInOrder) {
+  CapturedStdout out;
+  SetFlushInterval(std::chrono::hours(1));  // no periodic flush within the test
+  Info("first", {{"n", 1}});
+  Info("second", {{"n", 2}});
+  EXPECT_EQ(out.Written(), "");  // buffered: no write(2) per line
+  Warn("third");
+  const std::string written = out.Written();
+  const auto first = written.find("\"msg\":\"first\"");
+  const auto second = written.find("\"msg\":\"second\"");
+  const auto third = written.find("\"msg\":\"third\"");
+  ASSERT_NE(third, std::string::npos) << written;
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+
+  SetFlushInterval(std::chrono::seconds(0));  // every line at once, as before the call
+  Info("fourth");
+  EXPECT_NE(out.Written().find("\"msg\":\"fourth\""), std::string::npos);
 }
 
 }  // namespace

@@ -1,11 +1,21 @@
 #include "bookstore/service/main.h"
 
+#include <algorithm>
+#include <chrono>
 #include <exception>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
 namespace bookstore::service {
+
+std::chrono::seconds ReadLogFlushInterval(config::Env& env) {
+  const auto interval = env.Duration("LOG_FLUSH_INTERVAL", std::chrono::seconds(1),
+                                     "how long an info or debug log line may wait before it is written "
+                                     "(warnings and errors never wait), rounded up to whole seconds; 0: "
+                                     "every line at once");
+  return std::chrono::ceil<std::chrono::seconds>(std::max(interval, std::chrono::milliseconds::zero()));
+}
 
 int RunReportingFailures(std::string_view component, const std::function<int()>& run) {
   try {

@@ -4,6 +4,7 @@
 // "request_id":"...","status":200}. Pass the request id as a field where there is one.
 
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,17 @@ void Init(std::string component, std::string_view level);
 bool SetLevel(std::string_view level);
 
 bool Enabled(Level level);
+
+// How long a debug or info line may wait in stdout's buffer before it is written, so that a busy process
+// writes its lines a few kilobytes at a time instead of one write(2) per line (the gateway's access log
+// line per request halved its cache hits per second on this machine: docs/performance.md). Warnings and
+// errors never wait: each is written at once, with every line before it, in order. Zero (the default
+// until this is called) writes every line at once. Whole seconds: spdlog's flusher ticks in seconds.
+// Call once, at start-up (service::Main does, from LOG_FLUSH_INTERVAL).
+void SetFlushInterval(std::chrono::seconds interval);
+
+// Writes every line still waiting (at exit; also done by the C library's exit()).
+void Flush();
 
 void Write(Level level, std::string_view msg, const boost::json::object& fields = {});
 
