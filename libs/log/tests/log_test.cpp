@@ -85,16 +85,16 @@ TEST(LogTest, InfoLinesWaitForTheFlushAndAWarningWritesThemAllInOrder) {
   EXPECT_EQ(out.Written(), "");  // buffered: no write(2) per line
   Warn("third");
   const std::string written = out.Written();
-  const auto first = written.find("\"msg\":\"first\"");
-  const auto second = written.find("\"msg\":\"second\"");
-  const auto third = written.find("\"msg\":\"third\"");
+  const auto first = written.find(R"("msg":"first")");
+  const auto second = written.find(R"("msg":"second")");
+  const auto third = written.find(R"("msg":"third")");
   ASSERT_NE(third, std::string::npos) << written;
   EXPECT_LT(first, second);
   EXPECT_LT(second, third);
 
   SetFlushInterval(std::chrono::seconds(0));  // every line at once, as before the call
   Info("fourth");
-  EXPECT_NE(out.Written().find("\"msg\":\"fourth\""), std::string::npos);
+  EXPECT_NE(out.Written().find(R"("msg":"fourth")"), std::string::npos);
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ http::Awaitable<std::unique_ptr<OutcomeNotifier::Subscription>> OutcomeNotifier:
   co_return std::make_unique<Subscription>(*this, order_id, std::move(waiter));
 }
 
-void OutcomeNotifier::Notify(std::int64_t order_id, std::shared_ptr<const Order> order) {
+void OutcomeNotifier::Notify(std::int64_t order_id, const std::shared_ptr<const Order>& order) {
   std::vector<std::shared_ptr<Waiter>> woken;
   {
     std::lock_guard lock(mutex_);

@@ -56,7 +56,7 @@ class OutcomeNotifier {
 
   // Wakes every waiter of `order_id`, handing over `order` when given. Thread-safe, never blocks on a
   // waiter; no-op without one.
-  void Notify(std::int64_t order_id, std::shared_ptr<const Order> order = nullptr);
+  void Notify(std::int64_t order_id, const std::shared_ptr<const Order>& order = nullptr);
 
   // Whether a request of this process waits for `order_id` now.
   [[nodiscard]] bool Awaited(std::int64_t order_id) const;

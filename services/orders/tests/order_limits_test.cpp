@@ -15,7 +15,7 @@ OrderLimitExceeded Refusal(const OrderLimits& limits, const UnpaidHoldings& held
     return e;
   }
   ADD_FAILURE() << "no limit was hit";
-  return OrderLimitExceeded("", 0, false, "");
+  return {"", 0, false, ""};
 }
 
 const OrderLimits kLimits{
