@@ -4,7 +4,10 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -125,14 +128,39 @@ void Flush() { GlobalState().logger->flush(); }
 
 std::string FormatLine(Level level, std::string_view component, std::string_view msg,
                        const boost::json::object& fields) {
-  boost::json::object line;
-  line.reserve(fields.size() + 4);
-  line["time"] = NowRfc3339();
-  line["level"] = LevelName(level);
-  line["component"] = component;
-  line["msg"] = msg;
-  for (const auto& kv : fields) line[kv.key()] = kv.value();
-  return json::Serialize(line);  // durations as 38.093, not 3.8093E1
+  constexpr std::array<std::string_view, 4> kStandardKeys = {"time", "level", "component", "msg"};
+  const bool replaces_standard_key = std::any_of(fields.begin(), fields.end(), [&](const auto& kv) {
+    return std::find(kStandardKeys.begin(), kStandardKeys.end(), kv.key()) != kStandardKeys.end();
+  });
+  if (replaces_standard_key) {
+    // Rare: a field named like a standard key takes its place, as in an object.
+    boost::json::object line;
+    line["time"] = NowRfc3339();
+    line["level"] = LevelName(level);
+    line["component"] = component;
+    line["msg"] = msg;
+    for (const auto& kv : fields) line[kv.key()] = kv.value();
+    return json::Serialize(line);
+  }
+  // Written straight out, not built as another object first: an access log line per request.
+  std::string line;
+  line.reserve(160);
+  line += R"({"time":")";
+  line += NowRfc3339();
+  line += R"(","level":")";
+  line += LevelName(level);
+  line += R"(","component":)";
+  line += boost::json::serialize(boost::json::string_view(component.data(), component.size()));
+  line += R"(,"msg":)";
+  line += boost::json::serialize(boost::json::string_view(msg.data(), msg.size()));
+  for (const auto& kv : fields) {
+    line += ',';
+    line += boost::json::serialize(kv.key());
+    line += ':';
+    line += json::Serialize(kv.value());  // durations as 38.093, not 3.8093E1
+  }
+  line += '}';
+  return line;
 }
 
 void Write(Level level, std::string_view msg, const boost::json::object& fields) {

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <string>
 
+#include "bookstore/json/json.h"
+
 namespace bookstore::log {
 namespace {
 
@@ -31,6 +33,23 @@ TEST(LogTest, LineIsOneJsonObjectWithTheStandardFields) {
 TEST(LogTest, FractionsPrintAsPlainDecimals) {
   const auto line = FormatLine(Level::kInfo, "gateway", "request", {{"duration_ms", 38.093}});
   EXPECT_NE(line.find("\"duration_ms\":38.093"), std::string::npos) << line;
+}
+
+TEST(LogTest, LineIsWhatTheObjectWouldSerializeTo) {
+  const boost::json::object fields = {
+      {"path", "/books?q=\"caf\u00e9\""}, {"status", 200}, {"duration_ms", 1.5}};
+  const auto line = FormatLine(Level::kInfo, "gateway", "request", fields);
+  boost::json::object expected;
+  expected["time"] = boost::json::parse(line).at("time");
+  expected["level"] = "info";
+  expected["component"] = "gateway";
+  expected["msg"] = "request";
+  for (const auto& kv : fields) expected[kv.key()] = kv.value();
+  EXPECT_EQ(line, json::Serialize(expected));
+  // A field named like a standard key takes its place, once.
+  const auto replaced = FormatLine(Level::kInfo, "gateway", "request", {{"msg", "other"}});
+  EXPECT_EQ(boost::json::parse(replaced).at("msg").as_string(), "other");
+  EXPECT_EQ(replaced.find("\"msg\"", replaced.find("\"msg\"") + 1), std::string::npos) << replaced;
 }
 
 TEST(LogTest, LevelFilters) {
