@@ -15,6 +15,7 @@
 #include "bookstore/http/server.h"
 #include "bookstore/log/log.h"
 #include "bookstore/service/metrics.h"
+#include "bookstore/service/readiness.h"
 #include "bootstrap_admin.h"
 #include "handlers/deps.h"
 #include "password_workers.h"
@@ -73,8 +74,7 @@ int Run(const svc::Settings& settings) {
   svc::handlers::AddAccountRoutes(server, deps);
   svc::handlers::AddUserRoutes(server, deps);
   svc::handlers::AddKeyRoutes(server, deps);
-  server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
-  server.AddReadinessCheck("broker", [&relay] { return relay.Connected(); });
+  service::AddDatabaseAndBrokerChecks(server, pool, relay);
 
   log::Info("auth starting", {{"active_kid", keys.ActiveKid()},
                               {"keys", keys.Kids().size()},

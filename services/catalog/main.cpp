@@ -21,6 +21,7 @@
 #include "bookstore/log/log.h"
 #include "bookstore/service/errors.h"
 #include "bookstore/service/metrics.h"
+#include "bookstore/service/readiness.h"
 #include "events/dispatch.h"
 #include "handlers/books.h"
 #include "settings.h"
@@ -48,16 +49,12 @@ int Run(const Settings& settings) {
   handlers::AddBookRoutes(
       server,
       {.pool = pool, .authenticator = authenticator, .shared_cache_max_age = settings.shared_cache_max_age});
-  // Tokens revoked by a logout are refused here too, not only at the gateway (issue 13, finding 3): this
-  // replica follows auth.token_revoked and auth's /internal/revocations. After the server: destroyed
-  // first. Not a readiness condition (auth may be away; the gateway refuses revoked tokens meanwhile).
+  // Tokens revoked by a logout are refused here too (authn/revocation_sync.h).
   const authn::RevocationFeed revocations(settings.bus, settings.tokens.auth_url, client,
                                           authenticator.Revocations(), server.io_context(0));
 
   // Not auth's keys: public reads must go on while auth is away (writes then answer 503).
-  server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
-  server.AddReadinessCheck("broker",
-                           [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
+  service::AddDatabaseAndBrokerChecks(server, pool, relay, &consumer);
 
   keys.Start(server.io_context(0));
   server.Run();  // not Start() first: only a Run() that starts the server handles SIGTERM (drain)

@@ -21,6 +21,7 @@
 #include "bookstore/log/log.h"
 #include "bookstore/service/errors.h"
 #include "bookstore/service/metrics.h"
+#include "bookstore/service/readiness.h"
 #include "domain/payment.h"
 #include "events/dispatch.h"
 #include "events/outcome_notifier.h"
@@ -74,9 +75,7 @@ int Run(const Settings& settings) {
   const auto relay_metrics = service::ExportMetrics(relay);
   const auto consumer_metrics = service::ExportMetrics(consumer);
 
-  // Tokens revoked by a logout are refused here too, not only at the gateway (issue 13, finding 3): this
-  // replica follows auth.token_revoked and auth's /internal/revocations. After the server: destroyed
-  // first. Not a readiness condition (auth may be away; the gateway refuses revoked tokens meanwhile).
+  // Tokens revoked by a logout are refused here too (authn/revocation_sync.h).
   const authn::RevocationFeed revocations(settings.bus, settings.tokens.auth_url, client,
                                           authenticator.Revocations(), server.io_context(0));
 
@@ -84,9 +83,7 @@ int Run(const Settings& settings) {
       "orders_waiting_requests", "POST /orders requests waiting for catalog's answer",
       [&notifier] { return static_cast<double>(notifier.WaiterCount()); });
   // Not auth's keys: GET /delivery-providers goes on while auth is away (the rest then answers 503).
-  server.AddReadinessCheck("db", [&pool] { return pool.Healthy(); });
-  server.AddReadinessCheck("broker",
-                           [&relay, &consumer] { return relay.Connected() && consumer.Connected(); });
+  service::AddDatabaseAndBrokerChecks(server, pool, relay, &consumer);
 
   keys.Start(server.io_context(0));
   server.Run();  // not Start() first: only a Run() that starts the server handles SIGTERM (drain)
