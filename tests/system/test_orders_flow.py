@@ -14,10 +14,10 @@ from support.api import exact_json, money
 pytestmark = pytest.mark.usefixtures("verified")
 
 
-
 def without_payment_and_delivery(order):
     """GET /orders/{id} adds the order's payment and delivery to what POST /orders answers."""
     return {key: value for key, value in order.items() if key not in ("payment", "delivery")}
+
 
 def test_happy_path_one_item_place_pay_deliver(stack):
     stack.start_store(gateway=True)  # through the gateway, as the web client does

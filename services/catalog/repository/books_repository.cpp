@@ -137,12 +137,10 @@ bool HasFilters(const SearchQuery& query) {
 std::string FilterConditions(const SearchQuery& query, db::ParamList& params) {
   std::string where;
   if (query.ids) {
-    where += " AND b.id IN (";
-    for (std::size_t i = 0; i < query.ids->size(); ++i) {
-      where += i == 0 ? "?" : ", ?";
-      params.Add((*query.ids)[i]);
+    where += " AND b.id IN (" + db::Placeholders(query.ids->size()) + ")";
+    for (const std::int64_t id : *query.ids) {
+      params.Add(id);
     }
-    where += ")";
   }
   if (query.author) {
     where += " AND b.author = ?";

@@ -238,16 +238,15 @@ OrderPage ListOrders(db::Connection& c, const OrderFilter& filter) {
   if (page.orders.empty()) {
     return page;
   }
-  std::string ids;
-  db::ParamList id_params;
+  std::vector<std::int64_t> ids;
+  ids.reserve(page.orders.size());
   for (const Order& order : page.orders) {
-    ids += ids.empty() ? "?" : ", ?";
-    id_params.Add(order.id);
+    ids.push_back(order.id);
   }
   for (const db::Row& row :
        c.Query("SELECT order_id, " + std::string(kItemColumns) + " FROM order_items WHERE order_id IN (" +
-                   ids + ") ORDER BY order_id, position",
-               id_params)) {
+                   db::Placeholders(ids.size()) + ") ORDER BY order_id, position",
+               db::ParamsOf(ids))) {
     page.orders[index.at(row.Int(0))].items.push_back(ItemFromRow(row, 1));
   }
   return page;
