@@ -1,6 +1,6 @@
 # What makes a cold build fast on two cores (issue 14; bench/tools/build_time.sh measures it, and
-# docs/development.md gives the figures): ccache, lld and precompiled headers. None of them changes what is
-# built.
+# docs/development.md gives the figures): ccache, lld, precompiled headers and unity builds. None of them
+# changes what is built.
 
 # ccache, when installed: repeated builds of the same sources (./bookstore test after ./bookstore up). It
 # caches the compiles that use the precompiled headers (below) only with this sloppiness (its manual);
@@ -16,6 +16,23 @@ include(CheckLinkerFlag)
 check_linker_flag(CXX -fuse-ld=lld BOOKSTORE_HAVE_LLD)
 if(BOOKSTORE_HAVE_LLD)
   add_link_options(-fuse-ld=lld)
+endif()
+
+# Unity builds: each target's sources are compiled in batches of BOOKSTORE_UNITY_BATCH files, one
+# translation unit per batch, so the precompiled header is loaded and the templates every file uses (Asio's
+# coroutine frames, Boost.JSON, the db pool's Offload) are instantiated and compiled once per batch instead
+# of once per file: that per-file work was most of a cold build. The price is an incremental build: a
+# one-file change recompiles its batch. Files stay correct on their own: names in anonymous namespaces do
+# not repeat within a target, and the clang tree (sanitize, fuzz, clang-tidy) still compiles them one by
+# one, which also proves that each includes what it uses. g++ takes a file included into a unity source for
+# a header and warns (-Wsubobject-linkage) when a type there uses an anonymous namespace; in a unity build
+# that is every .cpp file, so the warning is off there.
+option(BOOKSTORE_UNITY_BUILD "Compile each target's sources in batches (g++ only)" ON)
+set(BOOKSTORE_UNITY_BATCH 8 CACHE STRING "Source files per unity batch")
+if(BOOKSTORE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(CMAKE_UNITY_BUILD ON)
+  set(CMAKE_UNITY_BUILD_BATCH_SIZE ${BOOKSTORE_UNITY_BATCH})
+  add_compile_options(-Wno-subobject-linkage)
 endif()
 
 # Precompiled headers: the third-party headers that nearly every translation unit parses (the standard

@@ -72,7 +72,7 @@ tidy_sources() {
     esac
   done | sort -u | while read -r file; do
     # Only what the build compiles (a file outside every target has no compile command).
-    grep -q "\"file\": \"$BS_ROOT/$file\"" "$build_dir/compile_commands.json" && echo "$file"
+    grep -q "\"file\": \"$BS_ROOT/$file\"" "$tidy_dir/compile_commands.json" && echo "$file"
   done
 }
 
@@ -81,6 +81,11 @@ check_tidy() {
     echo "  no $build_dir/compile_commands.json: build first (./bookstore test builds build/test)"
     return 1
   }
+  # The build's commands one per source file (unity batches split) and without g++'s precompiled header.
+  local tidy_dir="$build_dir/clang-tidy"
+  mkdir -p "$tidy_dir"
+  /usr/bin/python3 "$BS_ROOT/scripts/lib/per_file_compile_db.py" "$build_dir/compile_commands.json" \
+    "$tidy_dir/compile_commands.json" || return 1
   local sources
   mapfile -t sources < <(tidy_sources)
   if ((${#sources[@]} == 0)); then
@@ -88,12 +93,6 @@ check_tidy() {
     return 0
   fi
   say "clang-tidy over ${#sources[@]} file(s)"
-  # The build's commands without g++'s precompiled header (cmake/BuildSpeed.cmake), which clang cannot
-  # read: clang-tidy parses the headers itself.
-  local tidy_dir="$build_dir/clang-tidy"
-  mkdir -p "$tidy_dir"
-  sed -E 's# -Winvalid-pch -include [^ ]*/cmake_pch\.hxx##g' "$build_dir/compile_commands.json" \
-    >"$tidy_dir/compile_commands.json"
   # g++-only warning flags of the build are unknown to clang: not a finding.
   local out rc
   out=$(printf '%s\n' "${sources[@]}" | xargs -P "$(build_jobs)" -n 4 clang-tidy -p "$tidy_dir" --quiet \

@@ -12,11 +12,9 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view View(const json::string& s) { return {s.data(), s.size()}; }
-
 bool MemberIs(const json::object& entry, std::string_view name, std::string_view expected) {
   const auto* value = entry.if_contains(name);
-  return value != nullptr && value->is_string() && View(value->get_string()) == expected;
+  return value != nullptr && value->is_string() && std::string_view(value->get_string()) == expected;
 }
 
 // Why an entry cannot be used, or "" when it can (the key is then in `key`).
@@ -35,12 +33,13 @@ std::string EntryProblem(const json::object& entry, std::string& kid, PublicKey&
     return "holds a private key";
   }
   const auto* kid_value = entry.if_contains("kid");
-  if (kid_value == nullptr || !kid_value->is_string() || !IsValidKid(View(kid_value->get_string()))) {
+  if (kid_value == nullptr || !kid_value->is_string() ||
+      !IsValidKid(std::string_view(kid_value->get_string()))) {
     return "has no valid kid";
   }
-  kid = View(kid_value->get_string());
+  kid = std::string_view(kid_value->get_string());
   const auto* x = entry.if_contains("x");
-  if (x == nullptr || !x->is_string() || !Base64UrlDecodeExact(View(x->get_string()), key)) {
+  if (x == nullptr || !x->is_string() || !Base64UrlDecodeExact(std::string_view(x->get_string()), key)) {
     return "x is not base64url of 32 bytes";
   }
   return {};

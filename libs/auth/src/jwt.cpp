@@ -45,8 +45,6 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
          });
 }
 
-std::string_view View(const json::string& s) { return {s.data(), s.size()}; }
-
 // Decodes one segment and parses it; nullopt unless it is strict base64url of a JSON object. The
 // values live in `storage`, so they must not outlive it.
 std::optional<json::object> DecodeObject(std::string_view segment, const json::storage_ptr& storage) {
@@ -66,21 +64,22 @@ std::optional<json::object> DecodeObject(std::string_view segment, const json::s
 // before its kid is even read.
 std::optional<VerifyError> CheckHeader(const json::object& header, std::string_view& kid) {
   const auto* alg = header.if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || View(alg->get_string()) != kAlgorithm) {
+  if (alg == nullptr || !alg->is_string() || std::string_view(alg->get_string()) != kAlgorithm) {
     return Failure(VerifyFailure::kUnsupportedAlgorithm, "alg is not EdDSA");
   }
   if (header.contains("crit")) {
     return Failure(VerifyFailure::kMalformed, "header has crit extensions, none is supported");
   }
   if (const auto* typ = header.if_contains("typ");
-      typ != nullptr && (!typ->is_string() || !EqualsIgnoringCase(View(typ->get_string()), "JWT"))) {
+      typ != nullptr &&
+      (!typ->is_string() || !EqualsIgnoringCase(std::string_view(typ->get_string()), "JWT"))) {
     return Failure(VerifyFailure::kMalformed, "header typ is not JWT");
   }
   const auto* kid_value = header.if_contains("kid");
   if (kid_value == nullptr || !kid_value->is_string()) {
     return Failure(VerifyFailure::kMalformed, "header has no kid");
   }
-  kid = View(kid_value->get_string());
+  kid = std::string_view(kid_value->get_string());
   return std::nullopt;
 }
 
@@ -92,7 +91,7 @@ std::optional<VerifyError> ReadString(const json::object& payload, std::string_v
   if (!value->is_string()) {
     return InvalidClaim(name, "is not a string");
   }
-  out = View(value->get_string());
+  out = std::string_view(value->get_string());
   return std::nullopt;
 }
 
@@ -127,7 +126,7 @@ std::optional<VerifyError> CheckAudience(const json::object& payload, const std:
     return MissingClaim("aud");
   }
   if (aud->is_string()) {
-    if (View(aud->get_string()) == expected) {
+    if (std::string_view(aud->get_string()) == expected) {
       return std::nullopt;
     }
     return Failure(VerifyFailure::kWrongAudience, "token is for another audience");
@@ -140,7 +139,7 @@ std::optional<VerifyError> CheckAudience(const json::object& payload, const std:
     if (!item.is_string()) {
       return InvalidClaim("aud", "holds a non-string");
     }
-    found = found || View(item.get_string()) == expected;
+    found = found || std::string_view(item.get_string()) == expected;
   }
   if (found) {
     return std::nullopt;

@@ -15,18 +15,13 @@
 #include "bookstore/http/error.h"
 #include "bookstore/http/metrics.h"
 #include "bookstore/http/server.h"
+#include "test_request.h"
 
 namespace bookstore::http {
 namespace {
 
 Handler Named(const std::string& name) {
   return [name](Context&) -> Awaitable<Response> { co_return TextResponse(name); };
-}
-
-Request MakeRequest(Verb method, std::string_view target, std::string body = {}) {
-  Request req{method, target, 11};
-  req.body() = std::move(body);
-  return req;
 }
 
 class RouterTest : public ::testing::Test {

@@ -32,6 +32,7 @@
 
 #include "bookstore/http/client.h"
 #include "bookstore/http/trace_context.h"
+#include "test_request.h"
 
 namespace bookstore::http {
 namespace {
@@ -62,13 +63,6 @@ bool Eventually(Condition condition, std::chrono::milliseconds deadline = 5s) {
     std::this_thread::sleep_for(5ms);
   }
   return condition();
-}
-
-Request MakeRequest(Verb method, const std::string& target, std::string body = {}) {
-  Request req{method, target, 11};
-  req.set(Field::host, "test");
-  req.body() = std::move(body);
-  return req;
 }
 
 boost::json::value JsonOf(const Response& res) { return boost::json::parse(res.body()); }

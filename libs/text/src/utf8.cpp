@@ -83,11 +83,10 @@ bool HasControlCharacter(std::string_view valid_utf8) {
   return false;
 }
 
-std::string_view TrimAsciiWhitespace(std::string_view text) {
-  constexpr std::string_view kWhitespace = " \t\r\n\f\v";
-  const std::size_t begin = text.find_first_not_of(kWhitespace);
+std::string_view Trim(std::string_view text, std::string_view characters) {
+  const std::size_t begin = text.find_first_not_of(characters);
   if (begin == std::string_view::npos) return {};
-  return text.substr(begin, text.find_last_not_of(kWhitespace) - begin + 1);
+  return text.substr(begin, text.find_last_not_of(characters) - begin + 1);
 }
 
 }  // namespace bookstore::text

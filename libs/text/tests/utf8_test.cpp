@@ -53,5 +53,13 @@ TEST(Utf8Test, TrimsAsciiWhitespaceOnly) {
   EXPECT_EQ(TrimAsciiWhitespace(" \t "), "");
 }
 
+TEST(Utf8Test, TrimsOnlyTheNamedCharacters) {
+  EXPECT_EQ(Trim(" \tmax-age=60\t ", kHttpWhitespace), "max-age=60");
+  EXPECT_EQ(Trim("\r\nmax-age=60\r\n", kHttpWhitespace), "\r\nmax-age=60\r\n");
+  EXPECT_EQ(Trim("  a b  ", " "), "a b");
+  EXPECT_EQ(Trim("   ", " "), "");
+  EXPECT_EQ(Trim("", " "), "");
+}
+
 }  // namespace
 }  // namespace bookstore::text

@@ -9,7 +9,6 @@
 
 #include "bookstore/testing/pipeline.h"
 #include "filters/request_state.h"
-#include "filters/response_cache/cache_control.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -277,33 +276,6 @@ TEST(CacheablePathTest, RejectsEscapesAndLeadingZeros) {
   EXPECT_TRUE(CacheablePath("/books/0a"));
   EXPECT_FALSE(CacheablePath("/books/042"));
   EXPECT_FALSE(CacheablePath("/books/%34%32"));
-}
-
-TEST(CacheControlTest, ReadsTheDirectivesACacheActsOn) {
-  const CacheControl parsed =
-      ParseCacheControl(R"(Public, max-age=0, s-maxage="30", private="Set-Cookie, X")");
-  EXPECT_TRUE(parsed.is_public);
-  EXPECT_TRUE(parsed.is_private);
-  EXPECT_FALSE(parsed.no_store);
-  EXPECT_EQ(parsed.max_age, seconds(0));
-  EXPECT_EQ(parsed.s_maxage, seconds(30));
-  EXPECT_EQ(parsed.SharedLifetime(), seconds(30));
-
-  EXPECT_EQ(ParseCacheControl("max-age=60").SharedLifetime(), seconds(60));
-  EXPECT_EQ(ParseCacheControl("public").SharedLifetime(), seconds(0));
-  EXPECT_EQ(ParseCacheControl("max-age=-1").SharedLifetime(), seconds(0));
-  EXPECT_EQ(ParseCacheControl("max-age=99999999999999999999").SharedLifetime(), seconds(2147483648));
-  EXPECT_TRUE(ParseCacheControl(" no-cache ,no-store").no_cache);
-  EXPECT_TRUE(ParseCacheControl(" no-cache ,no-store").no_store);
-}
-
-TEST(CacheControlTest, CombinesEveryField) {
-  http::Response response;
-  response.insert(http::Field::cache_control, "public");
-  response.insert(http::Field::cache_control, "s-maxage=10");
-  const CacheControl combined = ReadCacheControl(response);
-  EXPECT_TRUE(combined.is_public);
-  EXPECT_EQ(combined.SharedLifetime(), seconds(10));
 }
 
 }  // namespace

@@ -1,17 +1,15 @@
 #include "domain/event_data.h"
 
 #include <boost/json/array.hpp>
-#include <limits>
 
 #include "bookstore/money/money.h"
 #include "domain/errors.h"
+#include "domain/order_request.h"
 
 namespace bookstore::orders {
 namespace {
 
 namespace json = boost::json;
-
-constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
 
 // Amounts above this are refused when read from an event: far above any order (1,000 copies of 50 books
 // at catalog's maximum price of 1,000,000.00 is 5 * 10^12 cents), so a larger one is a bug upstream.

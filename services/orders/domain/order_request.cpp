@@ -1,7 +1,6 @@
 #include "domain/order_request.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "domain/errors.h"
 
@@ -22,7 +21,6 @@ std::int64_t ReadInteger(const json::object& object, std::string_view name, cons
   return value->get_int64();
 }
 
-constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
 std::string QuantityRule() { return "an integer from 1 to " + std::to_string(kMaxQuantity); }
 
 RequestedItem ReadItem(const json::object& object, const std::string& prefix, bool quantity_optional) {

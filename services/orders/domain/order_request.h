@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 namespace bookstore::orders {
 
+inline constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();  // ids: 1 to this
 inline constexpr std::int64_t kMaxQuantity = 1000;  // copies of one book in one order
 inline constexpr std::size_t kMaxItems = 50;        // different books in one order
 inline constexpr std::size_t kMaxIdempotencyKey = 255;

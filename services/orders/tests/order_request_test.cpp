@@ -9,11 +9,13 @@
 namespace bookstore::orders {
 namespace {
 
-OrderRequest Parse(std::string_view text) { return ParseOrderRequest(boost::json::parse(text).as_object()); }
+OrderRequest ParseOrder(std::string_view text) {
+  return ParseOrderRequest(boost::json::parse(text).as_object());
+}
 
 std::string FieldOf(std::string_view text) {
   try {
-    Parse(text);
+    ParseOrder(text);
   } catch (const ValidationError& e) {
     return e.Field();
   }
@@ -21,7 +23,8 @@ std::string FieldOf(std::string_view text) {
 }
 
 TEST(OrderRequestTest, ReadsTheItemsShape) {
-  const OrderRequest request = Parse(R"({"items":[{"book_id":3,"quantity":2},{"book_id":9,"quantity":1}]})");
+  const OrderRequest request =
+      ParseOrder(R"({"items":[{"book_id":3,"quantity":2},{"book_id":9,"quantity":1}]})");
   ASSERT_EQ(request.items.size(), 2U);
   EXPECT_EQ(request.items[0].book_id, 3);
   EXPECT_EQ(request.items[0].quantity, 2);
@@ -30,15 +33,15 @@ TEST(OrderRequestTest, ReadsTheItemsShape) {
 }
 
 TEST(OrderRequestTest, ReadsTheSingleBookShapeWithQuantityOneByDefault) {
-  const OrderRequest request = Parse(R"({"book_id":7})");
+  const OrderRequest request = ParseOrder(R"({"book_id":7})");
   ASSERT_EQ(request.items.size(), 1U);
   EXPECT_EQ(request.items[0].book_id, 7);
   EXPECT_EQ(request.items[0].quantity, 1);
-  EXPECT_EQ(Parse(R"({"book_id":7,"quantity":5,"user_id":12})").user_id, 12);
+  EXPECT_EQ(ParseOrder(R"({"book_id":7,"quantity":5,"user_id":12})").user_id, 12);
 }
 
 TEST(OrderRequestTest, MergesTheSameBookNamedTwice) {
-  const OrderRequest request = Parse(
+  const OrderRequest request = ParseOrder(
       R"({"items":[{"book_id":3,"quantity":2},{"book_id":4,"quantity":1},{"book_id":3,"quantity":5}]})");
   ASSERT_EQ(request.items.size(), 2U);
   EXPECT_EQ(request.items[0].book_id, 3);
@@ -86,14 +89,14 @@ TEST(OrderRequestTest, IdempotencyKeysArePrintableAsciiUpTo255) {
 }
 
 TEST(OrderRequestTest, FingerprintIgnoresTheOrderOfItemsButNotQuantities) {
-  const auto a = Parse(R"({"items":[{"book_id":40,"quantity":3},{"book_id":12,"quantity":1}]})");
-  const auto b = Parse(R"({"items":[{"book_id":12,"quantity":1},{"book_id":40,"quantity":3}]})");
-  const auto c = Parse(R"({"items":[{"book_id":12,"quantity":2},{"book_id":40,"quantity":3}]})");
+  const auto a = ParseOrder(R"({"items":[{"book_id":40,"quantity":3},{"book_id":12,"quantity":1}]})");
+  const auto b = ParseOrder(R"({"items":[{"book_id":12,"quantity":1},{"book_id":40,"quantity":3}]})");
+  const auto c = ParseOrder(R"({"items":[{"book_id":12,"quantity":2},{"book_id":40,"quantity":3}]})");
   EXPECT_EQ(Fingerprint(a), "12x1,40x3");
   EXPECT_EQ(Fingerprint(a), Fingerprint(b));
   EXPECT_NE(Fingerprint(a), Fingerprint(c));
-  EXPECT_EQ(Fingerprint(Parse(R"({"book_id":12})")),
-            Fingerprint(Parse(R"({"items":[{"book_id":12,"quantity":1}]})")));
+  EXPECT_EQ(Fingerprint(ParseOrder(R"({"book_id":12})")),
+            Fingerprint(ParseOrder(R"({"items":[{"book_id":12,"quantity":1}]})")));
 }
 
 }  // namespace

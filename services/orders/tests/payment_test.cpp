@@ -10,27 +10,27 @@
 namespace bookstore::orders {
 namespace {
 
-PayRequest Parse(std::string_view text) { return ParsePayRequest(boost::json::parse(text).as_object()); }
+PayRequest ParsePay(std::string_view text) { return ParsePayRequest(boost::json::parse(text).as_object()); }
 
 TEST(PaymentTest, AcceptsTheThreeMethods) {
   for (const char* method : {"credit_card", "paypal", "bank_transfer"}) {
-    const PayRequest request = Parse(std::string(R"({"method":")") + method + "\"}");
+    const PayRequest request = ParsePay(std::string(R"({"method":")") + method + "\"}");
     EXPECT_EQ(request.method, method);
     EXPECT_FALSE(request.simulate_decline);
   }
 }
 
 TEST(PaymentTest, RefusesOtherMethodsAndSimulations) {
-  EXPECT_THROW(Parse(R"({})"), ValidationError);
-  EXPECT_THROW(Parse(R"({"method":"cash"})"), ValidationError);
-  EXPECT_THROW(Parse(R"({"method":7})"), ValidationError);
-  EXPECT_THROW(Parse(R"({"method":"paypal","simulate":"explode"})"), ValidationError);
-  EXPECT_THROW(Parse(R"({"method":"paypal","simulate":true})"), ValidationError);
+  EXPECT_THROW(ParsePay(R"({})"), ValidationError);
+  EXPECT_THROW(ParsePay(R"({"method":"cash"})"), ValidationError);
+  EXPECT_THROW(ParsePay(R"({"method":7})"), ValidationError);
+  EXPECT_THROW(ParsePay(R"({"method":"paypal","simulate":"explode"})"), ValidationError);
+  EXPECT_THROW(ParsePay(R"({"method":"paypal","simulate":true})"), ValidationError);
 }
 
 TEST(PaymentTest, TheSimulatedProviderDeclinesOnlyWhenAsked) {
-  EXPECT_TRUE(Parse(R"({"method":"paypal","simulate":"decline"})").simulate_decline);
-  EXPECT_FALSE(Parse(R"({"method":"paypal","simulate":"approve"})").simulate_decline);
+  EXPECT_TRUE(ParsePay(R"({"method":"paypal","simulate":"decline"})").simulate_decline);
+  EXPECT_FALSE(ParsePay(R"({"method":"paypal","simulate":"approve"})").simulate_decline);
   auto provider = MakeSimulatedPaymentProvider();
   const ChargeResult approved = provider->Charge(ChargeRequest{1, 1250, "paypal", "", false});
   EXPECT_TRUE(approved.approved);

@@ -4,11 +4,11 @@
 // round trip to the gateway, whose cost (its HTTP work and web's, both sides' system calls) was most of
 // what a page cost once the templates were parsed only once.
 //
-// What is kept: answers to anonymous GET calls that the gateway marks shared-cacheable (status 200,
-// `Cache-Control: public` with s-maxage, else max-age, above their Age; not private, no-store or
-// no-cache; no Set-Cookie, no Vary): the catalog's books and listings. Parsed once, shared read-only by
-// every page that uses them. Calls with a token never use it, so an expired or revoked session still
-// meets the gateway's 401 (and the logout) as before.
+// What is kept: answers to anonymous GET calls that the gateway marks shared-cacheable, by the rule of the
+// gateway's own cache (http::SharedFreshnessOf: status 200, `Cache-Control: public` with s-maxage, else
+// max-age, above their Age; not private, no-store or no-cache; no Set-Cookie, no Vary): the catalog's
+// books and listings. Parsed once, shared read-only by every page that uses them. Calls with a token never
+// use it, so an expired or revoked session still meets the gateway's 401 (and the logout) as before.
 //
 // Freshness is the gateway's: web follows the gateway's own live events (GET /events, anonymous), and
 // every book.* event empties the cache, as it drops the gateway's entries; a write web makes through the
@@ -42,10 +42,6 @@ struct ApiAnswer {
   std::shared_ptr<const boost::json::value> body;  // never null (null JSON when there is no body)
   std::int64_t total_count = -1;                   // X-Total-Count, when present
 };
-
-// How long a shared cache may keep an answer with these headers; nullopt: not at all.
-std::optional<std::chrono::seconds> SharedLifetime(std::string_view cache_control, std::string_view age,
-                                                   bool sets_cookie, bool varies);
 
 class AnswerCache {
  public:

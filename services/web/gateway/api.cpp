@@ -10,6 +10,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "bookstore/http/cache_control.h"
 #include "bookstore/http/trace_context.h"
 #include "bookstore/log/log.h"
 
@@ -25,11 +26,6 @@ constexpr std::chrono::seconds kFollowRetry{1};
 
 bool IsUnsafe(http::Verb method) {
   return method != http::Verb::get && method != http::Verb::head && method != http::Verb::options;
-}
-
-std::string_view HeaderOf(const http::Response& response, http::Field field) {
-  const auto found = response.find(field);
-  return found == response.end() ? std::string_view() : std::string_view{found->value()};
 }
 
 std::string GenericMessage(int status) {
@@ -199,18 +195,15 @@ ApiResult GatewayApi::Read(const ApiCall& call, http::Response& response,
   if (const auto total = response.find("X-Total-Count"); total != response.end()) {
     result.total_count = ParseTotalCount(total->value());
   }
-  if (!stamp || result.status != 200) return result;
-  const auto lifetime =
-      SharedLifetime(HeaderOf(response, http::Field::cache_control), HeaderOf(response, http::Field::age),
-                     response.find(http::Field::set_cookie) != response.end(),
-                     response.find(http::Field::vary) != response.end());
-  if (lifetime) {
+  if (!stamp) return result;
+  if (const auto freshness = http::SharedFreshnessOf(response)) {
     auto answer = std::make_shared<const ApiAnswer>(
         ApiAnswer{.status = result.status,
                   .body = result.shared_body ? result.shared_body : std::make_shared<const json::value>(),
                   .total_count = result.total_count});
     const std::size_t bytes = 2 * response.body().size() + call.target.size() + kAnswerOverheadBytes;
-    cache_->Put(call.target, *stamp, std::move(answer), bytes, AnswerCache::Clock::now() + *lifetime);
+    cache_->Put(call.target, *stamp, std::move(answer), bytes,
+                AnswerCache::Clock::now() + freshness->remaining());
   }
   return result;
 }

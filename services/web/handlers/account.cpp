@@ -1,8 +1,6 @@
 // Accounts: GET|POST /register, GET|POST /login, POST /logout. A successful login keeps the gateway's
 // token in the sealed session (never visible to scripts); logout revokes it at auth.
 
-#include <chrono>
-
 #include "bookstore/log/log.h"
 #include "handlers/routes.h"
 
@@ -10,11 +8,6 @@ namespace bookstore::web {
 namespace {
 
 namespace json = boost::json;
-
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 http::Response LoginPage(http::Context& ctx, const WebDeps& deps, const std::string& email,
                          const std::string& next, const FieldErrors& errors, http::Status status) {

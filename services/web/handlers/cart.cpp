@@ -16,23 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-bool IsKeyCharacter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-// The form's idempotency key when it looks like one of ours, else a fresh one.
-std::string CheckoutKey(const std::string& submitted) {
-  if (submitted.size() < 16 || submitted.size() > 64) {
-    return RandomToken();
-  }
-  for (const char c : submitted) {
-    if (!IsKeyCharacter(c)) {
-      return RandomToken();
-    }
-  }
-  return submitted;
-}
-
 std::string Copies(std::int64_t n) { return n == 1 ? "1 copy" : std::to_string(n) + " copies"; }
 
 // Every cart page returns to the cart after a login.
@@ -231,7 +214,7 @@ http::Awaitable<http::Response> Checkout(http::Context& ctx, const WebDeps& deps
     items.push_back(json::object{{"book_id", line.book_id}, {"quantity", line.quantity}});
   }
   ApiCall call = ApiCall::Post("/orders", JsonText(json::object{{"items", std::move(items)}}))
-                     .WithIdempotencyKey(CheckoutKey(PostedForm(ctx).Text("checkout_key")));
+                     .WithIdempotencyKey(SubmittedKeyOrFresh(PostedForm(ctx).Text("checkout_key")));
   call.next = "/cart";
   const auto result = co_await CallApi(ctx, deps, call);
   const std::int64_t order_id = IntMember(result.body(), "id");

@@ -2,7 +2,6 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <variant>
@@ -20,11 +19,6 @@ namespace json = boost::json;
 constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string UrlEncode(std::string_view text) {
   return boost::urls::encode(text, boost::urls::unreserved_chars);

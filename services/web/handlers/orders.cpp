@@ -197,18 +197,6 @@ http::Awaitable<json::value> LoadOrder(http::Context& ctx, const WebDeps& deps, 
 
 std::string OrderPath(std::int64_t id) { return "/orders/" + std::to_string(id); }
 
-bool IsKeyCharacter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-std::string IdempotencyKey(const std::string& submitted) {
-  if (submitted.size() < 16 || submitted.size() > 64 ||
-      !std::all_of(submitted.begin(), submitted.end(), IsKeyCharacter)) {
-    return RandomToken();
-  }
-  return submitted;
-}
-
 http::Awaitable<http::Response> OrdersPage(http::Context& ctx, const WebDeps& deps) {
   RequireLogin(ctx, "/orders");
   const ApiCall call = ApiCall::Get("/orders").AfterLogin("/orders");
@@ -285,7 +273,7 @@ http::Awaitable<http::Response> PayOrder(http::Context& ctx, const WebDeps& deps
     co_return Redirect(OrderPath(id));
   }
   ApiCall call = ApiCall::Post(OrderPath(id) + "/pay", JsonText(json::object{{"method", method}}))
-                     .WithIdempotencyKey(IdempotencyKey(form.Text("pay_key")));
+                     .WithIdempotencyKey(SubmittedKeyOrFresh(form.Text("pay_key")));
   call.next = OrderPath(id);
   const auto result = co_await CallApi(ctx, deps, call);
   if (result.ok()) {

@@ -2,18 +2,10 @@
 
 #include <algorithm>
 
+#include "bookstore/text/utf8.h"
+
 namespace bookstore::web {
 namespace {
-
-std::string_view TrimSpaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::string Attributes(std::int64_t max_age_seconds, bool secure) {
   std::string out = "; Path=/; Max-Age=" + std::to_string(std::max<std::int64_t>(max_age_seconds, 0));
@@ -29,10 +21,11 @@ std::string Attributes(std::int64_t max_age_seconds, bool secure) {
 std::optional<std::string_view> FindCookie(std::string_view cookie_header, std::string_view name) {
   while (!cookie_header.empty()) {
     const auto end = cookie_header.find(';');
-    const std::string_view pair = TrimSpaces(cookie_header.substr(0, end));
+    const std::string_view pair = text::Trim(cookie_header.substr(0, end), text::kHttpWhitespace);
     const auto equals = pair.find('=');
-    if (equals != std::string_view::npos && TrimSpaces(pair.substr(0, equals)) == name) {
-      std::string_view value = TrimSpaces(pair.substr(equals + 1));
+    if (equals != std::string_view::npos &&
+        text::Trim(pair.substr(0, equals), text::kHttpWhitespace) == name) {
+      std::string_view value = text::Trim(pair.substr(equals + 1), text::kHttpWhitespace);
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "bookstore/text/utf8.h"
+
 namespace bookstore::web {
 namespace {
 
@@ -44,21 +46,11 @@ std::string EncodeBase64(const std::vector<unsigned char>& bytes) {
   return out;
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 }  // namespace
 
 SessionKey ParseSessionKey(std::string_view text) {
   EnsureSodium();
-  text = Trim(text);
+  text = text::TrimAsciiWhitespace(text);
   std::optional<std::vector<unsigned char>> bytes;
   if (text.size() == 64) {
     bytes = DecodeHex(text);

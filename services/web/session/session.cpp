@@ -2,12 +2,14 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 #include <stdexcept>
 
 namespace bookstore::web {
@@ -16,7 +18,7 @@ namespace {
 namespace json = boost::json;
 
 // Bounds that keep a forged-but-authentic (old key) or buggy cookie from blowing up a page.
-constexpr std::size_t kMaxCartLines = 100;
+constexpr std::size_t kMaxCookieCartLines = 100;
 constexpr std::size_t kMaxTextChars = 4096;
 
 std::optional<FlashKind> ParseFlashKind(std::string_view name) {
@@ -65,7 +67,7 @@ bool ReadCart(const json::object& object, std::vector<CartLine>& out) {
   if (value == nullptr) {
     return true;
   }
-  if (!value->is_array() || value->as_array().size() > kMaxCartLines) {
+  if (!value->is_array() || value->as_array().size() > kMaxCookieCartLines) {
     return false;
   }
   for (const auto& item : value->as_array()) {
@@ -138,6 +140,22 @@ std::string RandomToken() {
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
+}
+
+std::string SubmittedKeyOrFresh(std::string_view submitted) {
+  const auto key_character = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  };
+  if (submitted.size() < 16 || submitted.size() > 64 ||
+      !std::all_of(submitted.begin(), submitted.end(), key_character)) {
+    return RandomToken();
+  }
+  return std::string(submitted);
+}
+
+std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Session NewSession(std::int64_t now) {

@@ -73,4 +73,12 @@ void EnsureSodium();
 // 32 random bytes, base64url without padding.
 std::string RandomToken();
 
+// The idempotency key a form carried (the checkout's, a payment's) when it looks like one of RandomToken's
+// (16 to 64 characters of [A-Za-z0-9_-]), else a fresh one: a resubmitted form repeats its request, a
+// tampered one cannot choose an odd key.
+std::string SubmittedKeyOrFresh(std::string_view submitted);
+
+// The session clock: seconds since the Unix epoch.
+std::int64_t NowSeconds();
+
 }  // namespace bookstore::web

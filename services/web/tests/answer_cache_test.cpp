@@ -20,26 +20,6 @@ std::unique_ptr<AnswerCache> LiveCache(std::size_t bytes = 1000, std::chrono::mi
   return cache;
 }
 
-TEST(SharedLifetimeTest, KeepsWhatASharedCacheMayKeep) {
-  EXPECT_EQ(SharedLifetime("public, max-age=0, s-maxage=30", "", false, false), seconds(30));
-  EXPECT_EQ(SharedLifetime("public, max-age=0, s-maxage=30", "12", false, false), seconds(18));
-  EXPECT_EQ(SharedLifetime("Public, Max-Age=20", "", false, false), seconds(20));
-  EXPECT_EQ(SharedLifetime("public,s-maxage=\"5\"", "", false, false), seconds(5));
-}
-
-TEST(SharedLifetimeTest, RefusesTheRest) {
-  EXPECT_EQ(SharedLifetime("", "", false, false), std::nullopt);
-  EXPECT_EQ(SharedLifetime("s-maxage=30", "", false, false), std::nullopt);  // not public
-  EXPECT_EQ(SharedLifetime("public, private, s-maxage=30", "", false, false), std::nullopt);
-  EXPECT_EQ(SharedLifetime("public, no-store, s-maxage=30", "", false, false), std::nullopt);
-  EXPECT_EQ(SharedLifetime("public, no-cache, s-maxage=30", "", false, false), std::nullopt);
-  EXPECT_EQ(SharedLifetime("public, s-maxage=30", "30", false, false), std::nullopt);  // already stale
-  EXPECT_EQ(SharedLifetime("public, s-maxage=abc", "", false, false), std::nullopt);
-  EXPECT_EQ(SharedLifetime("public, s-maxage=0, max-age=60", "", false, false), std::nullopt);
-  EXPECT_EQ(SharedLifetime("public, s-maxage=30", "", true, false), std::nullopt);  // Set-Cookie
-  EXPECT_EQ(SharedLifetime("public, s-maxage=30", "", false, true), std::nullopt);  // Vary
-}
-
 TEST(AnswerCacheTest, ServesWhatItKeptUntilItExpires) {
   auto cache = LiveCache();
   const auto now = Clock::now();

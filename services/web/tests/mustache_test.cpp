@@ -17,6 +17,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "tests/hostile_text.h"
 #include "tests/kainjow_data.h"
 #include "views/assets.h"
 #include "views/embedded.h"
@@ -177,12 +178,10 @@ TEST(MustacheTest, RefusesWhatItDoesNotSupport) {
 
 // ----------------------------------------------------------------------------------- the pages
 
-constexpr std::string_view kEvil = R"(<script>alert("x")</script>' onmouseover='steal()' & more)";
-
 json::object Book(std::int64_t id, std::int64_t stock) {
   return json::object{{"id", id},
                       {"url", "/books/" + std::to_string(id)},
-                      {"title", id % 2 == 0 ? std::string(kEvil) : "Cien años de soledad"},
+                      {"title", id % 2 == 0 ? std::string(kHostileText) : "Cien años de soledad"},
                       {"author", "Gabriel García Márquez"},
                       {"description", "Primera edición & \"firmada\""},
                       {"has_description", id % 3 != 0},
@@ -228,25 +227,26 @@ json::object FullData() {
                      {"total", "$25.00"},
                      {"items", Books(2)}};
   return json::object{
-      {"page_title", kEvil},
+      {"page_title", kHostileText},
       {"assets", assets.TemplateUrls()},
       {"csrf", "CSRF-TOKEN-123"},
       {"return_to", "/books?q=a&b=<c>"},
       {"logged_in", true},
-      {"user", json::object{{"name", kEvil}, {"id", 1}, {"is_admin", true}}},
+      {"user", json::object{{"name", kHostileText}, {"id", 1}, {"is_admin", true}}},
       {"cart_count", 3},
       {"cart_has_items", true},
       {"nav_catalog", true},
       {"live", "books"},
-      {"flash", json::object{{"kind", "error"}, {"text", kEvil}, {"is_error", true}}},
+      {"flash", json::object{{"kind", "error"}, {"text", kHostileText}, {"is_error", true}}},
       {"books", Books(10)},
       {"has_books", true},
       {"total", 101002},
       {"total_is_one", false},
       {"showing_from", 13},
       {"showing_to", 24},
-      {"heading", kEvil},
-      {"query", json::object{{"q", kEvil}, {"author", "Borges"}, {"in_stock", true}, {"filtered", true}}},
+      {"heading", kHostileText},
+      {"query",
+       json::object{{"q", kHostileText}, {"author", "Borges"}, {"in_stock", true}, {"filtered", true}}},
       {"sort_options",
        json::array{json::object{{"value", "newest"}, {"label", "Newest"}, {"selected", true}},
                    json::object{{"value", "title"}, {"label", "Title"}, {"selected", false}}}},
@@ -261,7 +261,7 @@ json::object FullData() {
       {"author_url", "/books?author=Gabriel%20Garc%C3%ADa"},
       {"sellers",
        json::array{json::object{{"seller_name", "A"}, {"lines", Books(2)}, {"subtotal", "$9.00"}},
-                   json::object{{"seller_name", kEvil}, {"lines", Books(1)}, {"subtotal", "$1.00"}}}},
+                   json::object{{"seller_name", kHostileText}, {"lines", Books(1)}, {"subtotal", "$1.00"}}}},
       {"has_items", true},
       {"several_sellers", true},
       {"copies", "3 copies"},
@@ -273,13 +273,14 @@ json::object FullData() {
       {"order", order},
       {"payment_methods",
        json::array{json::object{{"value", "paypal"}, {"label", "PayPal"}, {"checked", true}}}},
-      {"values", json::object{{"title", kEvil}, {"email", "a@b.c"}, {"price", "abc"}}},
-      {"errors", json::object{{"price", "Enter a price."}, {"email", kEvil}}},
+      {"values", json::object{{"title", kHostileText}, {"email", "a@b.c"}, {"price", "abc"}}},
+      {"errors", json::object{{"price", "Enter a price."}, {"email", kHostileText}}},
       {"has_errors", true},
       {"status", 404},
-      {"message", kEvil},
+      {"message", kHostileText},
       {"is_not_found", true},
-      {"users", json::array{json::object{{"id", 1}, {"name", kEvil}, {"email", "x@y"}, {"role", "admin"}}}},
+      {"users",
+       json::array{json::object{{"id", 1}, {"name", kHostileText}, {"email", "x@y"}, {"role", "admin"}}}},
       {"next", "/cart"},
       {"register_url", "/register?next=%2Fcart"},
       {"action", "/sell"},
@@ -346,7 +347,7 @@ json::value RandomValue(std::mt19937& random, const std::vector<std::string>& na
     case 5:
       return "";
     case 6:
-      return json::string(kEvil);
+      return json::string(kHostileText);
     case 7:
       return "  ";
     case 8:

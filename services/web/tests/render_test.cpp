@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <regex>
 
+#include "tests/hostile_text.h"
 #include "views/assets.h"
 #include "views/embedded.h"
 #include "views/renderer.h"
@@ -13,26 +14,27 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kEvil = R"(<script>alert("x")</script>' onmouseover='steal()' & more)";
-
 json::object BaseData() {
   const AssetCatalog assets;
-  return json::object{
-      {"page_title", "Test"},     {"assets", assets.TemplateUrls()},
-      {"csrf", "CSRF-TOKEN-123"}, {"return_to", "/books"},
-      {"logged_in", true},        {"user", json::object{{"name", kEvil}, {"id", 1}, {"is_admin", true}}},
-      {"cart_count", 2},          {"cart_has_items", true}};
+  return json::object{{"page_title", "Test"},
+                      {"assets", assets.TemplateUrls()},
+                      {"csrf", "CSRF-TOKEN-123"},
+                      {"return_to", "/books"},
+                      {"logged_in", true},
+                      {"user", json::object{{"name", kHostileText}, {"id", 1}, {"is_admin", true}}},
+                      {"cart_count", 2},
+                      {"cart_has_items", true}};
 }
 
 json::object EvilBook() {
   return json::object{{"id", 5},
                       {"url", "/books/5"},
-                      {"title", kEvil},
-                      {"author", kEvil},
-                      {"description", kEvil},
+                      {"title", kHostileText},
+                      {"author", kHostileText},
+                      {"description", kHostileText},
                       {"has_description", true},
                       {"price", "$12.50"},
-                      {"seller_name", kEvil},
+                      {"seller_name", kHostileText},
                       {"stock", 3},
                       {"stock_label", "Only 3 left"},
                       {"in_stock", true},
@@ -67,8 +69,8 @@ TEST(RendererTest, EscapesUserDataOnTheCatalogPage) {
   json::object data = BaseData();
   data["books"] = json::array{EvilBook()};
   data["has_books"] = true;
-  data["heading"] = kEvil;
-  data["query"] = json::object{{"q", kEvil}, {"author", kEvil}, {"filtered", true}};
+  data["heading"] = kHostileText;
+  data["query"] = json::object{{"q", kHostileText}, {"author", kHostileText}, {"filtered", true}};
   const std::string html = renderer.RenderPage("catalog", data);
   ExpectNoRawEvil(html);
   EXPECT_NE(html.find("$12.50"), std::string::npos);
@@ -89,7 +91,7 @@ TEST(RendererTest, EscapesUserDataOnTheBookPage) {
 TEST(RendererTest, FieldErrorsAreTiedToTheirFields) {
   const Renderer renderer;
   json::object data = BaseData();
-  data["values"] = json::object{{"title", kEvil}, {"price", "abc"}, {"stock", "1"}};
+  data["values"] = json::object{{"title", kHostileText}, {"price", "abc"}, {"stock", "1"}};
   data["errors"] = json::object{{"price", "Enter a price such as 12.50."}};
   data["action"] = "/sell";
   const std::string html = renderer.RenderPage("sell", data);
@@ -105,8 +107,8 @@ TEST(RendererTest, TheLayoutShowsTheUserAndAdminLinks) {
   const Renderer renderer;
   json::object data = BaseData();
   data["status"] = 404;
-  data["message"] = kEvil;
-  data["flash"] = json::object{{"kind", "error"}, {"text", kEvil}, {"is_error", true}};
+  data["message"] = kHostileText;
+  data["flash"] = json::object{{"kind", "error"}, {"text", kHostileText}, {"is_error", true}};
   const std::string html = renderer.RenderPage("error", data);
   ExpectNoRawEvil(html);
   EXPECT_NE(html.find(R"(href="/admin/users")"), std::string::npos);

@@ -6,6 +6,8 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 
+#include "bookstore/text/utf8.h"
+
 namespace bookstore::web {
 
 std::optional<Form> Form::Parse(std::string_view body) {
@@ -45,16 +47,7 @@ std::string Form::Text(std::string_view name) const {
   return value ? Trim(*value) : std::string();
 }
 
-std::string Trim(std::string_view text) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return std::string(text);
-}
+std::string Trim(std::string_view text) { return std::string(text::TrimAsciiWhitespace(text)); }
 
 std::optional<std::int64_t> ParseInteger(std::string_view text, std::int64_t min, std::int64_t max) {
   const std::string trimmed = Trim(text);

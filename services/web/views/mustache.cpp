@@ -8,6 +8,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "bookstore/text/utf8.h"
+
 namespace bookstore::web::mustache {
 
 namespace json = boost::json;
@@ -57,15 +59,6 @@ constexpr std::string_view kOpen = "{{";
 constexpr std::string_view kClose = "}}";
 // Deeper than any template of ours nests partials; kainjow would have overflowed the stack instead.
 constexpr int kMaxPartialDepth = 32;
-
-// std::isspace in the "C" locale, as kainjow trims tag contents.
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 // "a.b" -> {"a", "b"}, split as kainjow splits (std::getline: no empty last part after a final dot).
 std::vector<std::string> SplitName(std::string_view name) {
@@ -135,9 +128,10 @@ class Parser {
     }
     const std::size_t close = text_.find(kClose, contents);
     if (close == std::string_view::npos) Fail("unclosed tag at " + std::to_string(pos));
-    const std::string_view tag = Trim(text_.substr(contents, close - contents));
+    // Trimmed of std::isspace in the "C" locale, as kainjow trims tag contents.
+    const std::string_view tag = text::TrimAsciiWhitespace(text_.substr(contents, close - contents));
     const char sigil = tag.empty() ? '\0' : tag.front();
-    const std::string_view name = Trim(tag.empty() ? tag : tag.substr(1));
+    const std::string_view name = text::TrimAsciiWhitespace(tag.empty() ? tag : tag.substr(1));
     switch (sigil) {
       case '#':
         Section(Kind::kSection, name);

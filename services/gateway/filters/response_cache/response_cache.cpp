@@ -4,8 +4,8 @@
 #include <exception>
 #include <string>
 
+#include "bookstore/http/cache_control.h"
 #include "filters/request_state.h"
-#include "filters/response_cache/cache_control.h"
 
 namespace bookstore::gateway {
 namespace {
@@ -43,21 +43,6 @@ bool IsUnsafe(http::Verb method) {
 std::string_view CollectionOf(std::string_view path) {
   const auto slash = path.find('/', 1);
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
-bool Storable(const http::Response& response, const CacheControl& directives) {
-  if (response.result() != http::Status::ok) return false;
-  if (!directives.is_public || directives.is_private || directives.no_store || directives.no_cache) {
-    return false;
-  }
-  if (directives.SharedLifetime() <= std::chrono::seconds(0)) return false;
-  // One entry per target: an answer that varies with request headers, or sets a cookie, is someone's own.
-  return response.find(Field::set_cookie) == response.end() && response.find(Field::vary) == response.end();
-}
-
-std::chrono::seconds AgeOf(const http::Response& response) {
-  const auto it = response.find(Field::age);
-  return it == response.end() ? std::chrono::seconds(0) : DeltaSeconds(it->value());
 }
 
 http::Response HitResponse(const CachedResponse& cached, Clock::time_point now) {
@@ -127,7 +112,7 @@ void ResponseCache::Clear() { store_.Clear(); }
 
 http::Awaitable<http::Response> ResponseCache::Lookup(http::Context& ctx, http::Next next) {
   RequestState& state = StateOf(ctx);
-  const CacheControl directives = ReadCacheControl(ctx.request());
+  const http::CacheControl directives = http::ReadCacheControl(ctx.request());
   if (directives.no_store) {
     co_return co_await Bypass(ctx, next);
   }
@@ -189,11 +174,8 @@ void ResponseCache::Count(std::string_view result) {
 
 void ResponseCache::Store(std::string_view key, ResponseStore::Stamp stamp, const http::Response& response,
                           Clock::time_point requested_at) {
-  const CacheControl directives = ReadCacheControl(response);
-  if (!Storable(response, directives)) return;
-  const std::chrono::seconds lifetime = directives.SharedLifetime();
-  const std::chrono::seconds age = AgeOf(response);
-  if (age >= lifetime) return;
+  const auto freshness = http::SharedFreshnessOf(response);
+  if (!freshness) return;
 
   auto cached = std::make_shared<CachedResponse>();
   cached->response = response;
@@ -204,8 +186,8 @@ void ResponseCache::Store(std::string_view key, ResponseStore::Stamp stamp, cons
   cached->response.erase(kRequestIdHeader);
   // Counted from when the request left, which errs on the side of expiring early.
   cached->stored_at = requested_at;
-  cached->age_at_store = age;
-  cached->expires_at = requested_at + (lifetime - age);
+  cached->age_at_store = freshness->age;
+  cached->expires_at = requested_at + freshness->remaining();
   const auto result = store_.Put(key, stamp, std::move(cached));
   if (result.evicted > 0) evictions_.Inc(static_cast<double>(result.evicted));
 }

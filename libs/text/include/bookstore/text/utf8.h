@@ -32,7 +32,16 @@ constexpr bool IsControl(char32_t code_point) {
 // Whether text (valid UTF-8) holds a control character.
 bool HasControlCharacter(std::string_view valid_utf8);
 
-// Without leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT).
-std::string_view TrimAsciiWhitespace(std::string_view text);
+// ASCII whitespace (std::isspace in the "C" locale), and HTTP's optional whitespace (RFC 9110 §5.6.3),
+// which is only space and tab.
+inline constexpr std::string_view kAsciiWhitespace = " \t\r\n\f\v";
+inline constexpr std::string_view kHttpWhitespace = " \t";
+
+// Without leading and trailing `characters`; callers name the set, because formats disagree on what
+// counts as space.
+std::string_view Trim(std::string_view text, std::string_view characters);
+
+// Without leading and trailing ASCII whitespace.
+inline std::string_view TrimAsciiWhitespace(std::string_view text) { return Trim(text, kAsciiWhitespace); }
 
 }  // namespace bookstore::text

@@ -1,6 +1,6 @@
 #pragma once
-// The Cache-Control directives (RFC 9111 §5.2) the response cache acts on, read from every Cache-Control
-// field of a request or a response.
+// Cache-Control (RFC 9111 §5.2) as BookStore's two shared caches read it: the gateway's response cache and
+// web's cache of the gateway's answers. One reading, so the two never disagree on what may be kept.
 
 #include <chrono>
 #include <optional>
@@ -8,7 +8,7 @@
 
 #include "bookstore/http/message.h"
 
-namespace bookstore::gateway {
+namespace bookstore::http {
 
 struct CacheControl {
   bool is_public = false;
@@ -35,7 +35,7 @@ std::chrono::seconds DeltaSeconds(std::string_view text);
 template <typename Fields>
 CacheControl ReadCacheControl(const Fields& message) {
   CacheControl combined;
-  const auto [first, last] = message.equal_range(http::Field::cache_control);
+  const auto [first, last] = message.equal_range(Field::cache_control);
   for (auto it = first; it != last; ++it) {
     const CacheControl part = ParseCacheControl(it->value());
     combined.is_public |= part.is_public;
@@ -48,4 +48,16 @@ CacheControl ReadCacheControl(const Fields& message) {
   return combined;
 }
 
-}  // namespace bookstore::gateway
+// How long a shared cache may keep an answer, counted from when it arrived.
+struct SharedFreshness {
+  std::chrono::seconds lifetime{0};  // s-maxage, else max-age
+  std::chrono::seconds age{0};       // the Age it arrived with (0 when absent or unreadable)
+  [[nodiscard]] std::chrono::seconds remaining() const { return lifetime - age; }
+};
+
+// What a shared cache may keep of `response`: nullopt unless it is a 200 marked public, not private,
+// no-store or no-cache, with a lifetime above its Age, and neither sets a cookie nor varies with request
+// headers (one entry per target: such an answer is someone's own).
+std::optional<SharedFreshness> SharedFreshnessOf(const Response& response);
+
+}  // namespace bookstore::http

@@ -1,21 +1,17 @@
-#include "filters/response_cache/cache_control.h"
+#include "bookstore/http/cache_control.h"
 
 #include <boost/beast/core/string.hpp>
 #include <charconv>
 #include <cstdint>
 
-namespace bookstore::gateway {
+#include "bookstore/text/utf8.h"
+
+namespace bookstore::http {
 namespace {
 
-constexpr std::string_view kWhitespace = " \t";
 constexpr std::int64_t kLargestDelta = 2147483648;
 
-std::string_view Trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(kWhitespace);
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(kWhitespace);
-  return text.substr(begin, end - begin + 1);
-}
+std::string_view Trim(std::string_view text) { return text::Trim(text, text::kHttpWhitespace); }
 
 // Splits on commas outside quoted strings.
 template <typename Visit>
@@ -75,4 +71,20 @@ CacheControl ParseCacheControl(std::string_view value) {
   return parsed;
 }
 
-}  // namespace bookstore::gateway
+std::optional<SharedFreshness> SharedFreshnessOf(const Response& response) {
+  if (response.result() != Status::ok) return std::nullopt;
+  if (response.find(Field::set_cookie) != response.end() || response.find(Field::vary) != response.end()) {
+    return std::nullopt;
+  }
+  const CacheControl directives = ReadCacheControl(response);
+  if (!directives.is_public || directives.is_private || directives.no_store || directives.no_cache) {
+    return std::nullopt;
+  }
+  SharedFreshness freshness{.lifetime = directives.SharedLifetime()};
+  if (const auto age = response.find(Field::age); age != response.end())
+    freshness.age = DeltaSeconds(age->value());
+  if (freshness.remaining() <= std::chrono::seconds(0)) return std::nullopt;
+  return freshness;
+}
+
+}  // namespace bookstore::http
