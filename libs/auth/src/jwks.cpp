@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 bool MemberIs(const json::object& entry, std::string_view name, std::string_view expected) {
   const auto* value = entry.if_contains(name);
-  return value != nullptr && value->is_string() && std::string_view(value->get_string()) == expected;
+  return value != nullptr && value->is_string() && std::string_view{value->get_string()} == expected;
 }
 
 // Why an entry cannot be used, or "" when it can (the key is then in `key`).
@@ -34,12 +34,12 @@ std::string EntryProblem(const json::object& entry, std::string& kid, PublicKey&
   }
   const auto* kid_value = entry.if_contains("kid");
   if (kid_value == nullptr || !kid_value->is_string() ||
-      !IsValidKid(std::string_view(kid_value->get_string()))) {
+      !IsValidKid(std::string_view{kid_value->get_string()})) {
     return "has no valid kid";
   }
-  kid = std::string_view(kid_value->get_string());
+  kid = std::string_view{kid_value->get_string()};
   const auto* x = entry.if_contains("x");
-  if (x == nullptr || !x->is_string() || !Base64UrlDecodeExact(std::string_view(x->get_string()), key)) {
+  if (x == nullptr || !x->is_string() || !Base64UrlDecodeExact(std::string_view{x->get_string()}, key)) {
     return "x is not base64url of 32 bytes";
   }
   return {};

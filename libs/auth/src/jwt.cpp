@@ -64,7 +64,7 @@ std::optional<json::object> DecodeObject(std::string_view segment, const json::s
 // before its kid is even read.
 std::optional<VerifyError> CheckHeader(const json::object& header, std::string_view& kid) {
   const auto* alg = header.if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || std::string_view(alg->get_string()) != kAlgorithm) {
+  if (alg == nullptr || !alg->is_string() || std::string_view{alg->get_string()} != kAlgorithm) {
     return Failure(VerifyFailure::kUnsupportedAlgorithm, "alg is not EdDSA");
   }
   if (header.contains("crit")) {
@@ -72,14 +72,14 @@ std::optional<VerifyError> CheckHeader(const json::object& header, std::string_v
   }
   if (const auto* typ = header.if_contains("typ");
       typ != nullptr &&
-      (!typ->is_string() || !EqualsIgnoringCase(std::string_view(typ->get_string()), "JWT"))) {
+      (!typ->is_string() || !EqualsIgnoringCase(std::string_view{typ->get_string()}, "JWT"))) {
     return Failure(VerifyFailure::kMalformed, "header typ is not JWT");
   }
   const auto* kid_value = header.if_contains("kid");
   if (kid_value == nullptr || !kid_value->is_string()) {
     return Failure(VerifyFailure::kMalformed, "header has no kid");
   }
-  kid = std::string_view(kid_value->get_string());
+  kid = std::string_view{kid_value->get_string()};
   return std::nullopt;
 }
 
@@ -91,7 +91,7 @@ std::optional<VerifyError> ReadString(const json::object& payload, std::string_v
   if (!value->is_string()) {
     return InvalidClaim(name, "is not a string");
   }
-  out = std::string_view(value->get_string());
+  out = std::string_view{value->get_string()};
   return std::nullopt;
 }
 
@@ -126,7 +126,7 @@ std::optional<VerifyError> CheckAudience(const json::object& payload, const std:
     return MissingClaim("aud");
   }
   if (aud->is_string()) {
-    if (std::string_view(aud->get_string()) == expected) {
+    if (std::string_view{aud->get_string()} == expected) {
       return std::nullopt;
     }
     return Failure(VerifyFailure::kWrongAudience, "token is for another audience");
@@ -139,7 +139,7 @@ std::optional<VerifyError> CheckAudience(const json::object& payload, const std:
     if (!item.is_string()) {
       return InvalidClaim("aud", "holds a non-string");
     }
-    found = found || std::string_view(item.get_string()) == expected;
+    found = found || std::string_view{item.get_string()} == expected;
   }
   if (found) {
     return std::nullopt;

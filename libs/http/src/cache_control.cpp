@@ -81,8 +81,9 @@ std::optional<SharedFreshness> SharedFreshnessOf(const Response& response) {
     return std::nullopt;
   }
   SharedFreshness freshness{.lifetime = directives.SharedLifetime()};
-  if (const auto age = response.find(Field::age); age != response.end())
+  if (const auto age = response.find(Field::age); age != response.end()) {
     freshness.age = DeltaSeconds(age->value());
+  }
   if (freshness.remaining() <= std::chrono::seconds(0)) return std::nullopt;
   return freshness;
 }
