@@ -9,10 +9,7 @@ namespace bookstore::auth_service {
 
 Settings ReadSettings(config::Env& env) {
   Settings settings;
-  settings.log_level = env.String("LOG_LEVEL", "info", "debug, info, warn or error");
-  settings.server = http::ReadServerOptions(env, 5001, 9001);
-  settings.db = db::ReadOptions(env, "auth");
-  settings.bus = bus::Options::FromEnv(env, "auth");
+  service::ReadBackendSettings(env, {.name = "auth", .port = 5001, .admin_port = 9001}, settings);
   settings.tokens = authn::ReadTokenSettings(env);
   settings.jwt_keys = env.RequiredSecret(
       "JWT_KEYS",

@@ -9,10 +9,8 @@
 
 #include "bookstore/auth/password.h"
 #include "bookstore/authn/authn.h"
-#include "bookstore/bus/options.h"
 #include "bookstore/config/env.h"
-#include "bookstore/db/db.h"
-#include "bookstore/http/server.h"
+#include "bookstore/service/settings.h"
 #include "domain/login_limit.h"
 
 namespace bookstore::auth_service {
@@ -23,11 +21,7 @@ struct AdminBootstrap {
   std::string name;
 };
 
-struct Settings {
-  std::string log_level;
-  http::ServerOptions server;
-  db::Options db;
-  bus::Options bus;
+struct Settings : service::BackendSettings {
   authn::Settings tokens;  // JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY
   std::string jwt_keys;    // JWT_KEYS text (normally JWT_KEYS_FILE)
   std::chrono::seconds token_ttl{3600};

@@ -3,19 +3,10 @@
 #include "bookstore/config/env.h"
 
 namespace bookstore::catalog {
-namespace {
-
-constexpr int kDefaultPort = 5002;
-constexpr int kDefaultAdminPort = 9002;
-
-}  // namespace
 
 Settings ReadSettings(config::Env& env) {
   Settings settings;
-  settings.log_level = env.String("LOG_LEVEL", "info", "minimum log level: debug, info, warn, error");
-  settings.server = http::ReadServerOptions(env, kDefaultPort, kDefaultAdminPort);
-  settings.db = db::ReadOptions(env, "catalog");
-  settings.bus = bus::Options::FromEnv(env, "catalog");
+  service::ReadBackendSettings(env, {.name = "catalog", .port = 5002, .admin_port = 9002}, settings);
   settings.tokens = authn::ReadSettings(env);
   settings.shared_cache_max_age = std::chrono::seconds(
       env.Int("CATALOG_SHARED_CACHE_SECONDS", settings.shared_cache_max_age.count(), 0, 86'400,

@@ -6,9 +6,7 @@
 #include <string>
 
 #include "bookstore/authn/authn.h"
-#include "bookstore/bus/options.h"
-#include "bookstore/db/options.h"
-#include "bookstore/http/server.h"
+#include "bookstore/service/settings.h"
 
 namespace bookstore::config {
 class Env;
@@ -16,11 +14,7 @@ class Env;
 
 namespace bookstore::catalog {
 
-struct Settings {
-  std::string log_level;
-  http::ServerOptions server;
-  db::Options db;
-  bus::Options bus;
+struct Settings : service::BackendSettings {
   authn::Settings tokens;
   std::chrono::seconds shared_cache_max_age{30};
 };

@@ -22,7 +22,6 @@ TokenBuckets::Options ReadLimit(config::Env& env, const std::string& count_name,
 Settings ReadSettings(config::Env& env) {
   Settings s;
   s.server = http::ReadServerOptions(env, 5000, 9000);
-  s.log_level = env.String("LOG_LEVEL", "info", "debug, info, warn or error");
 
   s.auth_urls = env.List("AUTH_URLS", "",
                          "auth replicas: base URLs, comma-separated, or one host name that "

@@ -25,7 +25,6 @@ namespace bookstore::gateway {
 
 struct Settings {
   http::ServerOptions server;
-  std::string log_level = "info";
 
   // Upstreams: base URLs of each service's replicas, or one host name resolving to all of them.
   std::vector<std::string> auth_urls;

@@ -3,19 +3,10 @@
 #include "bookstore/config/env.h"
 
 namespace bookstore::orders {
-namespace {
-
-constexpr int kDefaultPort = 5003;
-constexpr int kDefaultAdminPort = 9003;
-
-}  // namespace
 
 Settings ReadSettings(config::Env& env) {
   Settings s;
-  s.log_level = env.String("LOG_LEVEL", "info", "minimum log level: debug, info, warn, error");
-  s.server = http::ReadServerOptions(env, kDefaultPort, kDefaultAdminPort);
-  s.db = db::ReadOptions(env, "orders");
-  s.bus = bus::Options::FromEnv(env, "orders");
+  service::ReadBackendSettings(env, {.name = "orders", .port = 5003, .admin_port = 9003}, s);
   s.tokens = authn::ReadSettings(env);
   s.confirm_timeout = env.Duration("ORDER_CONFIRM_TIMEOUT", s.confirm_timeout,
                                    "how long POST /orders waits for catalog to confirm the stock before "

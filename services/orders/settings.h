@@ -6,9 +6,7 @@
 #include <string>
 
 #include "bookstore/authn/authn.h"
-#include "bookstore/bus/options.h"
-#include "bookstore/db/options.h"
-#include "bookstore/http/server.h"
+#include "bookstore/service/settings.h"
 #include "domain/order_limits.h"
 
 namespace bookstore::config {
@@ -17,11 +15,7 @@ class Env;
 
 namespace bookstore::orders {
 
-struct Settings {
-  std::string log_level;
-  http::ServerOptions server;
-  db::Options db;
-  bus::Options bus;
+struct Settings : service::BackendSettings {
   authn::Settings tokens;
   std::chrono::milliseconds confirm_timeout{3000};
   std::chrono::milliseconds payment_timeout{15 * 60 * 1000};

@@ -7,7 +7,6 @@ namespace bookstore::web {
 Settings ReadSettings(config::Env& env) {
   Settings s;
   s.server = http::ReadServerOptions(env, 8080, 9080);
-  s.log_level = env.String("LOG_LEVEL", "info", "debug, info, warn or error");
   s.gateway_urls = env.List("GATEWAY_URLS", "http://127.0.0.1:5000",
                             "gateway replicas: base URLs, comma-separated (round robin, a failing replica "
                             "set aside for a while, as the gateway does with its upstreams), or one host "

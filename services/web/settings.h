@@ -17,7 +17,6 @@ namespace bookstore::web {
 
 struct Settings {
   http::ServerOptions server;
-  std::string log_level = "info";
   std::vector<std::string> gateway_urls;
   std::chrono::milliseconds gateway_dns_refresh{5'000};  // a host name in GATEWAY_URLS resolved again
   std::chrono::milliseconds gateway_timeout{10'000};

@@ -9,12 +9,16 @@
 
 namespace bookstore::service {
 
-std::chrono::seconds ReadLogFlushInterval(config::Env& env) {
+LogSettings ReadLogSettings(config::Env& env) {
+  LogSettings settings;
+  settings.level = env.String("LOG_LEVEL", "info", "minimum log level: debug, info, warn or error");
   const auto interval = env.Duration("LOG_FLUSH_INTERVAL", std::chrono::seconds(1),
                                      "how long an info or debug log line may wait before it is written "
                                      "(warnings and errors never wait), rounded up to whole seconds; 0: "
                                      "every line at once");
-  return std::chrono::ceil<std::chrono::seconds>(std::max(interval, std::chrono::milliseconds::zero()));
+  settings.flush_interval =
+      std::chrono::ceil<std::chrono::seconds>(std::max(interval, std::chrono::milliseconds::zero()));
+  return settings;
 }
 
 int RunReportingFailures(std::string_view component, const std::function<int()>& run) {

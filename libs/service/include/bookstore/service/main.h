@@ -6,14 +6,15 @@
 //   }
 //
 // Settings come from the environment (ReadSettings declares them; --help prints them, a missing or
-// invalid one stops the process with exit 2), logs are JSON lines named after the component (the
-// settings' log_level; info lines wait up to LOG_FLUSH_INTERVAL, 1 s, before they are written), then
+// invalid one stops the process with exit 2), logs are JSON lines named after the component (LOG_LEVEL;
+// info lines wait up to LOG_FLUSH_INTERVAL, 1 s, before they are written), then
 // Run(settings) runs until the server drained. What escapes Run: a std::invalid_argument is a setting only
 // the component could judge (a malformed URL, key or CIDR range): exit 2; anything else is logged as
 // "<component> failed": exit 1.
 
 #include <chrono>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "bookstore/config/env.h"
@@ -24,17 +25,21 @@ namespace bookstore::service {
 // Runs `run`, reporting what escapes it as above; its exit code otherwise.
 int RunReportingFailures(std::string_view component, const std::function<int()>& run);
 
-// LOG_FLUSH_INTERVAL (log::SetFlushInterval), declared for every component.
-std::chrono::seconds ReadLogFlushInterval(config::Env& env);
+// LOG_LEVEL and LOG_FLUSH_INTERVAL (log::SetFlushInterval), declared for every component.
+struct LogSettings {
+  std::string level;
+  std::chrono::seconds flush_interval{1};
+};
+LogSettings ReadLogSettings(config::Env& env);
 
 template <typename ReadSettings, typename RunService>
 int Main(const char* component, int argc, char** argv, ReadSettings read_settings, RunService run) {
   config::Env env(component, argc, argv);
+  const LogSettings logs = ReadLogSettings(env);
   const auto settings = read_settings(env);
-  const auto flush_interval = ReadLogFlushInterval(env);
   env.Finish();
-  log::Init(component, settings.log_level);
-  log::SetFlushInterval(flush_interval);
+  log::Init(component, logs.level);
+  log::SetFlushInterval(logs.flush_interval);
   const int code = RunReportingFailures(component, [&] { return run(settings); });
   log::Flush();
   return code;
