@@ -108,13 +108,35 @@ void AppendDouble(double number, std::string& out) {
 
 void Append(const boost::json::value& value, std::string& out);
 
+// Boost.JSON's escapes (boost/json/impl/serializer.ipp): the short ones, else \u00XX in lowercase hex.
+char ShortEscape(unsigned char c) {
+  switch (c) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '\b':
+      return 'b';
+    case '\t':
+      return 't';
+    case '\n':
+      return 'n';
+    case '\f':
+      return 'f';
+    case '\r':
+      return 'r';
+    default:
+      return 0;
+  }
+}
+
 void AppendObject(const boost::json::object& object, std::string& out) {
   out += '{';
   for (auto member = object.begin(); member != object.end(); ++member) {
     if (member != object.begin()) {
       out += ',';
     }
-    out += boost::json::serialize(member->key());  // Boost.JSON's escaping, unchanged
+    AppendString(member->key(), out);
     out += ':';
     Append(member->value(), out);
   }
@@ -141,7 +163,7 @@ void Append(const boost::json::value& value, std::string& out) {
       AppendArray(value.get_array(), out);
       return;
     case boost::json::kind::string:
-      out += boost::json::serialize(value.get_string());
+      AppendString(value.get_string(), out);
       return;
     case boost::json::kind::int64:
       AppendInteger(value.get_int64(), out);
@@ -167,6 +189,30 @@ std::string Serialize(const boost::json::value& value) {
   std::string out;
   Append(value, out);
   return out;
+}
+
+void AppendTo(const boost::json::value& value, std::string& out) { Append(value, out); }
+
+void AppendString(std::string_view text, std::string& out) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;  // start of the run not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text, plain, i - plain);
+    plain = i + 1;
+    out += '\\';
+    if (const char escape = ShortEscape(c); escape != 0) {
+      out += escape;
+    } else {
+      out += "u00";
+      out += kHex[c >> 4U];
+      out += kHex[c & 0xFU];
+    }
+  }
+  out.append(text, plain, text.size() - plain);
+  out += '"';
 }
 
 std::map<std::string, std::string, std::less<>> TopLevelNumberTexts(std::string_view json_text) {

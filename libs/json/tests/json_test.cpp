@@ -51,6 +51,22 @@ TEST(Serialize, MatchesBoostJsonExceptForDoubles) {
   EXPECT_EQ(Serialize(value), boost::json::serialize(value));
 }
 
+TEST(AppendString, EscapesEveryByteAsBoostJsonDoes) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const std::string text = std::string("a") + static_cast<char>(byte) + "b";
+    std::string out = "x";
+    AppendString(text, out);
+    EXPECT_EQ(out, "x" + boost::json::serialize(boost::json::string_view(text))) << "byte " << byte;
+  }
+  const std::string mixed = "caf\xC3\xA9 \"q\"\n\x01\\ end\x7F";
+  std::string out;
+  AppendString(mixed, out);
+  EXPECT_EQ(out, boost::json::serialize(boost::json::string_view(mixed)));
+  out.clear();
+  AppendString("", out);
+  EXPECT_EQ(out, "\"\"");
+}
+
 TEST(Serialize, PrintsDoublesInShortestFixedNotation) {
   EXPECT_EQ(Serialize(boost::json::value(12.5)), "12.5");
   EXPECT_EQ(Serialize(boost::json::value(1000000.0)), "1000000");

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -20,13 +19,14 @@ namespace bookstore::log {
 namespace {
 
 // stdout, written through the C library's buffer: spdlog's stdout sinks flush after every line, which
-// costs a write(2) per line; this one leaves that to the logger's flush policy (SetFlushInterval).
+// costs a write(2) per line; this one leaves that to the logger's flush policy (SetFlushInterval). The
+// line is already JSON (FormatLine), so it goes out as it is, without spdlog's pattern formatter copying
+// it once more.
 class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t formatted;
-    formatter_->format(msg, formatted);
-    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+    std::fwrite(msg.payload.data(), 1, msg.payload.size(), stdout);
+    std::fputc('\n', stdout);
   }
   void flush_() override { std::fflush(stdout); }
 };
@@ -41,9 +41,8 @@ State& GlobalState() {
   static State state;
   static std::once_flag once;
   std::call_once(once, [] {
-    // spdlog does the locking and buffering; the JSON is built here, so its pattern is the bare message.
+    // spdlog does the locking, the levels and the periodic flush; the JSON line is built here.
     state.logger = std::make_shared<spdlog::logger>("bookstore", std::make_shared<BufferedStdoutSink>());
-    state.logger->set_pattern("%v");
     state.logger->set_level(spdlog::level::trace);
     state.logger->flush_on(spdlog::level::trace);
   });
@@ -78,15 +77,34 @@ spdlog::level::level_enum SpdlogLevel(Level level) {
   return spdlog::level::info;
 }
 
-std::string NowRfc3339() {
+// "2026-11-27T17:00:00.123Z" appended to `out`. The part up to the seconds changes once a second, so each
+// thread keeps the last one it formatted: a busy process logs many lines per second.
+void AppendNowRfc3339(std::string& out) {
+  thread_local std::time_t formatted_second = -1;
+  thread_local std::string date_and_time;  // "2026-11-27T17:00:00"
   const auto now = std::chrono::system_clock::now();
   const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count();
   const std::time_t t = std::chrono::system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  if (t != formatted_second) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    date_and_time = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
+                                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    formatted_second = t;
+  }
+  out += date_and_time;
+  out += '.';
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
+}
+
+std::string NowRfc3339() {
+  std::string out;
+  AppendNowRfc3339(out);
+  return out;
 }
 
 }  // namespace
@@ -144,20 +162,20 @@ std::string FormatLine(Level level, std::string_view component, std::string_view
   }
   // Written straight out, not built as another object first: an access log line per request.
   std::string line;
-  line.reserve(160);
+  line.reserve(320);
   line += R"({"time":")";
-  line += NowRfc3339();
+  AppendNowRfc3339(line);
   line += R"(","level":")";
   line += LevelName(level);
   line += R"(","component":)";
-  line += boost::json::serialize(boost::json::string_view(component.data(), component.size()));
+  json::AppendString(component, line);
   line += R"(,"msg":)";
-  line += boost::json::serialize(boost::json::string_view(msg.data(), msg.size()));
+  json::AppendString(msg, line);
   for (const auto& kv : fields) {
     line += ',';
-    line += boost::json::serialize(kv.key());
+    json::AppendString(kv.key(), line);
     line += ':';
-    line += json::Serialize(kv.value());  // durations as 38.093, not 3.8093E1
+    json::AppendTo(kv.value(), line);  // durations as 38.093, not 3.8093E1
   }
   line += '}';
   return line;

@@ -19,6 +19,14 @@ namespace bookstore::json {
 // cannot express, become null.
 std::string Serialize(const boost::json::value& value);
 
+// The same text appended to `out`, for callers that build a larger text (a log line, a page of books).
+void AppendTo(const boost::json::value& value, std::string& out);
+
+// `text` as a JSON string, quoted and escaped byte for byte as boost::json::serialize does (", \ and the
+// control characters below U+0020; everything else, UTF-8 included, as it is), without a string of its
+// own per call.
+void AppendString(std::string_view text, std::string& out);
+
 // For a JSON text whose top level is an object: member name -> the number's text as written, for each
 // member whose value is a number (a later duplicate wins, as in boost::json::parse). Members of nested
 // objects are not included. Returns an empty map for anything that is not valid JSON.
