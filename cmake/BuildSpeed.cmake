@@ -28,7 +28,7 @@ endif()
 # a header and warns (-Wsubobject-linkage) when a type there uses an anonymous namespace; in a unity build
 # that is every .cpp file, so the warning is off there.
 option(BOOKSTORE_UNITY_BUILD "Compile each target's sources in batches (g++ only)" ON)
-set(BOOKSTORE_UNITY_BATCH 8 CACHE STRING "Source files per unity batch")
+set(BOOKSTORE_UNITY_BATCH 16 CACHE STRING "Source files per unity batch")
 if(BOOKSTORE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   set(CMAKE_UNITY_BUILD ON)
   set(CMAKE_UNITY_BUILD_BATCH_SIZE ${BOOKSTORE_UNITY_BATCH})

@@ -11,6 +11,7 @@
 #include "bookstore/bus/outbox.h"
 #include "bookstore/log/log.h"
 #include "consume_worker.h"
+#include "retention.h"
 
 namespace bookstore::bus {
 namespace {
@@ -19,12 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kMaxDeadlockReruns = 5;
 
-// Clean-up runs a tenth of the retention apart, between once a second and once every ten minutes.
-std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
-  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1),
-                                               std::chrono::minutes(10));
-}
-constexpr std::int64_t kDeleteChunk = 5000;
 // How often the first worker asks the broker for the queue depths (/metrics).
 constexpr std::chrono::seconds kQueueCountInterval{5};
 
@@ -345,20 +340,12 @@ struct InboxConsumer::Shared {
     {
       std::lock_guard lock(cleanup_mutex);
       if (Clock::now() < next_cleanup) return;
-      next_cleanup = Clock::now() + CleanupInterval(options.inbox_retention);
+      next_cleanup = Clock::now() + detail::CleanupInterval(options.inbox_retention);
     }
-    const auto retention_seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(options.inbox_retention).count();
     try {
-      std::uint64_t deleted = 0;
-      do {
-        deleted = pool.WithConnection([&](db::Connection& c) {
-          return c
-              .Execute("DELETE FROM bus_inbox WHERE received_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
-                       {retention_seconds, kDeleteChunk})
-              .affected_rows;
-        });
-      } while (deleted == static_cast<std::uint64_t>(kDeleteChunk));
+      detail::DeleteInChunks(pool,
+                             "DELETE FROM bus_inbox WHERE received_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+                             options.inbox_retention);
     } catch (const std::exception& e) {
       log::Warn("could not delete old inbox rows", {{"error", e.what()}});
     }

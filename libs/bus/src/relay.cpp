@@ -5,6 +5,7 @@
 #include "bookstore/log/log.h"
 #include "consume_worker.h"
 #include "relay_registry.h"
+#include "retention.h"
 
 namespace bookstore::bus {
 namespace {
@@ -12,15 +13,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMarkChunk = 50;
-constexpr std::int64_t kDeleteChunk = 5000;
 // How often the relay counts its backlog for /metrics: a scrape every 15 s sees a figure a few seconds old.
 constexpr std::chrono::seconds kCensusInterval{5};
-
-// Clean-up runs a tenth of the retention apart, between once a second and once a minute.
-std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
-  return std::clamp<std::chrono::milliseconds>(retention / 10, std::chrono::seconds(1),
-                                               std::chrono::minutes(1));
-}
 
 // One statement text for every chunk (the connection caches prepared statements by text): short chunks
 // repeat their last id.
@@ -42,11 +36,6 @@ void MarkSent(db::Connection& c, const std::vector<std::int64_t>& ids) {
     c.Execute(MarkSentSql(), params);
   }
 }
-
-// Under REPEATABLE READ the claim and the clean-up would take gap locks on the end of the unsent range,
-// exactly where concurrent requests insert new rows, making every outbox::Add wait for the relay's round
-// (and its broker round trip). READ COMMITTED takes row locks only. Applies to the next transaction.
-void UseReadCommitted(db::Connection& c) { c.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"); }
 
 // The process's relays. Notify() is called with the mutex held, so a relay unregistered in its
 // destructor is never woken afterwards.
@@ -136,7 +125,7 @@ void Relay::Run(const std::stop_token& stop) {
       }
       if (Clock::now() >= next_cleanup) {
         DeleteOldRows();
-        next_cleanup = Clock::now() + CleanupInterval(options_.outbox_retention);
+        next_cleanup = Clock::now() + detail::CleanupInterval(options_.outbox_retention);
       }
       if (outage.Recovered()) log::Info("outbox relay recovered");
       backoff = options_.reconnect_backoff_min;
@@ -155,7 +144,9 @@ void Relay::Run(const std::stop_token& stop) {
 
 std::size_t Relay::RelayBatch() {
   return pool_.WithConnection([&](db::Connection& c) -> std::size_t {
-    UseReadCommitted(c);
+    // Under REPEATABLE READ the claim would take gap locks on the end of the unsent range, exactly where
+    // concurrent requests insert new rows, making every outbox::Add wait for the relay's round.
+    detail::UseReadCommitted(c);
     db::Transaction tx(c);
     const auto rows = c.Query(
         "SELECT id, event_id, type, body, traceparent FROM bus_outbox WHERE sent_at IS NULL"
@@ -225,20 +216,8 @@ void Relay::TakeCensus() {
 }
 
 void Relay::DeleteOldRows() {
-  const auto retention_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(options_.outbox_retention).count();
-  std::uint64_t deleted = 0;
-  do {
-    deleted = pool_.WithConnection([&](db::Connection& c) {
-      UseReadCommitted(c);
-      db::Transaction tx(c);
-      const auto result =
-          c.Execute("DELETE FROM bus_outbox WHERE sent_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
-                    {retention_seconds, kDeleteChunk});
-      tx.Commit();
-      return result.affected_rows;
-    });
-  } while (deleted == static_cast<std::uint64_t>(kDeleteChunk));
+  detail::DeleteInChunks(pool_, "DELETE FROM bus_outbox WHERE sent_at < NOW(6) - INTERVAL ? SECOND LIMIT ?",
+                         options_.outbox_retention);
 }
 
 }  // namespace bookstore::bus

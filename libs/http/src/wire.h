@@ -12,8 +12,6 @@
 
 namespace bookstore::http::detail {
 
-inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
-
 // RFC 9110 IMF-fixdate, formatted once per second per thread.
 std::string_view HttpDate();
 

@@ -349,7 +349,7 @@ TEST_F(ServerTest, TransferCodingOtherThanChunkedGets400AndTheConnectionCloses) 
 
 // Found by fuzz/http_request.cpp: Beast 1.81 asserts wrongly when a body's first chunk is its last, whose
 // line has arrived and its trailer only partly ("0\r\n", then "\r"): a Debug server aborted
-// (libs/http/src/boost_assert.cpp).
+// (libs/boost_assert/boost_assert.cpp).
 // The pauses only make the pieces separate reads likely; coalesced, the test still passes, as it must.
 TEST_F(ServerTest, LastChunkArrivingInPiecesIsServed) {
   Server server(TestOptions());

@@ -28,11 +28,6 @@ http::Response RegisterPage(http::Context& ctx, const WebDeps& deps, const json:
                     std::move(data));
 }
 
-http::Status FormStatus(int api_status) {
-  return api_status >= 400 && api_status < 500 ? static_cast<http::Status>(api_status)
-                                               : http::Status::bad_gateway;
-}
-
 // Logs in through the gateway; on success the session holds the token. Returns the failed result
 // otherwise.
 http::Awaitable<ApiResult> LogInThroughApi(http::Context& ctx, const WebDeps& deps, const std::string& email,

@@ -101,6 +101,11 @@ void RequireLogin(http::Context& ctx, std::string_view next) {
 
 std::string CurrentPath(const http::Context& ctx) { return SafeLocalPath(ctx.target(), "/"); }
 
+http::Status FormStatus(int api_status) {
+  return api_status >= 400 && api_status < 500 ? static_cast<http::Status>(api_status)
+                                               : http::Status::bad_gateway;
+}
+
 http::Response Redirect(std::string_view location) {
   http::Response response{http::Status::see_other, 11};
   response.set(http::Field::location, SafeLocalPath(location, "/"));

@@ -102,6 +102,9 @@ http::Response RenderPage(http::Context& ctx, const WebDeps& deps, const PageSpe
 // 303 See Other: the "redirect" of POST-redirect-GET.
 http::Response Redirect(std::string_view location);
 
+// The status of a form shown again after the gateway refused what it sent: the gateway's 4xx, else 502.
+http::Status FormStatus(int api_status);
+
 // A gateway call with the session's token. A 401 for a logged-in session means the token expired or was
 // revoked: the session is logged out and LoginRequired is thrown (back to call.next after the login).
 // A public call (ApiCall::Public) goes without the token once the gateway has accepted it in this

@@ -74,11 +74,6 @@ http::Response BookFormPage(http::Context& ctx, const WebDeps& deps, const json:
                     std::move(data));
 }
 
-http::Status FormStatus(int api_status) {
-  return api_status >= 400 && api_status < 500 ? static_cast<http::Status>(api_status)
-                                               : http::Status::bad_gateway;
-}
-
 // The book, when the session may change it (its seller, or an admin); throws an error page otherwise.
 http::Awaitable<json::value> LoadOwnBook(http::Context& ctx, const WebDeps& deps, std::int64_t id) {
   const SharedJson book = co_await LoadBook(ctx, deps, id);

@@ -16,7 +16,6 @@ using Clock = CachedResponse::Clock;
 constexpr std::string_view kHit = "hit";
 constexpr std::string_view kMiss = "miss";
 constexpr std::string_view kBypass = "bypass";
-constexpr std::string_view kRequestIdHeader = "X-Request-ID";
 constexpr std::string_view kBooksPath = "/books";
 
 http::Counter& RequestCounter(std::string_view result) {
@@ -183,7 +182,7 @@ void ResponseCache::Store(std::string_view key, ResponseStore::Stamp stamp, cons
   cached->response.erase(Field::date);
   cached->response.erase(Field::age);
   cached->response.erase(Field::content_length);
-  cached->response.erase(kRequestIdHeader);
+  cached->response.erase(http::kRequestIdHeader);
   // Counted from when the request left, which errs on the side of expiring early.
   cached->stored_at = requested_at;
   cached->age_at_store = freshness->age;

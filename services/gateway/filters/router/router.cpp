@@ -15,7 +15,6 @@ namespace {
 using http::Field;
 
 constexpr std::size_t kMaxAttempts = 8;
-constexpr std::string_view kRequestIdHeader = "X-Request-ID";
 
 constexpr std::array kProxiedMethods{http::Verb::get,   http::Verb::post,    http::Verb::put,
                                      http::Verb::patch, http::Verb::delete_, http::Verb::options};
@@ -57,7 +56,7 @@ void PrepareUpstreamRequest(http::Request& request, const http::Context& ctx) {
   // The whole body is already here: an interim 100 Continue from upstream would only confuse the client.
   request.erase(Field::expect);
   request.erase(Field::proxy_authorization);
-  request.set(kRequestIdHeader, ctx.request_id());
+  request.set(http::kRequestIdHeader, ctx.request_id());
 }
 
 bool IsRetriableStatus(unsigned status) { return status == 502 || status == 503 || status == 504; }

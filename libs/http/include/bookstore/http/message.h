@@ -29,6 +29,9 @@ using Status = boost::beast::http::status;
 using Verb = boost::beast::http::verb;
 using Field = boost::beast::http::field;
 
+// The request id's header: taken from the client when sane, echoed in every answer, passed upstream.
+inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
+
 // Every handler, middleware and client call is a C++20 coroutine on Boost.Asio.
 template <typename T>
 using Awaitable = boost::asio::awaitable<T>;

@@ -1,6 +1,8 @@
-// Boost's assertions in libs/http's own code (BOOST_ENABLE_ASSERT_DEBUG_HANDLER, CMakeLists.txt): as
-// assert() does, each one that fails aborts with its place and expression, in builds without NDEBUG only
-// (Debug: tests, fuzzing) -- except one that Boost.Beast 1.81 states wrongly.
+// Boost's assertions (BOOST_ENABLE_ASSERT_DEBUG_HANDLER, defined for every target by the top-level
+// CMakeLists.txt): as assert() does, each one that fails aborts with its place and expression, in builds
+// without NDEBUG only (Debug: tests, fuzzing) -- except one that Boost.Beast 1.81 states wrongly. Every
+// target, not only the files that instantiate Beast's parser: Boost's inline functions then expand their
+// assertions the same way in every translation unit, and every file can share one precompiled header.
 //
 // basic_parser::parse_chunk_header asserts n >= 5 when it resumes a last chunk ("0\r\n") whose trailer has
 // not fully arrived; a client that sends slowly makes that 4 bytes ("0\r\n\r"), valid there, and the code
