@@ -78,10 +78,12 @@ spdlog::level::level_enum SpdlogLevel(Level level) {
 }
 
 // "2026-11-27T17:00:00.123Z" appended to `out`. The part up to the seconds changes once a second, so each
-// thread keeps the last one it formatted: a busy process logs many lines per second.
+// thread keeps the last one it formatted: a busy process logs many lines per second. Plain arrays, not a
+// std::string: a line logged by a static object's destructor at exit runs after thread_local strings die.
 void AppendNowRfc3339(std::string& out) {
+  constexpr std::size_t kDateAndTime = 19;  // "2026-11-27T17:00:00"
   thread_local std::time_t formatted_second = -1;
-  thread_local std::string date_and_time;  // "2026-11-27T17:00:00"
+  thread_local std::array<char, kDateAndTime + 1> date_and_time{};
   const auto now = std::chrono::system_clock::now();
   const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count();
@@ -89,11 +91,11 @@ void AppendNowRfc3339(std::string& out) {
   if (t != formatted_second) {
     std::tm tm{};
     gmtime_r(&t, &tm);
-    date_and_time = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
-                                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    fmt::format_to_n(date_and_time.data(), kDateAndTime, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     formatted_second = t;
   }
-  out += date_and_time;
+  out.append(date_and_time.data(), kDateAndTime);
   out += '.';
   out += static_cast<char>('0' + millis / 100);
   out += static_cast<char>('0' + millis / 10 % 10);
