@@ -144,5 +144,17 @@ TEST(CookieTest, SetCookieIsHttpOnlyLaxAndSecureOnlyOverHttps) {
   EXPECT_NE(ClearedSessionCookie(false).find("Max-Age=0"), std::string::npos);
 }
 
+TEST(SubmittedKeyTest, KeepsAKeyLikeOursAndReplacesAnythingElse) {
+  const std::string ours = RandomToken();
+  EXPECT_EQ(SubmittedKeyOrFresh(ours), ours);
+  EXPECT_EQ(SubmittedKeyOrFresh("abcdefghij-_0123"), "abcdefghij-_0123");  // 16 characters, the least
+  for (const std::string& odd : {std::string(), std::string("short"), std::string(65, 'a'),
+                                 std::string("abcdefghij0123<>"), std::string("abcdefghij 12345")}) {
+    const std::string key = SubmittedKeyOrFresh(odd);
+    EXPECT_NE(key, odd);
+    EXPECT_EQ(SubmittedKeyOrFresh(key), key);  // a fresh key is one of ours
+  }
+}
+
 }  // namespace
 }  // namespace bookstore::web
