@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <string>
 
 namespace bookstore::bus::detail {
 namespace {
@@ -19,14 +18,13 @@ std::chrono::milliseconds CleanupInterval(std::chrono::milliseconds retention) {
 void UseReadCommitted(db::Connection& c) { c.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"); }
 
 void DeleteInChunks(db::Pool& pool, std::string_view delete_sql, std::chrono::milliseconds retention) {
-  const std::string sql(delete_sql);
   const auto retention_seconds = std::chrono::duration_cast<std::chrono::seconds>(retention).count();
   std::uint64_t deleted = 0;
   do {
     deleted = pool.WithConnection([&](db::Connection& c) {
       UseReadCommitted(c);
       db::Transaction tx(c);
-      const auto result = c.Execute(sql, {retention_seconds, kDeleteChunk});
+      const auto result = c.Execute(delete_sql, {retention_seconds, kDeleteChunk});
       tx.Commit();
       return result.affected_rows;
     });
