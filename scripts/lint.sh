@@ -3,8 +3,8 @@
 #   format  clang-format --dry-run over every C++ file of the repository (.clang-format); fast
 #   tidy    clang-tidy (.clang-tidy, warnings are errors) over the C++ files a change touches: the
 #           commits since --base (default: the last commit) and uncommitted changes. A changed header is
-#           checked through the .cpp files of its folder. --all checks every file (slow on two cores:
-#           about 15 minutes).
+#           checked through the .cpp files of its folder. --all checks every file the g++ build compiles
+#           (the clang-only fuzz targets are not in its compile database); slow on two cores: 15-25 minutes.
 # Needs a configured build with compile_commands.json (build/test, made by ./bookstore test).
 set -uo pipefail
 # shellcheck source=lib/common.sh
@@ -54,16 +54,16 @@ check_format() {
 
 # The .cpp files to give clang-tidy: changed ones, and for a changed header the .cpp files beside it.
 tidy_sources() {
-  if ((all)); then
-    cpp_files | grep '\.cpp$'
-    return
-  fi
   local changed file
-  changed=$({
-    git diff --name-only --diff-filter=d "$base" -- '*.cpp' '*.h' 2>/dev/null ||
-      git diff --name-only --diff-filter=d HEAD -- '*.cpp' '*.h'
-    git ls-files --others --exclude-standard -- '*.cpp' '*.h'
-  } | sort -u)
+  if ((all)); then
+    changed=$(cpp_files | grep '\.cpp$')
+  else
+    changed=$({
+      git diff --name-only --diff-filter=d "$base" -- '*.cpp' '*.h' 2>/dev/null ||
+        git diff --name-only --diff-filter=d HEAD -- '*.cpp' '*.h'
+      git ls-files --others --exclude-standard -- '*.cpp' '*.h'
+    } | sort -u)
+  fi
   for file in $changed; do
     [[ -f "$file" && "$file" != */node_modules/* ]] || continue
     case "$file" in
@@ -71,7 +71,8 @@ tidy_sources() {
       *.h) find "$(dirname "$file")" -maxdepth 1 -name '*.cpp' ;;
     esac
   done | sort -u | while read -r file; do
-    # Only what the build compiles (a file outside every target has no compile command).
+    # Only what the build compiles (a file outside every target has no compile command; the fuzz
+    # targets are built by the clang tree alone, so --all leaves them out too).
     grep -q "\"file\": \"$BS_ROOT/$file\"" "$tidy_dir/compile_commands.json" && echo "$file"
   done
 }

@@ -182,7 +182,9 @@ http::Awaitable<void> Background(ImplPtr impl) {
   for (;;) {
     timer.expires_after(impl->options.refresh_interval);
     co_await timer.async_wait(asio::use_awaitable);
-    if (impl->TryBeginFetch(false)) co_await RunFetch(impl);
+    if (impl->TryBeginFetch(false)) {
+      co_await RunFetch(impl);
+    }
   }
 }
 

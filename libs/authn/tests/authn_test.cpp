@@ -234,7 +234,7 @@ class FakeAuth {
   }
   void FailNext(int count) { failures_left_ = count; }
   void Delay(std::chrono::milliseconds delay) { delay_ = delay; }
-  int Hits() const { return hits_.load(); }
+  [[nodiscard]] int Hits() const { return hits_.load(); }
   std::string Url() { return "http://127.0.0.1:" + std::to_string(server_.port()); }
 
  private:
@@ -338,9 +338,12 @@ TEST_F(RemoteKeysTest, ConcurrentUnknownKidsShareOneFetch) {
   fake_.Delay(200ms);
   constexpr int kRequests = 8;
   std::vector<std::string> tokens;
+  tokens.reserve(kRequests);
   for (int i = 0; i < kRequests; ++i) tokens.push_back(MakeToken(new_keys, 100 + i));
   std::vector<std::unique_ptr<http::Context>> contexts;
   std::vector<std::future<Identity>> results;
+  contexts.reserve(kRequests);
+  results.reserve(kRequests);
   for (int i = 0; i < kRequests; ++i) {
     contexts.push_back(std::make_unique<http::Context>(RequestWith("Bearer " + tokens[i])));
     results.push_back(

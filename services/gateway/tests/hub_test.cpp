@@ -131,6 +131,7 @@ TEST(LiveHubTest, OneAddressOrOneUserCannotTakeEveryStream) {
   using Refusal = LiveHub::Opened::Refusal;
   LiveHub hub({.max_streams = 100, .max_streams_per_client = 3, .max_streams_per_user = 2});
   std::vector<std::unique_ptr<Client>> mine;
+  mine.reserve(3);
   for (int i = 0; i < 3; ++i) mine.push_back(std::make_unique<Client>(hub, 0, "", "203.0.113.5"));
   EXPECT_EQ(hub.Open(0, {}, "203.0.113.5", {}).refusal, Refusal::kClientLimit);
   EXPECT_NE(hub.Open(0, {}, "203.0.113.6", {}).stream, nullptr);  // another address still gets one

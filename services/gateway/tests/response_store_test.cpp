@@ -146,6 +146,7 @@ TEST(ResponseStoreTest, AccountingHoldsUnderConcurrentUse) {
   ResponseStore store({.capacity_bytes = capacity, .shards = 4});
   std::atomic<bool> over_budget{false};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&store, &over_budget, t] {
       for (int i = 0; i < 5000; ++i) {

@@ -11,7 +11,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 using Clock = TokenBuckets::Clock;
 
-const Clock::time_point kStart = Clock::time_point{} + std::chrono::hours(1000);
+constexpr Clock::time_point kStart = Clock::time_point{} + std::chrono::hours(1000);
 
 TokenBuckets Buckets(std::int64_t limit, std::chrono::milliseconds window, std::size_t max_keys = 1000) {
   return TokenBuckets({.limit = limit, .window = window, .max_keys = max_keys, .shards = 4});
