@@ -12,6 +12,9 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string>
+#include <variant>
 
 #include "bookstore/json/json.h"
 
@@ -146,11 +149,27 @@ void SetFlushInterval(std::chrono::seconds interval) {
 
 void Flush() { GlobalState().logger->flush(); }
 
-std::string FormatLine(Level level, std::string_view component, std::string_view msg,
-                       const boost::json::object& fields) {
+namespace {
+
+std::string_view KeyOf(const boost::json::key_value_pair& field) { return field.key(); }
+std::string_view KeyOf(const Field& field) { return field.key(); }
+
+// durations as 38.093, not 3.8093E1 (json::AppendTo)
+void AppendValue(const boost::json::key_value_pair& field, std::string& out) {
+  json::AppendTo(field.value(), out);
+}
+void AppendValue(const Field& field, std::string& out) { field.AppendValueTo(out); }
+
+boost::json::value ValueOf(const boost::json::key_value_pair& field) { return field.value(); }
+boost::json::value ValueOf(const Field& field) { return field.ToJson(); }
+
+// One line from the fields of an object or of an array of Field: the same rules, the same bytes.
+template <typename Fields>
+std::string FormatLineOf(Level level, std::string_view component, std::string_view msg,
+                         const Fields& fields) {
   constexpr std::array<std::string_view, 4> kStandardKeys = {"time", "level", "component", "msg"};
-  const bool replaces_standard_key = std::any_of(fields.begin(), fields.end(), [&](const auto& kv) {
-    return std::find(kStandardKeys.begin(), kStandardKeys.end(), kv.key()) != kStandardKeys.end();
+  const bool replaces_standard_key = std::any_of(fields.begin(), fields.end(), [&](const auto& field) {
+    return std::find(kStandardKeys.begin(), kStandardKeys.end(), KeyOf(field)) != kStandardKeys.end();
   });
   if (replaces_standard_key) {
     // Rare: a field named like a standard key takes its place, as in an object.
@@ -159,7 +178,7 @@ std::string FormatLine(Level level, std::string_view component, std::string_view
     line["level"] = LevelName(level);
     line["component"] = component;
     line["msg"] = msg;
-    for (const auto& kv : fields) line[kv.key()] = kv.value();
+    for (const auto& field : fields) line[KeyOf(field)] = ValueOf(field);
     return json::Serialize(line);
   }
   // Written straight out, not built as another object first: an access log line per request.
@@ -173,20 +192,50 @@ std::string FormatLine(Level level, std::string_view component, std::string_view
   json::AppendString(component, line);
   line += R"(,"msg":)";
   json::AppendString(msg, line);
-  for (const auto& kv : fields) {
+  for (const auto& field : fields) {
     line += ',';
-    json::AppendString(kv.key(), line);
+    json::AppendString(KeyOf(field), line);
     line += ':';
-    json::AppendTo(kv.value(), line);  // durations as 38.093, not 3.8093E1
+    AppendValue(field, line);
   }
   line += '}';
   return line;
 }
 
+void WriteLine(Level level, const std::string& line) { GlobalState().logger->log(SpdlogLevel(level), line); }
+
+}  // namespace
+
+void Field::AppendValueTo(std::string& out) const {
+  if (const auto* text = std::get_if<std::string_view>(&value_)) {
+    json::AppendString(*text, out);
+  } else {
+    json::AppendTo(ToJson(), out);  // a number: no allocation
+  }
+}
+
+boost::json::value Field::ToJson() const {
+  return std::visit([](auto value) { return boost::json::value(value); }, value_);
+}
+
+std::string FormatLine(Level level, std::string_view component, std::string_view msg,
+                       const boost::json::object& fields) {
+  return FormatLineOf(level, component, msg, fields);
+}
+
+std::string FormatLine(Level level, std::string_view component, std::string_view msg,
+                       std::span<const Field> fields) {
+  return FormatLineOf(level, component, msg, fields);
+}
+
 void Write(Level level, std::string_view msg, const boost::json::object& fields) {
   if (!Enabled(level)) return;
-  auto& state = GlobalState();
-  state.logger->log(SpdlogLevel(level), FormatLine(level, state.component, msg, fields));
+  WriteLine(level, FormatLine(level, GlobalState().component, msg, fields));
+}
+
+void Write(Level level, std::string_view msg, std::span<const Field> fields) {
+  if (!Enabled(level)) return;
+  WriteLine(level, FormatLine(level, GlobalState().component, msg, fields));
 }
 
 }  // namespace bookstore::log

@@ -1,10 +1,12 @@
 #include "filters/access_log/access_log.h"
 
+#include <array>
 #include <boost/system/system_error.hpp>
 #include <chrono>
 #include <cmath>
 #include <exception>
-#include <string>
+#include <span>
+#include <string_view>
 
 #include "bookstore/authn/authn.h"
 #include "bookstore/http/cluster.h"
@@ -19,23 +21,27 @@ constexpr unsigned kOk = 200;
 constexpr unsigned kClientClosed = 499;
 constexpr unsigned kInternalError = 500;
 
+constexpr std::string_view kNoUpstream = "-";
+
+// One line per request: fields on the stack, no object built (log::Field).
 void WriteLine(const http::Context& ctx, http::Verb method, std::string_view path, unsigned status,
                const RequestState& state, std::chrono::steady_clock::duration elapsed) {
   const double ms = std::chrono::duration<double, std::milli>(elapsed).count();
-  boost::json::object fields{
+  std::array<log::Field, 11> fields{{
       {"method", boost::beast::http::to_string(method)},
       {"path", path},
       {"status", status},
-      {"upstream", state.upstream ? state.upstream->address() : std::string("-")},
+      {"upstream", state.upstream ? std::string_view{state.upstream->address()} : kNoUpstream},
       {"duration_ms", std::round(ms * 1000.0) / 1000.0},
       {"request_id", ctx.request_id()},
       {"trace_id", ctx.trace_id()},
       {"client_ip", state.client_ip},
-  };
-  if (state.attempts > 1) fields["attempts"] = state.attempts;
-  if (!state.cache.empty()) fields["cache"] = state.cache;
-  if (const auto* identity = authn::CurrentIdentity(ctx)) fields["user_id"] = identity->user_id;
-  log::Info("request", fields);
+  }};
+  std::size_t count = 8;
+  if (state.attempts > 1) fields.at(count++) = {"attempts", state.attempts};
+  if (!state.cache.empty()) fields.at(count++) = {"cache", state.cache};
+  if (const auto* identity = authn::CurrentIdentity(ctx)) fields.at(count++) = {"user_id", identity->user_id};
+  log::Write(log::Level::kInfo, "request", std::span<const log::Field>(fields.data(), count));
 }
 
 }  // namespace
