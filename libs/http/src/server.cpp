@@ -71,7 +71,10 @@ Awaitable<void> ServerCore::Refuse(tcp::socket socket) {
     res.set(Field::date, HttpDate());
     res.keep_alive(false);
     res.prepare_payload();
-    auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
+    std::string head;
+    AppendResponseHead(res, head);
+    const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(res.body())};
+    auto [ec, n] = co_await net::async_write(stream, wire, kTuple);
     if (!ec) {
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

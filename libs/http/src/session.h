@@ -85,9 +85,11 @@ class Session final : public SessionBase,
     streamed_ = true;
     ++server_.streams_open;
     counted_stream_ = true;
-    bhttp::response_serializer<bhttp::string_body> serializer(head);
+    head_.clear();
+    AppendResponseHead(head, head_);
+    const Buffers wire{net::buffer(head_), net::const_buffer(), net::const_buffer()};
     Lowest().expires_after(server_.options.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kTuple);
+    auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
     if (ec) {
       client_gone_ = true;
       co_return false;
@@ -106,9 +108,8 @@ class Session final : public SessionBase,
     if (data.empty()) co_return true;  // an empty chunk would end the body
     std::array<char, 24> size_line{};
     const int n = std::snprintf(size_line.data(), size_line.size(), "%zx\r\n", data.size());
-    const std::array<net::const_buffer, 3> buffers{net::buffer(size_line.data(), static_cast<std::size_t>(n)),
-                                                   net::buffer(data.data(), data.size()),
-                                                   net::buffer("\r\n", 2)};
+    const Buffers buffers{net::buffer(size_line.data(), static_cast<std::size_t>(n)),
+                          net::buffer(data.data(), data.size()), net::buffer("\r\n", 2)};
     Lowest().expires_after(server_.options.write_timeout);
     auto [ec, written] = co_await net::async_write(stream_, buffers, kTuple);
     if (ec) {
@@ -123,6 +124,9 @@ class Session final : public SessionBase,
 
  private:
   enum class Phase { kIdle, kReading, kBusy, kStreaming, kClosing };
+  // What every write of the session sends: up to three buffers in one gather write, so that each stream
+  // type instantiates one write operation (a response's head and body, a chunk and its framing).
+  using Buffers = std::array<net::const_buffer, 3>;
 
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
 
@@ -154,8 +158,9 @@ class Session final : public SessionBase,
         const auto expect = parser_->get()[Field::expect];
         if (bhttp::token_list(expect).exists("100-continue")) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          auto [wec, wn] =
-              co_await net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()), kTuple);
+          const Buffers wire{net::buffer(kContinue.data(), kContinue.size()), net::const_buffer(),
+                             net::const_buffer()};
+          auto [wec, wn] = co_await net::async_write(stream_, wire, kTuple);
           ec = wec;
         }
         if (!ec) {
@@ -225,16 +230,13 @@ class Session final : public SessionBase,
     res.keep_alive(keep_alive);
     res.prepare_payload();
 
+    head_.clear();
+    AppendResponseHead(res, head_);
+    // A HEAD answer is the GET answer's head alone (its Content-Length included).
+    const std::string_view body = method == Verb::head ? std::string_view() : std::string_view{res.body()};
+    const Buffers wire{net::buffer(head_), net::buffer(body.data(), body.size()), net::const_buffer()};
     Lowest().expires_after(server_.options.write_timeout);
-    beast::error_code ec;
-    if (method == Verb::head) {
-      bhttp::response_serializer<bhttp::string_body> serializer(res);
-      auto [wec, n] = co_await bhttp::async_write_header(stream_, serializer, kTuple);
-      ec = wec;
-    } else {
-      auto [wec, n] = co_await bhttp::async_write(stream_, res, kTuple);
-      ec = wec;
-    }
+    auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
     server_.Record(worker_, ctx, method, path, res.result_int(), start);
     current_ = nullptr;
     co_return keep_alive && !ec;
@@ -266,8 +268,11 @@ class Session final : public SessionBase,
     res.set(Field::date, HttpDate());
     res.keep_alive(false);
     res.prepare_payload();
+    head_.clear();
+    AppendResponseHead(res, head_);
+    const Buffers wire{net::buffer(head_), net::buffer(res.body()), net::const_buffer()};
     Lowest().expires_after(server_.options.write_timeout);
-    auto [wec, n] = co_await bhttp::async_write(stream_, res, kTuple);
+    auto [wec, n] = co_await net::async_write(stream_, wire, kTuple);
     server_.Record(worker_, ctx, method, path, res.result_int(), start);
     if (!wec) co_await DiscardInput();
   }
@@ -312,9 +317,10 @@ class Session final : public SessionBase,
     }
     if (client_there) {
       static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+      const Buffers wire{net::buffer(kLastChunk.data(), kLastChunk.size()), net::const_buffer(),
+                         net::const_buffer()};
       Lowest().expires_after(server_.options.write_timeout);
-      auto [ec, n] =
-          co_await net::async_write(stream_, net::buffer(kLastChunk.data(), kLastChunk.size()), kTuple);
+      auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
       (void)ec;
     }
   }
@@ -342,6 +348,7 @@ class Session final : public SessionBase,
   std::uint64_t id_;
   bool admin_;
   beast::flat_buffer buffer_;
+  std::string head_;  // the head of the response being written, its capacity kept between requests
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   net::cancellation_signal cancel_;
   Phase phase_ = Phase::kIdle;

@@ -100,6 +100,37 @@ std::string RemoteAddressOf(const tcp::socket& socket) {
   return address.to_string();
 }
 
+void AppendResponseHead(const Response& response, std::string& out) {
+  const unsigned version = response.version();
+  const unsigned code = response.result_int();
+  const std::array<char, 13> status_line{'H',
+                                         'T',
+                                         'T',
+                                         'P',
+                                         '/',
+                                         static_cast<char>('0' + version / 10 % 10),
+                                         '.',
+                                         static_cast<char>('0' + version % 10),
+                                         ' ',
+                                         static_cast<char>('0' + code / 100 % 10),
+                                         static_cast<char>('0' + code / 10 % 10),
+                                         static_cast<char>('0' + code % 10),
+                                         ' '};
+  out.append(status_line.data(), status_line.size());
+  const auto reason = response.reason();
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& field : response) {
+    const auto name = field.name_string();
+    const auto value = field.value();
+    out.append(name.data(), name.size());
+    out += ": ";
+    out.append(value.data(), value.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
 bool IsBodyless(Status status) {
   const auto code = static_cast<unsigned>(status);
   return (code >= 100 && code < 200) || status == Status::no_content || status == Status::not_modified;

@@ -1,6 +1,6 @@
 #pragma once
-// Small pieces of HTTP/1.1 the server needs around Beast's parser and serializer: the Date header, request
-// ids, the client's address, and the framing rules Beast leaves to the caller.
+// Small pieces of HTTP/1.1 the server needs around Beast's parser: the Date header, request ids, the
+// client's address, a response's head, and the framing rules Beast leaves to the caller.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
@@ -30,6 +30,13 @@ void ContinueOrStartTrace(Request& req);
 
 // The peer's address as text (IPv4-mapped IPv6 addresses as IPv4); "unknown" when the socket has none.
 std::string RemoteAddressOf(const boost::asio::ip::tcp::socket& socket);
+
+// The head of `response` (status line, fields, blank line) appended to `out`, byte for byte what Beast's
+// serializer writes: the server writes a response as this head and the body in one gather write. Beast's
+// serializer walks its buffer sequences through variants per buffer, a sixth of the gateway's user-space
+// samples per cache hit (docs/performance.md, scenario 1), and instantiates a write operation of its own
+// per stream type.
+void AppendResponseHead(const Response& response, std::string& out);
 
 // 1xx, 204 and 304 responses carry no body.
 bool IsBodyless(Status status);

@@ -1,0 +1,98 @@
+// The server writes a response as AppendResponseHead's head plus the body; these responses must come out
+// byte for byte as Beast's serializer writes them.
+
+#include "wire.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <string>
+
+namespace bookstore::http::detail {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+// The whole message as Beast's serializer produces it (the header alone when `header_only`).
+std::string BeastBytes(Response& response, bool header_only) {
+  bhttp::response_serializer<bhttp::string_body> serializer(response);
+  if (header_only) serializer.split(true);
+  std::string out;
+  boost::beast::error_code ec;
+  while (!(header_only ? serializer.is_header_done() : serializer.is_done())) {
+    serializer.next(ec, [&](boost::beast::error_code&, const auto& buffers) {
+      const std::string piece = boost::beast::buffers_to_string(buffers);
+      out += piece;
+      serializer.consume(piece.size());
+    });
+    EXPECT_FALSE(ec) << ec.message();
+    if (ec) break;
+  }
+  return out;
+}
+
+std::string OurBytes(const Response& response, bool header_only) {
+  std::string out;
+  AppendResponseHead(response, out);
+  if (!header_only) out += response.body();
+  return out;
+}
+
+void ExpectSameBytes(Response response) {
+  EXPECT_EQ(OurBytes(response, false), BeastBytes(response, false));
+  EXPECT_EQ(OurBytes(response, true), BeastBytes(response, true));
+}
+
+TEST(ResponseHeadTest, IsWhatBeastWritesForAnAnswerWithBody) {
+  Response response{Status::ok, 11};
+  response.set(Field::content_type, "application/json");
+  response.set(Field::cache_control, "public, max-age=0, s-maxage=30");
+  response.set("X-Request-ID", "0af7651916cd43dd8448eb211c80319c");
+  response.insert(Field::vary, "Accept");
+  response.insert(Field::vary, "Authorization");  // a repeated field stays two lines, in order
+  response.body() = R"({"id":42,"title":"Café"})";
+  response.prepare_payload();
+  ExpectSameBytes(response);
+}
+
+TEST(ResponseHeadTest, IsWhatBeastWritesForOtherStatusesVersionsAndReasons) {
+  Response created{Status::created, 11};
+  created.set(Field::location, "/books/7");
+  created.prepare_payload();
+  ExpectSameBytes(created);
+
+  Response not_modified{Status::not_modified, 11};
+  not_modified.set(Field::etag, "\"v3\"");
+  ExpectSameBytes(not_modified);
+
+  Response old_client{Status::service_unavailable, 10};
+  old_client.keep_alive(false);
+  old_client.set(Field::retry_after, "1");
+  old_client.body() = "busy";
+  old_client.prepare_payload();
+  ExpectSameBytes(old_client);
+
+  Response custom_reason{Status::too_many_requests, 11};
+  custom_reason.reason("Slow Down");
+  custom_reason.prepare_payload();
+  ExpectSameBytes(custom_reason);
+
+  Response unknown_status{static_cast<Status>(599), 11};
+  unknown_status.prepare_payload();
+  ExpectSameBytes(unknown_status);
+}
+
+TEST(ResponseHeadTest, IsWhatBeastWritesForTheHeadOfAStream) {
+  Response stream{Status::ok, 11};
+  stream.set(Field::content_type, "text/event-stream");
+  stream.keep_alive(false);
+  stream.chunked(true);
+  std::string ours;
+  AppendResponseHead(stream, ours);
+  EXPECT_EQ(ours, BeastBytes(stream, true));
+  EXPECT_NE(ours.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << ours;
+}
+
+}  // namespace
+}  // namespace bookstore::http::detail
