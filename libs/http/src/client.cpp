@@ -10,19 +10,21 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <cerrno>
 #include <charconv>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
+
+#include "wire.h"
 
 namespace bookstore::http {
 namespace {
@@ -170,11 +172,20 @@ struct Exchange {
   Response response;
 };
 
+// The request as its head and body in one gather write (wire.h), as the server writes its responses.
+Awaitable<beast::error_code> WriteRequest(beast::tcp_stream& stream, const Request& request) {
+  std::string head;
+  detail::AppendRequestHead(request, head);
+  const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(request.body())};
+  auto [ec, written] = co_await net::async_write(stream, wire, kTuple);
+  co_return ec;
+}
+
 Awaitable<Exchange> SendAndReceive(Connection& conn, Request& request, Clock::time_point deadline,
                                    const ClientOptions& options) {
   Exchange result;
   conn.stream.expires_at(deadline);
-  auto [wec, written] = co_await bhttp::async_write(conn.stream, request, kTuple);
+  const beast::error_code wec = co_await WriteRequest(conn.stream, request);
   if (wec) {
     result.ec = wec;
     co_return result;
@@ -334,7 +345,7 @@ Awaitable<ResponseStream> Client::OpenStream(Upstream upstream, Request request,
   impl->conn = co_await Connect(upstream, deadline, options_);
   PrepareRequest(request, upstream);
   impl->conn->stream.expires_at(deadline);
-  auto [wec, written] = co_await bhttp::async_write(impl->conn->stream, request, kTuple);
+  const beast::error_code wec = co_await WriteRequest(impl->conn->stream, request);
   if (wec == net::error::operation_aborted) ThrowCancelled();
   if (wec) throw Classify(wec, false, upstream);
   impl->parser.header_limit(static_cast<std::uint32_t>(options_.response_header_limit));

@@ -100,27 +100,12 @@ std::string RemoteAddressOf(const tcp::socket& socket) {
   return address.to_string();
 }
 
-void AppendResponseHead(const Response& response, std::string& out) {
-  const unsigned version = response.version();
-  const unsigned code = response.result_int();
-  const std::array<char, 13> status_line{'H',
-                                         'T',
-                                         'T',
-                                         'P',
-                                         '/',
-                                         static_cast<char>('0' + version / 10 % 10),
-                                         '.',
-                                         static_cast<char>('0' + version % 10),
-                                         ' ',
-                                         static_cast<char>('0' + code / 100 % 10),
-                                         static_cast<char>('0' + code / 10 % 10),
-                                         static_cast<char>('0' + code % 10),
-                                         ' '};
-  out.append(status_line.data(), status_line.size());
-  const auto reason = response.reason();
-  out.append(reason.data(), reason.size());
-  out += "\r\n";
-  for (const auto& field : response) {
+namespace {
+
+// "Name: value\r\n" for every field in order, then the blank line: how Beast's serializer ends a head.
+template <typename Fields>
+void AppendFieldsAndBlankLine(const Fields& fields, std::string& out) {
+  for (const auto& field : fields) {
     const auto name = field.name_string();
     const auto value = field.value();
     out.append(name.data(), name.size());
@@ -129,6 +114,46 @@ void AppendResponseHead(const Response& response, std::string& out) {
     out += "\r\n";
   }
   out += "\r\n";
+}
+
+char Digit(unsigned n) { return static_cast<char>('0' + n % 10); }
+
+}  // namespace
+
+void AppendResponseHead(const Response& response, std::string& out) {
+  const unsigned version = response.version();
+  const unsigned code = response.result_int();
+  const std::array<char, 13> status_line{'H',
+                                         'T',
+                                         'T',
+                                         'P',
+                                         '/',
+                                         Digit(version / 10),
+                                         '.',
+                                         Digit(version),
+                                         ' ',
+                                         Digit(code / 100),
+                                         Digit(code / 10),
+                                         Digit(code),
+                                         ' '};
+  out.append(status_line.data(), status_line.size());
+  const auto reason = response.reason();
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  AppendFieldsAndBlankLine(response, out);
+}
+
+void AppendRequestHead(const Request& request, std::string& out) {
+  const auto method = request.method_string();
+  const auto target = request.target();
+  const unsigned version = request.version();
+  out.append(method.data(), method.size());
+  out += ' ';
+  out.append(target.data(), target.size());
+  const std::array<char, 11> version_end{
+      ' ', 'H', 'T', 'T', 'P', '/', Digit(version / 10), '.', Digit(version), '\r', '\n'};
+  out.append(version_end.data(), version_end.size());
+  AppendFieldsAndBlankLine(request, out);
 }
 
 bool IsBodyless(Status status) {

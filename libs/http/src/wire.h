@@ -1,6 +1,6 @@
 #pragma once
-// Small pieces of HTTP/1.1 the server needs around Beast's parser: the Date header, request ids, the
-// client's address, a response's head, and the framing rules Beast leaves to the caller.
+// Small pieces of HTTP/1.1 the server (and the client) need around Beast's parser: the Date header, request
+// ids, the client's address, a message's head, and the framing rules Beast leaves to the caller.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
@@ -37,6 +37,11 @@ std::string RemoteAddressOf(const boost::asio::ip::tcp::socket& socket);
 // samples per cache hit (docs/performance.md, scenario 1), and instantiates a write operation of its own
 // per stream type.
 void AppendResponseHead(const Response& response, std::string& out);
+
+// The head of `request` (request line, fields, blank line) appended to `out`, byte for byte what Beast's
+// serializer writes: the client writes a request as this head and the body in one gather write.
+// `request` must not be chunked (prepare_payload() gives a string body a Content-Length).
+void AppendRequestHead(const Request& request, std::string& out);
 
 // 1xx, 204 and 304 responses carry no body.
 bool IsBodyless(Status status);

@@ -1,5 +1,6 @@
-// The server writes a response as AppendResponseHead's head plus the body; these responses must come out
-// byte for byte as Beast's serializer writes them.
+// The server writes a response as AppendResponseHead's head plus the body, the client a request as
+// AppendRequestHead's head plus the body; both must come out byte for byte as Beast's serializer writes
+// them.
 
 #include "wire.h"
 
@@ -15,8 +16,9 @@ namespace {
 namespace bhttp = boost::beast::http;
 
 // The whole message as Beast's serializer produces it (the header alone when `header_only`).
-std::string BeastBytes(Response& response, bool header_only) {
-  bhttp::response_serializer<bhttp::string_body> serializer(response);
+template <bool kRequest>
+std::string BeastBytes(bhttp::message<kRequest, bhttp::string_body>& message, bool header_only) {
+  bhttp::serializer<kRequest, bhttp::string_body> serializer(message);
   if (header_only) serializer.split(true);
   std::string out;
   boost::beast::error_code ec;
@@ -92,6 +94,36 @@ TEST(ResponseHeadTest, IsWhatBeastWritesForTheHeadOfAStream) {
   AppendResponseHead(stream, ours);
   EXPECT_EQ(ours, BeastBytes(stream, true));
   EXPECT_NE(ours.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << ours;
+}
+
+std::string OurRequestBytes(const Request& request) {
+  std::string out;
+  AppendRequestHead(request, out);
+  out += request.body();
+  return out;
+}
+
+TEST(RequestHeadTest, IsWhatBeastWritesForTheClientsRequests) {
+  Request get{Verb::get, "/books?ids=1,2,3&limit=3", 11};
+  get.set(Field::host, "catalog:8080");
+  get.set("X-Request-ID", "0af7651916cd43dd8448eb211c80319c");
+  get.keep_alive(true);
+  get.prepare_payload();
+  EXPECT_EQ(OurRequestBytes(get), BeastBytes(get, false));
+
+  Request post{Verb::post, "/orders", 11};
+  post.set(Field::host, "orders:8080");
+  post.set(Field::content_type, "application/json");
+  post.set(Field::transfer_encoding, "chunked");  // what a client sent; prepare_payload gives a length
+  post.body() = R"({"items":[{"book_id":7,"quantity":2}]})";
+  post.prepare_payload();
+  EXPECT_EQ(OurRequestBytes(post), BeastBytes(post, false));
+  EXPECT_NE(OurRequestBytes(post).find("Content-Length: 38\r\n"), std::string::npos) << OurRequestBytes(post);
+
+  Request custom{Verb::unknown, "/x", 10};
+  custom.method_string("PURGE");
+  custom.prepare_payload();
+  EXPECT_EQ(OurRequestBytes(custom), BeastBytes(custom, false));
 }
 
 }  // namespace
