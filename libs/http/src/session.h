@@ -85,11 +85,7 @@ class Session final : public SessionBase,
     streamed_ = true;
     ++server_.streams_open;
     counted_stream_ = true;
-    head_.clear();
-    AppendResponseHead(head, head_);
-    const Buffers wire{net::buffer(head_), net::const_buffer(), net::const_buffer()};
-    Lowest().expires_after(server_.options.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
+    const beast::error_code ec = co_await WriteResponse(head, true);
     if (ec) {
       client_gone_ = true;
       co_return false;
@@ -129,6 +125,17 @@ class Session final : public SessionBase,
   using Buffers = std::array<net::const_buffer, 3>;
 
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // Writes `res` as its head (wire.h) and, unless `head_only`, its body, in one gather write.
+  Awaitable<beast::error_code> WriteResponse(const Response& res, bool head_only) {
+    head_.clear();
+    AppendResponseHead(res, head_);
+    const std::string_view body = head_only ? std::string_view() : std::string_view{res.body()};
+    const Buffers wire{net::buffer(head_), net::buffer(body.data(), body.size()), net::const_buffer()};
+    Lowest().expires_after(server_.options.write_timeout);
+    auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
+    co_return ec;
+  }
 
   Awaitable<void> Loop() {
     const auto& options = server_.options;
@@ -230,13 +237,8 @@ class Session final : public SessionBase,
     res.keep_alive(keep_alive);
     res.prepare_payload();
 
-    head_.clear();
-    AppendResponseHead(res, head_);
     // A HEAD answer is the GET answer's head alone (its Content-Length included).
-    const std::string_view body = method == Verb::head ? std::string_view() : std::string_view{res.body()};
-    const Buffers wire{net::buffer(head_), net::buffer(body.data(), body.size()), net::const_buffer()};
-    Lowest().expires_after(server_.options.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
+    const beast::error_code ec = co_await WriteResponse(res, method == Verb::head);
     server_.Record(worker_, ctx, method, path, res.result_int(), start);
     current_ = nullptr;
     co_return keep_alive && !ec;
@@ -268,11 +270,7 @@ class Session final : public SessionBase,
     res.set(Field::date, HttpDate());
     res.keep_alive(false);
     res.prepare_payload();
-    head_.clear();
-    AppendResponseHead(res, head_);
-    const Buffers wire{net::buffer(head_), net::buffer(res.body()), net::const_buffer()};
-    Lowest().expires_after(server_.options.write_timeout);
-    auto [wec, n] = co_await net::async_write(stream_, wire, kTuple);
+    const beast::error_code wec = co_await WriteResponse(res, false);
     server_.Record(worker_, ctx, method, path, res.result_int(), start);
     if (!wec) co_await DiscardInput();
   }

@@ -33,9 +33,9 @@ std::string RemoteAddressOf(const boost::asio::ip::tcp::socket& socket);
 
 // The head of `response` (status line, fields, blank line) appended to `out`, byte for byte what Beast's
 // serializer writes: the server writes a response as this head and the body in one gather write. Beast's
-// serializer walks its buffer sequences through variants per buffer, a sixth of the gateway's user-space
-// samples per cache hit (docs/performance.md, scenario 1), and instantiates a write operation of its own
-// per stream type.
+// serializer walks its buffer sequences through variants per buffer, about 7% of the gateway's samples per
+// cache hit (docs/performance.md, scenario 1), and instantiates a write operation of its own per stream
+// type.
 void AppendResponseHead(const Response& response, std::string& out);
 
 // The head of `request` (request line, fields, blank line) appended to `out`, byte for byte what Beast's
