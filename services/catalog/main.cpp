@@ -1,5 +1,6 @@
 // The catalog (port 5002): books, stock and reservations. Wiring only: config -> log -> database pool and
-// migrations -> outbox relay and the catalog.events consumer -> token checks -> HTTP routes.
+// migrations -> outbox relay and the catalog.events consumer -> token checks -> HTTP routes -> the
+// replica's bus subscriber (revocations, and book.* for the book answers kept in memory).
 //   routes:   handlers/books.cpp          SQL: repository/          rules: domain/
 //   events:   events/ (book.* emitted by the handlers; order.placed, order.cancelled, user.registered
 //             consumed by events/dispatch.cpp)
@@ -44,14 +45,21 @@ int Run(const Settings& settings) {
   authn::KeySource keys(authn::KeySource::Options{.auth_url = settings.tokens.auth_url}, client);
   authn::Authenticator authenticator(authn::Authenticator::Options::From(settings.tokens), keys);
 
+  handlers::BookAnswers answers(settings.book_answers);
   http::Server server(settings.server);
   server.Use(service::MapCommonErrors());
-  handlers::AddBookRoutes(
-      server,
-      {.pool = pool, .authenticator = authenticator, .shared_cache_max_age = settings.shared_cache_max_age});
-  // Tokens revoked by a logout are refused here too (authn/revocation_sync.h).
-  const authn::RevocationFeed revocations(settings.bus, settings.tokens.auth_url, client,
-                                          authenticator.Revocations(), server.io_context(0));
+  handlers::AddBookRoutes(server, {.pool = pool,
+                                   .authenticator = authenticator,
+                                   .answers = answers,
+                                   .shared_cache_max_age = settings.shared_cache_max_age});
+  // Tokens revoked by a logout are refused here too (authn/revocation_sync.h); book.* events on the same
+  // per-replica queue keep the book answers coherent with other replicas' writes and the saga's.
+  const authn::RevocationFeed feed(
+      settings.bus, settings.tokens.auth_url, client, authenticator.Revocations(), server.io_context(0),
+      {.binding_keys = {"book.*"},
+       .handler = [&answers](const bus::Event& event) { answers.OnBookEvent(event); },
+       .on_connected = [&answers] { answers.Clear(); }});
+  answers.FollowFeed([&feed] { return feed.Connected(); });
 
   // Not auth's keys: public reads must go on while auth is away (writes then answer 503).
   service::AddDatabaseAndBrokerChecks(server, pool, relay, &consumer);

@@ -12,6 +12,15 @@ Settings ReadSettings(config::Env& env) {
       env.Int("CATALOG_SHARED_CACHE_SECONDS", settings.shared_cache_max_age.count(), 0, 86'400,
               "how long shared caches (the gateway) may keep GET /books and /books/{id} answers (s-maxage); "
               "book.* events purge the gateway's copies sooner; 0: not at all"));
+  auto& answers = settings.book_answers;
+  answers.capacity_bytes = static_cast<std::size_t>(env.Int(
+      "CATALOG_BOOK_CACHE_BYTES", static_cast<std::int64_t>(answers.capacity_bytes), 0, std::int64_t{1} << 40,
+      "memory for GET /books/{id} answers kept by this replica (dropped by book.* events and writes, "
+      "handlers/book_answers.h); 0: every read goes to the database"));
+  answers.max_age = std::chrono::seconds(env.Int(
+      "CATALOG_BOOK_CACHE_SECONDS", answers.max_age.count(), 0, 86'400,
+      "how long a kept GET /books/{id} answer may be served at most (the bound on staleness if book.* "
+      "events were missed); 0: none is kept"));
   return settings;
 }
 

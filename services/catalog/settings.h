@@ -7,6 +7,7 @@
 
 #include "bookstore/authn/authn.h"
 #include "bookstore/service/settings.h"
+#include "handlers/book_answers.h"
 
 namespace bookstore::config {
 class Env;
@@ -17,6 +18,7 @@ namespace bookstore::catalog {
 struct Settings : service::BackendSettings {
   authn::Settings tokens;
   std::chrono::seconds shared_cache_max_age{30};
+  handlers::BookAnswers::Options book_answers;
 };
 
 // Declares and reads every setting; problems are reported by env.Finish().

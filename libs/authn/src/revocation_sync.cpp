@@ -61,17 +61,34 @@ void RevocationSync::Spawn() {
       net::detached);
 }
 
+namespace {
+
+std::vector<std::string> FeedBindingKeys(std::vector<std::string> also) {
+  also.insert(also.begin(), "auth.token_revoked");
+  return also;
+}
+
+}  // namespace
+
 RevocationFeed::RevocationFeed(const bus::Options& bus, std::string auth_urls, http::Client& client,
-                               auth::RevocationSet& into, net::io_context& io)
-    : sync_(RevocationSync::Options{.auth_urls = std::move(auth_urls)}, client, into, io),
+                               auth::RevocationSet& into, net::io_context& io, AlsoFeed also)
+    : also_(std::move(also)),
+      sync_(RevocationSync::Options{.auth_urls = std::move(auth_urls)}, client, into, io),
       subscriber_(
-          bus, {"auth.token_revoked"},
-          [&into](const bus::Event& event) {
+          bus, FeedBindingKeys(also_.binding_keys),
+          [this, &into](const bus::Event& event) {
+            if (event.type != "auth.token_revoked") {
+              if (also_.handler) also_.handler(event);
+              return;
+            }
             if (!event.data.is_object() || !ApplyTokenRevoked(event.data.as_object(), into)) {
               log::Warn("malformed auth.token_revoked", {{"event_id", event.id}});
             }
           },
-          [this] { sync_.Load(); }) {
+          [this] {
+            if (also_.on_connected) also_.on_connected();
+            sync_.Load();
+          }) {
   sync_.Load();
 }
 

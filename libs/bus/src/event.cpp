@@ -64,6 +64,13 @@ std::string NowRfc3339() {
   return text.data();
 }
 
+std::optional<std::int64_t> DataId(const Event& event, std::string_view field) {
+  const auto* data = event.data.if_object();
+  const auto* id = data != nullptr ? data->if_contains(field) : nullptr;
+  if (id == nullptr || !id->is_int64() || id->as_int64() <= 0) return std::nullopt;
+  return id->as_int64();
+}
+
 boost::json::object EventLogFields(const Event& event, boost::json::object fields) {
   fields["event_id"] = event.id;
   fields["type"] = event.type;

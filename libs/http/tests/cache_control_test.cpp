@@ -37,6 +37,14 @@ TEST(CacheControlTest, ReadsTheDirectivesACacheActsOn) {
   EXPECT_TRUE(ParseCacheControl(" no-cache ,no-store").no_store);
 }
 
+TEST(CacheControlTest, AReloadOrNoCacheWantsTheCurrentState) {
+  EXPECT_TRUE(ParseCacheControl("no-cache").WantsCurrentState());
+  EXPECT_TRUE(ParseCacheControl("max-age=0").WantsCurrentState());
+  EXPECT_FALSE(ParseCacheControl("max-age=5").WantsCurrentState());
+  EXPECT_FALSE(ParseCacheControl("no-store").WantsCurrentState());
+  EXPECT_FALSE(ParseCacheControl("").WantsCurrentState());
+}
+
 TEST(CacheControlTest, CombinesEveryField) {
   Response response;
   response.insert(Field::cache_control, "public");

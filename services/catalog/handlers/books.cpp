@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <limits>
 
+#include "bookstore/http/cache_control.h"
 #include "bookstore/http/error.h"
 #include "bookstore/http/trace_context.h"
 #include "domain/book.h"
@@ -68,11 +69,20 @@ class BookRoutes {
 
   http::Awaitable<http::Response> Get(http::Context& ctx) {
     const std::int64_t id = ctx.IdParam("id");
+    if (!AsksForTheCurrentState(ctx)) {
+      if (const auto kept = deps_.answers.Find(id)) {
+        co_return kept->response;
+      }
+    }
+    // Before the read: a change committed from here on keeps this answer out of memory.
+    const BookAnswers::Stamp stamp = deps_.answers.StampOf(id);
     const auto book = co_await deps_.pool.Run([&](db::Connection& c) { return repository::FindBook(c, id); });
     if (!book) {
       throw http::NotFound("book not found");
     }
-    co_return PublicRead(http::JsonResponse(BookToJson(*book)));
+    http::Response response = PublicRead(http::JsonResponse(BookToJson(*book)));
+    deps_.answers.Put(id, stamp, response);
+    co_return response;
   }
 
   http::Awaitable<http::Response> Create(http::Context& ctx) {
@@ -122,6 +132,7 @@ class BookRoutes {
       events::AddBookEvent(c, UpdateEventType(change), stored, traceparent);
       return stored;
     });
+    deps_.answers.Invalidate(id);  // committed: the writer reads its write here at once
     co_return http::JsonResponse(BookToJson(updated));
   }
 
@@ -134,6 +145,7 @@ class BookRoutes {
       repository::SoftDeleteBook(c, id);
       events::AddBookEvent(c, "book.deleted", *repository::LockBook(c, id), traceparent);
     });
+    deps_.answers.Invalidate(id);
     co_return http::JsonResponse(json::object{{"message", "book deleted"}});
   }
 
@@ -144,6 +156,12 @@ class BookRoutes {
   [[nodiscard]] http::Response PublicRead(http::Response response) const {
     response.set(http::Field::cache_control, public_cache_control_);
     return response;
+  }
+
+  // `Cache-Control: no-cache` (or max-age=0): the gateway sends it for a book it has just seen change,
+  // whose event may not have reached this replica yet; a reload does too. Read from the database.
+  static bool AsksForTheCurrentState(const http::Context& ctx) {
+    return http::ReadCacheControl(ctx.request()).WantsCurrentState();
   }
 
   // The book, locked, if it exists, is not deleted, and the caller owns it or is an admin.

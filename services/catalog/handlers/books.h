@@ -9,7 +9,8 @@
 // whoever asks); then 401 (no or bad token), 400 (body or parameters), 404, 403.
 // The 200 answers of both GETs are the same for every caller and say so: Cache-Control "public,
 // max-age=0, s-maxage=<shared_cache_max_age>" (the gateway's response cache keeps them, book.* events
-// drop them); every other answer carries no Cache-Control.
+// drop them); every other answer carries no Cache-Control. GET /books/{id} is answered from memory when
+// it can be (book_answers.h).
 
 #include <chrono>
 
@@ -17,12 +18,14 @@
 #include "bookstore/db/db.h"
 #include "bookstore/http/server.h"
 #include "domain/search.h"
+#include "handlers/book_answers.h"
 
 namespace bookstore::catalog::handlers {
 
 struct BookRoutesDeps {
   db::Pool& pool;
   authn::Authenticator& authenticator;
+  BookAnswers& answers;  // GET /books/{id} answers kept in memory; PUT and DELETE drop theirs
   std::chrono::seconds shared_cache_max_age{30};  // CATALOG_SHARED_CACHE_SECONDS
 };
 

@@ -9,10 +9,8 @@ namespace {
 // Before the hub publishes the event. A book event without a usable id still changes some listing; with
 // no way to tell which book, everything goes.
 void InvalidateBook(const bus::Event& event, ResponseCache& cache) {
-  const auto* data = event.data.if_object();
-  const auto* id = data != nullptr ? data->if_contains("id") : nullptr;
-  if (id != nullptr && id->is_int64() && id->as_int64() > 0) {
-    cache.InvalidateBook(id->as_int64());
+  if (const auto id = bus::DataId(event)) {
+    cache.InvalidateBook(*id);
     return;
   }
   log::Warn("book event without an id: response cache cleared",

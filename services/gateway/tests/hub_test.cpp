@@ -177,13 +177,13 @@ TEST(LiveFeedTest, BookAndOrderEventsReachTheHub) {
 
 // Stores `target` in `cache` as if catalog had just answered it.
 void Cache(ResponseCache& cache, const std::string& target) {
-  auto cached = std::make_shared<CachedResponse>();
-  cached->expires_at = CachedResponse::Clock::now() + std::chrono::minutes(1);
+  auto cached = std::make_shared<http::CachedResponse>();
+  cached->expires_at = http::CachedResponse::Clock::now() + std::chrono::minutes(1);
   ASSERT_TRUE(cache.store().Put(target, cache.store().StampOf(target), cached).stored);
 }
 
 bool Cached(ResponseCache& cache, const std::string& target) {
-  return cache.store().Find(target, CachedResponse::Clock::now()) != nullptr;
+  return cache.store().Find(target, http::CachedResponse::Clock::now()) != nullptr;
 }
 
 TEST(LiveFeedTest, BookEventsInvalidateTheResponseCacheBeforeReachingTheHub) {

@@ -49,6 +49,7 @@ class ResponseCacheTest : public ::testing::Test {
       // As the router does: the request is moved to the upstream.
       const http::Request forwarded = std::move(upstream_ctx.request());
       ++upstream_calls_;
+      upstream_cache_control_ = std::string(forwarded[http::Field::cache_control]);
       // The version catalog read; anything during_fetch_ does happens while the answer is on its way.
       const int version = version_;
       if (during_fetch_) during_fetch_();
@@ -79,6 +80,7 @@ class ResponseCacheTest : public ::testing::Test {
   Headers upstream_headers_{{"Cache-Control", std::string(kPublic)}, {"Content-Type", "application/json"}};
   http::Status upstream_status_ = http::Status::ok;
   int upstream_calls_ = 0;
+  std::string upstream_cache_control_;  // of the last request forwarded
   int version_ = 1;
   std::function<void()> during_fetch_;
 };
@@ -162,7 +164,7 @@ TEST_F(ResponseCacheTest, NeverKeepsCookiesVariantsOrOtherStatuses) {
 
 TEST_F(ResponseCacheTest, KeepsAnswersForTheirLifetimeLessTheirAge) {
   upstream_headers_.emplace_back("Age", "25");
-  const auto before = CachedResponse::Clock::now();
+  const auto before = http::CachedResponse::Clock::now();
   Get("/books/5");
   const Reply hit = Get("/books/5");
   EXPECT_EQ(hit.cache, "hit");
@@ -224,6 +226,22 @@ TEST_F(ResponseCacheTest, ABookEventDropsTheBookAndEveryListing) {
   EXPECT_EQ(Get("/books?limit=100").cache, "miss");
   EXPECT_EQ(Get("/books?q=war").cache, "miss");
   EXPECT_EQ(Get("/books/43").cache, "hit");
+}
+
+TEST_F(ResponseCacheTest, AMissSoonAfterAnInvalidationAsksUpstreamForTheCurrentState) {
+  Get("/books/42");
+  EXPECT_EQ(upstream_cache_control_, "");  // never invalidated: catalog may answer from its memory
+  cache_.InvalidateBook(42);               // the event reached this gateway, maybe not every catalog
+  EXPECT_EQ(Get("/books/42").cache, "miss");
+  EXPECT_EQ(upstream_cache_control_, "no-cache");
+  EXPECT_EQ(Get("/books/42").cache, "hit");
+
+  Send(http::Verb::put, "/books/43");  // a write through this gateway, answered by one catalog replica
+  Get("/books/43");
+  EXPECT_EQ(upstream_cache_control_, "no-cache");
+  // A client's own directives still reach upstream as they were.
+  Get("/books/44", {{"Cache-Control", "no-store"}});
+  EXPECT_EQ(upstream_cache_control_, "no-store");
 }
 
 TEST_F(ResponseCacheTest, AnInvalidationDuringAMissKeepsTheOlderAnswerOut) {

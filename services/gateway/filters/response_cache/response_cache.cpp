@@ -11,12 +11,15 @@ namespace bookstore::gateway {
 namespace {
 
 using http::Field;
-using Clock = CachedResponse::Clock;
+using Clock = http::CachedResponse::Clock;
 
 constexpr std::string_view kHit = "hit";
 constexpr std::string_view kMiss = "miss";
 constexpr std::string_view kBypass = "bypass";
 constexpr std::string_view kBooksPath = "/books";
+// How long after an invalidation a miss asks upstream for a fresh answer: far beyond the milliseconds an
+// event takes to reach every subscriber, short enough that a busy book still reaches catalog's memory.
+constexpr auto kUpstreamRefreshWindow = std::chrono::seconds(10);
 
 http::Counter& RequestCounter(std::string_view result) {
   return http::Metrics().AddCounter(
@@ -44,7 +47,7 @@ std::string_view CollectionOf(std::string_view path) {
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
-http::Response HitResponse(const CachedResponse& cached, Clock::time_point now) {
+http::Response HitResponse(const http::CachedResponse& cached, Clock::time_point now) {
   http::Response response = cached.response;
   const auto age =
       cached.age_at_store + std::chrono::duration_cast<std::chrono::seconds>(now - cached.stored_at);
@@ -71,7 +74,7 @@ bool CacheablePath(std::string_view path) {
 }
 
 ResponseCache::ResponseCache(const ResponseCacheOptions& options)
-    : store_(ResponseStore::Options{.capacity_bytes = options.capacity_bytes}),
+    : store_(http::ResponseStore::Options{.capacity_bytes = options.capacity_bytes}),
       hits_(RequestCounter(kHit)),
       misses_(RequestCounter(kMiss)),
       bypasses_(RequestCounter(kBypass)),
@@ -116,7 +119,7 @@ http::Awaitable<http::Response> ResponseCache::Lookup(http::Context& ctx, http::
     co_return co_await Bypass(ctx, next);
   }
   const bool head = ctx.method() == http::Verb::head;
-  const bool refresh = directives.no_cache || (directives.max_age && directives.max_age->count() == 0);
+  const bool refresh = directives.WantsCurrentState();
   const Clock::time_point requested_at = Clock::now();
   if (!refresh) {
     if (auto cached = store_.Find(ctx.target(), requested_at)) {
@@ -128,8 +131,13 @@ http::Awaitable<http::Response> ResponseCache::Lookup(http::Context& ctx, http::
   // Copied now: the router moves the request (and its target) upstream.
   const std::string key(ctx.target());
   // Taken before the request leaves: an invalidation from here on keeps this answer out (race-free).
-  const ResponseStore::Stamp stamp = store_.StampOf(key);
+  const http::ResponseStore::Stamp stamp = store_.StampOf(key);
   state.cache = refresh ? kBypass : kMiss;
+  // Just invalidated (a write, a book.* event): an upstream that keeps answers of its own (catalog's
+  // book answers) may not have applied the same event yet; ask it for the current state.
+  if (!refresh && store_.InvalidatedSince(key, requested_at - kUpstreamRefreshWindow)) {
+    ctx.request().set(Field::cache_control, "no-cache");
+  }
   http::Response response;
   try {
     response = co_await next(ctx);
@@ -171,12 +179,12 @@ void ResponseCache::Count(std::string_view result) {
   }
 }
 
-void ResponseCache::Store(std::string_view key, ResponseStore::Stamp stamp, const http::Response& response,
-                          Clock::time_point requested_at) {
+void ResponseCache::Store(std::string_view key, http::ResponseStore::Stamp stamp,
+                          const http::Response& response, Clock::time_point requested_at) {
   const auto freshness = http::SharedFreshnessOf(response);
   if (!freshness) return;
 
-  auto cached = std::make_shared<CachedResponse>();
+  auto cached = std::make_shared<http::CachedResponse>();
   cached->response = response;
   // Per message: the server sets Date, X-Request-ID and Content-Length again, and a hit its own Age.
   cached->response.erase(Field::date);

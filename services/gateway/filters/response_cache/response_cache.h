@@ -21,7 +21,10 @@
 //     so a writer reads its own write here at once, before the event arrives;
 //   - Clear() after every broker (re)connection: events missed meanwhile are not replayed.
 // Across replicas, another gateway serves the old answer until the event reaches it (milliseconds), and
-// at worst for s-maxage if its bus connection is down.
+// at worst for s-maxage if its bus connection is down. For 10 s after its path was invalidated, a miss
+// is sent upstream with `Cache-Control: no-cache`: catalog keeps answers in memory too, dropped by the
+// same events, and a catalog replica may receive an event after this gateway did; no-cache makes it read
+// the database.
 //
 // Results: `cache` in the access log line, gateway_response_cache_requests_total{result="hit|miss|bypass"}
 // (bypass: the cache was not consulted), gateway_response_cache_bytes and _entries gauges,
@@ -31,8 +34,8 @@
 #include <string_view>
 
 #include "bookstore/http/metrics.h"
+#include "bookstore/http/response_store.h"
 #include "bookstore/http/router.h"
-#include "filters/response_cache/response_store.h"
 
 namespace bookstore::gateway {
 
@@ -53,17 +56,17 @@ class ResponseCache {
   void Invalidate(std::string_view path);
   void Clear();
 
-  [[nodiscard]] ResponseStore& store() { return store_; }
+  [[nodiscard]] http::ResponseStore& store() { return store_; }
 
  private:
   http::Awaitable<http::Response> Lookup(http::Context& ctx, http::Next next);
   http::Awaitable<http::Response> Write(http::Context& ctx, http::Next next);
   http::Awaitable<http::Response> Bypass(http::Context& ctx, http::Next next);
   void Count(std::string_view result);
-  void Store(std::string_view key, ResponseStore::Stamp stamp, const http::Response& response,
-             CachedResponse::Clock::time_point requested_at);
+  void Store(std::string_view key, http::ResponseStore::Stamp stamp, const http::Response& response,
+             http::CachedResponse::Clock::time_point requested_at);
 
-  ResponseStore store_;
+  http::ResponseStore store_;
   http::Counter& hits_;
   http::Counter& misses_;
   http::Counter& bypasses_;

@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "bookstore/auth/revocation.h"
 #include "bookstore/bus/consumer.h"
@@ -57,10 +59,22 @@ class RevocationSync {
 // Create it after the server whose io_context it uses, so it is destroyed first.
 class RevocationFeed {
  public:
+  // More events the service wants on the same per-replica queue and broker connection (catalog: book.*
+  // for its book answers). `handler` gets every event but auth.token_revoked; `on_connected` runs after
+  // each (re)connection, next to the revocations' reload.
+  struct AlsoFeed {
+    std::vector<std::string> binding_keys;
+    bus::EventHandler handler;
+    std::function<void()> on_connected;
+  };
+
   RevocationFeed(const bus::Options& bus, std::string auth_urls, http::Client& client,
-                 auth::RevocationSet& into, boost::asio::io_context& io);
+                 auth::RevocationSet& into, boost::asio::io_context& io, AlsoFeed also = {});
+
+  [[nodiscard]] bool Connected() const noexcept { return subscriber_.Connected(); }
 
  private:
+  AlsoFeed also_;
   RevocationSync sync_;
   bus::Subscriber subscriber_;  // last: stopped before the set and the sync it feeds
 };

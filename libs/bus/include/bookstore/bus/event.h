@@ -9,6 +9,8 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,6 +34,9 @@ struct Event {
 // The fields that tie a log line to an event: event_id, type and trace_id (of its traceparent, when valid),
 // added to `fields`.
 boost::json::object EventLogFields(const Event& event, boost::json::object fields = {});
+
+// The positive integer `data.<field>` of an event (a book.* event's "id"), if it has one.
+std::optional<std::int64_t> DataId(const Event& event, std::string_view field = "id");
 
 // A message that is not a valid event (bad JSON, wrong specversion, missing or ill-typed attribute).
 class BadEvent : public std::runtime_error {

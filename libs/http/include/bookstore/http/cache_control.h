@@ -21,6 +21,8 @@ struct CacheControl {
 
   // How long a shared cache may keep the answer: s-maxage, else max-age, else 0.
   [[nodiscard]] std::chrono::seconds SharedLifetime() const;
+  // Of a request: no stored copy may answer it (no-cache, or max-age=0: a browser's reload).
+  [[nodiscard]] bool WantsCurrentState() const { return no_cache || (max_age && max_age->count() == 0); }
 };
 
 // Directive names are case-insensitive; unknown directives and arguments of the flags are ignored

@@ -1,4 +1,4 @@
-#include "filters/response_cache/response_store.h"
+#include "bookstore/http/response_store.h"
 
 #include <algorithm>
 #include <functional>
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unordered_map>
 
-namespace bookstore::gateway {
+namespace bookstore::http {
 namespace {
 
 // Per entry beyond its bytes: the list node, the index node, the shared CachedResponse and its fields'
@@ -114,7 +114,11 @@ ResponseStore::ResponseStore(Options options)
       // NOLINTNEXTLINE(modernize-avoid-c-arrays): see the members
       shards_(std::make_unique<Shard[]>(std::max<std::size_t>(options.shards, 1))),
       // NOLINTNEXTLINE(modernize-avoid-c-arrays)
-      generations_(std::make_unique<std::atomic<std::uint64_t>[]>(kGenerationSlots)) {
+      generations_(std::make_unique<std::atomic<std::uint64_t>[]>(kGenerationSlots)),
+      // NOLINTNEXTLINE(modernize-avoid-c-arrays)
+      invalidated_at_(std::make_unique<std::atomic<Clock::rep>[]>(kGenerationSlots)) {
+  const Clock::rep never = Clock::time_point::min().time_since_epoch().count();
+  for (std::size_t slot = 0; slot < kGenerationSlots; ++slot) invalidated_at_[slot].store(never);
   options_.shards = std::max<std::size_t>(options_.shards, 1);
 }
 
@@ -140,14 +144,23 @@ ResponseStore::PutResult ResponseStore::Put(std::string_view key, Stamp stamp,
 }
 
 void ResponseStore::Invalidate(std::string_view path) {
+  const std::size_t slot = SlotOf(path);
   // The counter first: from here on no entry of `path` stamped earlier is served, nor stored.
-  generations_[SlotOf(path)].fetch_add(1, std::memory_order_acq_rel);
+  generations_[slot].fetch_add(1, std::memory_order_acq_rel);
+  invalidated_at_[slot].store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   ShardFor(path).Erase(*this, path);
 }
 
+bool ResponseStore::InvalidatedSince(std::string_view key, Clock::time_point since) const {
+  const Clock::rep at = invalidated_at_[SlotOf(PathOf(key))].load(std::memory_order_relaxed);
+  return at >= since.time_since_epoch().count();
+}
+
 void ResponseStore::Clear() {
+  const Clock::rep now = Clock::now().time_since_epoch().count();
   for (std::size_t slot = 0; slot < kGenerationSlots; ++slot) {
     generations_[slot].fetch_add(1, std::memory_order_acq_rel);
+    invalidated_at_[slot].store(now, std::memory_order_relaxed);
   }
   for (std::size_t i = 0; i < options_.shards; ++i) shards_[i].Clear(*this);
 }
@@ -157,7 +170,7 @@ ResponseStore::Stats ResponseStore::GetStats() const {
                .entries = entries_.load(std::memory_order_relaxed)};
 }
 
-std::size_t ResponseStore::EntryBytes(std::string_view key, const http::Response& response) {
+std::size_t ResponseStore::EntryBytes(std::string_view key, const Response& response) {
   std::size_t bytes = kEntryOverhead + key.size() + response.body().size();
   for (const auto& field : response) {
     bytes += kFieldOverhead + field.name_string().size() + field.value().size();
@@ -177,4 +190,4 @@ bool ResponseStore::Current(const Stamp& stamp) const {
   return generations_[stamp.slot].load(std::memory_order_acquire) == stamp.generation;
 }
 
-}  // namespace bookstore::gateway
+}  // namespace bookstore::http
