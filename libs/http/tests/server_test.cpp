@@ -413,6 +413,19 @@ TEST_F(ServerTest, ClientRetriesOnceWhenThePooledConnectionWasClosed) {
   EXPECT_EQ(server.connections_accepted(), 2U);
 }
 
+TEST_F(ServerTest, ClientSendsAGetAgainWhenThePooledConnectionWasClosed) {
+  auto options = TestOptions();
+  options.idle_timeout = 100ms;
+  Server server(options);
+  AddBookRoutes(server);
+  server.Start();
+  EXPECT_EQ(Get(server, "/books/1").result(), Status::ok);
+  ASSERT_TRUE(Eventually([&] { return server.connections_open() == 0; }));  // closed while pooled
+  // Taken from the pool without a check, written to the closed connection, sent again on a new one.
+  EXPECT_EQ(Get(server, "/books/2").result(), Status::ok);
+  EXPECT_EQ(server.connections_accepted(), 2U);
+}
+
 // An upstream that answers a first request on a keep-alive connection, then reads a second one, stops
 // listening and resets the connection without answering: as a replica that committed and was killed.
 class DiesOnSecondRequest {
