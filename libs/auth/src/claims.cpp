@@ -1,12 +1,8 @@
 #include "bookstore/auth/claims.h"
 
-#include <sodium.h>
-
-#include <array>
 #include <charconv>
 #include <stdexcept>
 
-#include "bookstore/auth/base64url.h"
 #include "sodium_init.h"
 
 namespace bookstore::auth {
@@ -42,12 +38,7 @@ std::int64_t Claims::UserId() const {
   return value;
 }
 
-std::string NewTokenId() {
-  detail::EnsureSodium();
-  std::array<unsigned char, 16> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  return Base64UrlEncode(bytes);
-}
+std::string NewTokenId() { return RandomToken(16); }
 
 Claims NewClaims(std::string issuer, std::string audience, std::int64_t user_id, std::string name, Role role,
                  std::chrono::sys_seconds now, std::chrono::seconds ttl) {

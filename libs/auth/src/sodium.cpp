@@ -1,17 +1,36 @@
+#include "bookstore/auth/sodium.h"
+
 #include <sodium.h>
 
 #include <stdexcept>
+#include <vector>
 
-#include "sodium_init.h"
+#include "bookstore/auth/base64url.h"
 
-namespace bookstore::auth::detail {
+namespace bookstore::auth {
+namespace {
+
+bool StartSodium() {
+  // Before sodium_init, as libsodium requires (bookstore/auth/sodium.h says why this generator).
+  randombytes_set_implementation(&randombytes_internal_implementation);
+  return sodium_init() >= 0;
+}
+
+}  // namespace
 
 void EnsureSodium() {
-  // A function-local static runs sodium_init exactly once, thread-safely; later calls cost a load.
-  static const bool initialised = sodium_init() >= 0;
-  if (!initialised) {
+  // A function-local static runs it exactly once, thread-safely.
+  static const bool started = StartSodium();
+  if (!started) {
     throw std::runtime_error("libsodium failed to initialise");
   }
 }
 
-}  // namespace bookstore::auth::detail
+std::string RandomToken(std::size_t bytes) {
+  EnsureSodium();
+  std::vector<unsigned char> random(bytes);
+  randombytes_buf(random.data(), random.size());
+  return Base64UrlEncode(random);
+}
+
+}  // namespace bookstore::auth

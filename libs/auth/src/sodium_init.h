@@ -1,9 +1,10 @@
 #pragma once
-// libsodium must be initialised once before use; every entry point of this library calls this.
+// Every entry point of this library starts libsodium first (bookstore/auth/sodium.h).
+
+#include "bookstore/auth/sodium.h"
 
 namespace bookstore::auth::detail {
 
-// Throws std::runtime_error if libsodium cannot initialise (no usable random source).
-void EnsureSodium();
+using auth::EnsureSodium;
 
 }  // namespace bookstore::auth::detail

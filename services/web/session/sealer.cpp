@@ -4,12 +4,12 @@
 
 #include <stdexcept>
 
+#include "bookstore/auth/base64url.h"
 #include "bookstore/text/utf8.h"
 
 namespace bookstore::web {
 namespace {
 
-constexpr int kBase64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 // Well above any real session (a token, a cart of 100 lines, a flash), well below a header limit.
 constexpr std::size_t kMaxCookieChars = 8192;
 
@@ -36,13 +36,6 @@ std::optional<std::vector<unsigned char>> DecodeHex(std::string_view text) {
     return std::nullopt;
   }
   out.resize(length);
-  return out;
-}
-
-std::string EncodeBase64(const std::vector<unsigned char>& bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kBase64), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kBase64);
-  out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
 }
 
@@ -98,19 +91,19 @@ std::string SessionSealer::Seal(const Session& session) const {
   crypto_secretbox_easy(sealed.data() + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), nonce,
                         keys_.front().data());
-  return EncodeBase64(sealed);
+  return auth::Base64UrlEncode(sealed);
 }
 
 std::optional<Session> SessionSealer::Open(std::string_view cookie_value, std::int64_t now) const {
   if (cookie_value.size() > kMaxCookieChars) {
     return std::nullopt;
   }
-  const auto sealed = DecodeBase64(cookie_value, kBase64);
+  const auto sealed = auth::Base64UrlDecode(cookie_value);
   if (!sealed || sealed->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
     return std::nullopt;
   }
-  const unsigned char* nonce = sealed->data();
-  const unsigned char* cipher = sealed->data() + crypto_secretbox_NONCEBYTES;
+  const auto* nonce = reinterpret_cast<const unsigned char*>(sealed->data());
+  const unsigned char* cipher = nonce + crypto_secretbox_NONCEBYTES;
   const std::size_t cipher_size = sealed->size() - crypto_secretbox_NONCEBYTES;
   std::string plain(cipher_size - crypto_secretbox_MACBYTES, '\0');
   for (const auto& key : keys_) {

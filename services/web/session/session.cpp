@@ -124,24 +124,6 @@ std::string_view FlashKindName(FlashKind kind) {
   return "info";
 }
 
-void EnsureSodium() {
-  static const int result = sodium_init();  // thread-safe, idempotent
-  if (result < 0) {
-    throw std::runtime_error("libsodium could not be initialised");
-  }
-}
-
-std::string RandomToken() {
-  EnsureSodium();
-  std::array<unsigned char, 32> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return out;
-}
-
 std::string SubmittedKeyOrFresh(std::string_view submitted) {
   const auto key_character = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bookstore/auth/sodium.h"
+
 namespace bookstore::web {
 
 struct CartLine {
@@ -67,11 +69,10 @@ void LogOut(Session& session, std::int64_t now);
 std::string SessionToJson(const Session& session);
 std::optional<Session> SessionFromJson(std::string_view text);
 
-// sodium_init(), once; throws std::runtime_error when libsodium cannot start.
-void EnsureSodium();
-
-// 32 random bytes, base64url without padding.
-std::string RandomToken();
+// libsodium started once for the process, and 32 random bytes in base64url (CSRF tokens, idempotency
+// keys): libs/auth's, the project's one use of libsodium's generator.
+using auth::EnsureSodium;
+using auth::RandomToken;
 
 // The idempotency key a form carried (the checkout's, a payment's) when it looks like one of RandomToken's
 // (16 to 64 characters of [A-Za-z0-9_-]), else a fresh one: a resubmitted form repeats its request, a
