@@ -401,7 +401,9 @@ TEST_F(ServerTest, ClientReusesKeepAliveConnections) {
   EXPECT_EQ(server.connections_accepted(), 1U);
 }
 
-TEST_F(ServerTest, ClientRetriesOnceWhenThePooledConnectionWasClosed) {
+// A pooled connection the upstream closed (its idle timeout) is never a failed request: a POST's is found
+// closed by the client's check before use; a GET skips the check and is sent again on a new connection.
+TEST_F(ServerTest, ClientRecoversWhenThePooledConnectionWasClosed) {
   auto options = TestOptions();
   options.idle_timeout = 100ms;
   Server server(options);
@@ -411,19 +413,9 @@ TEST_F(ServerTest, ClientRetriesOnceWhenThePooledConnectionWasClosed) {
   ASSERT_TRUE(Eventually([&] { return server.connections_open() == 0; }));  // closed while pooled
   EXPECT_EQ(Send(server, MakeRequest(Verb::post, "/echo", "second")).body(), "second");
   EXPECT_EQ(server.connections_accepted(), 2U);
-}
-
-TEST_F(ServerTest, ClientSendsAGetAgainWhenThePooledConnectionWasClosed) {
-  auto options = TestOptions();
-  options.idle_timeout = 100ms;
-  Server server(options);
-  AddBookRoutes(server);
-  server.Start();
-  EXPECT_EQ(Get(server, "/books/1").result(), Status::ok);
-  ASSERT_TRUE(Eventually([&] { return server.connections_open() == 0; }));  // closed while pooled
-  // Taken from the pool without a check, written to the closed connection, sent again on a new one.
+  ASSERT_TRUE(Eventually([&] { return server.connections_open() == 0; }));
   EXPECT_EQ(Get(server, "/books/2").result(), Status::ok);
-  EXPECT_EQ(server.connections_accepted(), 2U);
+  EXPECT_EQ(server.connections_accepted(), 3U);
 }
 
 // An upstream that answers a first request on a keep-alive connection, then reads a second one, stops
