@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 #include "bookstore/authn/authn.h"
 #include "bookstore/authn/revocation_sync.h"
@@ -54,11 +55,15 @@ int Run(const Settings& settings) {
                                    .shared_cache_max_age = settings.shared_cache_max_age});
   // Tokens revoked by a logout are refused here too (authn/revocation_sync.h); book.* events on the same
   // per-replica queue keep the book answers coherent with other replicas' writes and the saga's.
-  const authn::RevocationFeed feed(
-      settings.bus, settings.tokens.auth_url, client, authenticator.Revocations(), server.io_context(0),
-      {.binding_keys = {"book.*"},
-       .handler = [&answers](const bus::Event& event) { answers.OnBookEvent(event); },
-       .on_connected = [&answers] { answers.Clear(); }});
+  // (Not bound when the answers are off: every book.* is a delivery to each replica's queue.)
+  authn::RevocationFeed::AlsoFeed book_events;
+  if (answers.Enabled()) {
+    book_events = {.binding_keys = {"book.*"},
+                   .handler = [&answers](const bus::Event& event) { answers.OnBookEvent(event); },
+                   .on_connected = [&answers] { answers.Clear(); }};
+  }
+  const authn::RevocationFeed feed(settings.bus, settings.tokens.auth_url, client,
+                                   authenticator.Revocations(), server.io_context(0), std::move(book_events));
   answers.FollowFeed([&feed] { return feed.Connected(); });
 
   // Not auth's keys: public reads must go on while auth is away (writes then answer 503).

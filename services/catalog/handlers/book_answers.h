@@ -40,6 +40,9 @@ class BookAnswers {
 
   explicit BookAnswers(Options options);
 
+  // False when CATALOG_BOOK_CACHE_BYTES or _SECONDS is 0: nothing is kept, and book.* need not come.
+  [[nodiscard]] bool Enabled() const { return options_.capacity_bytes > 0 && options_.max_age.count() > 0; }
+
   // Whether entries may be served: the subscriber that delivers book.* is connected. Set before the
   // server runs; without it nothing is served.
   void FollowFeed(std::function<bool()> feed_connected) { feed_connected_ = std::move(feed_connected); }
@@ -56,8 +59,6 @@ class BookAnswers {
   void Clear();
 
  private:
-  [[nodiscard]] bool Enabled() const { return options_.capacity_bytes > 0 && options_.max_age.count() > 0; }
-
   Options options_;
   http::ResponseStore store_;
   std::function<bool()> feed_connected_;
