@@ -88,7 +88,7 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
 }
 
 bool Base64UrlDecodeExact(std::string_view text, std::span<unsigned char> out) {
-  return text.size() % 4 != 1 && DecodedSize(text.size()) == out.size() && DecodeInto(text, out.data());
+  return DecodedSize(text.size()) == out.size() && DecodeInto(text, out.data());  // DecodeInto refuses 4n+1
 }
 
 }  // namespace bookstore::auth
