@@ -44,14 +44,20 @@ def memory(pid: int) -> dict:
             "file_mib": mib("RssFile")}
 
 
-def cpu_ticks(pid: int) -> int | None:
-    """User + system CPU time of a process (all its threads), in clock ticks."""
+def cpu_ticks_split(pid: int) -> tuple[int, int] | None:
+    """(user, system) CPU time of a process (all its threads), in clock ticks."""
     try:
         stat = open(f"/proc/{pid}/stat").read()
     except OSError:
         return None
     fields = stat[stat.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return int(fields[11]), int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """User + system CPU time of a process (all its threads), in clock ticks."""
+    split = cpu_ticks_split(pid)
+    return None if split is None else sum(split)
 
 
 def children(pid: int) -> list[int]:
@@ -85,22 +91,26 @@ class CpuMeter:
     def start(self):
         self.pids = {name: [p for p in find() if alive(p)] for name, find in self.groups.items()}
         self.before = {name: self._ticks(pids) for name, pids in self.pids.items()}
+        self.user_before = {name: self._user_ticks(pids) for name, pids in self.pids.items()}
         self.machine_before = machine_busy_ticks()
         self.load_before = load_average()
 
     def stop(self, seconds: float, extra_pids: dict | None = None) -> dict:
         """CPU per group as a share of one core (100 = one core busy) over `seconds`; `machine` is the
         whole machine's busy share of all cores, `others` what none of the groups (nor extra_pids, e.g.
-        wrk with its ticks counted elsewhere) account for."""
+        wrk with its ticks counted elsewhere) account for, `user` each group's share spent in user space
+        (the rest went to the kernel: system calls, the network stack, scheduling)."""
         busy_before, total_before = self.machine_before
         busy_after, total_after = machine_busy_ticks()
         cores = os.cpu_count() or 1
         result = {}
+        user = {}
         ours = 0
         for name, pids in self.pids.items():
             ticks = self._ticks(pids) - self.before[name]
             ours += ticks
             result[name] = round(100 * ticks / CLOCK_TICKS / seconds, 1)
+            user[name] = round(100 * (self._user_ticks(pids) - self.user_before[name]) / CLOCK_TICKS / seconds, 1)
         for name, ticks in (extra_pids or {}).items():
             ours += ticks
             result[name] = round(100 * ticks / CLOCK_TICKS / seconds, 1)
@@ -110,11 +120,16 @@ class CpuMeter:
         # /proc/stat jiffies are per CPU: convert "ours" (process ticks) into the same unit.
         result["others_cores"] = round(max(0, machine_busy - ours) / max(1, total / cores) , 2)
         result["load_before"] = self.load_before
+        result["user"] = user
         return result
 
     @staticmethod
     def _ticks(pids):
         return sum(cpu_ticks(p) or 0 for p in pids)
+
+    @staticmethod
+    def _user_ticks(pids):
+        return sum((cpu_ticks_split(p) or (0, 0))[0] for p in pids)
 
 
 def machine() -> dict:

@@ -204,6 +204,7 @@ def summarize(runs: list) -> dict:
     return {"rps": median("rps"), "p50_ms": median("p50_ms"), "p90_ms": median("p90_ms"),
             "p99_ms": median("p99_ms"), "errors": sum(r["errors"] for r in runs),
             "server_cpu_us_per_request": median("server_cpu_us_per_request"),
+            "server_user_cpu_us_per_request": median("server_user_cpu_us_per_request"),
             "db_per_request": middle.get("db_per_request"),
             "rps_per_round": [r["rps"] for r in runs], "load": round(statistics.mean(r["load"][0] for r in runs), 2),
             "cpu_of_median_round": middle["cpu"], "bytes_per_response": middle.get("bytes_per_response")}
@@ -236,7 +237,11 @@ def cpu_ratio(measured: dict, a: str, b: str) -> float | None:
 
 def row(label: str, summary: dict, ratio: str = "", note: str = "") -> Row:
     per_request = summary.get("server_cpu_us_per_request")
-    note = "; ".join(x for x in (note, f"server CPU {per_request:.0f} µs/req" if per_request else "",
+    user = summary.get("server_user_cpu_us_per_request")
+    cpu_text = f"server CPU {per_request:.0f} µs/req" if per_request else ""
+    if per_request and user is not None:
+        cpu_text += f" ({user:.0f} in user space)"
+    note = "; ".join(x for x in (note, cpu_text,
                                  cpu_note(summary.get("cpu_of_median_round", {}))) if x)
     if summary.get("status_sample"):
         errors = {k: v for k, v in summary["status_sample"].items() if not k.startswith(("2", "3"))}

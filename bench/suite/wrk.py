@@ -77,6 +77,9 @@ def run(url: str, script: str, args: list[str] | None = None, *, connections: in
               ("wrk", "machine_busy_pct_of_all_cores", "others_cores")]
     if server and data["requests"]:
         result["server_cpu_us_per_request"] = round(sum(server) / 100 * elapsed / data["requests"] * 1e6, 1)
+        # The part of it spent in user space: where a server's own code can still make a difference.
+        user = sum(cpu.get("user", {}).values())
+        result["server_user_cpu_us_per_request"] = round(user / 100 * elapsed / data["requests"] * 1e6, 1)
     if profile:
         result["profile"] = profile
     return result
