@@ -21,17 +21,39 @@
 namespace bookstore::log {
 namespace {
 
-// stdout, written through the C library's buffer: spdlog's stdout sinks flush after every line, which
-// costs a write(2) per line; this one leaves that to the logger's flush policy (SetFlushInterval). The
-// line is already JSON (FormatLine), so it goes out as it is, without spdlog's pattern formatter copying
-// it once more.
+// stdout, a buffer of whole lines at a time: spdlog's stdout sinks flush after every line, which costs a
+// write(2) per line; this one writes when the logger flushes (SetFlushInterval: warnings and errors at
+// once, info lines within the interval) or when kBufferBytes of lines wait. Its own buffer rather than
+// stdio's (4 KiB on a file or a pipe: a write per ~12 access log lines, about 2% of a proxied request's
+// CPU) also means a write never ends in the middle of a line. The line is already JSON (FormatLine), so
+// it goes out as it is, without spdlog's pattern formatter copying it once more.
 class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  static constexpr std::size_t kBufferBytes = 64 * 1024;
+
+  BufferedStdoutSink() { pending_.reserve(kBufferBytes); }
+  BufferedStdoutSink(const BufferedStdoutSink&) = delete;
+  BufferedStdoutSink& operator=(const BufferedStdoutSink&) = delete;
+  // The last lines of a process that exits normally (the logger lives until static destruction).
+  ~BufferedStdoutSink() override { WritePending(); }
+
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::fwrite(msg.payload.data(), 1, msg.payload.size(), stdout);
-    std::fputc('\n', stdout);
+    if (pending_.size() + msg.payload.size() + 1 > kBufferBytes) WritePending();
+    pending_.append(msg.payload.data(), msg.payload.size());
+    pending_ += '\n';
   }
-  void flush_() override { std::fflush(stdout); }
+  void flush_() override { WritePending(); }
+
+ private:
+  void WritePending() {
+    if (pending_.empty()) return;
+    std::fwrite(pending_.data(), 1, pending_.size(), stdout);
+    std::fflush(stdout);
+    pending_.clear();
+  }
+
+  std::string pending_;
 };
 
 struct State {

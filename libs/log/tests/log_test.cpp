@@ -103,6 +103,8 @@ class CapturedStdout {
   CapturedStdout() {
     std::fflush(stdout);
     EXPECT_EQ(pipe2(fds_.data(), O_NONBLOCK), 0);
+    // Room for more than one full log buffer: the pipe is not read while a test logs.
+    EXPECT_GE(fcntl(fds_[1], F_SETPIPE_SZ, 1 << 20), 1 << 20);
     saved_ = dup(STDOUT_FILENO);
     dup2(fds_[1], STDOUT_FILENO);
   }
@@ -149,6 +151,28 @@ TEST(LogTest, InfoLinesWaitForTheFlushAndAWarningWritesThemAllInOrder) {
   SetFlushInterval(std::chrono::seconds(0));  // every line at once, as before the call
   Info("fourth");
   EXPECT_NE(out.Written().find(R"("msg":"fourth")"), std::string::npos);
+}
+
+TEST(LogTest, AFullBufferIsWrittenWithoutAFlushAndInWholeLines) {
+  CapturedStdout out;
+  SetFlushInterval(std::chrono::hours(1));
+  const std::string padding(200, 'x');
+  int logged = 0;
+  while (out.Written().empty() && logged < 10'000) {
+    Info("line", {{"n", logged}, {"padding", padding}});
+    ++logged;
+  }
+  const std::string written = out.Written();
+  // Written once about 64 KiB waited (each line is ~300 bytes), not per line and not never.
+  EXPECT_GT(logged, 100);
+  EXPECT_LT(logged, 10'000);
+  ASSERT_FALSE(written.empty());
+  EXPECT_EQ(written.back(), '\n');
+  EXPECT_NE(written.find(R"("n":0,)"), std::string::npos);
+  EXPECT_EQ(written.find(R"("n":)" + std::to_string(logged - 1) + ","), std::string::npos);  // still waiting
+  Warn("flush");
+  EXPECT_NE(out.Written().find(R"("n":)" + std::to_string(logged - 1) + ","), std::string::npos);
+  SetFlushInterval(std::chrono::seconds(0));
 }
 
 }  // namespace

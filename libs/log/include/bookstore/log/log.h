@@ -26,15 +26,15 @@ bool SetLevel(std::string_view level);
 
 bool Enabled(Level level);
 
-// How long a debug or info line may wait in stdout's buffer before it is written, so that a busy process
-// writes its lines a few kilobytes at a time instead of one write(2) per line (the gateway's access log
-// line per request halved its cache hits per second on this machine: docs/performance.md). Warnings and
-// errors never wait: each is written at once, with every line before it, in order. Zero (the default
-// until this is called) writes every line at once. Whole seconds: spdlog's flusher ticks in seconds.
-// Call once, at start-up (service::Main does, from LOG_FLUSH_INTERVAL).
+// How long a debug or info line may wait in the log's buffer before it is written, so that a busy process
+// writes its lines up to 64 KiB at a time (whole lines) instead of one write(2) per line (the gateway's
+// access log line per request halved its cache hits per second on this machine: docs/performance.md).
+// Warnings and errors never wait: each is written at once, with every line before it, in order. Zero (the
+// default until this is called) writes every line at once. Whole seconds: spdlog's flusher ticks in
+// seconds. Call once, at start-up (service::Main does, from LOG_FLUSH_INTERVAL).
 void SetFlushInterval(std::chrono::seconds interval);
 
-// Writes every line still waiting (at exit; also done by the C library's exit()).
+// Writes every line still waiting (also done when the process exits normally).
 void Flush();
 
 void Write(Level level, std::string_view msg, const boost::json::object& fields = {});
