@@ -3,7 +3,7 @@
 #include <charconv>
 #include <stdexcept>
 
-#include "sodium_init.h"
+#include "bookstore/auth/sodium.h"
 
 namespace bookstore::auth {
 

@@ -14,7 +14,7 @@
 #include <stdexcept>
 
 #include "bookstore/auth/base64url.h"
-#include "sodium_init.h"
+#include "bookstore/auth/sodium.h"
 
 namespace bookstore::auth {
 namespace {
@@ -290,7 +290,7 @@ std::string Sign(const Claims& claims, const SigningKeys& keys) {
 }
 
 VerifyResult Verify(std::string_view token, const PublicKeySet& keys, const Expectations& expect) {
-  detail::EnsureSodium();
+  EnsureSodium();
   if (token.size() > kMaxTokenBytes) {
     return Failure(VerifyFailure::kMalformed, "token is too long");
   }

@@ -6,7 +6,7 @@
 #include <array>
 
 #include "bookstore/auth/base64url.h"
-#include "sodium_init.h"
+#include "bookstore/auth/sodium.h"
 
 namespace bookstore::auth {
 
@@ -106,7 +106,7 @@ SigningKeys& SigningKeys::operator=(SigningKeys&&) noexcept = default;
 SigningKeys::~SigningKeys() = default;
 
 SigningKeys SigningKeys::Parse(std::string_view text) {
-  detail::EnsureSodium();
+  EnsureSodium();
   SigningKeys result;
   std::size_t line_number = 0;
   while (!text.empty()) {
@@ -178,7 +178,7 @@ std::string GenerateKeyLine(std::string_view kid) {
   if (!IsValidKid(kid)) {
     throw std::invalid_argument("invalid kid");
   }
-  detail::EnsureSodium();
+  EnsureSodium();
   Seed seed{};
   const WipeOnExit wipe_seed(seed);
   randombytes_buf(seed.data(), seed.size());

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "bookstore/auth/base64url.h"
-#include "sodium_init.h"
+#include "bookstore/auth/sodium.h"
 
 namespace bookstore::auth {
 namespace {
@@ -35,7 +35,7 @@ bool PasswordHashParams::MeetsOwaspMinimum() const {
 }
 
 PasswordHasher::PasswordHasher(PasswordHashParams params) : params_(params) {
-  detail::EnsureSodium();
+  EnsureSodium();
   if (params_.ops_limit < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
       params_.ops_limit > crypto_pwhash_argon2id_OPSLIMIT_MAX) {
     throw std::invalid_argument("argon2id ops limit out of range");

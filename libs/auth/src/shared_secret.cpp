@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "sodium_init.h"
+#include "bookstore/auth/sodium.h"
 
 namespace bookstore::auth {
 namespace {
@@ -22,7 +22,7 @@ Digest Hash(std::string_view text) {
 
 bool SharedSecretMatches(std::string_view presented, std::string_view expected) {
   if (expected.empty()) return false;
-  detail::EnsureSodium();
+  EnsureSodium();
   const auto a = Hash(presented);
   const auto b = Hash(expected);
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -7,6 +7,7 @@
 #include <boost/json/array.hpp>
 #include <map>
 
+#include "bookstore/auth/sodium.h"
 #include "bookstore/http/error.h"
 #include "handlers/routes.h"
 #include "views/money.h"
@@ -110,7 +111,7 @@ http::Awaitable<http::Response> CartPage(http::Context& ctx, const WebDeps& deps
   data["copies"] = Copies(copies);
   data["estimated_total"] = FormatCents(total);
   data["over_stock"] = over_stock;
-  data["checkout_key"] = RandomToken();
+  data["checkout_key"] = auth::RandomToken();
   co_return RenderPage(ctx, deps, {.page = "cart", .title = "Your cart", .nav = "cart", .live = "books"},
                        std::move(data));
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/json/array.hpp>
 
+#include "bookstore/auth/sodium.h"
 #include "bookstore/http/error.h"
 #include "handlers/routes.h"
 #include "views/money.h"
@@ -235,7 +236,7 @@ http::Awaitable<http::Response> OrderPage(http::Context& ctx, const WebDeps& dep
       first = false;
     }
     data["payment_methods"] = std::move(methods);
-    data["pay_key"] = RandomToken();
+    data["pay_key"] = auth::RandomToken();
   }
   if (status == "paid") {
     const ApiCall call = ApiCall::Get("/delivery-providers").AfterLogin(OrderPath(id));

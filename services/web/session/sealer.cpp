@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "bookstore/auth/base64url.h"
+#include "bookstore/auth/sodium.h"
 #include "bookstore/text/utf8.h"
 
 namespace bookstore::web {
@@ -42,7 +43,7 @@ std::optional<std::vector<unsigned char>> DecodeHex(std::string_view text) {
 }  // namespace
 
 SessionKey ParseSessionKey(std::string_view text) {
-  EnsureSodium();
+  auth::EnsureSodium();
   text = text::TrimAsciiWhitespace(text);
   std::optional<std::vector<unsigned char>> bytes;
   if (text.size() == 64) {
@@ -64,14 +65,14 @@ SessionKey ParseSessionKey(std::string_view text) {
 }
 
 SessionKey RandomSessionKey() {
-  EnsureSodium();
+  auth::EnsureSodium();
   SessionKey key{};
   crypto_secretbox_keygen(key.data());
   return key;
 }
 
 SessionSealer::SessionSealer(std::vector<SessionKey> keys) : keys_(std::move(keys)) {
-  EnsureSodium();
+  auth::EnsureSodium();
   if (keys_.empty()) {
     throw std::invalid_argument("at least one session key is needed");
   }

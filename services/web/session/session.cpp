@@ -1,7 +1,5 @@
 #include "session/session.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <array>
 #include <boost/json/array.hpp>
@@ -10,7 +8,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <stdexcept>
+
+#include "bookstore/auth/sodium.h"
 
 namespace bookstore::web {
 namespace {
@@ -130,7 +129,7 @@ std::string SubmittedKeyOrFresh(std::string_view submitted) {
   };
   if (submitted.size() < 16 || submitted.size() > 64 ||
       !std::all_of(submitted.begin(), submitted.end(), key_character)) {
-    return RandomToken();
+    return auth::RandomToken();
   }
   return std::string(submitted);
 }
@@ -142,7 +141,7 @@ std::int64_t NowSeconds() {
 
 Session NewSession(std::int64_t now) {
   Session session;
-  session.csrf = RandomToken();
+  session.csrf = auth::RandomToken();
   session.expires_at = now + kAnonymousSessionSeconds;
   return session;
 }
@@ -154,7 +153,7 @@ void LogIn(Session& session, std::string token, std::int64_t user_id, std::strin
   session.name = std::move(name);
   session.role = std::move(role);
   session.expires_at = token_expires_at;
-  session.csrf = RandomToken();
+  session.csrf = auth::RandomToken();
 }
 
 void LogOut(Session& session, std::int64_t now) {

@@ -9,8 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "bookstore/auth/sodium.h"
-
 namespace bookstore::web {
 
 struct CartLine {
@@ -69,14 +67,9 @@ void LogOut(Session& session, std::int64_t now);
 std::string SessionToJson(const Session& session);
 std::optional<Session> SessionFromJson(std::string_view text);
 
-// libsodium started once for the process, and 32 random bytes in base64url (CSRF tokens, idempotency
-// keys): libs/auth's, the project's one use of libsodium's generator.
-using auth::EnsureSodium;
-using auth::RandomToken;
-
-// The idempotency key a form carried (the checkout's, a payment's) when it looks like one of RandomToken's
-// (16 to 64 characters of [A-Za-z0-9_-]), else a fresh one: a resubmitted form repeats its request, a
-// tampered one cannot choose an odd key.
+// The idempotency key a form carried (the checkout's, a payment's) when it looks like one of
+// auth::RandomToken's (16 to 64 characters of [A-Za-z0-9_-]), else a fresh one: a resubmitted form repeats
+// its request, a tampered one cannot choose an odd key.
 std::string SubmittedKeyOrFresh(std::string_view submitted);
 
 // The session clock: seconds since the Unix epoch.

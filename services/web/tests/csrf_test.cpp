@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "bookstore/auth/sodium.h"
+
 namespace bookstore::web {
 namespace {
 
@@ -25,9 +27,9 @@ TEST(CsrfTest, ASessionWithoutTokenAcceptsNothing) {
 }
 
 TEST(CsrfTest, TokensAreLongAndRandom) {
-  const std::string a = RandomToken();
+  const std::string a = auth::RandomToken();
   EXPECT_GE(a.size(), 43U);
-  EXPECT_NE(a, RandomToken());
+  EXPECT_NE(a, auth::RandomToken());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include "bookstore/auth/sodium.h"
 #include "session/cookie.h"
 #include "session/sealer.h"
 
@@ -145,7 +146,7 @@ TEST(CookieTest, SetCookieIsHttpOnlyLaxAndSecureOnlyOverHttps) {
 }
 
 TEST(SubmittedKeyTest, KeepsAKeyLikeOursAndReplacesAnythingElse) {
-  const std::string ours = RandomToken();
+  const std::string ours = auth::RandomToken();
   EXPECT_EQ(SubmittedKeyOrFresh(ours), ours);
   EXPECT_EQ(SubmittedKeyOrFresh("abcdefghij-_0123"), "abcdefghij-_0123");  // 16 characters, the least
   for (const std::string& odd : {std::string(), std::string("short"), std::string(65, 'a'),
