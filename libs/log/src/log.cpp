@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -46,10 +48,18 @@ class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
   void flush_() override { WritePending(); }
 
  private:
+  // One write(2) for the whole buffer: through stdio, 64 KiB went out as three (its 4 KiB buffer filled,
+  // the middle written past it, the rest at the flush).
   void WritePending() {
     if (pending_.empty()) return;
-    std::fwrite(pending_.data(), 1, pending_.size(), stdout);
-    std::fflush(stdout);
+    std::fflush(stdout);  // whatever else was printed to stdout goes first
+    std::string_view rest = pending_;
+    while (!rest.empty()) {
+      const ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // stdout closed or failing: the lines are dropped, as stdio drops them
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
     pending_.clear();
   }
 
