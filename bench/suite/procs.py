@@ -91,7 +91,6 @@ class CpuMeter:
     def start(self):
         self.pids = {name: [p for p in find() if alive(p)] for name, find in self.groups.items()}
         self.before = {name: self._ticks(pids) for name, pids in self.pids.items()}
-        self.user_before = {name: self._user_ticks(pids) for name, pids in self.pids.items()}
         self.machine_before = machine_busy_ticks()
         self.load_before = load_average()
 
@@ -107,10 +106,11 @@ class CpuMeter:
         user = {}
         ours = 0
         for name, pids in self.pids.items():
-            ticks = self._ticks(pids) - self.before[name]
+            (user_after, system_after), (user_before, system_before) = self._ticks(pids), self.before[name]
+            ticks = user_after + system_after - user_before - system_before
             ours += ticks
             result[name] = round(100 * ticks / CLOCK_TICKS / seconds, 1)
-            user[name] = round(100 * (self._user_ticks(pids) - self.user_before[name]) / CLOCK_TICKS / seconds, 1)
+            user[name] = round(100 * (user_after - user_before) / CLOCK_TICKS / seconds, 1)
         for name, ticks in (extra_pids or {}).items():
             ours += ticks
             result[name] = round(100 * ticks / CLOCK_TICKS / seconds, 1)
@@ -124,12 +124,10 @@ class CpuMeter:
         return result
 
     @staticmethod
-    def _ticks(pids):
-        return sum(cpu_ticks(p) or 0 for p in pids)
-
-    @staticmethod
-    def _user_ticks(pids):
-        return sum((cpu_ticks_split(p) or (0, 0))[0] for p in pids)
+    def _ticks(pids) -> tuple[int, int]:
+        """(user, system) ticks of `pids` together, one read of each /proc/<pid>/stat."""
+        splits = [cpu_ticks_split(p) or (0, 0) for p in pids]
+        return sum(u for u, _ in splits), sum(s for _, s in splits)
 
 
 def machine() -> dict:
