@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "read_message.h"
 #include "wire.h"
 
 namespace bookstore::http {
@@ -36,6 +37,7 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr std::size_t kReadChunk = 16 * 1024;
 
 struct Connection {
   explicit Connection(const net::any_io_executor& ex) : stream(ex) {}
@@ -197,7 +199,8 @@ Awaitable<Exchange> SendAndReceive(Connection& conn, Request& request, Clock::ti
   parser.header_limit(static_cast<std::uint32_t>(options.response_header_limit));
   parser.body_limit(options.response_body_limit);
   if (request.method() == Verb::head) parser.skip(true);
-  auto [rec, read] = co_await bhttp::async_read(conn.stream, conn.buffer, parser, kTuple);
+  const auto rec =
+      co_await detail::ReadMessage(conn.stream, conn.buffer, parser, detail::ReadUntil::kMessage, kReadChunk);
   result.got_response_bytes = parser.got_some() || conn.buffer.size() > 0;
   if (rec) {
     result.ec = rec;
@@ -353,8 +356,8 @@ Awaitable<ResponseStream> Client::OpenStream(Upstream upstream, Request request,
   if (wec) throw Classify(wec, false, upstream);
   impl->parser.header_limit(static_cast<std::uint32_t>(options_.response_header_limit));
   impl->parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  auto [rec, read] =
-      co_await bhttp::async_read_header(impl->conn->stream, impl->conn->buffer, impl->parser, kTuple);
+  const auto rec = co_await detail::ReadMessage(impl->conn->stream, impl->conn->buffer, impl->parser,
+                                                detail::ReadUntil::kHeader, kReadChunk);
   if (rec == net::error::operation_aborted) ThrowCancelled();
   if (rec) throw Classify(rec, impl->parser.got_some() || impl->conn->buffer.size() > 0, upstream);
   co_return ResponseStream(std::move(impl));

@@ -3,6 +3,7 @@
 // routing, middleware and handler, writes responses, streams (Server-Sent Events), and takes part in the
 // graceful shutdown. One template for plain and TLS streams (Beast's server-flex-awaitable).
 
+#include "read_message.h"
 #include "server_core.h"
 
 namespace bookstore::http::detail {
@@ -159,7 +160,7 @@ class Session final : public SessionBase,
       parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
       parser_->body_limit(options.body_limit);
       Lowest().expires_after(options.read_timeout);
-      auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, *parser_, kTuple);
+      auto ec = co_await ReadMessage(stream_, buffer_, *parser_, ReadUntil::kHeader, kReadChunk);
       if (!ec && HasUnsupportedTransferCoding(parser_->get())) ec = bhttp::error::bad_transfer_encoding;
       if (!ec && !parser_->is_done()) {
         const auto expect = parser_->get()[Field::expect];
@@ -170,10 +171,7 @@ class Session final : public SessionBase,
           auto [wec, wn] = co_await net::async_write(stream_, wire, kTuple);
           ec = wec;
         }
-        if (!ec) {
-          auto [rec, rn] = co_await bhttp::async_read(stream_, buffer_, *parser_, kTuple);
-          ec = rec;
-        }
+        if (!ec) ec = co_await ReadMessage(stream_, buffer_, *parser_, ReadUntil::kMessage, kReadChunk);
       }
       if (ec) {
         if (IsHttpProtocolError(ec)) co_await RejectMalformed(ec);

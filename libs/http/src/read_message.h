@@ -1,0 +1,66 @@
+#pragma once
+// Reading an HTTP/1.1 message with Beast's parser, for the server (requests) and the client (responses).
+//
+// Beast's http::async_read and async_read_header do the same through two nested composed operations, each
+// tracking work on the executor, and complete through a post to the event loop when the bytes were
+// already buffered (a pipelined or just-read request: every request the server parses). Here the parser
+// is fed in place and only a socket read is awaited: on a proxied request (server and client reads, at
+// the gateway and at the service behind it) that machinery was ~4% of the gateway's samples
+// (docs/performance.md, "Scenario 1's cache miss").
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <cstddef>
+
+#include "bookstore/http/message.h"
+
+namespace bookstore::http::detail {
+
+enum class ReadUntil {
+  kHeader,   // the head is parsed (a body may follow)
+  kMessage,  // the whole message is parsed
+};
+
+// Feeds `parser` what `buffer` holds, then what `stream` delivers (read into `buffer`, `read_chunk` bytes
+// at a time), until the part `until` names is parsed. What the parser did not take stays in `buffer`
+// (the start of a pipelined message). Errors as Beast's http::async_read gives them: end_of_stream when
+// the stream ended before any byte of the message, partial_message when it ended inside one (or the
+// parser's error, e.g. header_limit, body_limit), the stream's own error (timeout, cancellation) as is.
+template <typename Stream, bool kIsRequest>
+Awaitable<boost::beast::error_code> ReadMessage(Stream& stream, boost::beast::flat_buffer& buffer,
+                                                boost::beast::http::basic_parser<kIsRequest>& parser,
+                                                ReadUntil until, std::size_t read_chunk) {
+  namespace bhttp = boost::beast::http;
+  const auto reached = [&] {
+    return until == ReadUntil::kHeader ? parser.is_header_done() : parser.is_done();
+  };
+  boost::beast::error_code ec;
+  while (!reached()) {
+    if (buffer.size() > 0) {
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+      // Progress without an error: the head, or a piece of the body, was parsed; look again.
+      if (!ec && used > 0) continue;
+      ec = {};
+    }
+    auto [read_error, n] = co_await stream.async_read_some(buffer.prepare(read_chunk),
+                                                           boost::asio::as_tuple(boost::asio::use_awaitable));
+    buffer.commit(n);
+    if (read_error == boost::asio::error::eof) {
+      if (!parser.got_some()) co_return bhttp::error::end_of_stream;
+      // A message may end with the connection (a response without Content-Length); else partial_message.
+      parser.put_eof(ec);
+      co_return ec;
+    }
+    if (read_error) co_return read_error;
+  }
+  co_return ec;
+}
+
+}  // namespace bookstore::http::detail
