@@ -24,7 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "read_message.h"
+#include "message_io.h"
 #include "wire.h"
 
 namespace bookstore::http {
@@ -167,6 +167,7 @@ Awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream, Clock::
   }
   beast::error_code ignored;
   conn->stream.socket().set_option(tcp::no_delay(true), ignored);
+  conn->stream.socket().non_blocking(true, ignored);  // WriteRequest sends at once what it can
   co_return conn;
 }
 
@@ -177,13 +178,21 @@ struct Exchange {
   Response response;
 };
 
-// The request as its head and body in one gather write (wire.h), as the server writes its responses.
+// The request as its head and body in one gather write (wire.h), as the server writes its responses:
+// what the socket takes at once (message_io.h; the connection's socket is non-blocking), the rest
+// asynchronously.
 Awaitable<beast::error_code> WriteRequest(beast::tcp_stream& stream, const Request& request) {
   std::string head;
   detail::AppendRequestHead(request, head);
-  const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(request.body())};
-  auto [ec, written] = co_await net::async_write(stream, wire, kTuple);
-  co_return ec;
+  using Buffers = std::array<net::const_buffer, 2>;
+  const Buffers wire{net::buffer(head), net::buffer(request.body())};
+  beast::error_code ec;
+  const std::size_t sent = detail::SendNow(stream.socket(), wire, ec);
+  if (ec || sent == net::buffer_size(wire)) co_return ec;
+  beast::buffers_suffix<Buffers> rest(wire);
+  rest.consume(sent);
+  auto [wec, written] = co_await net::async_write(stream, rest, kTuple);
+  co_return wec;
 }
 
 Awaitable<Exchange> SendAndReceive(Connection& conn, Request& request, Clock::time_point deadline,

@@ -3,7 +3,7 @@
 // routing, middleware and handler, writes responses, streams (Server-Sent Events), and takes part in the
 // graceful shutdown. One template for plain and TLS streams (Beast's server-flex-awaitable).
 
-#include "read_message.h"
+#include "message_io.h"
 #include "server_core.h"
 
 namespace bookstore::http::detail {
@@ -107,8 +107,7 @@ class Session final : public SessionBase,
     const int n = std::snprintf(size_line.data(), size_line.size(), "%zx\r\n", data.size());
     const Buffers buffers{net::buffer(size_line.data(), static_cast<std::size_t>(n)),
                           net::buffer(data.data(), data.size()), net::buffer("\r\n", 2)};
-    Lowest().expires_after(server_.options.write_timeout);
-    auto [ec, written] = co_await net::async_write(stream_, buffers, kTuple);
+    const beast::error_code ec = co_await Send(buffers);
     if (ec) {
       stream_open_ = false;
       client_gone_ = true;
@@ -127,15 +126,29 @@ class Session final : public SessionBase,
 
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
 
+  // Every write of the session: on a plain connection what the socket takes at once (SendNow,
+  // message_io.h; the accepted socket is non-blocking), the rest asynchronously within the write timeout.
+  Awaitable<beast::error_code> Send(const Buffers& wire) {
+    std::size_t sent = 0;
+    if constexpr (!kTls) {
+      beast::error_code ec;
+      sent = SendNow(Lowest().socket(), wire, ec);
+      if (ec || sent == net::buffer_size(wire)) co_return ec;
+    }
+    beast::buffers_suffix<Buffers> rest(wire);
+    rest.consume(sent);
+    Lowest().expires_after(server_.options.write_timeout);
+    auto [ec, n] = co_await net::async_write(stream_, rest, kTuple);
+    co_return ec;
+  }
+
   // Writes `res` as its head (wire.h) and, unless `head_only`, its body, in one gather write.
   Awaitable<beast::error_code> WriteResponse(const Response& res, bool head_only) {
     head_.clear();
     AppendResponseHead(res, head_);
     const std::string_view body = head_only ? std::string_view() : std::string_view{res.body()};
     const Buffers wire{net::buffer(head_), net::buffer(body.data(), body.size()), net::const_buffer()};
-    Lowest().expires_after(server_.options.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
-    co_return ec;
+    co_return co_await Send(wire);
   }
 
   Awaitable<void> Loop() {
@@ -168,8 +181,7 @@ class Session final : public SessionBase,
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           const Buffers wire{net::buffer(kContinue.data(), kContinue.size()), net::const_buffer(),
                              net::const_buffer()};
-          auto [wec, wn] = co_await net::async_write(stream_, wire, kTuple);
-          ec = wec;
+          ec = co_await Send(wire);
         }
         if (!ec) ec = co_await ReadMessage(stream_, buffer_, *parser_, ReadUntil::kMessage, kReadChunk);
       }
@@ -315,8 +327,7 @@ class Session final : public SessionBase,
       static constexpr std::string_view kLastChunk = "0\r\n\r\n";
       const Buffers wire{net::buffer(kLastChunk.data(), kLastChunk.size()), net::const_buffer(),
                          net::const_buffer()};
-      Lowest().expires_after(server_.options.write_timeout);
-      auto [ec, n] = co_await net::async_write(stream_, wire, kTuple);
+      const beast::error_code ec = co_await Send(wire);
       (void)ec;
     }
   }

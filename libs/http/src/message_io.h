@@ -1,16 +1,24 @@
 #pragma once
-// Reading an HTTP/1.1 message with Beast's parser, for the server (requests) and the client (responses).
+// Reading and writing HTTP/1.1 messages, for the server (requests in, responses out) and the client (the
+// reverse), with Beast's parser and Asio's sockets, and less machinery per message than Beast's own
+// http::async_read (docs/performance.md, "Scenario 1's cache miss").
 //
-// Beast's http::async_read and async_read_header do the same through two nested composed operations, each
-// tracking work on the executor, and complete through a post to the event loop when the bytes were
-// already buffered (a pipelined or just-read request: every request the server parses). Here the parser
-// is fed in place and only a socket read is awaited: on a proxied request (server and client reads, at
-// the gateway and at the service behind it) that machinery was ~4% of the gateway's samples
-// (docs/performance.md, "Scenario 1's cache miss").
+// ReadMessage: Beast's http::async_read and async_read_header do the same through two nested composed
+// operations, each tracking work on the executor, and complete through a post to the event loop when the
+// bytes were already buffered (a pipelined or just-read request: every request the server parses). Here
+// the parser is fed in place and only a socket read is awaited.
+//
+// SendNow: a message written the way nginx writes, with one non-blocking send at once; only what the
+// socket did not take (a full send buffer: a slow reader, a large body) is left to an asynchronous write.
+// An Asio write that completes at once still costs a timer armed and cancelled (Beast's tcp_stream), a
+// composed operation and a post to the event loop before the coroutine goes on.
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -61,6 +69,18 @@ Awaitable<boost::beast::error_code> ReadMessage(Stream& stream, boost::beast::fl
     if (read_error) co_return read_error;
   }
   co_return ec;
+}
+
+// Sends what `socket` takes of `buffers` now, without waiting: the bytes sent. `ec` is set only for a
+// real failure, not when the send buffer is full. The socket must be in non-blocking mode
+// (socket.non_blocking(true), which changes nothing for its asynchronous operations); the caller writes
+// the rest, if any, asynchronously.
+template <typename ConstBuffers>
+std::size_t SendNow(boost::asio::ip::tcp::socket& socket, const ConstBuffers& buffers,
+                    boost::beast::error_code& ec) {
+  const std::size_t sent = socket.write_some(buffers, ec);
+  if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
+  return ec ? 0 : sent;
 }
 
 }  // namespace bookstore::http::detail
