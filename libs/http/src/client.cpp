@@ -43,6 +43,7 @@ struct Connection {
   explicit Connection(const net::any_io_executor& ex) : stream(ex) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
+  std::string head;  // the head of the request being written, its capacity kept between requests
   Clock::time_point idle_since{};
 };
 
@@ -181,11 +182,12 @@ struct Exchange {
 // The request as its head and body in one gather write (wire.h), as the server writes its responses:
 // what the socket takes at once (message_io.h; the connection's socket is non-blocking), the rest
 // asynchronously.
-Awaitable<beast::error_code> WriteRequest(beast::tcp_stream& stream, const Request& request) {
-  std::string head;
-  detail::AppendRequestHead(request, head);
+Awaitable<beast::error_code> WriteRequest(Connection& conn, const Request& request) {
+  auto& stream = conn.stream;
+  conn.head.clear();
+  detail::AppendRequestHead(request, conn.head);
   using Buffers = std::array<net::const_buffer, 2>;
-  const Buffers wire{net::buffer(head), net::buffer(request.body())};
+  const Buffers wire{net::buffer(conn.head), net::buffer(request.body())};
   beast::error_code ec;
   const std::size_t sent = detail::SendNow(stream.socket(), wire, ec);
   if (ec || sent == net::buffer_size(wire)) co_return ec;
@@ -199,7 +201,7 @@ Awaitable<Exchange> SendAndReceive(Connection& conn, Request& request, Clock::ti
                                    const ClientOptions& options) {
   Exchange result;
   conn.stream.expires_at(deadline);
-  const beast::error_code wec = co_await WriteRequest(conn.stream, request);
+  const beast::error_code wec = co_await WriteRequest(conn, request);
   if (wec) {
     result.ec = wec;
     co_return result;
@@ -360,7 +362,7 @@ Awaitable<ResponseStream> Client::OpenStream(Upstream upstream, Request request,
   impl->conn = co_await Connect(upstream, deadline, options_);
   PrepareRequest(request, upstream);
   impl->conn->stream.expires_at(deadline);
-  const beast::error_code wec = co_await WriteRequest(impl->conn->stream, request);
+  const beast::error_code wec = co_await WriteRequest(*impl->conn, request);
   if (wec == net::error::operation_aborted) ThrowCancelled();
   if (wec) throw Classify(wec, false, upstream);
   impl->parser.header_limit(static_cast<std::uint32_t>(options_.response_header_limit));

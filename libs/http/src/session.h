@@ -241,11 +241,11 @@ class Session final : public SessionBase,
 
     const bool keep_alive = client_keep_alive && !drain_requested_ && !server_.draining.load();
     res.version(version_);
-    res.set(kRequestIdHeader, ctx.request_id());
-    res.set(Field::date, HttpDate());
+    SetFieldValue(res, kRequestIdHeader, ctx.request_id());
+    SetFieldValue(res, Field::date, HttpDate());
     if (IsBodyless(res.result())) res.body().clear();
     res.keep_alive(keep_alive);
-    res.prepare_payload();
+    PreparePayload(res);
 
     // A HEAD answer is the GET answer's head alone (its Content-Length included).
     const beast::error_code ec = co_await WriteResponse(res, method == Verb::head);

@@ -4,9 +4,11 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/rfc7230.hpp>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <random>
 #include <span>
 
@@ -154,6 +156,37 @@ void AppendRequestHead(const Request& request, std::string& out) {
       ' ', 'H', 'T', 'T', 'P', '/', Digit(version / 10), '.', Digit(version), '\r', '\n'};
   out.append(version_end.data(), version_end.size());
   AppendFieldsAndBlankLine(request, out);
+}
+
+namespace {
+
+template <typename Name>
+void SetUnlessEqual(Response& response, Name name, std::string_view value) {
+  const auto [first, last] = response.equal_range(name);
+  if (first != last && std::next(first) == last && first->value() == value) return;
+  response.set(name, value);
+}
+
+}  // namespace
+
+void SetFieldValue(Response& response, std::string_view name, std::string_view value) {
+  SetUnlessEqual(response, name, value);
+}
+
+void SetFieldValue(Response& response, Field name, std::string_view value) {
+  SetUnlessEqual(response, name, value);
+}
+
+void PreparePayload(Response& response) {
+  if (!IsBodyless(response.result()) && response.find(Field::transfer_encoding) == response.end()) {
+    std::array<char, 24> digits{};
+    const auto [end, error] =
+        std::to_chars(digits.data(), digits.data() + digits.size(), response.body().size());
+    const std::string_view size(digits.data(), static_cast<std::size_t>(end - digits.data()));
+    const auto [first, last] = response.equal_range(Field::content_length);
+    if (first != last && std::next(first) == last && first->value() == size) return;
+  }
+  response.prepare_payload();
 }
 
 bool IsBodyless(Status status) {

@@ -43,6 +43,14 @@ void AppendResponseHead(const Response& response, std::string& out);
 // `request` must not be chunked (prepare_payload() gives a string body a Content-Length).
 void AppendRequestHead(const Request& request, std::string& out);
 
+// What Serve sets on every response, without freeing and allocating a field that already holds the value:
+// a proxied answer arrives with the request's id, the date (within the second) and its Content-Length.
+// SetFieldValue sets `name` unless it is there once with `value`; PreparePayload is Beast's
+// prepare_payload() unless the Content-Length already is the body's size and no Transfer-Encoding is set.
+void SetFieldValue(Response& response, std::string_view name, std::string_view value);
+void SetFieldValue(Response& response, Field name, std::string_view value);
+void PreparePayload(Response& response);
+
 // 1xx, 204 and 304 responses carry no body.
 bool IsBodyless(Status status);
 

@@ -8,7 +8,10 @@
 
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/serializer.hpp>
+#include <iterator>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bookstore::http::detail {
 namespace {
@@ -124,6 +127,53 @@ TEST(RequestHeadTest, IsWhatBeastWritesForTheClientsRequests) {
   custom.method_string("PURGE");
   custom.prepare_payload();
   EXPECT_EQ(OurRequestBytes(custom), BeastBytes(custom, false));
+}
+
+// Serve sets the request id, the date and the framing on every response; on a proxied answer they are
+// usually there already. The outcome must be what Beast's set() and prepare_payload() give in every case.
+TEST(SetFieldValueTest, GivesWhatSetGivesWhetherTheFieldIsAbsentEqualDifferentOrRepeated) {
+  for (const auto& present :
+       std::vector<std::vector<std::string>>{{}, {"id-1"}, {"id-2"}, {"id-1", "id-1"}}) {
+    Response ours{Status::ok, 11};
+    Response beasts{Status::ok, 11};
+    for (const auto& value : present) {
+      ours.insert("X-Request-ID", value);
+      beasts.insert("X-Request-ID", value);
+    }
+    SetFieldValue(ours, "X-Request-ID", "id-1");
+    beasts.set("X-Request-ID", "id-1");
+    EXPECT_EQ(OurBytes(ours, false), OurBytes(beasts, false)) << present.size();
+    EXPECT_EQ(std::distance(ours.equal_range("X-Request-ID").first, ours.equal_range("X-Request-ID").second),
+              1);
+  }
+}
+
+TEST(PreparePayloadTest, GivesWhatPreparePayloadGivesForEveryFraming) {
+  struct Case {
+    Status status;
+    std::string body;
+    std::vector<std::pair<Field, std::string>> fields;
+  };
+  const std::vector<Case> cases{
+      {Status::ok, "hello", {}},
+      {Status::ok, "hello", {{Field::content_length, "5"}}},
+      {Status::ok, "hello", {{Field::content_length, "4"}}},
+      {Status::ok, "hello", {{Field::content_length, "5"}, {Field::content_length, "5"}}},
+      {Status::ok, "hello", {{Field::content_length, "5"}, {Field::transfer_encoding, "chunked"}}},
+      {Status::ok, "", {{Field::content_length, "0"}}},
+      {Status::no_content, "", {{Field::content_length, "0"}}},
+      {Status::not_modified, "", {}},
+  };
+  for (const auto& c : cases) {
+    Response ours{c.status, 11};
+    for (const auto& [name, value] : c.fields) ours.insert(name, value);
+    ours.body() = c.body;
+    Response beasts = ours;
+    PreparePayload(ours);
+    beasts.prepare_payload();
+    EXPECT_EQ(OurBytes(ours, false), OurBytes(beasts, false))
+        << static_cast<unsigned>(c.status) << " " << c.body;
+  }
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "filters/router/router.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/beast/http/rfc7230.hpp>
+#include <initializer_list>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,29 +36,45 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the Connection
-// header names. The common "Connection: keep-alive" costs no allocation.
-template <typename Message>
-void EraseHopByHop(Message& message) {
-  if (const auto it = message.find(Field::connection); it != message.end()) {
-    const std::string_view value = it->value();
-    if (!EqualsIgnoreCase(value, "keep-alive") && !EqualsIgnoreCase(value, "close")) {
-      std::vector<std::string> named;
-      for (const auto& token : boost::beast::http::token_list(value)) named.emplace_back(token);
-      for (const auto& name : named) message.erase(name);
-    }
+bool IsHopByHop(Field name) {
+  switch (name) {
+    case Field::connection:
+    case Field::keep_alive:
+    case Field::proxy_connection:
+    case Field::te:
+    case Field::trailer:
+    case Field::transfer_encoding:
+    case Field::upgrade:
+      return true;
+    default:
+      return false;
   }
-  static constexpr std::array kHopByHop{Field::connection, Field::keep_alive, Field::proxy_connection,
-                                        Field::te,         Field::trailer,    Field::transfer_encoding,
-                                        Field::upgrade};
-  for (const auto field : kHopByHop) message.erase(field);
+}
+
+// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the Connection
+// header names and `also` (what the request must not carry on), in one pass over the fields: the common
+// message has none of them, and looking each name up would cost a search per name.
+template <typename Message>
+void EraseHopByHop(Message& message, std::initializer_list<Field> also = {}) {
+  std::vector<std::string> named;  // allocates only for a Connection that names fields
+  for (auto it = message.begin(); it != message.end();) {
+    const Field name = it->name();
+    if (name == Field::connection) {
+      const std::string_view value = it->value();
+      if (!EqualsIgnoreCase(value, "keep-alive") && !EqualsIgnoreCase(value, "close")) {
+        for (const auto& token : boost::beast::http::token_list(value)) named.emplace_back(token);
+      }
+    }
+    const bool erase = IsHopByHop(name) || std::find(also.begin(), also.end(), name) != also.end();
+    it = erase ? message.erase(it) : std::next(it);
+  }
+  for (const auto& name : named) message.erase(name);
 }
 
 void PrepareUpstreamRequest(http::Request& request, const http::Context& ctx) {
-  EraseHopByHop(request);
-  // The whole body is already here: an interim 100 Continue from upstream would only confuse the client.
-  request.erase(Field::expect);
-  request.erase(Field::proxy_authorization);
+  // Expect: the whole body is already here, and an interim 100 Continue from upstream would only confuse
+  // the client.
+  EraseHopByHop(request, {Field::expect, Field::proxy_authorization});
   request.set(http::kRequestIdHeader, ctx.request_id());
 }
 
