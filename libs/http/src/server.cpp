@@ -12,6 +12,8 @@
 
 #include "bookstore/http/server.h"
 
+#include <algorithm>
+
 #include "server_core.h"
 
 namespace bookstore::http {
@@ -87,6 +89,26 @@ Awaitable<void> ServerCore::Refuse(tcp::socket socket) {
     }
   }
   stream.close();
+}
+
+// The timeouts of connections waiting for a request (the read timeout of a new one, the idle timeout between
+// keep-alive requests), checked a few times per timeout rather than with a timer per read: Beast's
+// tcp_stream arms and cancels a timer around every read (a lock, a heap insertion and removal, and the
+// cancelled handler run through the event loop), once per request on every hop. A connection is closed
+// between its deadline and one tick later.
+Awaitable<void> ServerCore::SweepIdle(Worker& worker) {
+  const auto shortest = std::min(options.read_timeout, options.idle_timeout);
+  const auto tick = std::clamp<std::chrono::milliseconds>(shortest / 8, std::chrono::milliseconds(5),
+                                                          std::chrono::seconds(1));
+  net::steady_timer timer(worker.ioc);
+  while (!stopped.load()) {
+    timer.expires_after(tick);
+    auto [ec] = co_await timer.async_wait(kTuple);
+    if (ec) co_return;
+    const auto now = Clock::now();
+    // A session closed here leaves the list only when its coroutine resumes, later on this thread.
+    for (auto* session : worker.sessions) session->CloseIfIdleSince(now);
+  }
 }
 
 Awaitable<void> ServerCore::Shutdown() {
@@ -186,6 +208,7 @@ void ServerCore::Start(bool handle_signals) {
 
   started = true;
   for (auto& worker : workers) {
+    net::co_spawn(worker->ioc, SweepIdle(*worker), net::detached);
     worker->work.emplace(worker->ioc.get_executor());
     worker->thread = std::thread([w = worker.get()] {
       for (;;) {

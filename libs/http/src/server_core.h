@@ -71,6 +71,9 @@ class SessionBase {
   virtual void Drain() = 0;
   // The drain deadline passed.
   virtual void ForceClose() = 0;
+  // Closes the connection when it has waited for a request since before `now` less its read or idle
+  // timeout (ServerCore::SweepIdle).
+  virtual void CloseIfIdleSince(Clock::time_point now) = 0;
 };
 
 struct Worker {
@@ -120,6 +123,7 @@ class ServerCore {
   Awaitable<void> AcceptLoop(tcp::acceptor& listener, bool admin);
   Awaitable<void> Refuse(tcp::socket socket);
   Awaitable<void> Shutdown();
+  Awaitable<void> SweepIdle(Worker& worker);
   void WaitForSignal();
   void SessionEnded();
 

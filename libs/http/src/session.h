@@ -72,6 +72,11 @@ class Session final : public SessionBase,
     Lowest().close();
   }
 
+  // As Beast's timeout does: the pending read ends, and the connection with it.
+  void CloseIfIdleSince(Clock::time_point now) override {
+    if (phase_ == Phase::kIdle && now >= idle_deadline_) Lowest().close();
+  }
+
   // ---- StreamSink ----
 
   Awaitable<bool> BeginStream(Response head) override {
@@ -163,7 +168,9 @@ class Session final : public SessionBase,
       if (buffer_.size() == 0) {
         phase_ = Phase::kIdle;
         if (drain_requested_) break;
-        Lowest().expires_after(first ? options.read_timeout : options.idle_timeout);
+        // Timed by the worker's sweep (ServerCore::SweepIdle), not by a timer per read.
+        idle_deadline_ = Clock::now() + (first ? options.read_timeout : options.idle_timeout);
+        Lowest().expires_never();
         auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kTuple);
         if (ec) break;  // closed by the client, idle/read timeout, or shutdown
         buffer_.commit(n);
@@ -359,6 +366,7 @@ class Session final : public SessionBase,
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   net::cancellation_signal cancel_;
   Phase phase_ = Phase::kIdle;
+  Clock::time_point idle_deadline_ = Clock::time_point::max();  // while kIdle: when the wait times out
   bool drain_requested_ = false;
   bool stream_open_ = false;  // the handler may write
   bool client_gone_ = false;  // the stream's client left or a write failed
