@@ -18,6 +18,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -46,20 +47,11 @@ std::size_t HeadLength(std::string_view bytes) {
   return end == std::string_view::npos ? 0 : end + 4;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // The Content-Length of a head (0 when absent).
 std::size_t ContentLength(std::string_view head) {
   constexpr std::string_view kName = "\r\ncontent-length:";
   for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
-    if (!EqualsIgnoreCase(head.substr(at, kName.size()), kName)) continue;
+    if (!boost::beast::iequals(head.substr(at, kName.size()), kName)) continue;
     auto value = head.substr(at + kName.size());
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     std::size_t length = 0;

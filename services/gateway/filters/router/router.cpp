@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <initializer_list>
 #include <iterator>
@@ -26,15 +27,6 @@ struct RouteEntry {
   std::string_view pattern;
   http::Cluster& cluster;
 };
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool IsHopByHop(Field name) {
   switch (name) {
@@ -61,7 +53,7 @@ void EraseHopByHop(Message& message, std::initializer_list<Field> also = {}) {
     const Field name = it->name();
     if (name == Field::connection) {
       const std::string_view value = it->value();
-      if (!EqualsIgnoreCase(value, "keep-alive") && !EqualsIgnoreCase(value, "close")) {
+      if (!boost::beast::iequals(value, "keep-alive") && !boost::beast::iequals(value, "close")) {
         for (const auto& token : boost::beast::http::token_list(value)) named.emplace_back(token);
       }
     }
