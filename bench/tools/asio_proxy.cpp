@@ -22,6 +22,8 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -81,7 +83,7 @@ net::awaitable<std::optional<std::size_t>> ReadMessage(tcp::socket& socket, std:
                                                        std::span<char> chunk) {
   for (;;) {
     if (const std::size_t head = HeadLength(bytes); head > 0) {
-      const std::size_t whole = head + ContentLength(std::string_view(bytes).substr(0, head));
+      const std::size_t whole = head + ContentLength(std::string_view{bytes}.substr(0, head));
       if (bytes.size() >= whole) co_return whole;
     }
     auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk.data(), chunk.size()), kTuple);
@@ -135,10 +137,7 @@ std::optional<unsigned> ParseNumber(std::string_view text) {
   return value;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const std::vector<std::string_view> args(argv + 1, argv + argc);
+int Run(const std::vector<std::string_view>& args) {
   const auto listen_port = args.size() >= 2 ? ParseNumber(args[0]) : std::nullopt;
   const auto upstream_port = args.size() >= 2 ? ParseNumber(args[1]) : std::nullopt;
   const auto threads = args.size() >= 3 ? ParseNumber(args[2]) : std::optional<unsigned>(2);
@@ -160,4 +159,17 @@ int main(int argc, char** argv) {
   }
   for (auto& runner : runners) runner.join();
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(std::vector<std::string_view>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_asio_proxy: %s\n", e.what());  // e.g. the port is taken
+  } catch (...) {
+    std::fprintf(stderr, "bench_asio_proxy: unknown exception\n");
+  }
+  return 1;
 }
