@@ -50,11 +50,11 @@ void AccessLineFromObject(benchmark::State& state) {
 BENCHMARK(AccessLineFromObject);
 
 // The whole line as a request pays for it: formatted, handed to the logger and appended to its buffer
-// (written 64 KiB at a time; run with stdout on /dev/null or a file). Two threads: the network threads
-// of a service, both logging without pause, the worst case for the sink's one mutex (2.2 us of CPU per
-// line against 1 us from one thread here). In a service their lines come tens of microseconds apart and
-// seldom meet: a buffer per thread halved the two-thread figure but changed nothing measurable on a
-// proxied request (docs/performance.md), so the sink kept its one buffer.
+// (written 64 KiB at a time; run with stdout on /dev/null or a file). Two threads: the network threads of a
+// service, both logging without pause, the worst case for the sink's one mutex (1.6-2.3 us of CPU per line
+// against 0.5-1 us from one thread, in runs on this machine). In a service their lines come tens of
+// microseconds apart and seldom meet: a buffer per thread halved the two-thread figure but changed nothing
+// measurable on a proxied request (docs/performance.md), so the sink kept its one buffer.
 void AccessLineWritten(benchmark::State& state) {
   if (state.thread_index() == 0) SetFlushInterval(std::chrono::seconds(1));
   for (auto _ : state) {
