@@ -1,6 +1,7 @@
 // The gateway's access log line per request (services/gateway/filters/access_log), formatted the way it
 // is written now (log::Field on the stack) and, side by side, the way it was (a boost::json::object built
-// per request): what one line costs a cache hit before it reaches the log's buffer.
+// per request): what one line costs a cache hit before it reaches the log's buffer; and the whole line
+// through the logger into that buffer (AccessLineWritten).
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -57,13 +58,8 @@ void AccessLineFromObject(benchmark::State& state) {
 }
 BENCHMARK(AccessLineFromObject);
 
-// The whole line as a request pays for it: formatted, handed to the logger and appended to its buffer,
-// written 64 KiB at a time (to /dev/null: stdout is swapped for it while the benchmark runs, so the
-// report stays readable). Two threads: the network threads of a service, both logging without pause, the
-// worst case for the sink's one mutex (1.6-2.3 us of CPU per line against 0.5-1 us from one thread, in
-// runs on this machine). In a service their lines come tens of microseconds apart and seldom meet: a
-// buffer per thread halved the two-thread figure but changed nothing measurable on a proxied request
-// (docs/performance.md), so the sink kept its one buffer.
+// stdout on /dev/null while AccessLineWritten runs (lines written 64 KiB at a time, as in a service), so
+// that the report is not buried under its lines; what waits is flushed before stdout is given back.
 int saved_stdout = -1;
 
 void SendStdoutToDevNull(const benchmark::State& /*state*/) {
@@ -82,6 +78,12 @@ void RestoreStdout(const benchmark::State& /*state*/) {
   ::close(saved_stdout);
 }
 
+// The whole line as a request pays for it: formatted, handed to the logger and appended to its buffer. Two
+// threads: the network threads of a service, both logging without pause, the worst case for the sink's one
+// mutex (1.6-2.3 us of CPU per line against 0.5-1 us from one thread, in runs on this machine). In a
+// service their lines come tens of microseconds apart and seldom meet: a buffer per thread halved the
+// two-thread figure but changed nothing measurable on a proxied request (docs/performance.md), so the sink
+// kept its one buffer.
 void AccessLineWritten(benchmark::State& state) {
   for (auto _ : state) {
     const auto fields = AccessLineFields();

@@ -22,7 +22,6 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -167,9 +166,9 @@ int main(int argc, char** argv) {
   try {
     return Run(std::vector<std::string_view>(argv + 1, argv + argc));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_asio_proxy: %s\n", e.what());  // e.g. the port is taken
+    std::cerr << "bench_asio_proxy: " << e.what() << '\n';  // e.g. the port is taken
   } catch (...) {
-    std::fprintf(stderr, "bench_asio_proxy: unknown exception\n");
+    std::cerr << "bench_asio_proxy: unknown exception\n";
   }
   return 1;
 }
