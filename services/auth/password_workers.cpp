@@ -10,8 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 #include <optional>
-#include <thread>
 
+#include "bookstore/config/cpus.h"
 #include "bookstore/http/error.h"
 
 namespace bookstore::auth_service {
@@ -27,8 +27,7 @@ namespace {
 
 std::size_t ThreadCount(std::size_t requested) {
   if (requested > 0) return requested;
-  auto cores = std::thread::hardware_concurrency();
-  return cores > 0 ? cores : 1;
+  return static_cast<std::size_t>(config::UsableCpus());  // hashing is CPU-bound: more would take turns
 }
 
 // Runs fn on `pool` and resumes the awaiting coroutine on its own executor: the outcome goes back

@@ -23,8 +23,8 @@ Settings ReadSettings(config::Env& env) {
       static_cast<std::size_t>(env.Int("PASSWORD_MEMLIMIT_KIB", 19 * 1024, 8, 4 * 1024 * 1024,
                                        "argon2id memory per hash in KiB; OWASP minimum 19456")) *
       1024;
-  settings.password_threads = static_cast<std::size_t>(
-      env.Int("PASSWORD_THREADS", 0, 0, 256, "threads hashing passwords; 0 = one per core"));
+  settings.password_threads = static_cast<std::size_t>(env.Int(
+      "PASSWORD_THREADS", 0, 0, 256, "threads hashing passwords; 0 = one per CPU this process may use"));
   settings.password_queue =
       static_cast<std::size_t>(env.Int("PASSWORD_QUEUE_LIMIT", 256, 1, 100000,
                                        "password checks waiting at most; beyond, 503 with Retry-After"));

@@ -1,3 +1,4 @@
+#include "bookstore/config/cpus.h"
 #include "bookstore/config/env.h"
 #include "bookstore/http/server.h"
 
@@ -15,7 +16,9 @@ ServerOptions ReadServerOptions(config::Env& env, int default_port, int default_
   o.max_connections = static_cast<std::size_t>(
       env.Int("HTTP_MAX_CONNECTIONS", static_cast<std::int64_t>(o.max_connections), 1, 1'000'000,
               "Open client connections beyond which a new one gets 503 and is closed"));
-  o.threads = static_cast<int>(env.Int("HTTP_THREADS", o.threads, 1, 256, "Network threads (event loops)"));
+  o.threads = static_cast<int>(env.Int("HTTP_THREADS", config::UsableCpus(), 1, 256,
+                                       "Network threads (event loops); by default the CPUs this process may "
+                                       "use (its affinity mask, bounded by its container's CPU quota)"));
   o.body_limit = static_cast<std::size_t>(env.Int("HTTP_BODY_LIMIT", static_cast<std::int64_t>(o.body_limit),
                                                   1, std::int64_t{1} << 32,
                                                   "Largest accepted request body in bytes (413 beyond)"));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "bookstore/config/cpus.h"
 #include "bookstore/config/env.h"
 #include "bookstore/http/client.h"
 #include "bookstore/http/context.h"
@@ -338,6 +339,7 @@ TEST(ServerOptionsFromEnv, ReadsDefaultsValuesAndFiles) {
   const auto defaults = ReadServerOptions(bad_env, 5002, 9002);
   EXPECT_EQ(bad_env.Errors().size(), 1U);
   EXPECT_EQ(defaults.port, 5002);
+  EXPECT_EQ(defaults.threads, config::UsableCpus());  // a thread per CPU the process may use
 }
 
 }  // namespace

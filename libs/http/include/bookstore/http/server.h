@@ -105,11 +105,11 @@ struct ServerOptions {
 
 // Declares and reads (each NAME may also be given as NAME_FILE, see libs/config):
 //   HTTP_HOST (0.0.0.0), HTTP_PORT (default_port), HTTP_ADMIN_HOST (HTTP_HOST), HTTP_ADMIN_PORT
-//   (default_admin_port; 0 any free port), HTTP_MAX_CONNECTIONS (10000), HTTP_THREADS (2), HTTP_BODY_LIMIT
-//   (1048576 bytes), HTTP_HEADER_LIMIT (16384 bytes), HTTP_READ_TIMEOUT (10s), HTTP_IDLE_TIMEOUT (60s),
-//   HTTP_WRITE_TIMEOUT (10s), HTTP_DRAIN_TIMEOUT (8s), HTTP_SHUTDOWN_DELAY (0s), HTTP_ACCESS_LOG (true),
-//   TLS_CERT and TLS_KEY (PEM text; normally given as TLS_CERT_FILE / TLS_KEY_FILE, file paths; both or
-//   neither).
+//   (default_admin_port; 0 any free port), HTTP_MAX_CONNECTIONS (10000), HTTP_THREADS (the CPUs the
+//   process may use, config::UsableCpus()), HTTP_BODY_LIMIT (1048576 bytes), HTTP_HEADER_LIMIT (16384
+//   bytes), HTTP_READ_TIMEOUT (10s), HTTP_IDLE_TIMEOUT (60s), HTTP_WRITE_TIMEOUT (10s), HTTP_DRAIN_TIMEOUT
+//   (8s), HTTP_SHUTDOWN_DELAY (0s), HTTP_ACCESS_LOG (true), TLS_CERT and TLS_KEY (PEM text; normally given
+//   as TLS_CERT_FILE / TLS_KEY_FILE, file paths; both or neither).
 // Problems are reported by env.Finish().
 ServerOptions ReadServerOptions(config::Env& env, int default_port, int default_admin_port);
 
