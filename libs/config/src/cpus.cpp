@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 
@@ -30,12 +28,6 @@ std::optional<int> CpusOf(std::int64_t quota, std::int64_t period) {
   return static_cast<int>(std::max<std::int64_t>(1, (quota + period - 1) / period));
 }
 
-std::optional<std::string> ReadFile(const char* path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 int AffinityCpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -48,9 +40,9 @@ int AffinityCpus() {
 }
 
 std::optional<int> QuotaCpus() {
-  if (const auto max = ReadFile(kCgroup2Max)) return CpusOfCgroup2Max(*max);
-  const auto quota = ReadFile(kCgroup1Quota);
-  const auto period = ReadFile(kCgroup1Period);
+  if (const auto max = detail::ReadWholeFile(kCgroup2Max)) return CpusOfCgroup2Max(*max);
+  const auto quota = detail::ReadWholeFile(kCgroup1Quota);
+  const auto period = detail::ReadWholeFile(kCgroup1Period);
   if (quota && period) return CpusOfCgroup1Quota(*quota, *period);
   return std::nullopt;
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -25,13 +24,7 @@ Source Source::Process() {
                   if (v == nullptr) return std::nullopt;
                   return std::string(v);
                 },
-                [](const std::string& path) -> std::optional<std::string> {
-                  std::ifstream in(path, std::ios::binary);
-                  if (!in) return std::nullopt;
-                  std::ostringstream out;
-                  out << in.rdbuf();
-                  return out.str();
-                }};
+                detail::ReadWholeFile};
 }
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {

@@ -1,13 +1,24 @@
 #pragma once
-// Text parsing shared by the settings (env.cpp) and the CPU count (cpus.cpp).
+// Reading and parsing shared by the settings (env.cpp) and the CPU count (cpus.cpp).
 
 #include <charconv>
 #include <cstdint>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
 namespace bookstore::config::detail {
+
+// The whole file, byte for byte; nullopt when it cannot be opened.
+inline std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 
 inline std::string Trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
