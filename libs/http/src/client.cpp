@@ -168,7 +168,6 @@ Awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream, Clock::
   }
   beast::error_code ignored;
   conn->stream.socket().set_option(tcp::no_delay(true), ignored);
-  conn->stream.socket().non_blocking(true, ignored);  // WriteRequest sends at once what it can
   co_return conn;
 }
 
@@ -180,8 +179,7 @@ struct Exchange {
 };
 
 // The request as its head and body in one gather write (wire.h), as the server writes its responses:
-// what the socket takes at once (message_io.h; the connection's socket is non-blocking), the rest
-// asynchronously.
+// with epoll what the socket takes at once (SendNow, message_io.h), the rest asynchronously.
 Awaitable<beast::error_code> WriteRequest(Connection& conn, const Request& request) {
   auto& stream = conn.stream;
   conn.head.clear();

@@ -8,11 +8,16 @@
 // bytes were already buffered (a pipelined or just-read request: every request the server parses). Here
 // the parser is fed in place and only a socket read is awaited.
 //
-// SendNow: a message written the way nginx writes, with one non-blocking send at once; only what the
-// socket did not take (a full send buffer: a slow reader, a large body) is left to an asynchronous write.
+// SendNow: with epoll, a message written the way nginx writes, with one non-blocking send at once; only
+// what the socket did not take (a full send buffer: a slow reader, a large body) is left to an asynchronous
+// write. With io_uring every write is asynchronous (kSendAtOnce).
 // An Asio write that completes at once still costs a timer armed and cancelled (Beast's tcp_stream), a
 // composed operation and a post to the event loop before the coroutine goes on.
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -23,6 +28,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
+#include <cerrno>
 #include <cstddef>
 
 #include "bookstore/http/message.h"
@@ -71,16 +77,46 @@ Awaitable<boost::beast::error_code> ReadMessage(Stream& stream, boost::beast::fl
   co_return ec;
 }
 
-// Sends what `socket` takes of `buffers` now, without waiting: the bytes sent. `ec` is set only for a
-// real failure, not when the send buffer is full. The socket must be in non-blocking mode
-// (socket.non_blocking(true), which changes nothing for its asynchronous operations); the caller writes
-// the rest, if any, asynchronously.
+// Whether a write is tried at once, before any asynchronous write. With epoll (BOOKSTORE_ASIO_IO_URING=OFF)
+// one send now saves the reactor's round trip; with io_uring, the default, the asynchronous write is one more
+// entry of the ring the event loop submits anyway, where a send now is a system call of its own
+// (docs/performance.md, "The event loop on io_uring").
+#if defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
+inline constexpr bool kSendAtOnce = false;
+#else
+inline constexpr bool kSendAtOnce = true;
+#endif
+
+// Sends what `socket` takes of `buffers` now, without waiting (nothing when !kSendAtOnce): the bytes sent.
+// `ec` is set only for a real failure, not when the send buffer is full; the caller writes the rest, if
+// any, asynchronously. The send is non-blocking (MSG_DONTWAIT), not the socket: io_uring reads a socket
+// that is blocking in Asio's view with one receive the kernel completes when data comes, a non-blocking one
+// with a receive that finds nothing, a poll and a second receive.
 template <typename ConstBuffers>
 std::size_t SendNow(boost::asio::ip::tcp::socket& socket, const ConstBuffers& buffers,
                     boost::beast::error_code& ec) {
-  const std::size_t sent = socket.write_some(buffers, ec);
-  if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
-  return ec ? 0 : sent;
+  if constexpr (!kSendAtOnce) return 0;
+  constexpr std::size_t kMaxPieces = 4;  // more are left to the asynchronous write
+  std::array<iovec, kMaxPieces> pieces{};
+  std::size_t count = 0;
+  for (auto it = boost::asio::buffer_sequence_begin(buffers);
+       it != boost::asio::buffer_sequence_end(buffers) && count < kMaxPieces; ++it) {
+    const boost::asio::const_buffer piece(*it);
+    if (piece.size() == 0) continue;
+    // sendmsg's iovec is not const; it only reads from it.
+    pieces.at(count++) = iovec{const_cast<void*>(piece.data()),
+                               piece.size()};  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  }
+  if (count == 0) return 0;
+  msghdr message{};
+  message.msg_iov = pieces.data();
+  message.msg_iovlen = count;
+  const ssize_t sent = ::sendmsg(socket.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (sent >= 0) return static_cast<std::size_t>(sent);
+  if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    ec.assign(errno, boost::system::system_category());
+  }
+  return 0;
 }
 
 }  // namespace bookstore::http::detail

@@ -44,7 +44,6 @@ Awaitable<void> ServerCore::AcceptLoop(tcp::acceptor& listener, bool admin) {
     ++connections_accepted;
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    socket.non_blocking(true, ignored);  // the session writes what it can at once (message_io.h)
     if (!admin && public_sessions.load() >= static_cast<std::int64_t>(options.max_connections)) {
       ++connections_refused;
       net::co_spawn(worker.ioc, Refuse(std::move(socket)), net::detached);

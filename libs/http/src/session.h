@@ -131,8 +131,8 @@ class Session final : public SessionBase,
 
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
 
-  // Every write of the session: on a plain connection what the socket takes at once (SendNow,
-  // message_io.h; the accepted socket is non-blocking), the rest asynchronously within the write timeout.
+  // Every write of the session: on a plain connection with epoll what the socket takes at once (SendNow,
+  // message_io.h), the rest asynchronously within the write timeout.
   Awaitable<beast::error_code> Send(const Buffers& wire) {
     std::size_t sent = 0;
     if constexpr (!kTls) {

@@ -30,7 +30,18 @@ int RunReportingFailures(std::string_view component, const std::function<int()>&
     log::Error("invalid setting", {{"error", e.what()}});
     return 2;
   } catch (const std::exception& e) {
-    log::Error(std::string(component) + " failed", {{"error", e.what()}});
+    const std::string what = e.what();
+    if (what.find("io_uring") != std::string::npos) {
+      // The event loops' backend (cmake/Dependencies.cmake) cannot start: a seccomp profile that denies
+      // io_uring (Docker's default from version 25) or kernel.io_uring_disabled.
+      log::Error(std::string(component) + " failed: io_uring is not permitted here",
+                 {{"error", what},
+                  {"hint",
+                   "allow io_uring (seccomp, sysctl kernel.io_uring_disabled=0) or build with "
+                   "-DBOOKSTORE_ASIO_IO_URING=OFF (README, \"Event loop\")"}});
+      return 1;
+    }
+    log::Error(std::string(component) + " failed", {{"error", what}});
     return 1;
   }
 }
