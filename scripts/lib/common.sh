@@ -174,9 +174,8 @@ cmake_build() {
 
 # The sanitizer build: clang with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's
 # instrumentation (BOOKSTORE_BUILD_FUZZ, cmake/Warnings.cmake). The fuzz targets (./bookstore fuzz) and the
-# sanitize stage of ./bookstore test (the ctest binaries) come from this one tree. Its event loops run on
-# epoll (BOOKSTORE_ASIO_IO_URING=OFF), every other build's on io_uring: so each test run passes the unit
-# tests on both backends, the one a host without io_uring is built with included.
+# sanitize stage of ./bookstore test (the ctest binaries) come from this one tree, on epoll like every build
+# (BOOKSTORE_ASIO_IO_URING=OFF, README "Event loop: io_uring").
 BS_SANITIZE_BUILD_DIR="$BS_ROOT/build/sanitize"
 BS_CLANG=clang++-14
 

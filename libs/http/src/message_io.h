@@ -78,7 +78,7 @@ Awaitable<boost::beast::error_code> ReadMessage(Stream& stream, boost::beast::fl
 }
 
 // Whether a write is tried at once, before any asynchronous write. With epoll (BOOKSTORE_ASIO_IO_URING=OFF)
-// one send now saves the reactor's round trip; with io_uring, the default, the asynchronous write is one more
+// one send now saves the reactor's round trip; with io_uring (ON) the asynchronous write is one more
 // entry of the ring the event loop submits anyway, where a send now is a system call of its own
 // (docs/performance.md, "The event loop on io_uring").
 #if defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
@@ -104,8 +104,8 @@ std::size_t SendNow(boost::asio::ip::tcp::socket& socket, const ConstBuffers& bu
     const boost::asio::const_buffer piece(*it);
     if (piece.size() == 0) continue;
     // sendmsg's iovec is not const; it only reads from it.
-    pieces.at(count++) = iovec{const_cast<void*>(piece.data()),
-                               piece.size()};  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
+    pieces.at(count++) = iovec{const_cast<void*>(piece.data()), piece.size()};
   }
   if (count == 0) return 0;
   msghdr message{};

@@ -38,7 +38,7 @@ int RunReportingFailures(std::string_view component, const std::function<int()>&
                  {{"error", what},
                   {"hint",
                    "allow io_uring (seccomp, sysctl kernel.io_uring_disabled=0) or build with "
-                   "-DBOOKSTORE_ASIO_IO_URING=OFF (README, \"Event loop\")"}});
+                   "-DBOOKSTORE_ASIO_IO_URING=OFF (README, \"Event loop: io_uring\")"}});
       return 1;
     }
     log::Error(std::string(component) + " failed", {{"error", what}});
