@@ -31,6 +31,8 @@ Environment:
   BOOKSTORE_SWARM_GATEWAY_PORT [5000]  BOOKSTORE_SWARM_WEB_PORT [8080]   ports the edge publishes
   BOOKSTORE_SWARM_STACK [bookstore]    stack name
   BOOKSTORE_SWARM_BINARIES [build/release]   where the component binaries come from (up builds them)
+  BOOKSTORE_SWARM_EPOLL_BINARIES [none]      a build with BOOKSTORE_ASIO_IO_URING=OFF whose binaries the
+                      images carry for nodes that deny io_uring (README, "Event loop: io_uring")
   BOOKSTORE_ADMIN_EMAIL [admin@bookstore.local], BOOKSTORE_ADMIN_PASSWORD [generated into
                       .run/swarm/secrets/admin_password]   the admin account, on first deployment
   DOCKER_HOST         an engine to use instead of a private one (left running by down)
