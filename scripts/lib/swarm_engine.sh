@@ -205,13 +205,13 @@ build_images() {
   started=$(now_ms)
   for component in "${SWARM_COMPONENTS[@]}"; do
     local binary="$binaries/services/$component/bookstore-$component" staged="$context/bin/$component"
-    local epoll_binary="${BOOKSTORE_SWARM_EPOLL_BINARIES:-}/services/$component/bookstore-$component"
     [[ -x "$binary" ]] || die "missing $binary"
     mkdir -p "$staged"
     # Debug information stays on the build machine (a Debug binary is ten times its code).
     objcopy --strip-debug "$binary" "$staged/bookstore-component"
     # The epoll build a component switches to where io_uring is denied (README, "Event loop: io_uring").
     if [[ -n "${BOOKSTORE_SWARM_EPOLL_BINARIES:-}" ]]; then
+      local epoll_binary="$BOOKSTORE_SWARM_EPOLL_BINARIES/services/$component/bookstore-$component"
       [[ -x "$epoll_binary" ]] || die "missing $epoll_binary"
       objcopy --strip-debug "$epoll_binary" "$staged/bookstore-component-epoll"
     fi

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import yaml
 
-from support.component import ComponentError, binary_for
+from support.component import built_binary
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 STACK = ROOT / "deploy" / "swarm" / "docker-stack.yml"
@@ -18,14 +18,6 @@ RUNTIME_PACKAGES = ROOT / "deploy" / "docker" / "runtime-packages.txt"
 COMPONENTS = ["auth", "catalog", "orders", "gateway", "web"]
 # Settings that the runtime image or Docker itself uses, not the component.
 NOT_READ_BY_COMPONENT = {"COMPONENT"}
-
-
-def built(name):
-    """Every component is part of the build; a missing binary is a failure, not a reason to skip."""
-    try:
-        return binary_for(name)
-    except ComponentError as error:
-        pytest.fail(str(error), pytrace=False)
 
 
 def stack():
@@ -108,7 +100,7 @@ def declared_settings(binary):
 
 @pytest.mark.parametrize("name", COMPONENTS)
 def test_stack_sets_only_settings_the_component_reads_and_every_required_one(name):
-    binary = built(name)
+    binary = built_binary(name)
     settings = declared_settings(binary)
     environment = stack()["services"][name].get("environment") or {}
     given = {key[:-len("_FILE")] if key.endswith("_FILE") and key not in settings else key
@@ -137,7 +129,7 @@ def runtime_packages():
 
 @pytest.mark.parametrize("name", COMPONENTS)
 def test_runtime_image_installs_every_shared_library_the_binary_needs(name):
-    binary = built(name)
+    binary = built_binary(name)
     result = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     needed = {}

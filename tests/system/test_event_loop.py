@@ -9,7 +9,6 @@ Here the ring is denied the way a host's locked-memory limit denies it: the comp
 unprivileged user with `ulimit -l 0` (root's CAP_IPC_LOCK would lift the limit). A seccomp denial takes the
 same path with another error number (checked by hand with `docker run --security-opt seccomp=...`)."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -17,15 +16,8 @@ import tempfile
 
 import pytest
 
-from support.component import ComponentError, binary_for
+from support.component import built_binary, json_log_lines
 from support.ports import free_port
-
-
-def built(name):
-    try:
-        return binary_for(name)
-    except ComponentError as error:
-        pytest.fail(str(error), pytrace=False)
 
 
 def on_io_uring(binary):
@@ -50,16 +42,6 @@ def run_without_locked_memory(command, env):
     return subprocess.run(unprivileged + command, capture_output=True, text=True, env=env, timeout=60)
 
 
-def log_lines(text):
-    lines = []
-    for line in text.splitlines():
-        try:
-            lines.append(json.loads(line))
-        except ValueError:
-            continue
-    return lines
-
-
 def staged(binary, folder):
     """The component's executable copied where the unprivileged user can run it."""
     if not on_io_uring(binary):
@@ -71,7 +53,7 @@ def staged(binary, folder):
 
 
 def test_a_component_without_a_ring_runs_the_epoll_build_beside_it(folder):
-    catalog = staged(built("catalog"), folder)
+    catalog = staged(built_binary("catalog"), folder)
     stand_in = catalog + "-epoll"
     with open(stand_in, "w", encoding="utf-8") as script:
         # Stands in for the epoll build: shows what it was started with.
@@ -82,19 +64,19 @@ def test_a_component_without_a_ring_runs_the_epoll_build_beside_it(folder):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "epoll build started with: --help SETTING=kept" in result.stdout
-    switched = [line for line in log_lines(result.stdout + result.stderr)
+    switched = [line for line in json_log_lines(result.stdout + result.stderr)
                 if line.get("msg") == "io_uring is unavailable here: running the epoll build"]
     assert switched and switched[0]["build"] == stand_in and switched[0]["level"] == "warn", result.stdout
 
 
 def test_a_component_without_a_ring_and_no_epoll_build_stops_with_the_reason(folder):
-    gateway = staged(built("gateway"), folder)
+    gateway = staged(built_binary("gateway"), folder)
 
     result = run_without_locked_memory([gateway], env={"PATH": "/usr/bin:/bin", "HTTP_PORT": str(free_port()),
                                                        "HTTP_ADMIN_PORT": str(free_port())})
 
     assert result.returncode == 1, result.stdout + result.stderr
-    failed = [line for line in log_lines(result.stdout + result.stderr) if line.get("msg") == "gateway failed"]
+    failed = [line for line in json_log_lines(result.stdout + result.stderr) if line.get("msg") == "gateway failed"]
     assert failed, result.stdout + result.stderr
     assert failed[0]["error"].startswith("io_uring_queue_init: Cannot allocate memory"), failed[0]
     assert "locked-memory limit" in failed[0]["hint"], failed[0]

@@ -14,6 +14,7 @@ import requests
 
 from support import wait_for
 from support.api import bearer, exact_json, money
+from support.component import json_log_lines
 from support.events import EventStream
 from support.stack import ROOT
 
@@ -269,15 +270,7 @@ def test_order_events_reach_the_owners_live_stream(stack):
 
 def log_lines(component, predicate):
     """The JSON lines of the component's log that match predicate."""
-    lines = []
-    for text in component.log_text().splitlines():
-        try:
-            line = json.loads(text)
-        except ValueError:
-            continue
-        if isinstance(line, dict) and predicate(line):
-            lines.append(line)
-    return lines
+    return [line for line in json_log_lines(component.log_text()) if predicate(line)]
 
 
 def test_one_orders_trace_crosses_gateway_orders_bus_and_catalog(stack):

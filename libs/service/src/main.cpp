@@ -56,6 +56,7 @@ std::error_code IoUringRingError() {
   }
 }
 
+// Empty when /proc is not there to say.
 std::string ThisExecutable() {
   std::error_code error;
   return std::filesystem::read_symlink("/proc/self/exe", error).string();
@@ -69,8 +70,10 @@ void RunOnEpollWhenIoUringIsUnavailable([[maybe_unused]] const char* component,
 #if defined(BOOKSTORE_ASIO_IO_URING)
   const std::error_code error = IoUringRingError();
   if (!error) return;
-  const std::string epoll_build = ThisExecutable() + "-epoll";
-  if (epoll_build == "-epoll" || ::access(epoll_build.c_str(), X_OK) != 0) return;
+  const std::string self = ThisExecutable();
+  if (self.empty()) return;
+  const std::string epoll_build = self + "-epoll";
+  if (::access(epoll_build.c_str(), X_OK) != 0) return;
   log::Init(component, "info");
   log::Warn("io_uring is unavailable here: running the epoll build",
             {{"error", error.message()}, {"build", epoll_build}});

@@ -2,6 +2,7 @@
 the environment, a free port, readiness by GET /readyz with a deadline, its output in a log file, stop
 by SIGTERM or SIGKILL."""
 
+import json
 import os
 import pathlib
 import shutil
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import weakref
 
+import pytest
 import requests
 
 from .ports import free_port
@@ -29,6 +31,27 @@ def binary_for(name, bin_dir=None):
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
     raise ComponentError(f"component '{name}' is not built: none of {', '.join(map(str, candidates))}")
+
+
+def built_binary(name):
+    """binary_for(name) in a test: a component that is not built fails the test, it never skips it."""
+    try:
+        return binary_for(name)
+    except ComponentError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def json_log_lines(text):
+    """The JSON objects among the lines of a component's log (other lines, a crash message say, skipped)."""
+    lines = []
+    for line in text.splitlines():
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            lines.append(value)
+    return lines
 
 
 def _default_bin_dir():
