@@ -174,8 +174,9 @@ cmake_build() {
 
 # The sanitizer build: clang with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's
 # instrumentation (BOOKSTORE_BUILD_FUZZ, cmake/Warnings.cmake). The fuzz targets (./bookstore fuzz) and the
-# sanitize stage of ./bookstore test (the ctest binaries) come from this one tree, on epoll whatever the
-# option's default (BOOKSTORE_ASIO_IO_URING=OFF; README "Event loop: io_uring").
+# sanitize stage of ./bookstore test (the ctest binaries) come from this one tree, on epoll
+# (BOOKSTORE_ASIO_IO_URING=OFF; README "Event loop: io_uring"): the other builds run on io_uring, so the
+# unit tests pass on both of Asio's backends in every run.
 BS_SANITIZE_BUILD_DIR="$BS_ROOT/build/sanitize"
 BS_CLANG=clang++-14
 

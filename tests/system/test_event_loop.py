@@ -1,9 +1,9 @@
-"""A component built on io_uring (BOOKSTORE_ASIO_IO_URING=ON; README, "Event loop: io_uring") that cannot
-open a ring (Docker Engine 25 and later deny io_uring in their default seccomp profile;
-kernel.io_uring_disabled; the locked-memory limit) switches by itself to the epoll build lying next to it as
-"<executable>-epoll" (images built with ASIO_IO_URING=ON carry one), with the same arguments and
-environment; without one it stops at start-up, saying why and what to do. In an epoll build (the default)
-these tests skip: there is no ring to open.
+"""The components' event loops run on io_uring (README, "Event loop: io_uring"). Where a process cannot open
+a ring (Docker Engine 25 and later deny io_uring in their default seccomp profile; kernel.io_uring_disabled;
+the locked-memory limit) a component switches by itself to the epoll build lying next to it as
+"<executable>-epoll" (the images carry one), with the same arguments and environment; without one it stops
+at start-up, saying why and what to do. In an epoll build (BOOKSTORE_ASIO_IO_URING=OFF) these tests skip:
+there is no ring to open.
 
 Here the ring is denied the way a host's locked-memory limit denies it: the component runs as an
 unprivileged user with `ulimit -l 0` (root's CAP_IPC_LOCK would lift the limit). A seccomp denial takes the

@@ -33,10 +33,10 @@ std::string_view EventLoopHint(const std::exception& e) {
     case ENOSYS:
       return "io_uring is denied here (Docker Engine 25 and later deny it in their default seccomp profile; "
              "sysctl kernel.io_uring_disabled): allow it, or run a build with BOOKSTORE_ASIO_IO_URING=OFF "
-             "(images built with ASIO_IO_URING=ON carry one and switch to it by themselves)";
+             "(the images built from source carry one and switch to it by themselves)";
     case ENOMEM:
       return "the locked-memory limit (ulimit -l; one budget for all the processes of a uid on a host, and "
-             "each ring takes 1.6 MiB of it) is used up: raise it, run fewer processes per uid, or run a "
+             "each ring takes 84 KiB of it) is used up: raise it, run fewer processes per uid, or run a "
              "build with BOOKSTORE_ASIO_IO_URING=OFF";
     default:
       return {};

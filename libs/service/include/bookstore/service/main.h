@@ -25,9 +25,9 @@ namespace bookstore::service {
 // In a build on io_uring (BOOKSTORE_ASIO_IO_URING, README "Event loop: io_uring"): when this process cannot
 // open an io_uring ring (a seccomp profile that denies it, as Docker Engine 25 and later do by default;
 // kernel.io_uring_disabled; the locked-memory limit) and an epoll build of the same program lies next to
-// it as "<this executable>-epoll" (images built with ASIO_IO_URING=ON carry one), replaces this process with
-// that build, same arguments and environment, and says so in the log. Otherwise returns: a process without a
-// ring stops at start-up with the reason and a hint. Nothing in an epoll build.
+// it as "<this executable>-epoll" (the images carry one), replaces this process with that build, same
+// arguments and environment, and says so in the log. Otherwise returns: a process without a ring stops at
+// start-up with the reason and a hint. Nothing in an epoll build.
 void RunOnEpollWhenIoUringIsUnavailable(const char* component, char** argv);
 
 // Runs `run`, reporting what escapes it as above; its exit code otherwise.
