@@ -3,11 +3,11 @@
 // below, so that Asio's calls to them come here. Both are functions of liburing.so; the rest of liburing
 // that Asio uses is inline in its header and cannot be wrapped.
 //
-// 1. Stale user data (the gateway's heap corruption, docs/performance.md "The heap corruption on
-//    io_uring"). Asio leaves the user data of some submissions unset: the cancels it sends when an
-//    operation is cancelled or its socket closed, and the removal of run_for's timeout. liburing does not
-//    clear an entry's user data when it hands the entry out again, so such a submission carries the user
-//    data of whatever last used its slot of the ring, and its completion is taken for that operation's:
+// 1. Stale user data (the cause of the gateway's heap corruption, docs/performance.md "The heap
+//    corruption on io_uring"). Asio leaves the user data of some submissions unset: the cancels it sends
+//    when an operation is cancelled or its socket closed, and the removal of run_for's timeout. liburing
+//    does not clear an entry's user data when it hands the entry out again, so such a submission carries
+//    the user data of whatever last used its slot of the ring, and its completion is taken for that one's:
 //    Asio completes a read the kernel has not finished, and the coroutine frees or reuses the buffer the
 //    kernel is still going to fill. Asio 1.27 (Boost 1.82) clears the user data of every entry it takes
 //    (chriskohlhoff/asio pull request 1215, commit 0080ec1c9); here every io_uring_submit clears it in the
