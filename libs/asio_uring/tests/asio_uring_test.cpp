@@ -1,8 +1,8 @@
 // The correction of libs/asio_uring/asio_uring.cpp, seen from Asio: a cancelled read ends as cancelled,
 // however often the ring's slots have come round. Without the correction the cancel of a read takes the
 // slot (and so the user data) of an earlier submission, and once the ring has wrapped its completion is
-// taken for a read's: a read then "succeeds" with no data while the kernel still holds it (observed
-// here within the first pass over the ring).
+// taken for a read's: a read then "succeeds" with no data while the kernel still holds it (here as
+// soon as the ring had gone round once).
 
 #include <gtest/gtest.h>
 
@@ -88,8 +88,8 @@ class CancelledReadTest : public ::testing::Test {
 };
 
 // 40,000 passes of two or three submissions go round the ring's 256 entries (libs/asio_uring) hundreds of
-// times, and round Asio's own 16,384 a few: without the correction this failed within 110 passes with the
-// one and 7,100 with the other.
+// times, and round Asio's own 16,384 a few: without the correction this failed at pass 110 with the one
+// and 7,022 with the other.
 TEST_F(CancelledReadTest, ACancelEndsOnlyTheReadItCancels) {
   constexpr int kPasses = 40'000;
   const std::string message = "still reading";
