@@ -1,13 +1,22 @@
-// The correction of libs/asio_uring/asio_uring.cpp, seen from Asio: a cancelled read ends as cancelled,
-// however often the ring's slots have come round. Without the correction the cancel of a read takes the
-// slot (and so the user data) of an earlier submission, and once the ring has wrapped its completion is
-// taken for a read's: a read then "succeeds" with no data while the kernel still holds it (here as
-// soon as the ring had gone round once).
+// The corrections of libs/asio_uring/asio_uring.cpp, seen from Asio and from the ring.
+//
+// A cancelled read ends as cancelled, however often the ring's slots have come round. Without the
+// correction the cancel of a read takes the slot (and so the user data) of an earlier submission, and once
+// the ring has wrapped its completion is taken for a read's: a read then "succeeds" with no data while the
+// kernel still holds it (here as soon as the ring had gone round once).
+//
+// The ring Asio opens is the small one, posting completions at its thread's next entry into the kernel;
+// and a thread busy running handlers, which never enters the kernel on its own, still gets them as soon
+// as it looks.
 
 #include <gtest/gtest.h>
 
+#include <liburing.h>
+
 #include <array>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/local/connect_pair.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read.hpp>
@@ -15,8 +24,10 @@
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -109,6 +120,94 @@ TEST_F(CancelledReadTest, ACancelEndsOnlyTheReadItCancels) {
     ASSERT_EQ(std::string(waiting_buffer_.data(), read->bytes), message) << "pass " << pass;
     StartWaitingRead();
   }
+}
+
+// A ring opened and closed with the object (RAII for the tests below).
+class Ring {
+ public:
+  explicit Ring(unsigned flags) {
+    io_uring_params params{};
+    params.flags = flags;
+    result_ = io_uring_queue_init_params(2, &ring_, &params);
+  }
+  // Through the wrapped io_uring_queue_init, as Asio opens its ring.
+  Ring(unsigned entries, unsigned flags) : result_(io_uring_queue_init(entries, &ring_, flags)) {}
+  Ring(const Ring&) = delete;
+  Ring& operator=(const Ring&) = delete;
+  ~Ring() {
+    if (result_ == 0) io_uring_queue_exit(&ring_);
+  }
+
+  int result() const { return result_; }
+  const io_uring& ring() const { return ring_; }
+
+ private:
+  io_uring ring_{};
+  int result_ = 0;
+};
+
+constexpr unsigned kTaskRunFlags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+
+// Asio asks for 16,384 entries; the ring has 256, its completion queue 4,096, and where the kernel knows
+// the flags (Linux 5.19) it posts completions at the thread's next entry and says when some wait.
+TEST(RingSetupTest, OpensSmallRingsThatPostCompletionsAtTheNextEntry) {
+  const bool kernel_knows_task_run_flags = Ring(kTaskRunFlags).result() == 0;
+  const Ring asio_ring(16'384, 0);
+  ASSERT_EQ(asio_ring.result(), 0);
+  EXPECT_EQ(asio_ring.ring().sq.ring_entries, 256U);
+  EXPECT_EQ(asio_ring.ring().cq.ring_entries, 4096U);
+  EXPECT_EQ((asio_ring.ring().flags & kTaskRunFlags) == kTaskRunFlags, kernel_knows_task_run_flags);
+}
+
+// One thread runs handler after handler (each posts the next: no system call between them) while another
+// writes to the socket its read waits on. The kernel queues the read's completion as work for the busy
+// thread, to run at its next entry into the kernel; with IORING_SETUP_TASKRUN_FLAG the ring says so, and
+// Asio's look at the ring between two handlers (io_uring_peek_cqe) enters the kernel to post it. Without
+// the flag, that look would find nothing until a timer interrupt happened to take the thread into the
+// kernel: thousands of handlers later, not the few counted here.
+TEST(RingSetupTest, AThreadBusyWithHandlersGetsACompletionAtItsNextLook) {
+  if (Ring(kTaskRunFlags).result() != 0) GTEST_SKIP() << "this kernel posts completions at once";
+  net::io_context ioc{1};
+  Socket reader(ioc);
+  Socket writer(ioc);
+  net::local::connect_pair(reader, writer);
+  std::array<char, 16> buffer{};
+  std::optional<ReadOutcome> outcome;
+  reader.async_read_some(net::buffer(buffer), Record(outcome));
+  ioc.poll();  // submits the read, which waits for data
+  ASSERT_FALSE(outcome.has_value());
+
+  std::atomic<bool> spinning = false;
+  std::atomic<bool> written = false;
+  std::jthread peer([&] {
+    spinning.wait(false);
+    net::write(writer, net::buffer("x", 1));
+    written.store(true, std::memory_order_release);
+  });
+
+  // Bounded, so that a failure ends: a few million handlers are seconds.
+  constexpr long kMostHandlers = 5'000'000;
+  long handlers = 0;
+  long handlers_after_write = -1;
+  std::function<void()> spin = [&] {
+    ++handlers;
+    if (handlers == 1) {
+      spinning.store(true);
+      spinning.notify_one();
+    }
+    if (handlers_after_write < 0 && written.load(std::memory_order_acquire)) handlers_after_write = 0;
+    if (handlers_after_write >= 0) ++handlers_after_write;
+    if (!outcome.has_value() && handlers < kMostHandlers) net::post(ioc, spin);
+  };
+  net::post(ioc, spin);
+  ioc.run();
+
+  ASSERT_TRUE(outcome.has_value()) << "the read never completed in " << handlers << " handlers";
+  EXPECT_FALSE(outcome->ec) << outcome->ec.message();
+  EXPECT_EQ(outcome->bytes, 1U);
+  // The handler that sees `written`, then Asio's look at the ring, then the read's handler: a few.
+  EXPECT_LE(handlers_after_write, 8) << "the completion waited " << handlers_after_write
+                                     << " handlers after the write";
 }
 
 }  // namespace
