@@ -33,9 +33,9 @@
 //    io_uring_peek_cqe (which Asio calls without entering the kernel when it has handlers queued) enters
 //    it to post them rather than report none. Older kernels refuse both flags: the ring opens without.
 
-#include <cerrno>
-
 #include <liburing.h>
+
+#include <cerrno>
 
 namespace {
 

@@ -10,15 +10,14 @@
 // as it looks.
 
 #include <gtest/gtest.h>
-
 #include <liburing.h>
 
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/local/connect_pair.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -138,8 +137,8 @@ class Ring {
     if (result_ == 0) io_uring_queue_exit(&ring_);
   }
 
-  int result() const { return result_; }
-  const io_uring& ring() const { return ring_; }
+  [[nodiscard]] int result() const { return result_; }
+  [[nodiscard]] const io_uring& ring() const { return ring_; }
 
  private:
   io_uring ring_{};
@@ -186,9 +185,9 @@ TEST(RingSetupTest, AThreadBusyWithHandlersGetsACompletionAtItsNextLook) {
   });
 
   // Bounded, so that a failure ends: a few million handlers are seconds.
-  constexpr long kMostHandlers = 5'000'000;
-  long handlers = 0;
-  long handlers_after_write = -1;
+  constexpr int kMostHandlers = 5'000'000;
+  int handlers = 0;
+  int handlers_after_write = -1;
   std::function<void()> spin = [&] {
     ++handlers;
     if (handlers == 1) {
