@@ -31,7 +31,9 @@
 //    io_uring, and the ring's task work"). A sleeping thread is still woken at once. With
 //    IORING_SETUP_TASKRUN_FLAG the ring tells when completions wait to be posted, so that liburing's
 //    io_uring_peek_cqe (which Asio calls without entering the kernel when it has handlers queued) enters
-//    it to post them rather than report none. Older kernels refuse both flags: the ring opens without.
+//    it to post them rather than report none; without it a thread busy with handlers sees a completion
+//    only when a timer interrupt happens to take it into the kernel. Older kernels refuse both flags: the
+//    ring opens without.
 
 #include <liburing.h>
 
