@@ -1,7 +1,8 @@
-// Two corrections to Boost 1.81's io_uring backend (Asio 1.26), made at link time: cmake/Dependencies.cmake
-// links this library into every target that uses Asio, with -Wl,--wrap for the two liburing functions
-// below, so that Asio's calls to them come here. Both are functions of liburing.so; the rest of liburing
-// that Asio uses is inline in its header and cannot be wrapped.
+// Two corrections to Boost 1.81's io_uring backend (Asio 1.26) and a better setting for its rings, made
+// at link time: cmake/Dependencies.cmake links this library into every target that uses Asio, with
+// -Wl,--wrap for the two liburing functions below, so that Asio's calls to them come here. Both are
+// functions of liburing.so; the rest of liburing that Asio uses is inline in its header and cannot be
+// wrapped.
 //
 // 1. Stale user data (the cause of the gateway's heap corruption, docs/performance.md "The heap
 //    corruption on io_uring"). Asio leaves the user data of some submissions unset: the cancels it sends
