@@ -3,6 +3,7 @@
 #include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -69,6 +70,11 @@ void InitLibraryOnce() {
   // mysql_library_init is not thread-safe; mysql_init would call it lazily from several pool threads.
   static std::once_flag once;
   std::call_once(once, [] {
+    // Connector/C's start-up loads OpenSSL's configuration file, for TLS that these connections never use
+    // (plain TCP inside the deployment's network: no MYSQL_OPT_SSL_* is set). Loading it touches about
+    // 1 MiB of libcrypto in every service with a database (docs/performance.md, scenario 8), so OpenSSL is
+    // told not to load it implicitly; a TLS server in the same process loads it itself (libs/http).
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
     if (mysql_library_init(0, nullptr, nullptr) != 0) {
       throw Error(0, "cannot initialise MariaDB Connector/C");
     }

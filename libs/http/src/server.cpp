@@ -12,6 +12,10 @@
 
 #include "bookstore/http/server.h"
 
+#include <openssl/conf.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
 #include <algorithm>
 
 #include "server_core.h"
@@ -158,6 +162,31 @@ void ServerCore::WaitForSignal() {
   });
 }
 
+namespace {
+
+// TLS follows the host's OpenSSL configuration (its system-wide protocol and cipher policy). OpenSSL
+// loads it implicitly at the first TLS context, but not in a process whose database layer told it not to
+// (libs/db: Connector/C would load it at start-up for connections without TLS), so the server loads it
+// explicitly, once per process. A configuration that does not load stops the start: HTTPS with a policy
+// other than the one the operator wrote is worse than no start.
+void LoadOpenSslConfigurationOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // this load is the only one
+    if (CONF_modules_load_file(nullptr, nullptr,
+                               CONF_MFLAGS_DEFAULT_SECTION | CONF_MFLAGS_IGNORE_MISSING_FILE) <= 0) {
+      std::array<char, 256> reason{};
+      ERR_error_string_n(ERR_get_error(), reason.data(), reason.size());
+      const std::unique_ptr<char, void (*)(char*)> file(CONF_get1_default_config_file(),
+                                                        [](char* name) { OPENSSL_free(name); });
+      throw std::invalid_argument(std::string("cannot load OpenSSL's configuration ") + file.get() + ": " +
+                                  reason.data());
+    }
+  });
+}
+
+}  // namespace
+
 void ServerCore::Start(bool handle_signals) {
   if (started.load()) throw std::logic_error("Server already started");
   if (stop_calls.load() > 0) return;
@@ -177,6 +206,7 @@ void ServerCore::Start(bool handle_signals) {
     throw std::invalid_argument("TLS needs both a certificate and a private key");
   }
   if (!options.tls_certificate_pem.empty()) {
+    LoadOpenSslConfigurationOnce();
     ssl = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
     ssl->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |

@@ -3,10 +3,13 @@
 #include "bookstore/http/server.h"
 
 #include <gtest/gtest.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -25,6 +28,10 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parse.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <optional>
@@ -956,6 +963,49 @@ TEST_F(ServerTest, ServesHttpsWhenGivenACertificate) {
   RawConnection plain(server.port());
   plain.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(plain.ReadToEnd().find("secure"), std::string::npos);
+}
+
+// The host's OpenSSL configuration is its TLS policy. libs/db tells OpenSSL not to load it implicitly
+// (Connector/C would, for connections without TLS); an HTTPS server in such a process must still follow
+// it. Here the policy allows one TLS 1.3 cipher suite: a client that offers another is refused, a client
+// that offers it is served. In a child process of its own, because OpenSSL loads its configuration once per
+// process.
+TEST(ServerTls, FollowsTheHostsOpenSslConfigurationAfterTheDatabaseLayerSkippedIt) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const auto config =
+            std::filesystem::temp_directory_path() / ("bookstore-tls-" + std::to_string(getpid()) + ".cnf");
+        std::ofstream(config)
+            << "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = policy\n"
+               "[policy]\nCiphersuites = TLS_CHACHA20_POLY1305_SHA256\n";
+        setenv("OPENSSL_CONF", config.c_str(), 1);
+        OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // what libs/db does before Connector/C
+        auto options = TestOptions();
+        std::tie(options.tls_certificate_pem, options.tls_private_key_pem) = SelfSignedCertificate();
+        Server server(options);
+        server.Get("/hello", [](Context&) -> Awaitable<Response> { co_return TextResponse("secure"); });
+        server.Start();
+        std::filesystem::remove(config);
+        auto handshake_offering = [&](const char* suite) {
+          net::io_context ioc;
+          net::ssl::context tls(net::ssl::context::tls_client);
+          tls.set_verify_mode(net::ssl::verify_none);
+          SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_3_VERSION);
+          SSL_CTX_set_ciphersuites(tls.native_handle(), suite);
+          beast::ssl_stream<tcp::socket> stream(ioc, tls);
+          stream.next_layer().connect({net::ip::make_address("127.0.0.1"), server.port()});
+          beast::error_code ec;
+          stream.handshake(net::ssl::stream_base::client, ec);
+          return !ec;
+        };
+        const bool other = handshake_offering("TLS_AES_256_GCM_SHA384");
+        const bool allowed = handshake_offering("TLS_CHACHA20_POLY1305_SHA256");
+        std::fprintf(stderr, "another suite %s, the allowed suite %s\n", other ? "accepted" : "refused",
+                     allowed ? "accepted" : "refused");
+        std::_Exit(!other && allowed ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "another suite refused, the allowed suite accepted");
 }
 
 TEST(ServerStart, ReportsAnAddressInUse) {
