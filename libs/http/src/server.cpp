@@ -15,6 +15,7 @@
 #include <openssl/conf.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <algorithm>
 
@@ -185,6 +186,26 @@ void LoadOpenSslConfigurationOnce() {
   });
 }
 
+// The server's TLS: what the host's OpenSSL configuration says, and never below TLS 1.2. The context is
+// made here, not by Asio's `tls_server` method, which sets the lowest version to TLS 1.0 over the
+// configuration's (a host's `MinProtocol = TLSv1.3` would be lost).
+std::unique_ptr<net::ssl::context> MakeTlsContext(const ServerOptions& options) {
+  LoadOpenSslConfigurationOnce();
+  auto ssl =
+      std::make_unique<net::ssl::context>(SSL_CTX_new(TLS_server_method()));  // owns it; throws on null
+  SSL_CTX* handle = ssl->native_handle();
+  if (SSL_CTX_get_min_proto_version(handle) < TLS1_2_VERSION) {  // 0: none configured
+    SSL_CTX_set_min_proto_version(handle, TLS1_2_VERSION);
+  }
+  ssl->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_compression);
+  beast::error_code ec;
+  ssl->use_certificate_chain(net::buffer(options.tls_certificate_pem), ec);
+  if (ec) throw std::invalid_argument("invalid TLS certificate: " + ec.message());
+  ssl->use_private_key(net::buffer(options.tls_private_key_pem), net::ssl::context::pem, ec);
+  if (ec) throw std::invalid_argument("invalid TLS private key: " + ec.message());
+  return ssl;
+}
+
 }  // namespace
 
 void ServerCore::Start(bool handle_signals) {
@@ -205,18 +226,7 @@ void ServerCore::Start(bool handle_signals) {
   if (options.tls_certificate_pem.empty() != options.tls_private_key_pem.empty()) {
     throw std::invalid_argument("TLS needs both a certificate and a private key");
   }
-  if (!options.tls_certificate_pem.empty()) {
-    LoadOpenSslConfigurationOnce();
-    ssl = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
-    ssl->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
-                     net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
-    beast::error_code ec;
-    ssl->use_certificate_chain(net::buffer(options.tls_certificate_pem), ec);
-    if (ec) throw std::invalid_argument("invalid TLS certificate: " + ec.message());
-    ssl->use_private_key(net::buffer(options.tls_private_key_pem), net::ssl::context::pem, ec);
-    if (ec) throw std::invalid_argument("invalid TLS private key: " + ec.message());
-  }
+  if (!options.tls_certificate_pem.empty()) ssl = MakeTlsContext(options);
 
   auto& ioc0 = workers.front()->ioc;
   acceptor.emplace(Listen(options.host, options.port));

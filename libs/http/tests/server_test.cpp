@@ -967,9 +967,9 @@ TEST_F(ServerTest, ServesHttpsWhenGivenACertificate) {
 
 // The host's OpenSSL configuration is its TLS policy. libs/db tells OpenSSL not to load it implicitly
 // (Connector/C would, for connections without TLS); an HTTPS server in such a process must still follow
-// it. Here the policy allows one TLS 1.3 cipher suite: a client that offers another is refused, a client
-// that offers it is served. In a child process of its own, because OpenSSL loads its configuration once per
-// process.
+// it. Here the policy is TLS 1.3 with one cipher suite: a TLS 1.2 client is refused, a TLS 1.3 client that
+// offers another suite too, one that offers it is served. In a child process of its own, because OpenSSL
+// loads its configuration once per process.
 TEST(ServerTls, FollowsTheHostsOpenSslConfigurationAfterTheDatabaseLayerSkippedIt) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
@@ -978,7 +978,7 @@ TEST(ServerTls, FollowsTheHostsOpenSslConfigurationAfterTheDatabaseLayerSkippedI
             std::filesystem::temp_directory_path() / ("bookstore-tls-" + std::to_string(getpid()) + ".cnf");
         std::ofstream(config)
             << "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = policy\n"
-               "[policy]\nCiphersuites = TLS_CHACHA20_POLY1305_SHA256\n";
+               "[policy]\nMinProtocol = TLSv1.3\nCiphersuites = TLS_CHACHA20_POLY1305_SHA256\n";
         setenv("OPENSSL_CONF", config.c_str(), 1);
         OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // what libs/db does before Connector/C
         auto options = TestOptions();
@@ -987,25 +987,53 @@ TEST(ServerTls, FollowsTheHostsOpenSslConfigurationAfterTheDatabaseLayerSkippedI
         server.Get("/hello", [](Context&) -> Awaitable<Response> { co_return TextResponse("secure"); });
         server.Start();
         std::filesystem::remove(config);
-        auto handshake_offering = [&](const char* suite) {
+        // The client's version and suites are its own, set over the policy it loaded too.
+        auto handshake = [&](int version, const char* tls13_suite) {
           net::io_context ioc;
           net::ssl::context tls(net::ssl::context::tls_client);
           tls.set_verify_mode(net::ssl::verify_none);
-          SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_3_VERSION);
-          SSL_CTX_set_ciphersuites(tls.native_handle(), suite);
+          SSL_CTX_set_min_proto_version(tls.native_handle(), version);
+          SSL_CTX_set_max_proto_version(tls.native_handle(), version);
+          SSL_CTX_set_ciphersuites(tls.native_handle(), tls13_suite);
           beast::ssl_stream<tcp::socket> stream(ioc, tls);
           stream.next_layer().connect({net::ip::make_address("127.0.0.1"), server.port()});
           beast::error_code ec;
           stream.handshake(net::ssl::stream_base::client, ec);
-          return !ec;
+          return ec ? "refused" : "accepted";
         };
-        const bool other = handshake_offering("TLS_AES_256_GCM_SHA384");
-        const bool allowed = handshake_offering("TLS_CHACHA20_POLY1305_SHA256");
-        std::fprintf(stderr, "another suite %s, the allowed suite %s\n", other ? "accepted" : "refused",
-                     allowed ? "accepted" : "refused");
-        std::_Exit(!other && allowed ? 0 : 1);
+        const std::string tls12 = handshake(TLS1_2_VERSION, "TLS_CHACHA20_POLY1305_SHA256");
+        const std::string other = handshake(TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384");
+        const std::string allowed = handshake(TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256");
+        std::fprintf(stderr, "TLS 1.2 %s, TLS 1.3 with another suite %s, with the allowed suite %s\n",
+                     tls12.c_str(), other.c_str(), allowed.c_str());
+        std::_Exit(tls12 == "refused" && other == "refused" && allowed == "accepted" ? 0 : 1);
       },
-      ::testing::ExitedWithCode(0), "another suite refused, the allowed suite accepted");
+      ::testing::ExitedWithCode(0),
+      "TLS 1.2 refused, TLS 1.3 with another suite refused, with the allowed suite accepted");
+}
+
+// A policy that does not load is not replaced by OpenSSL's defaults: the server does not start.
+TEST(ServerTls, DoesNotStartWhenTheHostsOpenSslConfigurationDoesNotLoad) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const auto config =
+            std::filesystem::temp_directory_path() / ("bookstore-tls-" + std::to_string(getpid()) + ".cnf");
+        std::ofstream(config) << "openssl_conf = init\n[init]\nno_such_module = policy\n[policy]\n";
+        setenv("OPENSSL_CONF", config.c_str(), 1);
+        auto options = TestOptions();
+        std::tie(options.tls_certificate_pem, options.tls_private_key_pem) = SelfSignedCertificate();
+        Server server(options);
+        try {
+          server.Start();
+          std::fprintf(stderr, "started\n");
+        } catch (const std::invalid_argument& e) {
+          std::fprintf(stderr, "%s\n", e.what());
+        }
+        std::filesystem::remove(config);
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0), "cannot load OpenSSL's configuration .*bookstore-tls-.*\\.cnf");
 }
 
 TEST(ServerStart, ReportsAnAddressInUse) {
