@@ -35,6 +35,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "bookstore/http/client.h"
@@ -939,10 +940,23 @@ std::pair<std::string, std::string> SelfSignedCertificate() {
   return {cert_pem, key_pem};
 }
 
-TEST_F(ServerTest, ServesHttpsWhenGivenACertificate) {
+// TestOptions with a throw-away certificate: the server speaks HTTPS.
+ServerOptions TlsTestOptions() {
   auto options = TestOptions();
   std::tie(options.tls_certificate_pem, options.tls_private_key_pem) = SelfSignedCertificate();
-  Server server(options);
+  return options;
+}
+
+// Writes `text` as this process's OpenSSL configuration (OPENSSL_CONF) for OpenSSL to read later: its path.
+std::filesystem::path UseOpenSslConfiguration(std::string_view text) {
+  auto path = std::filesystem::temp_directory_path() / ("bookstore-tls-" + std::to_string(getpid()) + ".cnf");
+  std::ofstream(path) << text;
+  setenv("OPENSSL_CONF", path.c_str(), 1);
+  return path;
+}
+
+TEST_F(ServerTest, ServesHttpsWhenGivenACertificate) {
+  Server server(TlsTestOptions());
   server.Get("/hello", [](Context&) -> Awaitable<Response> { co_return TextResponse("secure"); });
   server.Start();
 
@@ -974,16 +988,11 @@ TEST(ServerTls, FollowsTheHostsOpenSslConfigurationAfterTheDatabaseLayerSkippedI
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
       {
-        const auto config =
-            std::filesystem::temp_directory_path() / ("bookstore-tls-" + std::to_string(getpid()) + ".cnf");
-        std::ofstream(config)
-            << "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = policy\n"
-               "[policy]\nMinProtocol = TLSv1.3\nCiphersuites = TLS_CHACHA20_POLY1305_SHA256\n";
-        setenv("OPENSSL_CONF", config.c_str(), 1);
+        const auto config = UseOpenSslConfiguration(
+            "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = policy\n"
+            "[policy]\nMinProtocol = TLSv1.3\nCiphersuites = TLS_CHACHA20_POLY1305_SHA256\n");
         OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // what libs/db does before Connector/C
-        auto options = TestOptions();
-        std::tie(options.tls_certificate_pem, options.tls_private_key_pem) = SelfSignedCertificate();
-        Server server(options);
+        Server server(TlsTestOptions());
         server.Get("/hello", [](Context&) -> Awaitable<Response> { co_return TextResponse("secure"); });
         server.Start();
         std::filesystem::remove(config);
@@ -1018,12 +1027,8 @@ TEST(ServerTls, DoesNotStartWhenTheHostsOpenSslConfigurationDoesNotLoad) {
   EXPECT_EXIT(
       {
         const auto config =
-            std::filesystem::temp_directory_path() / ("bookstore-tls-" + std::to_string(getpid()) + ".cnf");
-        std::ofstream(config) << "openssl_conf = init\n[init]\nno_such_module = policy\n[policy]\n";
-        setenv("OPENSSL_CONF", config.c_str(), 1);
-        auto options = TestOptions();
-        std::tie(options.tls_certificate_pem, options.tls_private_key_pem) = SelfSignedCertificate();
-        Server server(options);
+            UseOpenSslConfiguration("openssl_conf = init\n[init]\nno_such_module = policy\n[policy]\n");
+        Server server(TlsTestOptions());
         try {
           server.Start();
           std::fprintf(stderr, "started\n");
