@@ -29,6 +29,9 @@ EventStream. What only the swarm needs is here:
         settle(traffic)                          # every acknowledged order settled as answered, stock exact
         swarm.assert_verified()                  # BOOKSTORE_SWARM_VERIFY: every invariant holds, nothing settling
 
+After every test, no task of the stack may have ended on its own (no_task_fails_on_its_own below): only
+the containers a test kills with swarm.kill() may fail.
+
 Test modules take these as fixtures rather than importing this file (tests/system has a conftest.py too).
 swarm.wait_replicas() is for services with a health check (all but the edge).
 """
@@ -97,6 +100,8 @@ class Swarm:
         self.stack = stack
         self.verify_command = shlex.split(verify)
         self.node_clients = os.environ.get("BOOKSTORE_SWARM_NODE_CLIENTS", "").split() or [docker]
+        self.killed = set()  # containers the tests killed on purpose (kill())
+        self.reported_failures = set()  # tasks failures_since_last_call() has named already
 
     @classmethod
     def from_env(cls):
@@ -199,7 +204,27 @@ class Swarm:
         self.docker("service", "scale", "--detach=false", f"{self.service(name)}={count}", timeout=timeout)
 
     def kill(self, container):
+        self.killed.add(container)
         self.docker("kill", container)
+
+    def failures_since_last_call(self):
+        """Tasks of the stack that ended on their own since the last call: a crash, an exit, a failed
+        health check, a task the node rejected; not the containers the tests killed (kill()), and not
+        the tasks Swarm stopped itself (rolling updates, scaling, draining: those end "Shutdown").
+        Lines of `docker stack ps` (task, node, state, error)."""
+        listed = self.docker("stack", "ps", "--no-trunc", self.stack, "--format",
+                             "{{.ID}}\t{{.Name}}\t{{.Node}}\t{{.CurrentState}}\t{{.Error}}").stdout
+        failures = []
+        for line in listed.splitlines():
+            task, name, node, state, error = (line.split("\t") + [""] * 5)[:5]
+            if task in self.reported_failures or not state.startswith(("Failed", "Rejected")):
+                continue
+            self.reported_failures.add(task)
+            container = self.docker("inspect", "--type", "task", "--format",
+                                    "{{.Status.ContainerStatus.ContainerID}}", task).stdout.strip()
+            if container not in self.killed:
+                failures.append(f"{name} on {node}: {state} {error}".strip())
+        return failures
 
     def metrics(self, container, name, client=None):
         """The /metrics text of one container of the service, read inside it (through `client`, the
@@ -224,6 +249,24 @@ class Swarm:
         """How many replicas of the component Prometheus scraped successfully last time."""
         found = self.prometheus(f'count(up{{job="{job}"}} == 1)')
         return int(found[0][1]) if found else 0
+
+    def wait_scraped(self, job, timeout=90):
+        """Until every replica of the component runs and Prometheus's last scrape of each succeeded. Both
+        counts are read again on every poll: a replica that restarts or moves meanwhile is waited for."""
+        seen = {}
+
+        def every_replica_scraped():
+            seen["running, desired"] = running, desired = self.replicas(job)
+            seen["scraped"] = self.scraped_replicas(job)
+            return running == desired == seen["scraped"]
+        try:
+            wait_for(every_replica_scraped, timeout=timeout, interval=2,
+                     retry_on=(AssertionError, subprocess.TimeoutExpired))
+        except TimeoutError:
+            targets = self.prometheus(f'up{{job="{job}"}}')
+            tasks = self.docker("service", "ps", "--no-trunc", self.service(job), check=False).stdout
+            raise AssertionError(f"Prometheus did not scrape every replica of {job} within {timeout}s (last seen "
+                                 f"{seen}; up by instance: {targets}):\n{tasks}") from None
 
     def served(self, container, name):
         """How many requests the replica has answered, health checks and scrapes aside: the sum of its
@@ -293,6 +336,18 @@ def samples(text, metric):
 @pytest.fixture(scope="session")
 def swarm():
     return Swarm.from_env()
+
+
+@pytest.fixture(autouse=True)
+def no_task_fails_on_its_own(request):
+    """After each test: no task of the stack crashed, exited or failed its health check while it ran
+    (or, for the first test, while the stack started). The tests disturb the stack (kills, updates,
+    restarts of MariaDB and RabbitMQ); the components must ride those out, not fall over and be
+    restarted by Swarm, which every other check here would miss."""
+    yield
+    if os.environ.get(VARIABLES["gateway_url"]):
+        failures = request.getfixturevalue("swarm").failures_since_last_call()
+        assert not failures, "tasks that ended on their own:\n" + "\n".join(failures)
 
 
 @pytest.fixture(scope="session")

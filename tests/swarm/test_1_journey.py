@@ -178,9 +178,7 @@ def test_prometheus_scrapes_every_replica_and_evaluates_the_rules(swarm):
     """The stack's Prometheus finds each component's replicas through tasks.<service> and scrapes them
     on the admin port; BookStore's recording rules evaluate over what it scraped (deploy/prometheus/)."""
     for job in ("auth", "catalog", "orders", "gateway", "web"):
-        running, _ = swarm.replicas(job)
-        wait_for(lambda: swarm.scraped_replicas(job) == running, timeout=90, interval=2,
-                 message=f"prometheus scraping the {running} replicas of {job}")
+        swarm.wait_scraped(job)
     # The journey above placed orders: the census counted them and the rule carried the figure.
     wait_for(lambda: swarm.prometheus('sum(bookstore:orders_by_state) > 0'), timeout=90, interval=2,
              message="bookstore:orders_by_state recorded")

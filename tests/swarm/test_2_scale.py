@@ -57,8 +57,7 @@ def test_new_catalog_replicas_take_requests_and_share_the_event_queue(swarm, tag
 
         wait_for(every_new_replica_serves, timeout=60, interval=0.5, message="the new catalog replicas serving")
         # Prometheus finds them too (tasks.catalog, re-resolved every 15 s), with no change of its own.
-        wait_for(lambda: swarm.scraped_replicas("catalog") == SCALED, timeout=90, interval=2,
-                 message=f"prometheus scraping {SCALED} catalog replicas")
+        swarm.wait_scraped("catalog")
         assert swarm.containers("gateway", healthy=True) == gateways, "the gateways were restarted"
 
         # One durable queue for the service, consumed by every replica; no queue of a replica's own.
