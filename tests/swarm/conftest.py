@@ -213,8 +213,8 @@ class Swarm:
         failing its health check. Not the containers the tests killed (kill()), not the tasks Swarm
         stopped (rolling updates, scaling, draining: "Shutdown"), and not a failure of the engine after
         the container had exited cleanly (seen here when draining a node: "error while removing network")
-        nor a task the engine could not start: those are Docker's, not BookStore's. Lines of `docker
-        stack ps` (task, node, state, exit code, error)."""
+        nor a task the engine could not start: those are Docker's, not BookStore's. Each as its line of
+        `docker stack ps` (task, node, state, exit code, error) and the last lines it logged."""
         listed = self.docker("stack", "ps", "--no-trunc", self.stack, "--format",
                              "{{.ID}}\t{{.Name}}\t{{.Node}}\t{{.CurrentState}}\t{{.Error}}").stdout
         failures = []
@@ -230,7 +230,10 @@ class Swarm:
             if not container or container in self.killed:
                 continue
             if exit_code != "0" or "unhealthy" in error:
-                failures.append(f"{name} on {node}: {state}, exit code {exit_code} {error}".strip())
+                # Its last words too: the log of a task that has gone is still the manager's to give.
+                last_lines = self.docker("service", "logs", "--raw", "--tail", "20", task, check=False).stdout
+                failures.append(f"{name} on {node}: {state}, exit code {exit_code} {error}".strip() +
+                                "".join(f"\n    {line}" for line in last_lines.splitlines()))
         return failures
 
     def metrics(self, container, name, client=None):
