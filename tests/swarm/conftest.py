@@ -351,9 +351,9 @@ def swarm():
 @pytest.fixture(autouse=True)
 def no_task_fails_on_its_own(request):
     """After each test: no component of the stack crashed, exited with an error or failed its health
-    check while it ran (or, for the first test, while the stack started). The tests disturb the stack (kills, updates,
-    restarts of MariaDB and RabbitMQ); the components must ride those out, not fall over and be
-    restarted by Swarm, which every other check here would miss."""
+    check while it ran (or, for the first test, while the stack started). The tests disturb the stack
+    (kills, updates, restarts of MariaDB and RabbitMQ); the components must ride those out, not fall
+    over and be restarted by Swarm, which every other check here would miss."""
     yield
     if os.environ.get(VARIABLES["gateway_url"]):
         failures = request.getfixturevalue("swarm").failures_since_last_call()
